@@ -1,0 +1,21 @@
+package dl4jrepro.backend;
+
+/**
+ * The backend a run used, recorded with every result.
+ *
+ * @param requested what the user asked for: auto, cpu or gpu
+ * @param backend   the ND4J backend class that loaded (CpuBackend, JCublasBackend)
+ * @param kind      "CPU" or "GPU"
+ * @param device    CPU model or GPU name
+ * @param threads   OpenMP/BLAS threads in use
+ * @param nd4jVersion ND4J build version
+ * @param blas      BLAS vendor reported by ND4J
+ */
+public record BackendInfo(String requested, String backend, String kind, String device, int threads, String nd4jVersion,
+                          String blas) {
+
+    public String oneLine() {
+        return kind + " backend " + backend + " on " + device + ", " + threads + " thread" + (threads == 1 ? "" : "s")
+                + ", ND4J " + nd4jVersion + ", BLAS " + blas;
+    }
+}

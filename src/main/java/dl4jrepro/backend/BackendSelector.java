@@ -1,0 +1,97 @@
+package dl4jrepro.backend;
+
+import dl4jrepro.cli.UserError;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * Chooses the ND4J backend at start-up. Which backends exist is decided by the build (the CPU backend by default, the
+ * CUDA platform backend with {@code -Pcuda}); this class checks that the one the user asked for is there and works
+ * before ND4J is first touched, so a wrong request is a one-line error instead of a native stack trace.
+ */
+public final class BackendSelector {
+    static final String CPU_CLASS = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
+    static final String GPU_CLASS = "org.nd4j.linalg.jcublas.JCublasBackend";
+
+    private BackendSelector() {}
+
+    /**
+     * @param requested auto, cpu or gpu
+     * @param threads   OpenMP/BLAS threads, or 0 to keep what the environment set ({@code OMP_NUM_THREADS})
+     */
+    public static BackendInfo select(String requested, int threads) {
+        boolean cpuPresent = present(CPU_CLASS), gpuPresent = present(GPU_CLASS);
+        switch (requested) {
+            case "gpu" -> {
+                if (!gpuPresent) {
+                    throw new UserError("--backend gpu: the CUDA backend is not in this build; rebuild with the cuda "
+                            + "profile (mvn -Pcuda ...) on a machine with an NVIDIA GPU and CUDA 11.6, or use --backend cpu");
+                }
+            }
+            case "cpu" -> {
+                if (!cpuPresent) {
+                    throw new UserError("--backend cpu: this build has only the CUDA backend; rebuild without -Pcuda");
+                }
+            }
+            case "auto" -> { }
+            default -> throw new UserError("--backend " + requested + ": use auto, cpu or gpu");
+        }
+        if (threads < 0) throw new UserError("--threads " + threads + ": use a positive number (or 0 for the default)");
+        String loaded;
+        try {
+            loaded = Nd4j.getBackend().getClass().getName();
+        } catch (Throwable t) {
+            throw new UserError("the " + requested + " ND4J backend failed to start (" + rootMessage(t)
+                    + "); for gpu check the NVIDIA driver and CUDA 11.6, otherwise use --backend cpu");
+        }
+        boolean gpu = loaded.equals(GPU_CLASS);
+        if (requested.equals("gpu") && !gpu || requested.equals("cpu") && gpu) {
+            throw new UserError("--backend " + requested + ": ND4J loaded " + loaded + " instead; build with only the "
+                    + "backend you want (default build: cpu; -Pcuda: gpu)");
+        }
+        if (threads > 0) {
+            // OMP_NUM_THREADS is read once at start-up; set both pools again so --threads wins over the environment.
+            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+            Nd4j.factory().blas().setMaxThreads(threads);
+        }
+        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        int inUse = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+        String device = gpu ? String.valueOf(env.getOrDefault("cuda.devicesInformation", "CUDA device")) : cpuModel();
+        return new BackendInfo(requested, loaded.substring(loaded.lastIndexOf('.') + 1), gpu ? "GPU" : "CPU", device,
+                inUse, nd4jVersion(), String.valueOf(env.getOrDefault("blas.vendor", "unknown")));
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, BackendSelector.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static String nd4jVersion() {
+        return JarVersion.of(Nd4j.class, "nd4j-api");
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(System.getProperty("os.arch"))
+                    + " (" + Runtime.getRuntime().availableProcessors() + " cores)";
+        } catch (IOException e) {
+            return System.getProperty("os.arch");
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) t = t.getCause();
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

@@ -1,0 +1,163 @@
+package dl4jrepro.cli;
+
+import dl4jrepro.results.ReportTable;
+import dl4jrepro.results.ResultsStore;
+import dl4jrepro.results.RunRecord;
+import dl4jrepro.run.ExperimentRunner;
+import dl4jrepro.run.RunRequest;
+import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.spec.SpecCatalog;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** The command line: {@code list}, {@code run ID}, {@code table ID}. Every family's {@code main} comes through here too. */
+@Command(name = "repro", mixinStandardHelpOptions = true, version = "dl4j-repro 0.1.0",
+        description = "Reproduces the experiments of five neural-network course reports with Deeplearning4j.",
+        subcommands = {Repro.ListCommand.class, Repro.RunCommand.class, Repro.TableCommand.class})
+public final class Repro implements Callable<Integer> {
+
+    @Option(names = "--experiments-dir", scope = ScopeType.INHERIT, defaultValue = "experiments",
+            description = "Folder of experiment specs (default: ${DEFAULT-VALUE}).")
+    Path experimentsDir;
+
+    @Option(names = "--results-dir", scope = ScopeType.INHERIT, defaultValue = "results",
+            description = "Folder results are written to and read from (default: ${DEFAULT-VALUE}).")
+    Path resultsDir;
+
+    private PrintStream out = System.out;
+    private List<String> args = List.of();
+
+    public static void main(String[] args) {
+        System.exit(execute(System.out, System.err, args));
+    }
+
+    /** Runs {@code run <defaultId> args…}, or {@code run <args[0]> …} when the first argument is an experiment id. */
+    public static void familyMain(String defaultId, String[] args) {
+        List<String> all = new ArrayList<>(List.of("run"));
+        if (args.length == 0 || args[0].startsWith("-")) all.add(defaultId);
+        all.addAll(Arrays.asList(args));
+        main(all.toArray(String[]::new));
+    }
+
+    /** Runs the command line and returns its exit code: 0 done, 2 a problem the user can fix, 1 a bug. */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        System.setProperty("java.awt.headless", "true");
+        Repro repro = new Repro();
+        repro.out = out;
+        repro.args = List.of(args);
+        CommandLine cli = new CommandLine(repro);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println("error: " + e.getMessage() + " (see --help)");
+            return UserError.EXIT_CODE;
+        });
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof UserError) {
+                err.println("error: " + e.getMessage());
+                return UserError.EXIT_CODE;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, out);
+        return 0;
+    }
+
+    SpecCatalog specs() {
+        return new SpecCatalog(experimentsDir);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists every experiment id with one line about it.")
+    static final class ListCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand Repro parent;
+
+        @Override
+        public Integer call() {
+            for (ExperimentSpec s : parent.specs().all()) {
+                parent.out.printf("%-24s %-4s %s%n", s.id(), s.catalogue() == null ? "-" : s.catalogue(), s.title());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Trains an experiment and writes results/<id>/.")
+    static final class RunCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand Repro parent;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "Experiment id (see 'list').")
+        String id;
+
+        @Option(names = "--quick", description = "Smoke budget from the spec; results go to results/<id>/quick/.")
+        boolean quick;
+
+        @Option(names = "--seed", description = "Seed for initialisation and shuffling (default: the spec's).")
+        Long seed;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a hyperparameter of the spec (repeatable).")
+        Map<String, String> overrides = new LinkedHashMap<>();
+
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Data folder (CIFAR-10 binary batches; MNIST under DIR/mnist). Default: $REPRO_DATA_DIR, else ../shared/data.")
+        Path dataDir;
+
+        @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+        String backend;
+
+        @Option(names = "--threads", defaultValue = "0",
+                description = "OpenMP/BLAS threads; 0 keeps OMP_NUM_THREADS (the Maven launcher sets 1, fastest for MLPs here).")
+        int threads;
+
+        @Override
+        public Integer call() throws Exception {
+            String command = String.join(" ", parent.args);
+            if (seed != null && seed < 0) throw new UserError("--seed " + seed + ": use a seed of 0 or more");
+            RunRecord run = new ExperimentRunner(parent.specs(), new ResultsStore(parent.resultsDir), parent.out)
+                    .run(new RunRequest(id, quick, seed, overrides, dataDir, backend, threads, command));
+            return run.status().equals("completed") ? 0 : 3;
+        }
+    }
+
+    @Command(name = "table", mixinStandardHelpOptions = true,
+            description = "Rewrites results/<id>/table.md and summary.json from the stored run, without training.")
+    static final class TableCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand Repro parent;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Option(names = "--quick", description = "Use the stored quick run instead of the full one.")
+        boolean quick;
+
+        @Override
+        public Integer call() throws Exception {
+            ExperimentSpec spec = parent.specs().load(id);
+            ResultsStore store = new ResultsStore(parent.resultsDir);
+            RunRecord run = store.load(id, quick);
+            Path dir = store.dir(id, quick);
+            ReportTable.write(spec, run, dir);
+            parent.out.print(Files.readString(dir.resolve("table.md")).lines()
+                    .filter(l -> l.startsWith("|")).reduce("", (a, b) -> a + b + "\n"));
+            parent.out.println("wrote " + dir.resolve("table.md") + " and summary.json");
+            return 0;
+        }
+    }
+}

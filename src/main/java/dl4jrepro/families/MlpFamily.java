@@ -1,0 +1,130 @@
+package dl4jrepro.families;
+
+import dl4jrepro.cli.Repro;
+import dl4jrepro.spec.Hyperparameters;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.weights.WeightInitDistribution;
+import org.deeplearning4j.nn.weights.IWeightInit;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.nd4j.linalg.schedule.StepSchedule;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Fully connected nets: input → hidden dense layers → softmax, trained on cross-entropy. The two-layer nets of reports
+ * 000-004 and the MNIST quick start are all this family.
+ *
+ * <p>Hyperparameters: {@code hidden} (widths), {@code activation} (relu, leakyrelu with {@code leakySlope}, tanh,
+ * sigmoid), {@code weightInit} (normal with {@code weightStd}, xavier, he), {@code optimizer} (sgd; adam with
+ * {@code beta1}, {@code beta2}, {@code epsilon}), {@code lr}, {@code lrDecayPerEpoch} (×factor after every epoch, 1 =
+ * constant), {@code l2} and {@code l2Bias} (coefficient c adds c·w to the gradient, i.e. PyTorch's weight_decay),
+ * {@code batch}. Biases start at zero.
+ *
+ * <p>{@code main} runs {@code two-layer-torch-000}, or the MLP experiment named as the first argument.
+ */
+public final class MlpFamily implements ModelFamily {
+    private static final Set<String> ACTIVATIONS = Set.of("relu", "leakyrelu", "tanh", "sigmoid");
+    private static final Set<String> INITS = Set.of("normal", "xavier", "he");
+    private static final Set<String> OPTIMIZERS = Set.of("sgd", "adam");
+
+    public static void main(String[] args) {
+        Repro.familyMain("two-layer-torch-000", args);
+    }
+
+    @Override
+    public void validate(Hyperparameters hp) {
+        List<Integer> hidden = hp.getIntList("hidden");
+        hp.check(hidden.stream().allMatch(w -> w > 0), "hidden", "every hidden width must be at least 1");
+        hp.check(ACTIVATIONS.contains(hp.getString("activation")), "activation", "use one of " + ACTIVATIONS);
+        hp.check(INITS.contains(hp.getString("weightInit")), "weightInit", "use one of " + INITS);
+        if (hp.getString("weightInit").equals("normal")) {
+            hp.check(hp.getDouble("weightStd") > 0, "weightStd", "must be positive");
+        }
+        hp.check(OPTIMIZERS.contains(hp.getString("optimizer")), "optimizer", "use one of " + OPTIMIZERS);
+        hp.check(hp.getDouble("lr") > 0, "lr", "must be positive");
+        double decay = hp.getDouble("lrDecayPerEpoch", 1.0);
+        hp.check(decay > 0 && decay <= 1, "lrDecayPerEpoch", "must be in (0, 1]");
+        hp.check(hp.getDouble("l2", 0) >= 0, "l2", "must be zero or positive");
+        hp.check(hp.getDouble("l2Bias", 0) >= 0, "l2Bias", "must be zero or positive");
+        hp.check(hp.getInt("batch") > 0, "batch", "must be at least 1");
+        if (hp.getString("activation").equals("leakyrelu")) {
+            hp.check(hp.getDouble("leakySlope") > 0, "leakySlope", "must be positive");
+        }
+        if (hp.getString("optimizer").equals("adam")) {
+            hp.check(hp.getDouble("beta1") >= 0 && hp.getDouble("beta1") < 1, "beta1", "must be in [0, 1)");
+            hp.check(hp.getDouble("beta2") >= 0 && hp.getDouble("beta2") < 1, "beta2", "must be in [0, 1)");
+            hp.check(hp.getDouble("epsilon") > 0, "epsilon", "must be positive");
+        }
+    }
+
+    @Override
+    public int batchSize(Hyperparameters hp) {
+        return hp.getInt("batch");
+    }
+
+    @Override
+    public MultiLayerConfiguration configure(Hyperparameters hp, int inputs, int classes, long seed, int stepsPerEpoch) {
+        NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(updater(hp, stepsPerEpoch))
+                .weightInit(weightInit(hp))
+                .l2(hp.getDouble("l2", 0))
+                .l2Bias(hp.getDouble("l2Bias", 0))
+                .list();
+        int previous = inputs;
+        for (int width : hp.getIntList("hidden")) {
+            layers.layer(new DenseLayer.Builder().nIn(previous).nOut(width).activation(activation(hp)).build());
+            previous = width;
+        }
+        layers.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nIn(previous).nOut(classes).activation(new ActivationSoftmax()).build());
+        return layers.build();
+    }
+
+    private static IUpdater updater(Hyperparameters hp, int stepsPerEpoch) {
+        double lr = hp.getDouble("lr");
+        // ×decay once per epoch, counted in iterations so it does not depend on DL4J's epoch counter.
+        ISchedule schedule = new StepSchedule(ScheduleType.ITERATION, lr, hp.getDouble("lrDecayPerEpoch", 1.0), stepsPerEpoch);
+        return switch (hp.getString("optimizer")) {
+            case "adam" -> new Adam.Builder().learningRateSchedule(schedule)
+                    .beta1(hp.getDouble("beta1")).beta2(hp.getDouble("beta2")).epsilon(hp.getDouble("epsilon")).build();
+            default -> new Sgd(schedule);
+        };
+    }
+
+    private static IWeightInit weightInit(Hyperparameters hp) {
+        return switch (hp.getString("weightInit")) {
+            case "normal" -> new WeightInitDistribution(new NormalDistribution(0, hp.getDouble("weightStd")));
+            case "xavier" -> WeightInit.XAVIER.getWeightInitFunction();
+            default -> WeightInit.RELU.getWeightInitFunction();
+        };
+    }
+
+    private static IActivation activation(Hyperparameters hp) {
+        return switch (hp.getString("activation")) {
+            case "leakyrelu" -> new ActivationLReLU(hp.getDouble("leakySlope"));
+            case "tanh" -> new ActivationTanH();
+            case "sigmoid" -> new ActivationSigmoid();
+            default -> new ActivationReLU();
+        };
+    }
+}

@@ -1,0 +1,33 @@
+package dl4jrepro.results;
+
+import dl4jrepro.spec.ExperimentSpec.Figure;
+
+/**
+ * One reproduced figure beside the report's.
+ *
+ * @param verdict "within" (|reproduced − report| ≤ tolerance), "MISS", "pass"/"FAIL" (against a floor), "diverged" or
+ *                "n/a" (nothing to compare with)
+ */
+public record FigureRow(String name, String metric, Double report, Double reproduced, Double tolerance, Double atLeast,
+                        String verdict, String note) {
+
+    static FigureRow of(Figure f, RunRecord run) {
+        double value = run.metric(f.metric());
+        Double reproduced = Double.isFinite(value) ? value : null;
+        String verdict;
+        if (reproduced == null) {
+            verdict = "diverged".equals(run.status()) ? "diverged" : "n/a";
+        } else if (f.report() != null) {
+            verdict = Math.abs(reproduced - f.report()) <= f.tolerance() + 1e-12 ? "within" : "MISS";
+        } else if (f.atLeast() != null) {
+            verdict = reproduced >= f.atLeast() ? "pass" : "FAIL";
+        } else {
+            verdict = "n/a";
+        }
+        return new FigureRow(f.name(), f.metric(), f.report(), reproduced, f.tolerance(), f.atLeast(), verdict, f.note());
+    }
+
+    public Double difference() {
+        return report == null || reproduced == null ? null : reproduced - report;
+    }
+}

@@ -1,0 +1,53 @@
+package dl4jrepro.results;
+
+import dl4jrepro.train.CurvePoint;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/** Loss and accuracy against training progress for train, validation and test, side by side in one PNG. */
+public final class LearningCurvePlot {
+    private LearningCurvePlot() {}
+
+    public static void write(Path png, String title, List<CurvePoint> curve, boolean byEpoch) throws IOException {
+        String xTitle = byEpoch ? "epoch" : "step";
+        double[] x = curve.stream().mapToDouble(p -> byEpoch ? p.epoch() : p.step()).toArray();
+        XYChart loss = chart(title + ": loss (cross-entropy)", xTitle, "loss");
+        XYChart acc = chart(title + ": accuracy", xTitle, "accuracy");
+        addSeries(loss, "train", x, curve, CurvePoint::trainLoss);
+        addSeries(loss, "val", x, curve, CurvePoint::valLoss);
+        addSeries(loss, "test", x, curve, CurvePoint::testLoss);
+        addSeries(acc, "train", x, curve, CurvePoint::trainAcc);
+        addSeries(acc, "val", x, curve, CurvePoint::valAcc);
+        addSeries(acc, "test", x, curve, CurvePoint::testAcc);
+        // XChart appends ".png" unless the name ends with it, so the temporary name does.
+        Path tmp = AtomicFiles.tempBeside(png).resolveSibling("." + png.getFileName() + ".tmp.png");
+        try {
+            BitmapEncoder.saveBitmap(List.of(loss, acc), 1, 2, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+            AtomicFiles.moveInto(tmp, png);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static XYChart chart(String title, String xTitle, String yTitle) {
+        XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        c.getStyler().setMarkerSize(4);
+        return c;
+    }
+
+    private static void addSeries(XYChart chart, String name, double[] x, List<CurvePoint> curve,
+                                  ToDoubleFunction<CurvePoint> value) {
+        double[] y = curve.stream().mapToDouble(value).toArray();
+        if (y.length == 0 || java.util.Arrays.stream(y).noneMatch(Double::isFinite)) return;
+        chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
+    }
+}

@@ -1,0 +1,118 @@
+package dl4jrepro.results;
+
+import dl4jrepro.spec.ExperimentSpec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code table.md} and {@code summary.json}: the run's figures beside the report's, with difference, tolerance and
+ * verdict, and the run's provenance. Built from a stored {@link RunRecord} and the spec's reference figures only.
+ */
+public final class ReportTable {
+    private ReportTable() {}
+
+    public static List<FigureRow> rows(ExperimentSpec spec, RunRecord run) {
+        return spec.reference().figures().stream().map(f -> FigureRow.of(f, run)).toList();
+    }
+
+    public static void write(ExperimentSpec spec, RunRecord run, Path dir) throws IOException {
+        List<FigureRow> rows = rows(spec, run);
+        AtomicFiles.write(dir.resolve("summary.json"), ResultsStore.JSON.writeValueAsString(summary(run, rows)));
+        AtomicFiles.write(dir.resolve("table.md"), markdown(spec, run, rows));
+    }
+
+    static Map<String, Object> summary(RunRecord run, List<FigureRow> rows) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("experiment", run.experiment());
+        s.put("status", run.status());
+        s.put("quick", run.quick());
+        s.put("figures", rows.stream().map(r -> {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("name", r.name());
+            f.put("metric", r.metric());
+            f.put("report", r.report());
+            f.put("reproduced", r.reproduced());
+            f.put("tolerance", r.tolerance());
+            f.put("at_least", r.atLeast());
+            f.put("verdict", r.verdict());
+            return f;
+        }).toList());
+        s.put("wall_s", run.wallSeconds());
+        s.put("samples_per_s", run.samplesPerSecond());
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("command", run.command());
+        provenance.put("seed", run.seed());
+        provenance.put("overrides", run.overrides());
+        provenance.put("hyperparameters", run.hyperparameters());
+        provenance.put("budget", run.budget());
+        provenance.put("data", run.data());
+        provenance.put("backend", run.backend());
+        provenance.put("software", run.software());
+        provenance.put("started", run.started());
+        s.put("provenance", provenance);
+        return s;
+    }
+
+    static String markdown(ExperimentSpec spec, RunRecord run, List<FigureRow> rows) throws IOException {
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(run.experiment()).append(": ").append(spec.title()).append("\n\n");
+        md.append("Catalogue ").append(spec.catalogue() == null ? "(none: not from a report)" : spec.catalogue())
+                .append(" · source: ").append(spec.source()).append(" · family: `").append(run.family())
+                .append("` · status: **").append(run.status()).append("**")
+                .append(run.quick() ? " · **quick (smoke) budget: not comparable with the report**" : "").append("\n\n");
+        if (run.failure() != null) md.append("Training stopped early: ").append(run.failure()).append("\n\n");
+        if (!run.overrides().isEmpty()) md.append("Overrides on the spec: `").append(run.overrides()).append("`\n\n");
+
+        md.append("| figure | report | reproduced | difference | tolerance | verdict | note |\n");
+        md.append("|---|---:|---:|---:|---:|---|---|\n");
+        for (FigureRow r : rows) {
+            String tolerance = r.tolerance() != null ? "± " + num(r.tolerance()) : r.atLeast() != null ? "≥ " + num(r.atLeast()) : "";
+            md.append("| ").append(r.name()).append(" | ").append(num(r.report())).append(" | ").append(num(r.reproduced()))
+                    .append(" | ").append(signed(r.difference())).append(" | ").append(tolerance).append(" | ")
+                    .append(r.verdict()).append(" | ").append(r.note() == null ? "" : r.note()).append(" |\n");
+        }
+        md.append("\nReport figures: ").append(spec.reference().source()).append(".  \n");
+        if (spec.reference().toleranceWhy() != null) md.append("Tolerance: ").append(spec.reference().toleranceWhy()).append("\n");
+
+        md.append("\n## Run\n\n");
+        md.append(String.format(Locale.ROOT, "- wall time %.1f s (training %.1f s, evaluation %.1f s), %,.0f training samples/s, %,d parameters%n",
+                run.wallSeconds(), run.trainSeconds(), run.evalSeconds(), run.samplesPerSecond(), run.parameters()));
+        md.append("- seed ").append(run.seed()).append(", budget `").append(json(run.budget())).append("`\n");
+        md.append("- hyperparameters `").append(json(run.hyperparameters())).append("`\n");
+        md.append("- data ").append(run.data().get("dataset")).append(", split `").append(json(run.data().get("split")))
+                .append("`, preprocessing ").append(run.data().get("preprocess")).append(", checksum ")
+                .append(run.data().get("checksum")).append(" (md5 per file in run.json)\n");
+        md.append("- backend: ").append(run.backend().get("summary")).append("\n");
+        md.append("- software: ").append(json(run.software())).append("\n");
+        md.append("- started ").append(run.started()).append("\n");
+        if (spec.notes() != null && !spec.notes().isEmpty()) {
+            md.append("\n## Choices and differences\n\n");
+            for (String n : spec.notes()) md.append("- ").append(n).append('\n');
+        }
+        if (!run.curve().isEmpty()) md.append("\n![learning curves](learning-curve.png)\n");
+        md.append("\n## Regenerate\n\n");
+        md.append("- this run: `mvn -q compile exec:exec -Drepro.args=\"").append(run.command()).append("\"`\n");
+        md.append("- this table from the stored run: `mvn -q compile exec:exec -Drepro.args=\"table ")
+                .append(run.experiment()).append(run.quick() ? " --quick" : "").append("\"`\n");
+        return md.toString();
+    }
+
+    private static String json(Object o) throws IOException {
+        return ResultsStore.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(o);
+    }
+
+    static String num(Double v) {
+        if (v == null) return "—";
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.4f", v);
+    }
+
+    static String signed(Double v) {
+        return v == null ? "—" : String.format(Locale.ROOT, "%+.4f", v);
+    }
+}

@@ -1,0 +1,59 @@
+package dl4jrepro.results;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dl4jrepro.cli.UserError;
+import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.train.CurvePoint;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The results folder of an experiment: {@code results/<id>/} for full-budget runs, {@code results/<id>/quick/} for
+ * smoke runs. A run's files land only after it finishes; each is written atomically, {@code run.json} last but the
+ * tables, so {@code table} never reads a half-finished run.
+ */
+public final class ResultsStore {
+    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String RUN = "run.json";
+
+    private final Path root;
+
+    public ResultsStore(Path root) {
+        this.root = root;
+    }
+
+    public Path dir(String experiment, boolean quick) {
+        Path d = root.resolve(experiment);
+        return quick ? d.resolve("quick") : d;
+    }
+
+    public void save(ExperimentSpec spec, RunRecord run) throws IOException {
+        Path dir = dir(run.experiment(), run.quick());
+        StringBuilder csv = new StringBuilder(CurvePoint.CSV_HEADER).append('\n');
+        for (CurvePoint p : run.curve()) csv.append(p.csv()).append('\n');
+        AtomicFiles.write(dir.resolve("curve.csv"), csv.toString());
+        if (!run.curve().isEmpty()) {
+            LearningCurvePlot.write(dir.resolve("learning-curve.png"), run.experiment(), run.curve(),
+                    spec.budget().epochs() != null);
+        }
+        AtomicFiles.write(dir.resolve(RUN), JSON.writeValueAsString(run));
+        ReportTable.write(spec, run, dir);
+    }
+
+    public RunRecord load(String experiment, boolean quick) {
+        Path file = dir(experiment, quick).resolve(RUN);
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("no stored run for " + experiment + " at " + file + ": run it first with 'run "
+                    + experiment + (quick ? " --quick" : "") + "'");
+        }
+        try {
+            return JSON.readValue(file.toFile(), RunRecord.class);
+        } catch (IOException e) {
+            throw new UserError(file + ": unreadable run record (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); run the experiment again");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dl4jrepro.spec;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One catalogue experiment as stored in {@code experiments/<id>.json}: everything that varies between experiments
+ * (data, hyperparameters, budgets, the report's figures) is here, so the code holds only model families and machinery.
+ *
+ * @param id              catalogue id, equal to the file name
+ * @param catalogue       the row of shared/EXPERIMENTS.md (e.g. "A5"), or null for experiments of our own
+ * @param title           one line for {@code list}
+ * @param family          the model family class in {@code dl4jrepro.families}
+ * @param source          where in the reports the experiment is described
+ * @param data            data set, split and preprocessing
+ * @param hyperparameters every setting the family reads, by name
+ * @param budget          the report's full budget
+ * @param quickBudget     a smoke budget for {@code --quick}
+ * @param seed            default seed
+ * @param reference       the report's figures to hold the run against
+ * @param notes           choices made where the report is silent, and known differences
+ */
+public record ExperimentSpec(
+        String id,
+        String catalogue,
+        String title,
+        String family,
+        String source,
+        DataSpec data,
+        Map<String, Object> hyperparameters,
+        Budget budget,
+        Budget quickBudget,
+        Long seed,
+        Reference reference,
+        List<String> notes) {
+
+    /**
+     * @param dataset    "cifar10" or "mnist"
+     * @param train      training examples, taken from the start of the official training set
+     * @param val        validation examples
+     * @param valFrom    "last": the last {@code val} official training examples (cs231n convention); "random": a seeded draw
+     * @param test       test examples, from the start of the official test set
+     * @param preprocess "subtract-train-mean-image" (raw 0-255 pixels minus the training split's mean image) or "scale-01"
+     */
+    public record DataSpec(String dataset, int train, int val, String valFrom, int test, String preprocess) {}
+
+    /**
+     * Exactly one of {@code epochs} and {@code steps} is set.
+     *
+     * @param epochs      passes over the training split
+     * @param steps       minibatch updates
+     * @param evalEvery   steps between evaluations; null means once per epoch
+     * @param trainMetric how training loss/accuracy is measured at an evaluation: "running" (mean over the minibatches
+     *                    since the previous evaluation, before each update, as a PyTorch loop reports it), "last-batch"
+     *                    (the current minibatch only, as report 004's NumPy code does) or "full" (the whole split)
+     * @param trainSubset if set, train on only the first this-many training examples (smoke runs)
+     */
+    public record Budget(Integer epochs, Integer steps, Integer evalEvery, String trainMetric, Integer trainSubset) {}
+
+    /**
+     * @param source       where the figures come from in the report
+     * @param toleranceWhy why the tolerances are what they are
+     * @param figures      the figures, each mapped to a measured metric
+     */
+    public record Reference(String source, String toleranceWhy, List<Figure> figures) {}
+
+    /**
+     * @param name      human name of the figure
+     * @param metric    the measured metric it is compared with (see {@code dl4jrepro.results.RunRecord#metric})
+     * @param report    the report's value, or null where the report gives none
+     * @param tolerance allowed absolute difference from {@code report}
+     * @param atLeast   a floor the figure must reach (for experiments with no report figure)
+     * @param note      shown beside the row: why a miss is a miss, or what the comparison means
+     */
+    public record Figure(String name, String metric, Double report, Double tolerance, Double atLeast, String note) {}
+}

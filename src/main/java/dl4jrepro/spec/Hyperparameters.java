@@ -1,0 +1,134 @@
+package dl4jrepro.spec;
+
+import dl4jrepro.cli.UserError;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The resolved hyperparameters of one run: the spec's values with {@code --set} overrides applied. Overrides are parsed
+ * by the type of the value they replace, so {@code --set lr=abc} fails before anything runs.
+ */
+public final class Hyperparameters {
+    private final String experimentId;
+    private final Map<String, Object> values;
+
+    public Hyperparameters(String experimentId, Map<String, Object> values) {
+        this.experimentId = experimentId;
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** Applies {@code key=value} overrides; every key must already exist in the spec. */
+    public Hyperparameters with(Map<String, String> overrides) {
+        Map<String, Object> copy = new LinkedHashMap<>(values);
+        overrides.forEach((key, text) -> {
+            if (!values.containsKey(key)) {
+                throw new UserError("--set " + key + "=" + text + ": " + experimentId + " has no hyperparameter '" + key
+                        + "'; known: " + String.join(", ", values.keySet()));
+            }
+            copy.put(key, parseLike(values.get(key), key, text));
+        });
+        return new Hyperparameters(experimentId, copy);
+    }
+
+    private static Object parseLike(Object current, String key, String text) {
+        String hint = "--set " + key + "=" + text + ": ";
+        try {
+            if (current instanceof Integer || current instanceof Long) {
+                return Integer.valueOf(text.trim());
+            }
+            if (current instanceof Number) {
+                double d = Double.parseDouble(text.trim());
+                if (!Double.isFinite(d)) throw new NumberFormatException();
+                return d;
+            }
+            if (current instanceof Boolean) {
+                if (!text.equals("true") && !text.equals("false")) throw new NumberFormatException();
+                return Boolean.valueOf(text);
+            }
+            if (current instanceof List<?>) {
+                List<Object> list = new ArrayList<>();
+                String body = text.trim().replaceAll("^\\[|\\]$", "");
+                if (!body.isBlank()) {
+                    for (String part : body.split(",")) list.add(Integer.valueOf(part.trim()));
+                }
+                return list;
+            }
+        } catch (NumberFormatException e) {
+            String kind = current instanceof Integer || current instanceof Long ? "a whole number"
+                    : current instanceof Number ? "a number" : current instanceof Boolean ? "true or false"
+                    : "a comma-separated list of whole numbers";
+            throw new UserError(hint + "'" + text + "' is not " + kind + " (" + key + " is " + current + " in the spec)");
+        }
+        return text;
+    }
+
+    public Map<String, Object> asMap() {
+        return values;
+    }
+
+    public boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    public double getDouble(String key) {
+        Object v = require(key);
+        if (!(v instanceof Number n)) throw invalid(key, v, "a number");
+        return n.doubleValue();
+    }
+
+    public double getDouble(String key, double fallback) {
+        return has(key) ? getDouble(key) : fallback;
+    }
+
+    public int getInt(String key) {
+        Object v = require(key);
+        if (!(v instanceof Integer || v instanceof Long)) throw invalid(key, v, "a whole number");
+        return ((Number) v).intValue();
+    }
+
+    public String getString(String key) {
+        Object v = require(key);
+        if (!(v instanceof String s)) throw invalid(key, v, "a string");
+        return s;
+    }
+
+    public List<Integer> getIntList(String key) {
+        Object v = require(key);
+        if (!(v instanceof List<?> list)) throw invalid(key, v, "a list of whole numbers");
+        List<Integer> out = new ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof Integer || o instanceof Long)) throw invalid(key, v, "a list of whole numbers");
+            out.add(((Number) o).intValue());
+        }
+        return out;
+    }
+
+    /** Throws a one-line error unless {@code ok}: for ranges a family checks before any training. */
+    public void check(boolean ok, String key, String requirement) {
+        if (!ok) {
+            throw new UserError(experimentId + ": hyperparameter " + key + "=" + values.get(key) + " is impossible: "
+                    + requirement + " (fix the spec or the --set value)");
+        }
+    }
+
+    private Object require(String key) {
+        Object v = values.get(key);
+        if (v == null) {
+            throw new UserError(experimentId + ": the spec is missing hyperparameter '" + key + "'");
+        }
+        return v;
+    }
+
+    private UserError invalid(String key, Object v, String expected) {
+        return new UserError(experimentId + ": hyperparameter " + key + "=" + v + " must be " + expected);
+    }
+
+    @Override
+    public String toString() {
+        return values.toString();
+    }
+}

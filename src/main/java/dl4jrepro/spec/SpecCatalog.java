@@ -1,0 +1,127 @@
+package dl4jrepro.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dl4jrepro.cli.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** The specs under {@code experiments/}: finds them by id, parses them strictly and checks them before any run starts. */
+public final class SpecCatalog {
+    private static final Set<String> DATASETS = Set.of("cifar10", "mnist");
+    private static final Set<String> PREPROCESS = Set.of("subtract-train-mean-image", "scale-01");
+    private static final Set<String> TRAIN_METRICS = Set.of("running", "last-batch", "full");
+    private static final Set<String> VAL_FROM = Set.of("last", "random");
+
+    private final Path dir;
+    private final ObjectMapper json = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    public SpecCatalog(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public List<String> ids() {
+        if (!Files.isDirectory(dir)) {
+            throw new UserError("no experiments folder at " + dir.toAbsolutePath()
+                    + ": run from the project root or pass --experiments-dir");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - ".json".length()))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UserError("cannot list " + dir + ": " + e.getMessage());
+        }
+    }
+
+    public List<ExperimentSpec> all() {
+        List<ExperimentSpec> specs = new ArrayList<>();
+        for (String id : ids()) specs.add(load(id));
+        return specs;
+    }
+
+    public ExperimentSpec load(String id) {
+        Path file = dir.resolve(id + ".json");
+        if (!id.matches("[a-z0-9][a-z0-9-]*") || !Files.isRegularFile(file)) {
+            List<String> known = ids();
+            throw new UserError("unknown experiment '" + id + "': no " + dir.resolve(id + ".json")
+                    + "; run 'list' to see the " + known.size() + " known ids");
+        }
+        ExperimentSpec spec;
+        try {
+            spec = json.readValue(file.toFile(), ExperimentSpec.class);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new UserError(file + ": malformed spec" + where + ": " + firstLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read: " + e.getMessage());
+        }
+        validate(file, id, spec);
+        return spec;
+    }
+
+    private static void validate(Path file, String id, ExperimentSpec s) {
+        require(file, id.equals(s.id()), "its id '" + s.id() + "' differs from the file name '" + id + "'");
+        require(file, s.title() != null && !s.title().isBlank(), "title is missing");
+        require(file, s.family() != null, "family is missing");
+        require(file, s.seed() != null, "seed is missing");
+        require(file, s.hyperparameters() != null, "hyperparameters are missing");
+        ExperimentSpec.DataSpec d = s.data();
+        require(file, d != null, "data is missing");
+        require(file, DATASETS.contains(d.dataset()), "data.dataset '" + d.dataset() + "' is not one of " + DATASETS);
+        require(file, PREPROCESS.contains(d.preprocess()), "data.preprocess '" + d.preprocess() + "' is not one of " + PREPROCESS);
+        require(file, VAL_FROM.contains(d.valFrom()), "data.valFrom '" + d.valFrom() + "' is not one of " + VAL_FROM);
+        require(file, d.train() > 0 && d.val() >= 0 && d.test() > 0, "data split sizes must be positive");
+        checkBudget(file, "budget", s.budget());
+        checkBudget(file, "quickBudget", s.quickBudget());
+        ExperimentSpec.Reference r = s.reference();
+        require(file, r != null && r.figures() != null, "reference.figures is missing (use [] for none)");
+        for (ExperimentSpec.Figure f : r.figures()) {
+            require(file, f.name() != null && f.metric() != null, "every reference figure needs a name and a metric");
+            require(file, dl4jrepro.results.RunRecord.isValidMetric(f.metric()), "figure '" + f.name()
+                    + "' has unknown metric '" + f.metric() + "' (use last.|best.<train|val|test>_<loss|acc> or final."
+                    + String.join("|final.", dl4jrepro.results.RunRecord.FINAL_METRICS) + ")");
+            require(file, f.report() == null || f.tolerance() != null,
+                    "figure '" + f.name() + "' has a report value but no tolerance");
+        }
+    }
+
+    private static void checkBudget(Path file, String name, ExperimentSpec.Budget b) {
+        require(file, b != null, name + " is missing");
+        require(file, (b.epochs() == null) != (b.steps() == null), name + " needs exactly one of epochs and steps");
+        require(file, (b.epochs() == null || b.epochs() > 0) && (b.steps() == null || b.steps() > 0),
+                name + " epochs/steps must be positive");
+        require(file, b.evalEvery() == null || b.evalEvery() > 0, name + ".evalEvery must be positive");
+        require(file, b.trainSubset() == null || b.trainSubset() > 0, name + ".trainSubset must be positive");
+        require(file, TRAIN_METRICS.contains(b.trainMetric()),
+                name + ".trainMetric '" + b.trainMetric() + "' is not one of " + TRAIN_METRICS);
+    }
+
+    private static void require(Path file, boolean ok, String problem) {
+        if (!ok) throw new UserError(file + ": invalid spec: " + problem);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

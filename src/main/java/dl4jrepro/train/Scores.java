@@ -1,0 +1,48 @@
+package dl4jrepro.train;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Loss and accuracy of a network on a set of examples, computed in chunks so large splits fit in memory. */
+public final class Scores {
+    private static final int CHUNK = 5000;
+
+    private Scores() {}
+
+    /** Mean cross-entropy (data term only) and accuracy. */
+    public record LossAcc(double loss, double acc) {}
+
+    public static LossAcc of(MultiLayerNetwork net, INDArray x, INDArray y) {
+        return of(net, x, y, null);
+    }
+
+    /** As {@link #of(MultiLayerNetwork, INDArray, INDArray)}, also feeding {@code evaluation} (confusion matrix etc.). */
+    public static LossAcc of(MultiLayerNetwork net, INDArray x, INDArray y, Evaluation evaluation) {
+        long n = x.rows();
+        double lossSum = 0;
+        long correct = 0;
+        for (long from = 0; from < n; from += CHUNK) {
+            long to = Math.min(n, from + CHUNK);
+            INDArray xs = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+            INDArray ys = y.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+            INDArray probs = net.output(xs, false);
+            lossSum += crossEntropySum(probs, ys);
+            correct += countCorrect(probs, ys);
+            if (evaluation != null) evaluation.eval(ys, probs);
+        }
+        return new LossAcc(lossSum / n, (double) correct / n);
+    }
+
+    /** Sum over rows of −log p(true class); probabilities are floored at 1e-12 so a confident miss is finite. */
+    public static double crossEntropySum(INDArray probs, INDArray oneHot) {
+        INDArray pTrue = probs.mul(oneHot).sum(1);
+        return -Transforms.log(Transforms.max(pTrue, 1e-12, false), false).sumNumber().doubleValue();
+    }
+
+    public static long countCorrect(INDArray probs, INDArray oneHot) {
+        return probs.argMax(1).eq(oneHot.argMax(1)).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().longValue();
+    }
+}

@@ -1,0 +1,132 @@
+package dl4jrepro.train;
+
+import dl4jrepro.data.PreparedData;
+import dl4jrepro.spec.ExperimentSpec.Budget;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * The one training loop: seeded shuffled minibatches from in-memory splits, an evaluation every {@code evalEvery} steps
+ * (or every epoch), and a stop, recorded as "diverged", as soon as the loss is no longer finite.
+ */
+public final class Trainer {
+
+    /**
+     * @param status           "completed" or "diverged"
+     * @param failure          why training stopped early, or null
+     * @param samplesPerSecond training examples per second of training time (evaluation excluded)
+     */
+    public record Outcome(String status, String failure, List<CurvePoint> curve, int steps, int stepsPerEpoch,
+                          double trainSeconds, double evalSeconds, double samplesPerSecond) {}
+
+    private Trainer() {}
+
+    public static Outcome train(MultiLayerNetwork net, PreparedData data, Budget budget, int batch, long seed,
+                                ProgressLine progress) {
+        int n = (int) data.trainX().rows();
+        int stepsPerEpoch = (n + batch - 1) / batch;
+        int totalSteps = budget.epochs() != null ? budget.epochs() * stepsPerEpoch : budget.steps();
+        int epochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch;
+        int evalEvery = budget.evalEvery() != null ? budget.evalEvery() : stepsPerEpoch;
+        String trainMetric = budget.trainMetric();
+
+        Random shuffle = new Random(seed);
+        int[] order = null;
+        List<CurvePoint> curve = new ArrayList<>();
+        double trainNanos = 0, evalNanos = 0, runningLoss = 0;
+        long runningCorrect = 0, runningCount = 0, samples = 0;
+        Scores.LossAcc lastBatch = null;
+        long started = System.nanoTime();
+
+        for (int step = 1; step <= totalSteps; step++) {
+            int posInEpoch = (step - 1) % stepsPerEpoch;
+            if (posInEpoch == 0) order = permutation(n, shuffle);
+            int from = posInEpoch * batch, to = Math.min(n, from + batch);
+            int[] rows = java.util.Arrays.copyOfRange(order, from, to);
+            boolean evalStep = step % evalEvery == 0 || step == totalSteps;
+
+            long t0 = System.nanoTime();
+            INDArray x = Nd4j.pullRows(data.trainX(), 1, rows);
+            INDArray y = Nd4j.pullRows(data.trainY(), 1, rows);
+            if (trainMetric.equals("running") || trainMetric.equals("last-batch") && evalStep) {
+                // Measured before the update, on the batch about to be learned, as the reports' loops do.
+                INDArray probs = net.output(x, false);
+                double lossSum = Scores.crossEntropySum(probs, y);
+                long correct = Scores.countCorrect(probs, y);
+                runningLoss += lossSum;
+                runningCorrect += correct;
+                runningCount += rows.length;
+                lastBatch = new Scores.LossAcc(lossSum / rows.length, (double) correct / rows.length);
+            }
+            net.fit(x, y);
+            samples += rows.length;
+            double score = net.score();
+            trainNanos += System.nanoTime() - t0;
+            if (posInEpoch == stepsPerEpoch - 1) net.incrementEpochCount();
+
+            if (!Double.isFinite(score)) {
+                String why = String.format(Locale.ROOT, "loss became %s at step %d (epoch %.2f)", score, step,
+                        (double) step / stepsPerEpoch);
+                progress.println("diverged: " + why);
+                return new Outcome("diverged", why, curve, step, stepsPerEpoch, trainNanos / 1e9, evalNanos / 1e9,
+                        samples / (trainNanos / 1e9));
+            }
+            double samplesPerSecond = samples / (trainNanos / 1e9);
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            progress.update(step / stepsPerEpoch + (posInEpoch == stepsPerEpoch - 1 ? 0 : 1), epochs, step, totalSteps,
+                    score, lastBatch == null ? Double.NaN : lastBatch.acc(), samplesPerSecond,
+                    elapsed / step * (totalSteps - step));
+
+            if (evalStep) {
+                long e0 = System.nanoTime();
+                Scores.LossAcc train = switch (trainMetric) {
+                    case "running" -> new Scores.LossAcc(runningLoss / runningCount, (double) runningCorrect / runningCount);
+                    case "last-batch" -> lastBatch;
+                    default -> Scores.of(net, data.trainX(), data.trainY());
+                };
+                Scores.LossAcc val = data.valX().rows() > 0 ? Scores.of(net, data.valX(), data.valY())
+                        : new Scores.LossAcc(Double.NaN, Double.NaN);
+                Scores.LossAcc test = Scores.of(net, data.testX(), data.testY());
+                runningLoss = 0;
+                runningCorrect = 0;
+                runningCount = 0;
+                evalNanos += System.nanoTime() - e0;
+                CurvePoint p = new CurvePoint(step, (double) step / stepsPerEpoch, train.loss(), train.acc(), val.loss(),
+                        val.acc(), test.loss(), test.acc(), learningRate(net), trainNanos / 1e9);
+                curve.add(p);
+                progress.println(String.format(Locale.ROOT,
+                        "step %d/%d (epoch %.2f): train loss %.4f acc %.4f | val loss %.4f acc %.4f | test acc %.4f | %,.0f samples/s",
+                        step, totalSteps, p.epoch(), p.trainLoss(), p.trainAcc(), p.valLoss(), p.valAcc(), p.testAcc(),
+                        samplesPerSecond));
+            }
+        }
+        double seconds = trainNanos / 1e9;
+        return new Outcome("completed", null, curve, totalSteps, stepsPerEpoch, seconds, evalNanos / 1e9,
+                samples / seconds);
+    }
+
+    private static int[] permutation(int n, Random random) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** The rate the next update will use, read from the first layer's updater schedule. */
+    private static double learningRate(MultiLayerNetwork net) {
+        BaseLayer first = (BaseLayer) net.getLayerWiseConfigurations().getConf(0).getLayer();
+        return first.getIUpdater().getLearningRate(net.getIterationCount(), net.getEpochCount());
+    }
+}
