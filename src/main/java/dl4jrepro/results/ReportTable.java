@@ -96,9 +96,9 @@ public final class ReportTable {
         }
         if (!run.curve().isEmpty()) md.append("\n![learning curves](learning-curve.png)\n");
         md.append("\n## Regenerate\n\n");
-        md.append("- this run: `mvn -q compile exec:exec -Drepro.args=\"").append(run.command()).append("\"`\n");
-        md.append("- this table from the stored run: `mvn -q compile exec:exec -Drepro.args=\"table ")
-                .append(run.experiment()).append(run.quick() ? " --quick" : "").append("\"`\n");
+        md.append("- this run: `./repro ").append(run.command()).append("`\n");
+        md.append("- this table from the stored run, without training: `./repro table ")
+                .append(run.experiment()).append(run.quick() ? " --quick" : "").append("`\n");
         return md.toString();
     }
 

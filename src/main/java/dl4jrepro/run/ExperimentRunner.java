@@ -30,6 +30,9 @@ import java.util.Map;
  * loads the data once, builds the family's network, trains it, evaluates it and stores the run with its provenance.
  */
 public final class ExperimentRunner {
+    /** The one data setting {@code --set} may change, for comparing preprocessing choices the reports leave open. */
+    public static final String PREPROCESS_KEY = "data.preprocess";
+
     private final SpecCatalog specs;
     private final ResultsStore results;
     private final PrintStream out;
@@ -45,7 +48,10 @@ public final class ExperimentRunner {
         String started = Instant.now().toString();
         ExperimentSpec spec = specs.load(request.experiment());
         ModelFamily family = Families.byName(spec.family());
-        Hyperparameters hp = new Hyperparameters(spec.id(), spec.hyperparameters()).with(request.overrides());
+        Map<String, String> hpOverrides = new LinkedHashMap<>(request.overrides());
+        String preprocess = hpOverrides.remove(PREPROCESS_KEY);
+        if (preprocess != null) spec = SpecCatalog.withPreprocess(spec, preprocess);
+        Hyperparameters hp = new Hyperparameters(spec.id(), spec.hyperparameters()).with(hpOverrides);
         family.validate(hp);
         ExperimentSpec.Budget budget = request.quick() ? spec.quickBudget() : spec.budget();
         long seed = request.seed() != null ? request.seed() : spec.seed();

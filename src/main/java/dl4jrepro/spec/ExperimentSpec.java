@@ -40,7 +40,8 @@ public record ExperimentSpec(
      * @param val        validation examples
      * @param valFrom    "last": the last {@code val} official training examples (cs231n convention); "random": a seeded draw
      * @param test       test examples, from the start of the official test set
-     * @param preprocess "subtract-train-mean-image" (raw 0-255 pixels minus the training split's mean image) or "scale-01"
+     * @param preprocess "subtract-train-mean-image" (raw 0-255 pixels minus the training split's mean image), "scale-01"
+     *                   (pixels / 255) or "scale-pm1" (pixels / 127.5 − 1, torchvision's ToTensor + Normalize(0.5, 0.5))
      */
     public record DataSpec(String dataset, int train, int val, String valFrom, int test, String preprocess) {}
 

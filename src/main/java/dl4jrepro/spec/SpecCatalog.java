@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /** The specs under {@code experiments/}: finds them by id, parses them strictly and checks them before any run starts. */
 public final class SpecCatalog {
     private static final Set<String> DATASETS = Set.of("cifar10", "mnist");
-    private static final Set<String> PREPROCESS = Set.of("subtract-train-mean-image", "scale-01");
+    private static final Set<String> PREPROCESS = Set.of("subtract-train-mean-image", "scale-01", "scale-pm1");
     private static final Set<String> TRAIN_METRICS = Set.of("running", "last-batch", "full");
     private static final Set<String> VAL_FROM = Set.of("last", "random");
 
@@ -76,6 +76,17 @@ public final class SpecCatalog {
         }
         validate(file, id, spec);
         return spec;
+    }
+
+    /** The spec with another preprocessing, checked like one read from a file. */
+    public static ExperimentSpec withPreprocess(ExperimentSpec s, String preprocess) {
+        if (!PREPROCESS.contains(preprocess)) {
+            throw new UserError("--set data.preprocess=" + preprocess + ": use one of " + PREPROCESS);
+        }
+        ExperimentSpec.DataSpec d = s.data();
+        return new ExperimentSpec(s.id(), s.catalogue(), s.title(), s.family(), s.source(),
+                new ExperimentSpec.DataSpec(d.dataset(), d.train(), d.val(), d.valFrom(), d.test(), preprocess),
+                s.hyperparameters(), s.budget(), s.quickBudget(), s.seed(), s.reference(), s.notes());
     }
 
     private static void validate(Path file, String id, ExperimentSpec s) {

@@ -1,0 +1,158 @@
+package dl4jrepro.data;
+
+import dl4jrepro.cli.UserError;
+import dl4jrepro.spec.ExperimentSpec.DataSpec;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one way experiments get data. Files are read and checked once per process and kept in memory; each distinct
+ * split + preprocessing is built once and shared by every trial that asks for it.
+ */
+public final class DatasetRepository {
+    private static final int CLASSES = 10;
+    private static final Map<String, RawDataset> RAW = new ConcurrentHashMap<>();
+    private static final Map<String, PreparedData> PREPARED = new ConcurrentHashMap<>();
+
+    private final DataLocations locations;
+
+    public DatasetRepository(DataLocations locations) {
+        this.locations = locations;
+    }
+
+    /** The official training and test sets of one data set, as read from disk. */
+    public record RawDataset(String name, Path dir, LabeledImages train, LabeledImages test) {}
+
+    /** Finds (and for MNIST fetches) the files and reads them, failing with a one-line error when absent or corrupt. */
+    public RawDataset raw(String dataset) {
+        Path dir = switch (dataset) {
+            case "cifar10" -> locations.cifarDir();
+            case "mnist" -> locations.mnistDir();
+            default -> throw new UserError("unknown data set '" + dataset + "': use cifar10 or mnist");
+        };
+        return RAW.computeIfAbsent(dataset + "@" + dir.toAbsolutePath().normalize(), k -> read(dataset, dir));
+    }
+
+    private static RawDataset read(String dataset, Path dir) {
+        try {
+            if (dataset.equals("cifar10")) {
+                return new RawDataset(dataset, dir,
+                        CifarBinaryReader.read(dir, CifarBinaryReader.TRAIN_FILES, CifarBinaryReader.RECORDS_PER_BATCH),
+                        CifarBinaryReader.read(dir, List.of(CifarBinaryReader.TEST_FILE), CifarBinaryReader.RECORDS_PER_BATCH));
+            }
+            Path verified = MnistFiles.ensure(dir);
+            return new RawDataset(dataset, dir,
+                    IdxReader.read(verified.resolve(MnistFiles.TRAIN_IMAGES), verified.resolve(MnistFiles.TRAIN_LABELS), CLASSES),
+                    IdxReader.read(verified.resolve(MnistFiles.TEST_IMAGES), verified.resolve(MnistFiles.TEST_LABELS), CLASSES));
+        } catch (IOException e) {
+            throw new UserError("cannot read " + dataset + " from " + dir + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted while fetching " + dataset));
+        }
+    }
+
+    /**
+     * The splits the spec asks for. {@code splitSeed} only matters for {@code valFrom: random}; it is the spec's seed,
+     * not the run's, so that repeats over seeds share one split.
+     */
+    public PreparedData prepare(DataSpec spec, long splitSeed) {
+        RawDataset raw = raw(spec.dataset());
+        String key = raw.dir().toAbsolutePath().normalize() + "|" + spec + "|" + splitSeed;
+        return PREPARED.computeIfAbsent(key, k -> build(raw, spec, splitSeed));
+    }
+
+    static PreparedData build(RawDataset raw, DataSpec spec, long splitSeed) {
+        int available = raw.train().count();
+        if (spec.train() + spec.val() > available) {
+            throw new UserError("split " + spec.train() + " train + " + spec.val() + " val exceeds the " + available
+                    + " training images of " + raw.name());
+        }
+        if (spec.test() > raw.test().count()) {
+            throw new UserError("split asks for " + spec.test() + " test images; " + raw.name() + " has " + raw.test().count());
+        }
+        int[] train, val;
+        if (spec.valFrom().equals("last")) {
+            train = range(0, spec.train());
+            val = range(available - spec.val(), available);
+        } else {
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < available; i++) order.add(i);
+            Collections.shuffle(order, new Random(splitSeed));
+            val = order.subList(0, spec.val()).stream().mapToInt(Integer::intValue).sorted().toArray();
+            train = order.subList(spec.val(), spec.val() + spec.train()).stream().mapToInt(Integer::intValue).sorted().toArray();
+        }
+        int[] test = range(0, spec.test());
+
+        INDArray trainX = features(raw.train(), train), valX = features(raw.train(), val), testX = features(raw.test(), test);
+        switch (spec.preprocess()) {
+            case "scale-01" -> {
+                trainX.divi(255f);
+                valX.divi(255f);
+                testX.divi(255f);
+            }
+            case "scale-pm1" -> {
+                // torchvision's ToTensor() then Normalize(0.5, 0.5) per channel: pixels to [-1, 1].
+                for (INDArray x : new INDArray[] {trainX, valX, testX}) x.divi(127.5f).subi(1f);
+            }
+            case "subtract-train-mean-image" -> {
+                INDArray mean = trainX.mean(0);
+                trainX.subiRowVector(mean);
+                valX.subiRowVector(mean);
+                testX.subiRowVector(mean);
+            }
+            default -> throw new UserError("unknown preprocessing '" + spec.preprocess() + "'");
+        }
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("dataset", raw.name());
+        provenance.put("dir", raw.dir().toAbsolutePath().normalize().toString());
+        Map<String, String> md5 = new LinkedHashMap<>(raw.train().checksums());
+        md5.putAll(raw.test().checksums());
+        provenance.put("md5", md5);
+        provenance.put("checksum", Md5.of(String.join(",", md5.values()).getBytes()));
+        Map<String, Object> split = new LinkedHashMap<>();
+        split.put("train", train.length);
+        split.put("val", val.length);
+        split.put("test", test.length);
+        split.put("valFrom", spec.valFrom());
+        provenance.put("split", split);
+        provenance.put("preprocess", spec.preprocess());
+        return new PreparedData(trainX, oneHot(raw.train(), train), valX, oneHot(raw.train(), val), testX,
+                oneHot(raw.test(), test), CLASSES, Collections.unmodifiableMap(provenance));
+    }
+
+    private static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) r[i] = from + i;
+        return r;
+    }
+
+    private static INDArray features(LabeledImages images, int[] rows) {
+        int d = images.features();
+        float[] out = new float[rows.length * d];
+        byte[] px = images.pixels();
+        for (int r = 0; r < rows.length; r++) {
+            int src = rows[r] * d, dst = r * d;
+            for (int f = 0; f < d; f++) out[dst + f] = px[src + f] & 0xff;
+        }
+        return Nd4j.create(out, new long[] {rows.length, d}, DataType.FLOAT);
+    }
+
+    private static INDArray oneHot(LabeledImages images, int[] rows) {
+        float[] out = new float[rows.length * CLASSES];
+        for (int r = 0; r < rows.length; r++) out[r * CLASSES + images.label(rows[r])] = 1f;
+        return Nd4j.create(out, new long[] {rows.length, CLASSES}, DataType.FLOAT);
+    }
+}

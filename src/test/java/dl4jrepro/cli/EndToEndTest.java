@@ -1,0 +1,88 @@
+package dl4jrepro.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The quick start at its smoke budget, through the real command line, on real MNIST. */
+class EndToEndTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir Path tmp;
+
+    CliRun quick(Path results, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--results-dir", results.toString(), "run", "quickstart", "--quick"));
+        args.addAll(List.of(extra));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    @Test
+    void quickRunWritesACompleteResultsFolderAndTableRebuildsIt() throws IOException {
+        CliRun r = quick(tmp);
+        assertEquals(0, r.exitCode(), r.err());
+        Path dir = tmp.resolve("quickstart").resolve("quick");
+        for (String f : List.of("run.json", "curve.csv", "learning-curve.png", "table.md", "summary.json")) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+        }
+        JsonNode summary = JSON.readTree(dir.resolve("summary.json").toFile());
+        JsonNode testAcc = summary.get("figures").get(0);
+        assertEquals("test accuracy", testAcc.get("name").asText());
+        // 2,000 digits, one epoch: far above the 10 % of chance, short of the full run's 97 %.
+        assertTrue(testAcc.get("reproduced").asDouble() > 0.6, testAcc.toString());
+        for (String key : List.of("command", "seed", "hyperparameters", "data", "backend", "software")) {
+            assertTrue(summary.get("provenance").has(key), "provenance has " + key);
+        }
+        assertEquals(32, summary.at("/provenance/data/checksum").asText().length(), "an md5");
+        assertTrue(summary.at("/provenance/backend/threads").asInt() >= 1);
+        assertTrue(summary.get("wall_s").asDouble() > 0);
+        assertEquals("mnist", summary.at("/provenance/data/dataset").asText());
+
+        String table = Files.readString(dir.resolve("table.md"));
+        assertTrue(table.contains("| test accuracy |") && table.contains("quick (smoke) budget"), table);
+        Files.delete(dir.resolve("table.md"));
+        CliRun t = CliRun.of("--results-dir", tmp.toString(), "table", "quickstart", "--quick");
+        assertEquals(0, t.exitCode(), t.err());
+        assertEquals(table, Files.readString(dir.resolve("table.md")), "table regenerated from the stored run");
+    }
+
+    @Test
+    void sameSeedSameMetricsOtherSeedOtherMetrics() throws IOException {
+        assertEquals(0, quick(tmp.resolve("a"), "--seed", "7").exitCode());
+        assertEquals(0, quick(tmp.resolve("b"), "--seed", "7").exitCode());
+        assertEquals(0, quick(tmp.resolve("c"), "--seed", "8").exitCode());
+        List<String> a = metrics(tmp.resolve("a")), b = metrics(tmp.resolve("b")), c = metrics(tmp.resolve("c"));
+        assertFalse(a.isEmpty());
+        assertEquals(a, b);
+        assertNotEquals(a, c);
+    }
+
+    /** The curve without its timing column, which differs from run to run. */
+    static List<String> metrics(Path results) throws IOException {
+        return Files.readAllLines(results.resolve("quickstart/quick/curve.csv")).stream()
+                .map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+
+    @Test
+    void divergenceIsRecordedNotThrown() throws IOException {
+        CliRun r = quick(tmp, "--set", "lr=1e30");
+        assertEquals(3, r.exitCode(), "a diverged run exits 3: " + r.err());
+        JsonNode summary = JSON.readTree(tmp.resolve("quickstart/quick/summary.json").toFile());
+        assertEquals("diverged", summary.get("status").asText());
+        assertEquals("diverged", summary.get("figures").get(0).get("verdict").asText());
+        assertTrue(Files.readString(tmp.resolve("quickstart/quick/table.md")).contains("Training stopped early: loss became"));
+    }
+}

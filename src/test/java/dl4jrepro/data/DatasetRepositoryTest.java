@@ -1,0 +1,89 @@
+package dl4jrepro.data;
+
+import dl4jrepro.cli.UserError;
+import dl4jrepro.spec.ExperimentSpec.DataSpec;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Splits on real MNIST: exact sizes, the catalogue's "last N" convention, seeded random splits, preprocessing. */
+class DatasetRepositoryTest {
+    static DatasetRepository repo;
+    static DatasetRepository.RawDataset mnist;
+
+    @BeforeAll
+    static void load() {
+        repo = new DatasetRepository(DataLocations.resolve(null));
+        mnist = repo.raw("mnist");
+    }
+
+    @Test
+    void rawDataIsReadOncePerProcess() {
+        assertSame(mnist, repo.raw("mnist"));
+        assertSame(mnist, new DatasetRepository(DataLocations.resolve(null)).raw("mnist"));
+    }
+
+    @Test
+    void lastSplitTakesTheLastTrainingImagesAsValidation() {
+        PreparedData d = DatasetRepository.build(mnist, new DataSpec("mnist", 500, 200, "last", 300, "scale-01"), 1);
+        assertEquals(500, d.trainX().rows());
+        assertEquals(200, d.valX().rows());
+        assertEquals(300, d.testX().rows());
+        assertEquals(784, d.features());
+        for (int i = 0; i < 200; i++) {
+            assertEquals(mnist.train().label(60_000 - 200 + i), d.valY().getRow(i).argMax().getInt(0));
+        }
+        for (int i = 0; i < 500; i++) assertEquals(mnist.train().label(i), d.trainY().getRow(i).argMax().getInt(0));
+        assertEquals(1.0, d.trainX().maxNumber().doubleValue(), 1e-6);
+        assertEquals(0.0, d.trainX().minNumber().doubleValue(), 1e-6);
+    }
+
+    @Test
+    void randomSplitIsSeededAndDisjoint() {
+        DataSpec spec = new DataSpec("mnist", 1000, 400, "random", 100, "scale-01");
+        PreparedData a = DatasetRepository.build(mnist, spec, 3), b = DatasetRepository.build(mnist, spec, 3),
+                c = DatasetRepository.build(mnist, spec, 4);
+        assertEquals(a.trainX(), b.trainX());
+        assertEquals(a.valY(), b.valY());
+        assertNotEquals(a.trainX(), c.trainX());
+        // No validation image is also a training image.
+        java.util.Set<String> train = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) train.add(java.util.Arrays.toString(a.trainX().getRow(i).toFloatVector()));
+        for (int i = 0; i < 400; i++) {
+            INDArray v = a.valX().getRow(i);
+            assertTrue(!train.contains(java.util.Arrays.toString(v.toFloatVector())) || duplicateImage(v), "val row " + i);
+        }
+    }
+
+    /** MNIST holds a few byte-identical images; a match is only a leak if the image is unique in the training set. */
+    private static boolean duplicateImage(INDArray row) {
+        int matches = 0;
+        for (int i = 0; i < mnist.train().count() && matches < 2; i++) {
+            boolean same = true;
+            for (int f = 0; f < 784 && same; f++) same = mnist.train().pixel(i, f) == Math.round(row.getFloat(f) * 255);
+            if (same) matches++;
+        }
+        return matches >= 2;
+    }
+
+    @Test
+    void meanImageComesFromTheTrainingSplitOnly() {
+        PreparedData d = DatasetRepository.build(mnist, new DataSpec("mnist", 2000, 500, "last", 500,
+                "subtract-train-mean-image"), 1);
+        assertEquals(0.0, d.trainX().mean(0).amaxNumber().doubleValue(), 1e-3);
+        assertTrue(d.valX().mean(0).amaxNumber().doubleValue() > 1, "validation is centred with the training mean, not its own");
+    }
+
+    @Test
+    void impossibleSplitIsRejected() {
+        UserError e = assertThrows(UserError.class,
+                () -> DatasetRepository.build(mnist, new DataSpec("mnist", 59_000, 2000, "last", 100, "scale-01"), 1));
+        assertTrue(e.getMessage().contains("exceeds the 60000 training images"), e.getMessage());
+    }
+}

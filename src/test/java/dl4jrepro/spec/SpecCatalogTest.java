@@ -1,0 +1,86 @@
+package dl4jrepro.spec;
+
+import dl4jrepro.cli.UserError;
+import dl4jrepro.families.Families;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SpecCatalogTest {
+    static final Path REAL = Path.of("experiments");
+    @TempDir Path tmp;
+
+    /** Every committed spec parses, passes its checks, and names a family that accepts its hyperparameters. */
+    @Test
+    void everyCommittedSpecIsValid() {
+        SpecCatalog catalog = new SpecCatalog(REAL);
+        assertTrue(catalog.ids().containsAll(java.util.List.of("quickstart", "two-layer-torch-000", "mlp-defaults-004")));
+        for (ExperimentSpec s : catalog.all()) {
+            Families.byName(s.family()).validate(new Hyperparameters(s.id(), s.hyperparameters()));
+            assertFalse(s.reference().figures().isEmpty(), s.id() + " has figures to hold the run against");
+        }
+    }
+
+    String quickstartWith(String from, String to) throws IOException {
+        String text = Files.readString(REAL.resolve("quickstart.json"));
+        assertTrue(text.contains(from), "fixture text present: " + from);
+        return text.replace(from, to);
+    }
+
+    UserError loadBroken(String text) throws IOException {
+        Files.writeString(tmp.resolve("quickstart.json"), text);
+        return assertThrows(UserError.class, () -> new SpecCatalog(tmp).load("quickstart"));
+    }
+
+    @Test
+    void malformedJsonNamesFileAndLine() throws IOException {
+        UserError e = loadBroken(quickstartWith("\"lr\": 0.001,", "\"lr\": 0.001,,"));
+        assertTrue(e.getMessage().contains("quickstart.json: malformed spec at line"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void unknownFieldIsRejected() throws IOException {
+        UserError e = loadBroken(quickstartWith("\"seed\": 42", "\"seed\": 42, \"sede\": 1"));
+        assertTrue(e.getMessage().contains("sede"), e.getMessage());
+    }
+
+    @Test
+    void budgetNeedsExactlyOneOfEpochsAndSteps() throws IOException {
+        UserError e = loadBroken(quickstartWith("\"budget\": {\"epochs\": 5,", "\"budget\": {\"epochs\": 5, \"steps\": 10,"));
+        assertTrue(e.getMessage().contains("budget needs exactly one of epochs and steps"), e.getMessage());
+    }
+
+    @Test
+    void unknownMetricIsRejected() throws IOException {
+        UserError e = loadBroken(quickstartWith("\"final.test_acc\"", "\"final.test_accuracy\""));
+        assertTrue(e.getMessage().contains("unknown metric 'final.test_accuracy'"), e.getMessage());
+    }
+
+    @Test
+    void unknownPreprocessingIsRejected() throws IOException {
+        UserError e = loadBroken(quickstartWith("\"scale-01\"", "\"whiten\""));
+        assertTrue(e.getMessage().contains("data.preprocess 'whiten'"), e.getMessage());
+    }
+
+    @Test
+    void idMustMatchFileName() throws IOException {
+        UserError e = loadBroken(quickstartWith("\"id\": \"quickstart\"", "\"id\": \"other\""));
+        assertTrue(e.getMessage().contains("differs from the file name"), e.getMessage());
+    }
+
+    @Test
+    void unknownIdSaysHowToList() {
+        UserError e = assertThrows(UserError.class, () -> new SpecCatalog(REAL).load("no-such-id"));
+        assertTrue(e.getMessage().startsWith("unknown experiment 'no-such-id'") && e.getMessage().contains("'list'"),
+                e.getMessage());
+    }
+}
