@@ -1,6 +1,5 @@
 package dl4jrepro.cli;
 
-import dl4jrepro.results.ReportTable;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.run.ExperimentRunner;
@@ -137,7 +136,7 @@ public final class Repro implements Callable<Integer> {
     }
 
     @Command(name = "table", mixinStandardHelpOptions = true,
-            description = "Rewrites results/<id>/table.md and summary.json from the stored run, without training.")
+            description = "Rewrites results/<id>/ (table.md, summary.json, curve.csv, learning-curve.png) from the stored run.json, without training.")
     static final class TableCommand implements Callable<Integer> {
         @CommandLine.ParentCommand Repro parent;
 
@@ -151,12 +150,10 @@ public final class Repro implements Callable<Integer> {
         public Integer call() throws Exception {
             ExperimentSpec spec = parent.specs().load(id);
             ResultsStore store = new ResultsStore(parent.resultsDir);
-            RunRecord run = store.load(id, quick);
-            Path dir = store.dir(id, quick);
-            ReportTable.write(spec, run, dir);
+            Path dir = store.writeDerived(spec, store.load(id, quick));
             parent.out.print(Files.readString(dir.resolve("table.md")).lines()
                     .filter(l -> l.startsWith("|")).reduce("", (a, b) -> a + b + "\n"));
-            parent.out.println("wrote " + dir.resolve("table.md") + " and summary.json");
+            parent.out.println("rewrote table.md, summary.json, curve.csv and learning-curve.png in " + dir);
             return 0;
         }
     }

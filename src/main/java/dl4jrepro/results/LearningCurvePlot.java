@@ -4,6 +4,7 @@ import dl4jrepro.train.CurvePoint;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
@@ -19,8 +20,9 @@ public final class LearningCurvePlot {
     public static void write(Path png, String title, List<CurvePoint> curve, boolean byEpoch) throws IOException {
         String xTitle = byEpoch ? "epoch" : "step";
         double[] x = curve.stream().mapToDouble(p -> byEpoch ? p.epoch() : p.step()).toArray();
-        XYChart loss = chart(title + ": loss (cross-entropy)", xTitle, "loss");
-        XYChart acc = chart(title + ": accuracy", xTitle, "accuracy");
+        // Loss falls and accuracy rises, so each legend goes where its curves are not.
+        XYChart loss = chart(title + ": loss (cross-entropy)", xTitle, "loss", Styler.LegendPosition.InsideNE);
+        XYChart acc = chart(title + ": accuracy", xTitle, "accuracy", Styler.LegendPosition.InsideSE);
         addSeries(loss, "train", x, curve, CurvePoint::trainLoss);
         addSeries(loss, "val", x, curve, CurvePoint::valLoss);
         addSeries(loss, "test", x, curve, CurvePoint::testLoss);
@@ -37,9 +39,9 @@ public final class LearningCurvePlot {
         }
     }
 
-    private static XYChart chart(String title, String xTitle, String yTitle) {
+    private static XYChart chart(String title, String xTitle, String yTitle, Styler.LegendPosition legend) {
         XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        c.getStyler().setLegendPosition(legend);
         c.getStyler().setMarkerSize(4);
         return c;
     }

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 
 /**
  * The results folder of an experiment: {@code results/<id>/} for full-budget runs, {@code results/<id>/quick/} for
- * smoke runs. A run's files land only after it finishes; each is written atomically, {@code run.json} last but the
- * tables, so {@code table} never reads a half-finished run.
+ * smoke runs. A run's files land only after it finishes, each written atomically: {@code run.json} first, as the one
+ * source of truth, then the files derived from it, which {@code table} can always rebuild.
  */
 public final class ResultsStore {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -30,7 +30,15 @@ public final class ResultsStore {
         return quick ? d.resolve("quick") : d;
     }
 
+    /** Stores a finished run: {@code run.json}, then everything derived from it. */
     public void save(ExperimentSpec spec, RunRecord run) throws IOException {
+        Path dir = dir(run.experiment(), run.quick());
+        AtomicFiles.write(dir.resolve(RUN), JSON.writeValueAsString(run));
+        writeDerived(spec, run);
+    }
+
+    /** Rewrites what is derived from a stored run (curve CSV, learning-curve PNG, table, summary) without training. */
+    public Path writeDerived(ExperimentSpec spec, RunRecord run) throws IOException {
         Path dir = dir(run.experiment(), run.quick());
         StringBuilder csv = new StringBuilder(CurvePoint.CSV_HEADER).append('\n');
         for (CurvePoint p : run.curve()) csv.append(p.csv()).append('\n');
@@ -39,8 +47,8 @@ public final class ResultsStore {
             LearningCurvePlot.write(dir.resolve("learning-curve.png"), run.experiment(), run.curve(),
                     spec.budget().epochs() != null);
         }
-        AtomicFiles.write(dir.resolve(RUN), JSON.writeValueAsString(run));
         ReportTable.write(spec, run, dir);
+        return dir;
     }
 
     public RunRecord load(String experiment, boolean quick) {

@@ -1,5 +1,6 @@
 package dl4jrepro.run;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.data.DataLocations;
@@ -90,13 +91,7 @@ public final class ExperimentRunner {
 
         Map<String, Object> backendMap = new LinkedHashMap<>();
         backendMap.put("summary", backend.oneLine());
-        backendMap.put("requested", backend.requested());
-        backendMap.put("backend", backend.backend());
-        backendMap.put("kind", backend.kind());
-        backendMap.put("device", backend.device());
-        backendMap.put("threads", backend.threads());
-        backendMap.put("nd4j", backend.nd4jVersion());
-        backendMap.put("blas", backend.blas());
+        backendMap.putAll(ResultsStore.JSON.convertValue(backend, new TypeReference<Map<String, Object>>() {}));
 
         RunRecord record = new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), outcome.status(),
                 outcome.failure(), request.quick(), request.command(), seed, request.overrides(), hp.asMap(),

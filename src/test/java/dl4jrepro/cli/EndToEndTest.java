@@ -53,10 +53,13 @@ class EndToEndTest {
 
         String table = Files.readString(dir.resolve("table.md"));
         assertTrue(table.contains("| test accuracy |") && table.contains("quick (smoke) budget"), table);
-        Files.delete(dir.resolve("table.md"));
+        String csv = Files.readString(dir.resolve("curve.csv"));
+        for (String f : List.of("table.md", "curve.csv", "learning-curve.png", "summary.json")) Files.delete(dir.resolve(f));
         CliRun t = CliRun.of("--results-dir", tmp.toString(), "table", "quickstart", "--quick");
         assertEquals(0, t.exitCode(), t.err());
         assertEquals(table, Files.readString(dir.resolve("table.md")), "table regenerated from the stored run");
+        assertEquals(csv, Files.readString(dir.resolve("curve.csv")));
+        assertTrue(Files.size(dir.resolve("learning-curve.png")) > 0 && Files.exists(dir.resolve("summary.json")));
     }
 
     @Test
