@@ -5,6 +5,8 @@ import dl4jrepro.spec.ExperimentSpec.DataSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -106,6 +108,20 @@ public final class DatasetRepository {
             case "scale-pm1" -> {
                 // torchvision's ToTensor() then Normalize(0.5, 0.5) per channel: pixels to [-1, 1].
                 for (INDArray x : new INDArray[] {trainX, valX, testX}) x.divi(127.5f).subi(1f);
+            }
+            case "standardize-channels" -> {
+                // Per colour channel: minus the training split's mean, divided by its sd (torchvision Normalize with
+                // the data set's own statistics).
+                int channels = raw.name().equals("cifar10") ? 3 : 1;
+                int plane = trainX.columns() / channels;
+                for (int c = 0; c < channels; c++) {
+                    INDArrayIndex cols = NDArrayIndex.interval((long) c * plane, (long) (c + 1) * plane);
+                    INDArray trainPlane = trainX.get(NDArrayIndex.all(), cols);
+                    double mean = trainPlane.meanNumber().doubleValue(), sd = trainPlane.stdNumber().doubleValue();
+                    for (INDArray x : new INDArray[] {trainX, valX, testX}) {
+                        x.get(NDArrayIndex.all(), cols).subi(mean).divi(sd);
+                    }
+                }
             }
             case "subtract-train-mean-image" -> {
                 INDArray mean = trainX.mean(0);

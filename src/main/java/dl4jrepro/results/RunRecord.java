@@ -1,5 +1,6 @@
 package dl4jrepro.results;
 
+import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.train.CurvePoint;
 
 import java.util.List;
@@ -7,8 +8,8 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Everything one run produced and everything needed to repeat it: stored as {@code run.json} and the only input of
- * {@code table}. Metrics are named {@code last.<column>} (final evaluation), {@code best.<column>} (best evaluation
+ * Everything one run produced and everything needed to repeat it, the spec as it was included: stored as
+ * {@code run.json} and the only input of {@code table}. Metrics are named {@code last.<column>} (final evaluation), {@code best.<column>} (best evaluation
  * during training: highest accuracy, lowest loss) and {@code final.<name>} (measured once after training).
  */
 public record RunRecord(
@@ -20,6 +21,7 @@ public record RunRecord(
         String failure,
         boolean quick,
         String command,
+        ExperimentSpec spec,
         long seed,
         Map<String, String> overrides,
         Map<String, Object> hyperparameters,

@@ -94,7 +94,7 @@ public final class ExperimentRunner {
         backendMap.putAll(ResultsStore.JSON.convertValue(backend, new TypeReference<Map<String, Object>>() {}));
 
         RunRecord record = new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), outcome.status(),
-                outcome.failure(), request.quick(), request.command(), seed, request.overrides(), hp.asMap(),
+                outcome.failure(), request.quick(), request.command(), spec, seed, request.overrides(), hp.asMap(),
                 budgetMap(budget), data.provenance(), backendMap, Provenance.software(), started,
                 (System.nanoTime() - wallStart) / 1e9, outcome.trainSeconds(), outcome.evalSeconds(),
                 outcome.samplesPerSecond(), net.numParams(), outcome.curve(), finals, confusion);

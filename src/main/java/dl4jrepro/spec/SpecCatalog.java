@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /** The specs under {@code experiments/}: finds them by id, parses them strictly and checks them before any run starts. */
 public final class SpecCatalog {
     private static final Set<String> DATASETS = Set.of("cifar10", "mnist");
-    private static final Set<String> PREPROCESS = Set.of("subtract-train-mean-image", "scale-01", "scale-pm1");
+    private static final Set<String> PREPROCESS = Set.of("subtract-train-mean-image", "scale-01", "scale-pm1", "standardize-channels");
     private static final Set<String> TRAIN_METRICS = Set.of("running", "last-batch", "full");
     private static final Set<String> VAL_FROM = Set.of("last", "random");
 

@@ -81,6 +81,15 @@ class DatasetRepositoryTest {
     }
 
     @Test
+    void standardisedChannelsHaveZeroMeanUnitSdOnTheTrainingSplit() {
+        PreparedData d = DatasetRepository.build(mnist, new DataSpec("mnist", 2000, 500, "last", 500,
+                "standardize-channels"), 1);
+        assertEquals(0.0, d.trainX().meanNumber().doubleValue(), 1e-3, "float32 sums over 1.5 M values");
+        assertEquals(1.0, d.trainX().stdNumber().doubleValue(), 1e-3);
+        assertNotEquals(0.0, d.testX().meanNumber().doubleValue(), "test uses the training statistics");
+    }
+
+    @Test
     void impossibleSplitIsRejected() {
         UserError e = assertThrows(UserError.class,
                 () -> DatasetRepository.build(mnist, new DataSpec("mnist", 59_000, 2000, "last", 100, "scale-01"), 1));
