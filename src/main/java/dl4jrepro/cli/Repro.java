@@ -29,11 +29,11 @@ import java.util.concurrent.Callable;
         subcommands = {Repro.ListCommand.class, Repro.RunCommand.class, Repro.TableCommand.class})
 public final class Repro implements Callable<Integer> {
 
-    @Option(names = "--experiments-dir", scope = ScopeType.INHERIT, defaultValue = "experiments",
+    @Option(names = "--experiments-dir", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "experiments",
             description = "Folder of experiment specs (default: ${DEFAULT-VALUE}).")
     Path experimentsDir;
 
-    @Option(names = "--results-dir", scope = ScopeType.INHERIT, defaultValue = "results",
+    @Option(names = "--results-dir", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "results",
             description = "Folder results are written to and read from (default: ${DEFAULT-VALUE}).")
     Path resultsDir;
 
@@ -108,21 +108,21 @@ public final class Repro implements Callable<Integer> {
         @Option(names = "--quick", description = "Smoke budget from the spec; results go to results/<id>/quick/.")
         boolean quick;
 
-        @Option(names = "--seed", description = "Seed for initialisation and shuffling (default: the spec's).")
+        @Option(names = "--seed", paramLabel = "N", description = "Seed for initialisation and shuffling (default: the spec's).")
         Long seed;
 
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a hyperparameter of the spec (repeatable).")
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a hyperparameter of the spec (repeatable); data.preprocess=... swaps the preprocessing.")
         Map<String, String> overrides = new LinkedHashMap<>();
 
         @Option(names = "--data-dir", paramLabel = "DIR",
                 description = "Data folder (CIFAR-10 binary batches; MNIST under DIR/mnist). Default: $REPRO_DATA_DIR, else ../shared/data.")
         Path dataDir;
 
-        @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--backend", paramLabel = "auto|cpu|gpu", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
         String backend;
 
-        @Option(names = "--threads", defaultValue = "0",
-                description = "OpenMP/BLAS threads; 0 keeps OMP_NUM_THREADS (the Maven launcher sets 1, fastest for MLPs here).")
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+                description = "OpenMP/BLAS threads; 0 keeps OMP_NUM_THREADS (./repro sets 1, the fastest for the MLPs here).")
         int threads;
 
         @Override
