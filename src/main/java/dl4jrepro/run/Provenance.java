@@ -14,7 +14,8 @@ public final class Provenance {
         Map<String, Object> s = new LinkedHashMap<>();
         String commit = git("rev-parse", "HEAD");
         s.put("git_commit", commit == null ? "unknown (not a git checkout)" : commit);
-        String status = git("status", "--porcelain", "--untracked-files=no");
+        // Changes under results/ are outputs, not code: a grid writing its results must not mark itself dirty.
+        String status = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)results");
         s.put("git_dirty", status != null && !status.isBlank());
         s.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         s.put("dl4j", dl4jrepro.backend.JarVersion.of(org.deeplearning4j.nn.multilayer.MultiLayerNetwork.class,
