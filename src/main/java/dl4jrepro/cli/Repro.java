@@ -4,6 +4,8 @@ import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.run.ExperimentRunner;
 import dl4jrepro.run.RunRequest;
+import dl4jrepro.search.SearchRunner;
+import dl4jrepro.search.SearchTable;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.SpecCatalog;
 import picocli.CommandLine;
@@ -26,7 +28,7 @@ import java.util.concurrent.Callable;
 /** The command line: {@code list}, {@code run ID}, {@code table ID}. Every family's {@code main} comes through here too. */
 @Command(name = "repro", mixinStandardHelpOptions = true, version = "dl4j-repro 0.1.0",
         description = "Reproduces the experiments of five neural-network course reports with Deeplearning4j.",
-        subcommands = {Repro.ListCommand.class, Repro.RunCommand.class, Repro.TableCommand.class})
+        subcommands = {Repro.ListCommand.class, Repro.RunCommand.class, Repro.TableCommand.class, Repro.WorkerCommand.class})
 public final class Repro implements Callable<Integer> {
 
     @Option(names = "--experiments-dir", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "experiments",
@@ -98,10 +100,8 @@ public final class Repro implements Callable<Integer> {
         }
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true, description = "Trains an experiment and writes results/<id>/.")
-    static final class RunCommand implements Callable<Integer> {
-        @CommandLine.ParentCommand Repro parent;
-
+    /** The options of a run, shared by {@code run} and the worker processes of {@code run --parallel}. */
+    static final class RunOptions {
         @Parameters(index = "0", paramLabel = "ID", description = "Experiment id (see 'list').")
         String id;
 
@@ -111,32 +111,68 @@ public final class Repro implements Callable<Integer> {
         @Option(names = "--seed", paramLabel = "N", description = "Seed for initialisation and shuffling (default: the spec's).")
         Long seed;
 
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a hyperparameter of the spec (repeatable); data.preprocess=... swaps the preprocessing.")
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "Override a hyperparameter of the spec (repeatable); data.preprocess=... swaps the preprocessing.")
         Map<String, String> overrides = new LinkedHashMap<>();
 
         @Option(names = "--data-dir", paramLabel = "DIR",
                 description = "Data folder (CIFAR-10 binary batches; MNIST under DIR/mnist). Default: $REPRO_DATA_DIR, else ../shared/data.")
         Path dataDir;
 
-        @Option(names = "--backend", paramLabel = "auto|cpu|gpu", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--backend", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
+                description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
         String backend;
 
         @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
                 description = "OpenMP/BLAS threads; 0 keeps OMP_NUM_THREADS (./repro sets 1, the fastest for the MLPs here).")
         int threads;
 
+        @Option(names = "--parallel", paramLabel = "K", defaultValue = "1",
+                description = "Trials of a search run at once, each in its own worker process (default: ${DEFAULT-VALUE}).")
+        int parallel;
+
+        RunRequest request(Repro parent) {
+            if (seed != null && seed < 0) throw new UserError("--seed " + seed + ": use a seed of 0 or more");
+            return new RunRequest(id, quick, seed, overrides, dataDir, backend, threads, parallel, parent.experimentsDir,
+                    parent.resultsDir, String.join(" ", parent.args));
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Trains an experiment (every trial of a search, resuming where a previous run stopped) and writes results/<id>/.")
+    static final class RunCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand Repro parent;
+        @CommandLine.Mixin RunOptions options = new RunOptions();
+
         @Override
         public Integer call() throws Exception {
-            String command = String.join(" ", parent.args);
-            if (seed != null && seed < 0) throw new UserError("--seed " + seed + ": use a seed of 0 or more");
-            RunRecord run = new ExperimentRunner(parent.specs(), new ResultsStore(parent.resultsDir), parent.out)
-                    .run(new RunRequest(id, quick, seed, overrides, dataDir, backend, threads, command));
+            RunRequest request = options.request(parent);
+            ExperimentSpec spec = parent.specs().load(request.experiment());
+            ResultsStore store = new ResultsStore(parent.resultsDir);
+            if (spec.search() != null) {
+                return new SearchRunner(store, parent.out).run(spec, request, request.parallel()).equals("completed") ? 0 : 3;
+            }
+            if (request.parallel() != 1) throw new UserError("--parallel: " + spec.id() + " is a single run, not a search");
+            RunRecord run = new ExperimentRunner(parent.specs(), store, parent.out).run(request);
             return run.status().equals("completed") ? 0 : 3;
         }
     }
 
+    @Command(name = "worker", hidden = true, description = "A worker process of 'run --parallel': trials by number on stdin.")
+    static final class WorkerCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand Repro parent;
+        @CommandLine.Mixin RunOptions options = new RunOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            RunRequest request = options.request(parent);
+            SearchRunner.serveWorker(parent.specs().load(request.experiment()), request, System.in, System.out, System.err);
+            return 0;
+        }
+    }
+
     @Command(name = "table", mixinStandardHelpOptions = true,
-            description = "Rewrites results/<id>/ (table.md, summary.json, curve.csv, learning-curve.png) from the stored run.json, without training.")
+            description = "Rewrites results/<id>/ (table.md, summary.json, pictures) from the stored run or trials, without training.")
     static final class TableCommand implements Callable<Integer> {
         @CommandLine.ParentCommand Repro parent;
 
@@ -150,10 +186,11 @@ public final class Repro implements Callable<Integer> {
         public Integer call() throws Exception {
             ExperimentSpec spec = parent.specs().load(id);
             ResultsStore store = new ResultsStore(parent.resultsDir);
-            Path dir = store.writeDerived(spec, store.load(id, quick));
+            Path dir = spec.search() != null ? SearchTable.rewrite(spec, store.dir(id, quick), quick)
+                    : store.writeDerived(spec, store.load(id, quick));
             parent.out.print(Files.readString(dir.resolve("table.md")).lines()
                     .filter(l -> l.startsWith("|")).reduce("", (a, b) -> a + b + "\n"));
-            parent.out.println("rewrote table.md, summary.json, curve.csv and learning-curve.png in " + dir);
+            parent.out.println("rewrote the table, summary.json and pictures in " + dir);
             return 0;
         }
     }

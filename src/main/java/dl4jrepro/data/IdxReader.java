@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Reads the IDX files MNIST ships as (images: magic 2051, labels: magic 2049), checking every header field. */
@@ -45,9 +46,11 @@ public final class IdxReader {
                         + (labelBytes[i] & 0xff) + ", expected 0.." + (classes - 1));
             }
         }
-        return new LabeledImages(Arrays.copyOfRange(images, 16, images.length), labelBytes, count, rows * cols,
-                Map.of(imagesFile.getFileName().toString(), Md5.of(images),
-                        labelsFile.getFileName().toString(), Md5.of(labels)));
+        // Ordered: the combined checksum hashes these in order, and Map.of's order changes from JVM to JVM.
+        Map<String, String> checksums = new LinkedHashMap<>();
+        checksums.put(imagesFile.getFileName().toString(), Md5.of(images));
+        checksums.put(labelsFile.getFileName().toString(), Md5.of(labels));
+        return new LabeledImages(Arrays.copyOfRange(images, 16, images.length), labelBytes, count, rows * cols, checksums);
     }
 
     private static ByteBuffer header(Path file, byte[] bytes, int size, int magic) {

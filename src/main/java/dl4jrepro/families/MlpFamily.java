@@ -36,7 +36,8 @@ import java.util.Set;
  * sigmoid), {@code weightInit} (normal with {@code weightStd}, xavier, he), {@code optimizer} (sgd; adam with
  * {@code beta1}, {@code beta2}, {@code epsilon}), {@code lr}, {@code lrDecayPerEpoch} (×factor after every epoch, 1 =
  * constant), {@code l2} and {@code l2Bias} (coefficient c adds c·w to the gradient, i.e. PyTorch's weight_decay),
- * {@code batch}. Biases start at zero.
+ * or {@code reg} (λ of a λ‖W‖² loss term on the weights, as the NumPy reports write it), {@code batch}. Biases start at
+ * zero.
  *
  * <p>{@code main} runs {@code two-layer-torch-000}, or the MLP experiment named as the first argument.
  */
@@ -64,6 +65,9 @@ public final class MlpFamily implements ModelFamily {
         hp.check(decay > 0 && decay <= 1, "lrDecayPerEpoch", "must be in (0, 1]");
         hp.check(hp.getDouble("l2", 0) >= 0, "l2", "must be zero or positive");
         hp.check(hp.getDouble("l2Bias", 0) >= 0, "l2Bias", "must be zero or positive");
+        hp.check(hp.getDouble("reg", 0) >= 0, "reg", "must be zero or positive");
+        hp.check(hp.getDouble("reg", 0) == 0 || hp.getDouble("l2", 0) == 0, "reg",
+                "give either reg (λ of λ‖W‖², the NumPy reports) or l2 (PyTorch weight decay), not both");
         hp.check(hp.getInt("batch") > 0, "batch", "must be at least 1");
         if (hp.getString("activation").equals("leakyrelu")) {
             hp.check(hp.getDouble("leakySlope") > 0, "leakySlope", "must be positive");
@@ -87,7 +91,7 @@ public final class MlpFamily implements ModelFamily {
                 .dataType(DataType.FLOAT)
                 .updater(updater(hp, stepsPerEpoch))
                 .weightInit(weightInit(hp))
-                .l2(hp.getDouble("l2", 0))
+                .l2(weightPenalty(hp))
                 .l2Bias(hp.getDouble("l2Bias", 0))
                 .list();
         int previous = inputs;
@@ -98,6 +102,14 @@ public final class MlpFamily implements ModelFamily {
         layers.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                 .nIn(previous).nOut(classes).activation(new ActivationSoftmax()).build());
         return layers.build();
+    }
+
+    /**
+     * DL4J's l2 coefficient c adds c·w to the gradient. The NumPy reports add λ‖W‖² to the loss, whose gradient is 2λW,
+     * so their λ ({@code reg}) becomes c = 2λ; PyTorch's weight_decay ({@code l2}) is c itself.
+     */
+    private static double weightPenalty(Hyperparameters hp) {
+        return hp.has("reg") ? 2 * hp.getDouble("reg") : hp.getDouble("l2", 0);
     }
 
     private static IUpdater updater(Hyperparameters hp, int stepsPerEpoch) {

@@ -12,11 +12,15 @@ public record FigureRow(String name, String metric, Double report, Double reprod
                         String verdict, String note) {
 
     static FigureRow of(Figure f, RunRecord run) {
-        double value = run.metric(f.metric());
+        return of(f, run.metric(f.metric()), "diverged".equals(run.status()));
+    }
+
+    /** @param noValueBecauseDiverged whether a missing value means the training diverged */
+    public static FigureRow of(Figure f, double value, boolean noValueBecauseDiverged) {
         Double reproduced = Double.isFinite(value) ? value : null;
         String verdict;
         if (reproduced == null) {
-            verdict = "diverged".equals(run.status()) ? "diverged" : "n/a";
+            verdict = noValueBecauseDiverged ? "diverged" : "n/a";
         } else if (f.report() != null) {
             verdict = Math.abs(reproduced - f.report()) <= f.tolerance() + 1e-12 ? "within" : "MISS";
         } else if (f.atLeast() != null) {

@@ -26,12 +26,22 @@ public final class ReportTable {
         AtomicFiles.write(dir.resolve("table.md"), markdown(spec, run, rows));
     }
 
-    static Map<String, Object> summary(RunRecord run, List<FigureRow> rows) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("experiment", run.experiment());
-        s.put("status", run.status());
-        s.put("quick", run.quick());
-        s.put("figures", rows.stream().map(r -> {
+    /** The figures table shared by single runs and searches. */
+    public static void figures(StringBuilder md, List<FigureRow> rows, ExperimentSpec.Reference reference) {
+        md.append("| figure | report | reproduced | difference | tolerance | verdict | note |\n");
+        md.append("|---|---:|---:|---:|---:|---|---|\n");
+        for (FigureRow r : rows) {
+            String tolerance = r.tolerance() != null ? "± " + num(r.tolerance()) : r.atLeast() != null ? "≥ " + num(r.atLeast()) : "";
+            md.append("| ").append(r.name()).append(" | ").append(num(r.report())).append(" | ").append(num(r.reproduced()))
+                    .append(" | ").append(signed(r.difference())).append(" | ").append(tolerance).append(" | ")
+                    .append(r.verdict()).append(" | ").append(r.note() == null ? "" : r.note()).append(" |\n");
+        }
+        md.append("\nReport figures: ").append(reference.source()).append(".  \n");
+        if (reference.toleranceWhy() != null) md.append("Tolerance: ").append(reference.toleranceWhy()).append("\n");
+    }
+
+    public static List<Map<String, Object>> figuresJson(List<FigureRow> rows) {
+        return rows.stream().map(r -> {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("name", r.name());
             f.put("metric", r.metric());
@@ -41,7 +51,15 @@ public final class ReportTable {
             f.put("at_least", r.atLeast());
             f.put("verdict", r.verdict());
             return f;
-        }).toList());
+        }).toList();
+    }
+
+    static Map<String, Object> summary(RunRecord run, List<FigureRow> rows) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("experiment", run.experiment());
+        s.put("status", run.status());
+        s.put("quick", run.quick());
+        s.put("figures", figuresJson(rows));
         s.put("wall_s", run.wallSeconds());
         s.put("samples_per_s", run.samplesPerSecond());
         Map<String, Object> provenance = new LinkedHashMap<>();
@@ -68,16 +86,7 @@ public final class ReportTable {
         if (run.failure() != null) md.append("Training stopped early: ").append(run.failure()).append("\n\n");
         if (!run.overrides().isEmpty()) md.append("Overrides on the spec: `").append(run.overrides()).append("`\n\n");
 
-        md.append("| figure | report | reproduced | difference | tolerance | verdict | note |\n");
-        md.append("|---|---:|---:|---:|---:|---|---|\n");
-        for (FigureRow r : rows) {
-            String tolerance = r.tolerance() != null ? "± " + num(r.tolerance()) : r.atLeast() != null ? "≥ " + num(r.atLeast()) : "";
-            md.append("| ").append(r.name()).append(" | ").append(num(r.report())).append(" | ").append(num(r.reproduced()))
-                    .append(" | ").append(signed(r.difference())).append(" | ").append(tolerance).append(" | ")
-                    .append(r.verdict()).append(" | ").append(r.note() == null ? "" : r.note()).append(" |\n");
-        }
-        md.append("\nReport figures: ").append(spec.reference().source()).append(".  \n");
-        if (spec.reference().toleranceWhy() != null) md.append("Tolerance: ").append(spec.reference().toleranceWhy()).append("\n");
+        figures(md, rows, spec.reference());
 
         md.append("\n## Run\n\n");
         md.append(String.format(Locale.ROOT, "- wall time %.1f s (training %.1f s, evaluation %.1f s), %,.0f training samples/s, %,d parameters%n",
@@ -102,17 +111,17 @@ public final class ReportTable {
         return md.toString();
     }
 
-    private static String json(Object o) throws IOException {
+    public static String json(Object o) throws IOException {
         return ResultsStore.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(o);
     }
 
-    static String num(Double v) {
+    public static String num(Double v) {
         if (v == null) return "—";
         return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.4f", v);
     }
 
-    static String signed(Double v) {
+    public static String signed(Double v) {
         return v == null ? "—" : String.format(Locale.ROOT, "%+.4f", v);
     }
 }

@@ -32,7 +32,41 @@ public record ExperimentSpec(
         Budget quickBudget,
         Long seed,
         Reference reference,
+        Search search,
+        TableSpec table,
+        List<ReportRow> reportRows,
         List<String> notes) {
+
+    /**
+     * Trials of a search: every configuration (each of {@code configs}, or the spec itself) combined with every point of
+     * {@code grid} and every {@code random} draw, each repeated over {@code seeds} seeds. Keys are those of
+     * {@link dl4jrepro.spec.ResolvedConfig}; a grid axis is a list of values, or {@code {"linspace": [from, to, n]}} /
+     * {@code {"logspace": [fromExp, toExp, n]}}.
+     */
+    public record Search(List<Map<String, Object>> configs, Map<String, Object> grid, RandomSearch random, Integer seeds) {}
+
+    /** {@code n} draws, each key uniform in [min, max], or log-uniform with {@code log: true}. */
+    public record RandomSearch(int n, Long seed, Map<String, Range> ranges) {}
+
+    public record Range(double min, double max, Boolean log, Boolean integer) {}
+
+    /**
+     * How a search's table is laid out.
+     *
+     * @param sortBy   the metric rows are ranked by (e.g. last.val_acc)
+     * @param columns  metrics shown for every row, with their headings
+     * @param top      rows shown from the top when the grid is long (all rows are always in grid.csv)
+     * @param bottom   rows shown from the bottom when the grid is long
+     * @param maxGap   the filtered view keeps rows whose first column minus sortBy is at most this (train–val gap)
+     * @param heatmap  two override keys to draw the best sortBy value over
+     */
+    public record TableSpec(String sortBy, List<Column> columns, Integer top, Integer bottom, Double maxGap,
+                            List<String> heatmap) {}
+
+    public record Column(String metric, String label) {}
+
+    /** One row of a report's own table: the configuration (override keys) and its figures by metric name. */
+    public record ReportRow(Map<String, Object> config, Map<String, Double> values) {}
 
     /**
      * @param dataset    "cifar10" or "mnist"

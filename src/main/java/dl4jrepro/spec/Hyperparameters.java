@@ -21,17 +21,30 @@ public final class Hyperparameters {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
-    /** Applies {@code key=value} overrides; every key must already exist in the spec. */
-    public Hyperparameters with(Map<String, String> overrides) {
+    /**
+     * Applies overrides; every key must already exist in the spec. A value given as text (from {@code --set}) is parsed
+     * by the type of the value it replaces; a typed value (from a search grid) must have that type.
+     */
+    public Hyperparameters with(Map<String, ?> overrides) {
         Map<String, Object> copy = new LinkedHashMap<>(values);
-        overrides.forEach((key, text) -> {
+        overrides.forEach((key, value) -> {
             if (!values.containsKey(key)) {
-                throw new UserError("--set " + key + "=" + text + ": " + experimentId + " has no hyperparameter '" + key
-                        + "'; known: " + String.join(", ", values.keySet()));
+                throw new UserError((value instanceof String ? "--set " + key + "=" + value : "override " + key + "=" + value)
+                        + ": " + experimentId + " has no hyperparameter '" + key + "'; known: "
+                        + String.join(", ", values.keySet()));
             }
-            copy.put(key, parseLike(values.get(key), key, text));
+            copy.put(key, value instanceof String text ? parseLike(values.get(key), key, text) : checkLike(values.get(key), key, value));
         });
         return new Hyperparameters(experimentId, copy);
+    }
+
+    private Object checkLike(Object current, String key, Object value) {
+        boolean same = current instanceof Number ? value instanceof Number
+                : current instanceof List<?> ? value instanceof List<?> : current.getClass().isInstance(value);
+        if (!same) {
+            throw new UserError(experimentId + ": override " + key + "=" + value + " does not match the spec's " + current);
+        }
+        return current instanceof Double && value instanceof Number n ? n.doubleValue() : value;
     }
 
     private static Object parseLike(Object current, String key, String text) {

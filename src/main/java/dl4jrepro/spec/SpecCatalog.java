@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dl4jrepro.cli.UserError;
+import dl4jrepro.results.RunRecord;
+import dl4jrepro.search.Aggregate;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,7 +88,8 @@ public final class SpecCatalog {
         ExperimentSpec.DataSpec d = s.data();
         return new ExperimentSpec(s.id(), s.catalogue(), s.title(), s.family(), s.source(),
                 new ExperimentSpec.DataSpec(d.dataset(), d.train(), d.val(), d.valFrom(), d.test(), preprocess),
-                s.hyperparameters(), s.budget(), s.quickBudget(), s.seed(), s.reference(), s.notes());
+                s.hyperparameters(), s.budget(), s.quickBudget(), s.seed(), s.reference(), s.search(), s.table(),
+                s.reportRows(), s.notes());
     }
 
     private static void validate(Path file, String id, ExperimentSpec s) {
@@ -103,15 +106,43 @@ public final class SpecCatalog {
         require(file, d.train() > 0 && d.val() >= 0 && d.test() > 0, "data split sizes must be positive");
         checkBudget(file, "budget", s.budget());
         checkBudget(file, "quickBudget", s.quickBudget());
+        checkSearch(file, s);
         ExperimentSpec.Reference r = s.reference();
         require(file, r != null && r.figures() != null, "reference.figures is missing (use [] for none)");
         for (ExperimentSpec.Figure f : r.figures()) {
             require(file, f.name() != null && f.metric() != null, "every reference figure needs a name and a metric");
-            require(file, dl4jrepro.results.RunRecord.isValidMetric(f.metric()), "figure '" + f.name()
-                    + "' has unknown metric '" + f.metric() + "' (use last.|best.<train|val|test>_<loss|acc> or final."
-                    + String.join("|final.", dl4jrepro.results.RunRecord.FINAL_METRICS) + ")");
+            if (s.search() == null) {
+                require(file, RunRecord.isValidMetric(f.metric()), "figure '" + f.name() + "' has unknown metric '"
+                        + f.metric() + "' (use last.|best.<train|val|test>_<loss|acc> or final."
+                        + String.join("|final.", RunRecord.FINAL_METRICS) + ")");
+            } else {
+                require(file, Aggregate.parse(f.metric()) != null, "figure '" + f.name() + "' of a search needs an "
+                        + "aggregate like max(last.val_acc), mean(...), sd(...), min(...) or best(...), optionally "
+                        + "filtered as max(last.val_acc | lr=0.001); got '" + f.metric() + "'");
+            }
             require(file, f.report() == null || f.tolerance() != null,
                     "figure '" + f.name() + "' has a report value but no tolerance");
+        }
+    }
+
+    private static void checkSearch(Path file, ExperimentSpec s) {
+        if (s.search() == null) {
+            require(file, s.table() == null && s.reportRows() == null, "table and reportRows belong to searches");
+            return;
+        }
+        ExperimentSpec.TableSpec t = s.table();
+        require(file, t != null && t.sortBy() != null && t.columns() != null, "a search needs table.sortBy and table.columns");
+        require(file, RunRecord.isValidMetric(t.sortBy()), "table.sortBy '" + t.sortBy() + "' is not a metric");
+        for (ExperimentSpec.Column c : t.columns()) {
+            require(file, c.metric() != null && RunRecord.isValidMetric(c.metric()) && c.label() != null,
+                    "table column '" + c.metric() + "' needs a valid metric and a label");
+        }
+        require(file, t.heatmap() == null || t.heatmap().size() == 2, "table.heatmap names exactly two keys");
+        if (s.reportRows() != null) {
+            for (ExperimentSpec.ReportRow r : s.reportRows()) {
+                require(file, r.config() != null && r.values() != null, "every report row needs config and values");
+                for (String m : r.values().keySet()) require(file, RunRecord.isValidMetric(m), "report row metric '" + m + "'");
+            }
         }
     }
 

@@ -48,7 +48,7 @@ public final class ProgressLine {
         out.flush();
     }
 
-    static String eta(double seconds) {
+    public static String eta(double seconds) {
         if (!Double.isFinite(seconds) || seconds < 0) return "?";
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s % 3600 / 60, s % 60)

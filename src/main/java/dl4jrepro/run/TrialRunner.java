@@ -1,0 +1,125 @@
+package dl4jrepro.run;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dl4jrepro.backend.BackendInfo;
+import dl4jrepro.data.DatasetRepository;
+import dl4jrepro.data.PreparedData;
+import dl4jrepro.families.Families;
+import dl4jrepro.families.ModelFamily;
+import dl4jrepro.results.ResultsStore;
+import dl4jrepro.results.RunRecord;
+import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.spec.Hyperparameters;
+import dl4jrepro.spec.ResolvedConfig;
+import dl4jrepro.train.ProgressLine;
+import dl4jrepro.train.Scores;
+import dl4jrepro.train.Trainer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Trains one configuration with one seed and measures it: the unit that single runs and searches are both made of.
+ * Data comes from the process-wide {@link DatasetRepository}, so a search loads its data once.
+ */
+public final class TrialRunner {
+    private final BackendInfo backend;
+    private final DatasetRepository data;
+    private final PrintStream out;
+    private final Map<String, Object> software = Provenance.software();
+
+    public TrialRunner(BackendInfo backend, DatasetRepository data, PrintStream out) {
+        this.backend = backend;
+        this.data = data;
+        this.out = out;
+    }
+
+    /** Checks a configuration as far as possible without training: family rules and the batch against the split. */
+    public static void validate(ResolvedConfig config) {
+        ModelFamily family = Families.byName(config.spec().family());
+        family.validate(config.hyperparameters());
+        int train = config.budget().trainSubset() != null
+                ? Math.min(config.budget().trainSubset(), config.spec().data().train()) : config.spec().data().train();
+        Hyperparameters hp = config.hyperparameters();
+        hp.check(family.batchSize(hp) <= train, "batch", "must not exceed the " + train + " training examples");
+    }
+
+    /**
+     * @param label      how progress lines name this trial
+     * @param trialIndex position in a search, or null for a single run
+     */
+    public RunRecord run(ResolvedConfig config, long seed, Map<String, Object> overrides, String command, String label,
+                         Integer trialIndex, String trialId, boolean quick) {
+        long wallStart = System.nanoTime();
+        String started = Instant.now().toString();
+        ExperimentSpec spec = config.spec();
+        Hyperparameters hp = config.hyperparameters();
+        ModelFamily family = Families.byName(spec.family());
+        validate(config);
+        PreparedData prepared = data.prepare(spec.data(), spec.seed());
+        if (config.budget().trainSubset() != null) prepared = prepared.withTrainSubset(config.budget().trainSubset());
+        int batch = family.batchSize(hp);
+        long trainRows = prepared.trainX().rows();
+        int stepsPerEpoch = (int) ((trainRows + batch - 1) / batch);
+        MultiLayerNetwork net = new MultiLayerNetwork(
+                family.configure(hp, prepared.features(), prepared.classes(), seed, stepsPerEpoch));
+        net.init();
+        if (trialIndex == null) {
+            out.println("[" + label + "] data " + spec.data().dataset() + ": " + trainRows + " train / "
+                    + prepared.valX().rows() + " val / " + prepared.testX().rows() + " test, " + spec.data().preprocess()
+                    + "; seed " + seed + (quick ? "; QUICK budget" : ""));
+            out.println("[" + label + "] " + spec.family() + ": " + net.numParams() + " parameters, hyperparameters " + hp);
+        }
+
+        Trainer.Outcome outcome = Trainer.train(net, prepared, config.budget(), batch, seed, new ProgressLine(out, label));
+
+        Map<String, Double> finals = new LinkedHashMap<>();
+        int[][] confusion = null;
+        if (outcome.status().equals("completed")) {
+            Evaluation evaluation = new Evaluation(prepared.classes());
+            Scores.LossAcc test = Scores.of(net, prepared.testX(), prepared.testY(), evaluation);
+            Scores.LossAcc trainFull = Scores.of(net, prepared.trainX(), prepared.trainY());
+            finals.put("test_loss", test.loss());
+            finals.put("test_acc", test.acc());
+            finals.put("train_full_loss", trainFull.loss());
+            finals.put("train_full_acc", trainFull.acc());
+            confusion = confusionOf(evaluation, prepared.classes());
+        }
+        return new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), outcome.status(),
+                outcome.failure(), quick, command, trialIndex == null ? spec : null, trialIndex, trialId, seed, overrides,
+                hp.asMap(), budgetMap(config.budget()), prepared.provenance(), backendMap(), software, started,
+                (System.nanoTime() - wallStart) / 1e9, outcome.trainSeconds(), outcome.evalSeconds(),
+                outcome.samplesPerSecond(), net.numParams(), outcome.curve(), finals, confusion);
+    }
+
+    private Map<String, Object> backendMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("summary", backend.oneLine());
+        m.putAll(ResultsStore.JSON.convertValue(backend, new TypeReference<Map<String, Object>>() {}));
+        return m;
+    }
+
+    private static int[][] confusionOf(Evaluation evaluation, int classes) {
+        int[][] m = new int[classes][classes];
+        for (int actual = 0; actual < classes; actual++) {
+            for (int predicted = 0; predicted < classes; predicted++) {
+                m[actual][predicted] = evaluation.getConfusionMatrix().getCount(actual, predicted);
+            }
+        }
+        return m;
+    }
+
+    private static Map<String, Object> budgetMap(ExperimentSpec.Budget b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (b.epochs() != null) m.put("epochs", b.epochs());
+        if (b.steps() != null) m.put("steps", b.steps());
+        m.put("evalEvery", b.evalEvery() == null ? "epoch" : b.evalEvery());
+        m.put("trainMetric", b.trainMetric());
+        if (b.trainSubset() != null) m.put("trainSubset", b.trainSubset());
+        return m;
+    }
+}

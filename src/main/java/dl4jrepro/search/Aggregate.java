@@ -1,0 +1,86 @@
+package dl4jrepro.search;
+
+import dl4jrepro.results.RunRecord;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A figure computed over the trials of a search, written {@code agg(metric)} or {@code agg(metric | key=value, ...)}:
+ * {@code max}, {@code min}, {@code mean}, {@code sd} (sample), or {@code best}, the metric's value in the trial ranked
+ * first by the table's sortBy. The filter keeps trials whose override {@code key} equals {@code value}. Diverged and
+ * failed trials count with their metrics (a diverged trial has none).
+ */
+public record Aggregate(String function, String metric, Map<String, String> filter) {
+    private static final Pattern SYNTAX = Pattern.compile("(max|min|mean|sd|best)\\(\\s*([a-z_.]+)\\s*(?:\\|(.*))?\\)");
+
+    /** Parses an aggregate, or returns null if {@code text} is not one. */
+    public static Aggregate parse(String text) {
+        Matcher m = SYNTAX.matcher(text.trim());
+        if (!m.matches() || !RunRecord.isValidMetric(m.group(2))) return null;
+        Map<String, String> filter = new LinkedHashMap<>();
+        if (m.group(3) != null) {
+            for (String part : m.group(3).split(",")) {
+                String[] kv = part.split("=", 2);
+                if (kv.length != 2 || kv[0].isBlank()) return null;
+                filter.put(kv[0].trim(), kv[1].trim());
+            }
+        }
+        return new Aggregate(m.group(1), m.group(2), filter);
+    }
+
+    public double evaluate(List<RunRecord> trials, String sortBy) {
+        List<RunRecord> kept = new ArrayList<>();
+        for (RunRecord t : trials) if (matches(t.overrides(), filter)) kept.add(t);
+        if (function.equals("best")) {
+            return kept.stream().filter(t -> Double.isFinite(t.metric(sortBy)))
+                    .max(Comparator.comparingDouble((RunRecord t) -> t.metric(sortBy))
+                            .thenComparing(t -> -t.trialIndex()))
+                    .map(t -> t.metric(metric)).orElse(Double.NaN);
+        }
+        double[] v = kept.stream().mapToDouble(t -> t.metric(metric)).filter(Double::isFinite).toArray();
+        if (v.length == 0) return Double.NaN;
+        double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
+        return switch (function) {
+            case "max" -> java.util.Arrays.stream(v).max().getAsDouble();
+            case "min" -> java.util.Arrays.stream(v).min().getAsDouble();
+            case "mean" -> mean;
+            default -> v.length < 2 ? Double.NaN
+                    : Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
+        };
+    }
+
+    /** Whether a trial's overrides hold every key=value of the filter (numbers compared as numbers). */
+    public static boolean matches(Map<String, Object> overrides, Map<String, ?> filter) {
+        for (Map.Entry<String, ?> f : filter.entrySet()) {
+            if (!sameValue(overrides.get(f.getKey()), f.getValue())) return false;
+        }
+        return true;
+    }
+
+    static boolean sameValue(Object a, Object b) {
+        if (a == null || b == null) return a == b;
+        Double x = number(a), y = number(b);
+        if (x != null && y != null) return Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
+        return Objects.equals(normal(a), normal(b));
+    }
+
+    private static Double number(Object o) {
+        if (o instanceof Number n) return n.doubleValue();
+        try {
+            return Double.valueOf(String.valueOf(o).trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String normal(Object o) {
+        return String.valueOf(o).replace(" ", "").replace("[", "").replace("]", "");
+    }
+}

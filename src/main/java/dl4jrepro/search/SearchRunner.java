@@ -1,0 +1,140 @@
+package dl4jrepro.search;
+
+import dl4jrepro.backend.BackendInfo;
+import dl4jrepro.backend.BackendSelector;
+import dl4jrepro.cli.UserError;
+import dl4jrepro.data.DataLocations;
+import dl4jrepro.data.DatasetRepository;
+import dl4jrepro.results.ResultsStore;
+import dl4jrepro.results.RunRecord;
+import dl4jrepro.run.Provenance;
+import dl4jrepro.run.RunRequest;
+import dl4jrepro.run.TrialRunner;
+import dl4jrepro.search.TrialPlan.Trial;
+import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.spec.ResolvedConfig;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs every trial of a search that has no record yet, appending each to the {@link TrialStore} as it finishes, then
+ * writes the search's table. Interrupted at any point, the next {@code run} picks up where this one stopped. With
+ * {@code --parallel k > 1}, k worker processes (one JVM each: DL4J's off-heap memory has a history of trouble with
+ * several networks in one JVM) take trials from a queue.
+ */
+public final class SearchRunner {
+    private final ResultsStore results;
+    private final PrintStream out;
+
+    public SearchRunner(ResultsStore results, PrintStream out) {
+        this.results = results;
+        this.out = out;
+    }
+
+    /** The plan of a request; every configuration is checked before anything runs. */
+    public static List<Trial> plan(ExperimentSpec spec, RunRequest request) {
+        long baseSeed = request.seed() != null ? request.seed() : spec.seed();
+        if (spec.search().grid() != null) {
+            for (String key : request.overrides().keySet()) {
+                if (spec.search().grid().containsKey(key)) {
+                    throw new UserError("--set " + key + ": " + key + " is an axis of " + spec.id()
+                            + "'s grid; run a single configuration of it by editing a copy of the spec");
+                }
+            }
+        }
+        List<Trial> trials = TrialPlan.expand(spec, request.quick(), request.overrides(), baseSeed);
+        for (Trial t : trials) {
+            try {
+                TrialRunner.validate(ResolvedConfig.of(spec, request.quick(), t.overrides()));
+            } catch (UserError e) {
+                throw new UserError("trial " + (t.index() + 1) + " " + t.overrides() + ": " + e.getMessage());
+            }
+        }
+        return trials;
+    }
+
+    /** @return "completed" when every trial has a record (diverged and failed ones included) */
+    public String run(ExperimentSpec spec, RunRequest request, int parallel) throws IOException {
+        if (parallel < 1) throw new UserError("--parallel " + parallel + ": use 1 or more");
+        List<Trial> plan = plan(spec, request);
+        BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
+        DatasetRepository data = new DatasetRepository(DataLocations.resolve(request.dataDir()));
+        data.raw(spec.data().dataset());  // missing or corrupt data fails here, before the results folder exists
+
+        Path dir = results.dir(spec.id(), request.quick());
+        try (TrialStore.Lock ignored = new TrialStore.Lock(dir, spec.id())) {
+            TrialStore store = new TrialStore(dir);
+            SearchTable.savePlan(dir, plan);
+            Map<String, RunRecord> done = store.load();
+            Deque<Trial> todo = new ArrayDeque<>();
+            for (Trial t : plan) if (!done.containsKey(t.id())) todo.add(t);
+            out.println(String.format(Locale.ROOT, "[%s] search: %d trials, %d already recorded, %d to run%s; %s",
+                    spec.id(), plan.size(), plan.size() - todo.size(), todo.size(),
+                    parallel > 1 ? " in " + parallel + " worker processes" : "", backend.oneLine()));
+            Progress progress = new Progress(spec.id(), plan.size(), done.values(), todo.size());
+            if (parallel == 1 || todo.size() <= 1) {
+                TrialRunner runner = new TrialRunner(backend, data, out);
+                for (Trial t : todo) {
+                    RunRecord r = runTrial(runner, spec, request, t, plan.size());
+                    store.append(r);
+                    progress.finished(t, r, out);
+                }
+            } else {
+                new WorkerPool(spec, request, parallel, progress, out).runAll(todo);
+            }
+            List<RunRecord> all = store.loadList();
+            SearchTable.write(spec, plan, all, dir, request.quick());
+            long recorded = plan.stream().filter(t -> all.stream().anyMatch(r -> t.id().equals(r.trialId()))).count();
+            out.println("[" + spec.id() + "] " + recorded + " of " + plan.size() + " trials recorded; table in "
+                    + dir.resolve("table.md"));
+            return recorded == plan.size() ? "completed" : "partial";
+        }
+    }
+
+    /** Runs one trial; an exception inside it becomes a "failed" record so the search goes on. */
+    static RunRecord runTrial(TrialRunner runner, ExperimentSpec spec, RunRequest request, Trial t, int total) {
+        String label = spec.id() + " #" + (t.index() + 1) + "/" + total;
+        ResolvedConfig config = ResolvedConfig.of(spec, request.quick(), t.overrides());
+        try {
+            return runner.run(config, t.seed(), t.overrides(), request.command(), label, t.index(), t.id(), request.quick());
+        } catch (RuntimeException e) {
+            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+            return new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), "failed", why, request.quick(),
+                    request.command(), null, t.index(), t.id(), t.seed(), t.overrides(),
+                    config.hyperparameters().asMap(), Map.of(), Map.of(), Map.of(), Provenance.software(), null, 0, 0, 0,
+                    0, 0, List.of(), Map.of(), null);
+        }
+    }
+
+    /**
+     * The worker side of {@code --parallel}: reads "trial INDEX" lines, runs each trial, appends it to the store and
+     * answers "done INDEX STATUS". Ends at end of input, so a killed coordinator takes its workers with it.
+     */
+    public static void serveWorker(ExperimentSpec spec, RunRequest request, InputStream in, PrintStream reply,
+                                   PrintStream log) throws IOException {
+        List<Trial> plan = plan(spec, request);
+        BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
+        TrialRunner runner = new TrialRunner(backend, new DatasetRepository(DataLocations.resolve(request.dataDir())), log);
+        TrialStore store = new TrialStore(new ResultsStore(request.resultsDir()).dir(spec.id(), request.quick()));
+        BufferedReader commands = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        for (String line; (line = commands.readLine()) != null; ) {
+            if (!line.startsWith("trial ")) continue;
+            Trial t = plan.get(Integer.parseInt(line.substring("trial ".length()).trim()));
+            RunRecord r = runTrial(runner, spec, request, t, plan.size());
+            store.append(r);
+            reply.println("done " + t.index() + " " + r.status() + " " + r.wallSeconds() + " " + r.metric("last.val_acc"));
+            reply.flush();
+        }
+    }
+}

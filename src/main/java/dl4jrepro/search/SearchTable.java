@@ -1,0 +1,341 @@
+package dl4jrepro.search;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dl4jrepro.cli.UserError;
+import dl4jrepro.results.AtomicFiles;
+import dl4jrepro.results.FigureRow;
+import dl4jrepro.results.HeatMapPlot;
+import dl4jrepro.results.LearningCurvePlot;
+import dl4jrepro.results.ReportTable;
+import dl4jrepro.results.ResultsStore;
+import dl4jrepro.results.RunRecord;
+import dl4jrepro.search.TrialPlan.Trial;
+import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.spec.ExperimentSpec.Column;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A search's results the way the reports show them: headline figures beside the report's, every trial ranked (or the
+ * top and bottom of a long grid), a filtered view, repeats as mean ± sd, each row beside the report's row for the same
+ * configuration; plus grid.csv, summary.json, a heat map and the best trial's learning curves. Only trial records go
+ * in, and no timings go into table.md, so an interrupted and resumed search gives the same table as an uninterrupted
+ * one (timings are in grid.csv and summary.json).
+ */
+public final class SearchTable {
+    static final String PLAN = "plan.json";
+    private static final int FULL_TABLE_MAX = 60;
+
+    private SearchTable() {}
+
+    /** The plan of the last run, kept so {@code table} knows the n of "k of n" without the original command line. */
+    static void savePlan(Path dir, List<Trial> plan) throws IOException {
+        AtomicFiles.write(dir.resolve(PLAN), ResultsStore.JSON.writeValueAsString(plan));
+    }
+
+    public static Path rewrite(ExperimentSpec spec, Path dir, boolean quick) throws IOException {
+        Path planFile = dir.resolve(PLAN);
+        if (!Files.isRegularFile(planFile)) {
+            throw new UserError("no stored search for " + spec.id() + " at " + dir + ": run it first with 'run " + spec.id()
+                    + (quick ? " --quick" : "") + "'");
+        }
+        List<Trial> plan = ResultsStore.JSON.readValue(planFile.toFile(), new TypeReference<List<Trial>>() {});
+        write(spec, plan, new TrialStore(dir).loadList(), dir, quick);
+        return dir;
+    }
+
+    public static void write(ExperimentSpec spec, List<Trial> plan, List<RunRecord> records, Path dir, boolean quick)
+            throws IOException {
+        Map<String, RunRecord> byId = new LinkedHashMap<>();
+        for (RunRecord r : records) byId.putIfAbsent(r.trialId(), r);
+        List<RunRecord> rows = new ArrayList<>();
+        for (Trial t : plan) if (byId.containsKey(t.id())) rows.add(byId.get(t.id()));
+        ExperimentSpec.TableSpec ts = spec.table();
+        String sortBy = ts.sortBy();
+        List<RunRecord> ranked = new ArrayList<>(rows);
+        ranked.sort(Comparator.comparingDouble((RunRecord r) -> finiteOr(r.metric(sortBy), Double.NEGATIVE_INFINITY))
+                .reversed().thenComparing(RunRecord::trialIndex));
+        List<String> axes = axes(plan);
+        boolean repeats = plan.stream().map(Trial::seed).distinct().count() > 1;
+
+        List<FigureRow> figures = spec.reference().figures().stream().map(f -> {
+            Aggregate a = Aggregate.parse(f.metric());
+            return FigureRow.of(f, a.evaluate(rows, sortBy), false);
+        }).toList();
+
+        StringBuilder md = new StringBuilder();
+        long completed = rows.stream().filter(r -> r.status().equals("completed")).count();
+        long diverged = rows.stream().filter(r -> r.status().equals("diverged")).count();
+        md.append("# ").append(spec.id()).append(": ").append(spec.title()).append("\n\n");
+        md.append("Catalogue ").append(spec.catalogue()).append(" · source: ").append(spec.source()).append(" · family: `")
+                .append(spec.family()).append("` · **").append(rows.size()).append(" of ").append(plan.size())
+                .append(" trials** (").append(completed).append(" completed, ").append(diverged).append(" diverged, ")
+                .append(rows.size() - completed - diverged).append(" failed)")
+                .append(rows.size() < plan.size() ? " · **partial: the search is still running or was stopped; `run` resumes it**" : "")
+                .append(quick ? " · **quick (smoke) budget: not comparable with the report**" : "").append("\n\n");
+        md.append("## Headline figures\n\n");
+        ReportTable.figures(md, figures, spec.reference());
+
+        String sortLabel = label(ts, sortBy);
+        if (ranked.size() <= FULL_TABLE_MAX) {
+            md.append("\n## All trials, best ").append(sortLabel).append(" first\n\n");
+            rowsTable(md, spec, ranked, ranked, axes, repeats);
+        } else {
+            int top = ts.top() == null ? 10 : ts.top(), bottom = ts.bottom() == null ? 10 : ts.bottom();
+            md.append("\n## Top ").append(top).append(" by ").append(sortLabel).append("\n\n");
+            rowsTable(md, spec, ranked, ranked.subList(0, Math.min(top, ranked.size())), axes, repeats);
+            md.append("\n## Bottom ").append(bottom).append(" by ").append(sortLabel).append("\n\n");
+            rowsTable(md, spec, ranked, ranked.subList(Math.max(0, ranked.size() - bottom), ranked.size()), axes, repeats);
+            md.append("\nEvery trial is in [grid.csv](grid.csv).\n");
+        }
+        if (ts.maxGap() != null && !ts.columns().isEmpty()) {
+            String first = ts.columns().get(0).metric();
+            List<RunRecord> kept = ranked.stream().filter(r -> r.metric(first) - r.metric(sortBy) <= ts.maxGap()).toList();
+            md.append("\n## Trials with ").append(ts.columns().get(0).label()).append(" − ").append(sortLabel).append(" ≤ ")
+                    .append(ts.maxGap()).append(" (less overfitting), best first\n\n");
+            int top = ts.top() == null ? 20 : ts.top();
+            rowsTable(md, spec, ranked, kept.subList(0, Math.min(top, kept.size())), axes, repeats);
+        }
+        if (repeats) repeatsTable(md, spec, rows, axes);
+        pictures(md, spec, dir, ranked, axes, sortBy, sortLabel);
+        footer(md, spec, rows, plan, quick);
+        AtomicFiles.write(dir.resolve("table.md"), md.toString());
+        AtomicFiles.write(dir.resolve("grid.csv"), csv(spec, ranked, axes));
+        AtomicFiles.write(dir.resolve("summary.json"), ResultsStore.JSON.writeValueAsString(summary(spec, plan, rows, figures)));
+    }
+
+    /** Override keys that vary over the plan, in the order they first appear. */
+    static List<String> axes(List<Trial> plan) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Trial t : plan) keys.addAll(t.overrides().keySet());
+        return keys.stream().filter(k -> plan.stream().map(t -> String.valueOf(t.overrides().get(k))).distinct().count() > 1)
+                .toList();
+    }
+
+    private static void rowsTable(StringBuilder md, ExperimentSpec spec, List<RunRecord> ranked, List<RunRecord> shown,
+                                  List<String> axes, boolean repeats) {
+        List<Column> cols = spec.table().columns();
+        List<Column> reported = cols.stream().filter(c -> spec.reportRows() != null
+                && spec.reportRows().stream().anyMatch(r -> r.values().containsKey(c.metric()))).toList();
+        md.append("| rank |");
+        for (String a : axes) md.append(' ').append(a).append(" |");
+        if (repeats) md.append(" seed |");
+        for (Column c : cols) md.append(' ').append(c.label()).append(" |");
+        for (Column c : reported) md.append(" report ").append(c.label()).append(" | Δ |");
+        md.append(" status |\n|---:|");
+        md.append("---|".repeat(axes.size()));
+        if (repeats) md.append("---:|");
+        md.append("---:|".repeat(cols.size() + 2 * reported.size())).append("---|\n");
+        for (RunRecord r : shown) {
+            md.append("| ").append(ranked.indexOf(r) + 1).append(" |");
+            for (String a : axes) md.append(' ').append(value(r.overrides().get(a))).append(" |");
+            if (repeats) md.append(' ').append(r.seed()).append(" |");
+            for (Column c : cols) md.append(' ').append(ReportTable.num(finite(r.metric(c.metric())))).append(" |");
+            ExperimentSpec.ReportRow report = reportRow(spec, r);
+            for (Column c : reported) {
+                Double rep = report == null ? null : report.values().get(c.metric());
+                Double mine = finite(r.metric(c.metric()));
+                md.append(' ').append(ReportTable.num(rep)).append(" | ")
+                        .append(ReportTable.signed(rep == null || mine == null ? null : mine - rep)).append(" |");
+            }
+            md.append(' ').append(r.status()).append(" |\n");
+        }
+    }
+
+    private static void repeatsTable(StringBuilder md, ExperimentSpec spec, List<RunRecord> rows, List<String> axes) {
+        Map<String, List<RunRecord>> groups = rows.stream().collect(Collectors.groupingBy(
+                r -> axes.stream().map(a -> a + "=" + value(r.overrides().get(a))).collect(Collectors.joining(", ")),
+                LinkedHashMap::new, Collectors.toList()));
+        md.append("\n## Repeats over seeds: mean ± sd (min – max)\n\n| configuration | n |");
+        for (Column c : spec.table().columns()) md.append(' ').append(c.label()).append(" |");
+        md.append("\n|---|---:|").append("---:|".repeat(spec.table().columns().size())).append('\n');
+        for (Map.Entry<String, List<RunRecord>> g : groups.entrySet()) {
+            md.append("| ").append(g.getKey().isEmpty() ? "(the spec's)" : g.getKey()).append(" | ")
+                    .append(g.getValue().size()).append(" |");
+            for (Column c : spec.table().columns()) {
+                double[] v = g.getValue().stream().mapToDouble(r -> r.metric(c.metric())).filter(Double::isFinite).toArray();
+                md.append(' ').append(v.length == 0 ? "—" : String.format(Locale.ROOT, "%.4f ± %.4f (%.4f – %.4f)",
+                        mean(v), sd(v), java.util.Arrays.stream(v).min().getAsDouble(),
+                        java.util.Arrays.stream(v).max().getAsDouble())).append(" |");
+            }
+            md.append('\n');
+        }
+    }
+
+    private static void pictures(StringBuilder md, ExperimentSpec spec, Path dir, List<RunRecord> ranked, List<String> axes,
+                                 String sortBy, String sortLabel) throws IOException {
+        md.append("\n## Pictures\n\n");
+        List<String> hm = spec.table().heatmap();
+        if (hm != null && hm.size() == 2 && axes.containsAll(hm) && !ranked.isEmpty()) {
+            List<Object> xs = distinct(ranked, hm.get(0)), ys = distinct(ranked, hm.get(1));
+            double[][] v = new double[ys.size()][xs.size()];
+            for (double[] row : v) java.util.Arrays.fill(row, Double.NaN);
+            for (RunRecord r : ranked) {
+                int x = indexOf(xs, r.overrides().get(hm.get(0))), y = indexOf(ys, r.overrides().get(hm.get(1)));
+                double m = r.metric(sortBy);
+                if (Double.isFinite(m) && (Double.isNaN(v[y][x]) || m > v[y][x])) v[y][x] = m;
+            }
+            HeatMapPlot.write(dir.resolve("heatmap.png"), spec.id() + ": best " + sortLabel, hm.get(0),
+                    xs.stream().map(SearchTable::value).toList(), hm.get(1), ys.stream().map(SearchTable::value).toList(), v);
+            md.append("Best ").append(sortLabel).append(" over ").append(hm.get(0)).append(" × ").append(hm.get(1))
+                    .append(" (each cell: the best trial over the other settings):\n\n![heat map](heatmap.png)\n\n");
+        }
+        RunRecord best = ranked.stream().filter(r -> !r.curve().isEmpty() && r.status().equals("completed")).findFirst()
+                .orElse(null);
+        if (best != null) {
+            LearningCurvePlot.write(dir.resolve("best-learning-curve.png"), spec.id() + " best trial", best.curve(),
+                    best.budget().containsKey("epochs"));
+            md.append("Learning curves of the best trial (").append(describe(best, axes)).append("):\n\n")
+                    .append("![best trial](best-learning-curve.png)\n");
+        }
+    }
+
+    private static void footer(StringBuilder md, ExperimentSpec spec, List<RunRecord> rows, List<Trial> plan, boolean quick)
+            throws IOException {
+        md.append("\n## Run\n\n");
+        RunRecord any = rows.stream().filter(r -> r.backend() != null && !r.backend().isEmpty()).findFirst().orElse(null);
+        md.append("- trials: ").append(plan.size()).append(" (").append(spec.search().seeds() == null ? 1 : spec.search().seeds())
+                .append(" seed(s) each), seeds from ").append(plan.isEmpty() ? "—" : plan.get(0).seed()).append('\n');
+        if (any != null) {
+            md.append("- budget `").append(ReportTable.json(any.budget())).append("` (grid keys budget.* override it per trial)\n");
+            md.append("- spec hyperparameters `").append(ReportTable.json(spec.hyperparameters())).append("`\n");
+            md.append("- data ").append(any.data().get("dataset")).append(", split `").append(ReportTable.json(any.data().get("split")))
+                    .append("`, preprocessing ").append(any.data().get("preprocess")).append(", checksum ")
+                    .append(any.data().get("checksum")).append('\n');
+            md.append("- backend: ").append(any.backend().get("summary")).append('\n');
+        }
+        Set<Object> commits = rows.stream().map(r -> r.software().get("git_commit")).filter(Objects::nonNull)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        md.append("- code: git ").append(commits).append("; wall times per trial in grid.csv and summary.json\n");
+        if (spec.notes() != null && !spec.notes().isEmpty()) {
+            md.append("\n## Choices and differences\n\n");
+            for (String n : spec.notes()) md.append("- ").append(n).append('\n');
+        }
+        md.append("\n## Regenerate\n\n- the search (resumes; finished trials are kept): `./repro run ").append(spec.id())
+                .append(quick ? " --quick" : "").append(" --parallel 2`\n- this table from the stored trials: `./repro table ")
+                .append(spec.id()).append(quick ? " --quick" : "").append("`\n");
+    }
+
+    private static String csv(ExperimentSpec spec, List<RunRecord> ranked, List<String> axes) {
+        StringBuilder csv = new StringBuilder("rank,trial,id");
+        for (String a : axes) csv.append(',').append(a);
+        csv.append(",seed,status");
+        for (Column c : spec.table().columns()) csv.append(',').append(c.metric());
+        csv.append(",wall_s\n");
+        for (int i = 0; i < ranked.size(); i++) {
+            RunRecord r = ranked.get(i);
+            csv.append(i + 1).append(',').append(r.trialIndex() + 1).append(',').append(r.trialId());
+            for (String a : axes) csv.append(",\"").append(value(r.overrides().get(a))).append('"');
+            csv.append(',').append(r.seed()).append(',').append(r.status());
+            for (Column c : spec.table().columns()) {
+                double v = r.metric(c.metric());
+                csv.append(',').append(Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "");
+            }
+            csv.append(',').append(String.format(Locale.ROOT, "%.2f", r.wallSeconds())).append('\n');
+        }
+        return csv.toString();
+    }
+
+    private static Map<String, Object> summary(ExperimentSpec spec, List<Trial> plan, List<RunRecord> rows,
+                                               List<FigureRow> figures) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("experiment", spec.id());
+        s.put("status", rows.size() == plan.size() ? "completed" : "partial");
+        s.put("trials_recorded", rows.size());
+        s.put("trials_planned", plan.size());
+        s.put("figures", ReportTable.figuresJson(figures));
+        s.put("wall_s", rows.stream().mapToDouble(RunRecord::wallSeconds).sum());
+        s.put("trials", rows.stream().map(r -> {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("index", r.trialIndex());
+            t.put("id", r.trialId());
+            t.put("overrides", r.overrides());
+            t.put("seed", r.seed());
+            t.put("status", r.status());
+            if (r.failure() != null) t.put("failure", r.failure());
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (Column c : spec.table().columns()) m.put(c.metric(), finite(r.metric(c.metric())));
+            t.put("metrics", m);
+            t.put("wall_s", r.wallSeconds());
+            return t;
+        }).toList());
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("spec", spec);
+        rows.stream().filter(r -> r.backend() != null && !r.backend().isEmpty()).findFirst().ifPresent(r -> {
+            provenance.put("backend", r.backend());
+            provenance.put("data", r.data());
+        });
+        provenance.put("software", rows.stream().map(RunRecord::software).distinct().toList());
+        s.put("provenance", provenance);
+        return s;
+    }
+
+    private static ExperimentSpec.ReportRow reportRow(ExperimentSpec spec, RunRecord r) {
+        if (spec.reportRows() == null) return null;
+        return spec.reportRows().stream().filter(row -> Aggregate.matches(r.overrides(), row.config())).findFirst().orElse(null);
+    }
+
+    private static String label(ExperimentSpec.TableSpec ts, String metric) {
+        return ts.columns().stream().filter(c -> c.metric().equals(metric)).map(Column::label).findFirst().orElse(metric);
+    }
+
+    private static String describe(RunRecord r, List<String> axes) {
+        return axes.stream().map(a -> a + " " + value(r.overrides().get(a))).collect(Collectors.joining(", "))
+                + ", seed " + r.seed();
+    }
+
+    private static List<Object> distinct(List<RunRecord> rows, String key) {
+        List<Object> values = new ArrayList<>();
+        for (RunRecord r : rows) {
+            Object v = r.overrides().get(key);
+            if (values.stream().noneMatch(x -> Aggregate.sameValue(x, v))) values.add(v);
+        }
+        values.sort(Comparator.comparingDouble(SearchTable::sortKey));
+        return values;
+    }
+
+    private static double sortKey(Object v) {
+        return v instanceof Number n ? n.doubleValue() : 0;
+    }
+
+    private static int indexOf(List<Object> values, Object v) {
+        for (int i = 0; i < values.size(); i++) if (Aggregate.sameValue(values.get(i), v)) return i;
+        throw new IllegalStateException("value " + v + " not on the axis");
+    }
+
+    static String value(Object v) {
+        if (v instanceof Double d) return d == Math.rint(d) && Math.abs(d) < 1e6 ? String.valueOf(d.longValue())
+                : String.format(Locale.ROOT, "%.4g", d);
+        return v == null ? "—" : String.valueOf(v);
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static double finiteOr(double v, double fallback) {
+        return Double.isFinite(v) ? v : fallback;
+    }
+
+    private static double mean(double[] v) {
+        return java.util.Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    private static double sd(double[] v) {
+        if (v.length < 2) return 0;
+        double m = mean(v);
+        return Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1));
+    }
+}

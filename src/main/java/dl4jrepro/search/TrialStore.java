@@ -1,0 +1,114 @@
+package dl4jrepro.search;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dl4jrepro.cli.UserError;
+import dl4jrepro.results.RunRecord;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The finished trials of a search, one JSON line each in {@code trials.jsonl}. A trial is appended whole and forced to
+ * disk before the next starts, under a file lock so parallel workers never interleave; a line cut short by a kill is
+ * ignored on reading (its trial simply runs again), and a trial recorded twice counts once.
+ */
+public final class TrialStore {
+    public static final String FILE = "trials.jsonl";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+
+    public TrialStore(Path dir) {
+        this.file = dir.resolve(FILE);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Finished trials by trial id, in the order they finished. */
+    public Map<String, RunRecord> load() {
+        Map<String, RunRecord> done = new LinkedHashMap<>();
+        if (!Files.isRegularFile(file)) return done;
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) continue;
+                try {
+                    RunRecord r = JSON.readValue(line, RunRecord.class);
+                    if (r.trialId() != null) done.putIfAbsent(r.trialId(), r);
+                } catch (IOException partial) {
+                    // A line cut short by a kill: its trial has no complete record and runs again.
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot read " + file + ": " + e.getMessage());
+        }
+        return done;
+    }
+
+    public List<RunRecord> loadList() {
+        return new ArrayList<>(load().values());
+    }
+
+    /** Appends one finished trial durably. */
+    public void append(RunRecord trial) throws IOException {
+        Files.createDirectories(file.getParent());
+        byte[] line = (JSON.writeValueAsString(trial) + "\n").getBytes(StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+             FileLock ignored = ch.lock()) {
+            long size = ch.size();
+            // After a kill mid-line, start on a fresh line so the next record stays readable.
+            if (size > 0) {
+                ByteBuffer last = ByteBuffer.allocate(1);
+                ch.read(last, size - 1);
+                if (last.get(0) != '\n') ch.write(ByteBuffer.wrap(new byte[] {'\n'}), size++);
+            }
+            ch.write(ByteBuffer.wrap(line), size);
+            ch.force(true);
+        }
+    }
+
+    /**
+     * Holds the experiment's results folder for one search at a time: a second {@code run} of the same experiment
+     * fails at once instead of racing the first. Different experiments have different folders and never meet.
+     */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        public Lock(Path dir, String experiment) throws IOException {
+            Files.createDirectories(dir);
+            channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock l;
+            try {
+                l = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null;
+            }
+            if (l == null) {
+                channel.close();
+                throw new UserError("another run of " + experiment + " is writing to " + dir
+                        + ": wait for it to finish (or stop it); it resumes where it stopped");
+            }
+            lock = l;
+        }
+
+        @Override
+        public void close() throws IOException {
+            lock.release();
+            channel.close();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dl4jrepro.search;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dl4jrepro.cli.CliRun;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The search engine on a 16-trial grid of small MNIST nets: divergence, kill and resume, parallel workers. */
+class SearchTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final int TRIALS = 16;
+    @TempDir Path tmp;
+    Path experiments;
+
+    @BeforeEach
+    void specs() throws IOException {
+        experiments = Files.createDirectories(tmp.resolve("experiments"));
+        Files.copy(Path.of("src/test/resources/experiments/grid-smoke.json"), experiments.resolve("grid-smoke.json"));
+    }
+
+    CliRun run(Path results, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--experiments-dir", experiments.toString(), "--results-dir",
+                results.toString(), "run", "grid-smoke"));
+        args.addAll(List.of(extra));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    static String table(Path results) throws IOException {
+        return Files.readString(results.resolve("grid-smoke/table.md"));
+    }
+
+    static long recorded(Path results) throws IOException {
+        Path f = results.resolve("grid-smoke/trials.jsonl");
+        return Files.exists(f) ? Files.readAllLines(f).stream().filter(l -> l.endsWith("}")).count() : 0;
+    }
+
+    @Test
+    void divergingTrialsAreRecordedAndTheOthersFinish() throws IOException {
+        Path results = tmp.resolve("a");
+        CliRun r = run(results);
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode summary = JSON.readTree(results.resolve("grid-smoke/summary.json").toFile());
+        assertEquals(TRIALS, summary.get("trials_recorded").asInt());
+        int diverged = 0, completed = 0;
+        for (JsonNode t : summary.get("trials")) {
+            boolean huge = t.at("/overrides/lr").asDouble() > 1;
+            assertEquals(huge ? "diverged" : "completed", t.get("status").asText(), t.toString());
+            if (huge) diverged++;
+            else completed++;
+        }
+        assertEquals(4, diverged);
+        assertEquals(12, completed);
+        // Small nets on 600 digits: the best reaches well above chance; the diverged rows have no accuracy at all.
+        assertTrue(summary.at("/figures/0/reproduced").asDouble() > 0.7, summary.at("/figures/0").toString());
+        assertTrue(summary.at("/figures/1/reproduced").isNull());
+        String table = table(results);
+        assertTrue(table.contains("16 of 16 trials** (12 completed, 4 diverged, 0 failed)"), table);
+        assertTrue(table.contains("## Repeats over seeds"), table);
+        assertTrue(table.contains("| diverged |"), table);
+        for (String f : List.of("grid.csv", "heatmap.png", "best-learning-curve.png", "plan.json")) {
+            assertTrue(Files.size(results.resolve("grid-smoke").resolve(f)) > 0, f);
+        }
+        // A second run finds everything done and changes nothing.
+        assertEquals(0, run(results).exitCode());
+        assertEquals(TRIALS, recorded(results));
+        assertEquals(table, table(results));
+    }
+
+    @Test
+    void killedSearchResumesToTheSameTable() throws Exception {
+        Path uninterrupted = tmp.resolve("whole"), interrupted = tmp.resolve("killed");
+        assertEquals(0, run(uninterrupted).exitCode());
+
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), dl4jrepro.cli.Repro.class.getName(),
+                "--experiments-dir", experiments.toString(), "--results-dir", interrupted.toString(), "run", "grid-smoke")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (recorded(interrupted) < 3 && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+        p.destroyForcibly().waitFor();  // SIGKILL: no shutdown hooks, possibly mid-trial or mid-write
+        long before = recorded(interrupted);
+        assertTrue(before >= 3 && before < TRIALS, "killed part-way: " + before + " of " + TRIALS
+                + " recorded\n" + Files.readString(tmp.resolve("killed.log")));
+
+        CliRun resumed = run(interrupted);
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.out().contains(before + " already recorded"), resumed.out());
+        assertEquals(TRIALS, recorded(interrupted), "nothing lost, nothing twice");
+        assertEquals(table(uninterrupted), table(interrupted));
+    }
+
+    @Test
+    void parallelWorkersGiveTheSameTable() throws IOException {
+        Path serial = tmp.resolve("serial"), parallel = tmp.resolve("parallel");
+        assertEquals(0, run(serial, "--quick").exitCode());
+        CliRun r = run(parallel, "--quick", "--parallel", "2");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("in 2 worker processes"), r.out());
+        assertEquals(Files.readString(serial.resolve("grid-smoke/quick/table.md")),
+                Files.readString(parallel.resolve("grid-smoke/quick/table.md")));
+    }
+}
