@@ -13,12 +13,12 @@ import java.util.regex.Pattern;
 
 /**
  * A figure computed over the trials of a search, written {@code agg(metric)} or {@code agg(metric | key=value, ...)}:
- * {@code max}, {@code min}, {@code mean}, {@code sd} (sample), or {@code best}, the metric's value in the trial ranked
- * first by the table's sortBy. The filter keeps trials whose override {@code key} equals {@code value}. Diverged and
+ * {@code max}, {@code min}, {@code mean}, {@code sd} (sample), {@code best} (the metric's value in the trial ranked
+ * first by the table's sortBy) or {@code diverged} (the fraction of the trials that diverged; the metric is ignored). The filter keeps trials whose override {@code key} equals {@code value}. Diverged and
  * failed trials count with their metrics (a diverged trial has none).
  */
 public record Aggregate(String function, String metric, Map<String, String> filter) {
-    private static final Pattern SYNTAX = Pattern.compile("(max|min|mean|sd|best)\\(\\s*([a-z_.]+)\\s*(?:\\|(.*))?\\)");
+    private static final Pattern SYNTAX = Pattern.compile("(max|min|mean|sd|best|diverged)\\(\\s*([a-z_.]+)\\s*(?:\\|(.*))?\\)");
 
     /** Parses an aggregate, or returns null if {@code text} is not one. */
     public static Aggregate parse(String text) {
@@ -38,6 +38,10 @@ public record Aggregate(String function, String metric, Map<String, String> filt
     public double evaluate(List<RunRecord> trials, String sortBy) {
         List<RunRecord> kept = new ArrayList<>();
         for (RunRecord t : trials) if (matches(t.overrides(), filter)) kept.add(t);
+        if (function.equals("diverged")) {
+            return kept.isEmpty() ? Double.NaN
+                    : (double) kept.stream().filter(t -> t.status().equals("diverged")).count() / kept.size();
+        }
         if (function.equals("best")) {
             return kept.stream().filter(t -> Double.isFinite(t.metric(sortBy)))
                     .max(Comparator.comparingDouble((RunRecord t) -> t.metric(sortBy))

@@ -315,9 +315,12 @@ public final class SearchTable {
         throw new IllegalStateException("value " + v + " not on the axis");
     }
 
+    /** A setting as the reports write it: 0.001, 250, 1e+30, [200, 100]. */
     static String value(Object v) {
-        if (v instanceof Double d) return d == Math.rint(d) && Math.abs(d) < 1e6 ? String.valueOf(d.longValue())
-                : String.format(Locale.ROOT, "%.4g", d);
+        if (v instanceof Double d) {
+            java.math.BigDecimal b = java.math.BigDecimal.valueOf(d).round(new java.math.MathContext(4)).stripTrailingZeros();
+            return Math.abs(d) >= 1e-5 && Math.abs(d) < 1e7 || d == 0 ? b.toPlainString() : b.toString().toLowerCase(Locale.ROOT);
+        }
         return v == null ? "—" : String.valueOf(v);
     }
 
