@@ -127,13 +127,16 @@ public final class Repro implements Callable<Integer> {
                 description = "OpenMP/BLAS threads; 0 keeps OMP_NUM_THREADS (./repro sets 1, the fastest for the MLPs here).")
         int threads;
 
-        @Option(names = "--parallel", paramLabel = "K", defaultValue = "1",
-                description = "Trials of a search run at once, each in its own worker process (default: ${DEFAULT-VALUE}).")
-        int parallel;
+        @Option(names = "--parallel", paramLabel = "K",
+                description = "Trials of a search run at once, each in its own worker process with its share of the "
+                        + "threads (default: " + SearchRunner.DEFAULT_PARALLEL + ", measured faster on 2 cores: "
+                        + "results/benchmarks/parallel-trials.md).")
+        Integer parallel;
 
         RunRequest request(Repro parent) {
             if (seed != null && seed < 0) throw new UserError("--seed " + seed + ": use a seed of 0 or more");
-            return new RunRequest(id, quick, seed, overrides, dataDir, backend, threads, parallel, parent.experimentsDir,
+            return new RunRequest(id, quick, seed, overrides, dataDir, backend, threads,
+                    parallel == null ? SearchRunner.DEFAULT_PARALLEL : parallel, parent.experimentsDir,
                     parent.resultsDir, String.join(" ", parent.args));
         }
     }
@@ -152,7 +155,9 @@ public final class Repro implements Callable<Integer> {
             if (spec.search() != null) {
                 return new SearchRunner(store, parent.out).run(spec, request, request.parallel()).equals("completed") ? 0 : 3;
             }
-            if (request.parallel() != 1) throw new UserError("--parallel: " + spec.id() + " is a single run, not a search");
+            if (options.parallel != null && options.parallel != 1) {
+                throw new UserError("--parallel " + options.parallel + ": " + spec.id() + " is a single run, not a search");
+            }
             RunRecord run = new ExperimentRunner(parent.specs(), store, parent.out).run(request);
             return run.status().equals("completed") ? 0 : 3;
         }

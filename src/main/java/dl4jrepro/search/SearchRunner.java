@@ -34,6 +34,12 @@ import java.util.Map;
  * several networks in one JVM) take trials from a queue.
  */
 public final class SearchRunner {
+    /**
+     * Two worker processes of one thread each ran 1.24× the trials per hour of one trial on both cores
+     * (results/benchmarks/parallel-trials.md, this 2-core machine).
+     */
+    public static final int DEFAULT_PARALLEL = 2;
+
     private final ResultsStore results;
     private final PrintStream out;
 

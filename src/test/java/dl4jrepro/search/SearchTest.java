@@ -104,7 +104,7 @@ class SearchTest {
     @Test
     void parallelWorkersGiveTheSameTable() throws IOException {
         Path serial = tmp.resolve("serial"), parallel = tmp.resolve("parallel");
-        assertEquals(0, run(serial, "--quick").exitCode());
+        assertEquals(0, run(serial, "--quick", "--parallel", "1").exitCode());
         CliRun r = run(parallel, "--quick", "--parallel", "2");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("in 2 worker processes"), r.out());
