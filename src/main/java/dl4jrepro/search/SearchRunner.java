@@ -125,18 +125,30 @@ public final class SearchRunner {
 
     /**
      * The worker side of {@code --parallel}: reads "trial INDEX" lines, runs each trial, appends it to the store and
-     * answers "done INDEX STATUS". Ends at end of input, so a killed coordinator takes its workers with it.
+     * answers "done INDEX STATUS WALL VAL". When its input ends (the coordinator finished, or was killed) the worker
+     * stops at once, even mid-trial: an unfinished trial has no record and runs again on the next {@code run}.
      */
     public static void serveWorker(ExperimentSpec spec, RunRequest request, InputStream in, PrintStream reply,
-                                   PrintStream log) throws IOException {
+                                   PrintStream log) throws IOException, InterruptedException {
         List<Trial> plan = plan(spec, request);
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
         TrialRunner runner = new TrialRunner(backend, new DatasetRepository(DataLocations.resolve(request.dataDir())), log);
         TrialStore store = new TrialStore(new ResultsStore(request.resultsDir()).dir(spec.id(), request.quick()));
-        BufferedReader commands = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        for (String line; (line = commands.readLine()) != null; ) {
-            if (!line.startsWith("trial ")) continue;
-            Trial t = plan.get(Integer.parseInt(line.substring("trial ".length()).trim()));
+        java.util.concurrent.BlockingQueue<Integer> work = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread listener = new Thread(() -> {
+            try (BufferedReader commands = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = commands.readLine()) != null; ) {
+                    if (line.startsWith("trial ")) work.add(Integer.parseInt(line.substring("trial ".length()).trim()));
+                }
+            } catch (IOException e) {
+                // the coordinator is gone either way
+            }
+            Runtime.getRuntime().halt(0);
+        }, "coordinator-listener");
+        listener.setDaemon(true);
+        listener.start();
+        while (true) {
+            Trial t = plan.get(work.take());
             RunRecord r = runTrial(runner, spec, request, t, plan.size());
             store.append(r);
             reply.println("done " + t.index() + " " + r.status() + " " + r.wallSeconds() + " " + r.metric("last.val_acc"));

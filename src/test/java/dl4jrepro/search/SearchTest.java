@@ -78,6 +78,7 @@ class SearchTest {
         assertEquals(table, table(results));
     }
 
+    /** Killed with its default two worker processes running. */
     @Test
     void killedSearchResumesToTheSameTable() throws Exception {
         Path uninterrupted = tmp.resolve("whole"), interrupted = tmp.resolve("killed");
@@ -89,7 +90,10 @@ class SearchTest {
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (recorded(interrupted) < 3 && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+        List<ProcessHandle> workers = p.descendants().toList();
         p.destroyForcibly().waitFor();  // SIGKILL: no shutdown hooks, possibly mid-trial or mid-write
+        // Its worker processes notice the closed pipe and stop without finishing their trials.
+        for (ProcessHandle w : workers) w.onExit().get(30, TimeUnit.SECONDS);
         long before = recorded(interrupted);
         assertTrue(before >= 3 && before < TRIALS, "killed part-way: " + before + " of " + TRIALS
                 + " recorded\n" + Files.readString(tmp.resolve("killed.log")));
