@@ -105,6 +105,10 @@ public final class DatasetRepository {
                 valX.divi(255f);
                 testX.divi(255f);
             }
+            case "scale-01-subtract-mean-image" -> {
+                INDArray mean = trainX.mean(0).divi(255f);
+                for (INDArray x : new INDArray[] {trainX, valX, testX}) x.divi(255f).subiRowVector(mean);
+            }
             case "scale-pm1" -> {
                 // torchvision's ToTensor() then Normalize(0.5, 0.5) per channel: pixels to [-1, 1].
                 for (INDArray x : new INDArray[] {trainX, valX, testX}) x.divi(127.5f).subi(1f);
@@ -132,6 +136,13 @@ public final class DatasetRepository {
             default -> throw new UserError("unknown preprocessing '" + spec.preprocess() + "'");
         }
         Map<String, Object> provenance = new LinkedHashMap<>();
+        if (spec.pca() != null) {
+            PrincipalComponents pca = PrincipalComponents.fit(trainX, spec.pca());
+            trainX = pca.project(trainX);
+            valX = pca.project(valX);
+            testX = pca.project(testX);
+            provenance.put("pca", Map.of("components", spec.pca(), "explained_variance", pca.explainedVariance()));
+        }
         provenance.put("dataset", raw.name());
         provenance.put("dir", raw.dir().toAbsolutePath().normalize().toString());
         Map<String, String> md5 = new LinkedHashMap<>(raw.train().checksums());

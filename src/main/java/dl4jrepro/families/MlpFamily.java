@@ -33,8 +33,9 @@ import java.util.Set;
  * 000-004 and the MNIST quick start are all this family.
  *
  * <p>Hyperparameters: {@code hidden} (widths), {@code activation} (relu, leakyrelu with {@code leakySlope}, tanh,
- * sigmoid), {@code weightInit} (normal with {@code weightStd}, xavier, he), {@code optimizer} (sgd; adam with
- * {@code beta1}, {@code beta2}, {@code epsilon}), {@code lr}, {@code lrDecayPerEpoch} (×factor after every epoch, 1 =
+ * sigmoid), {@code weightInit} (normal with {@code weightStd}, xavier, he), {@code optimizer} (sgd; momentum with
+ * {@code momentum}, classical heavy-ball; adam with {@code beta1}, {@code beta2}, {@code epsilon}), {@code dropout}
+ * (probability of dropping each hidden unit, default 0), {@code lr}, {@code lrDecayPerEpoch} (×factor after every epoch, 1 =
  * constant), {@code l2} and {@code l2Bias} (coefficient c adds c·w to the gradient, i.e. PyTorch's weight_decay),
  * or {@code reg} (λ of a λ‖W‖² loss term on the weights, as the NumPy reports write it), {@code batch}. Biases start at
  * zero.
@@ -44,7 +45,7 @@ import java.util.Set;
 public final class MlpFamily implements ModelFamily {
     private static final Set<String> ACTIVATIONS = Set.of("relu", "leakyrelu", "tanh", "sigmoid");
     private static final Set<String> INITS = Set.of("normal", "xavier", "he");
-    private static final Set<String> OPTIMIZERS = Set.of("sgd", "adam");
+    private static final Set<String> OPTIMIZERS = Set.of("sgd", "momentum", "adam");
 
     public static void main(String[] args) {
         Repro.familyMain("two-layer-torch-000", args);
@@ -72,6 +73,11 @@ public final class MlpFamily implements ModelFamily {
         if (hp.getString("activation").equals("leakyrelu")) {
             hp.check(hp.getDouble("leakySlope") > 0, "leakySlope", "must be positive");
         }
+        if (hp.getString("optimizer").equals("momentum")) {
+            hp.check(hp.getDouble("momentum") >= 0 && hp.getDouble("momentum") < 1, "momentum", "must be in [0, 1)");
+        }
+        hp.check(hp.getDouble("dropout", 0) >= 0 && hp.getDouble("dropout", 0) < 1, "dropout",
+                "is the probability of dropping a hidden unit: use [0, 1)");
         if (hp.getString("optimizer").equals("adam")) {
             hp.check(hp.getDouble("beta1") >= 0 && hp.getDouble("beta1") < 1, "beta1", "must be in [0, 1)");
             hp.check(hp.getDouble("beta2") >= 0 && hp.getDouble("beta2") < 1, "beta2", "must be in [0, 1)");
@@ -94,13 +100,22 @@ public final class MlpFamily implements ModelFamily {
                 .l2(weightPenalty(hp))
                 .l2Bias(hp.getDouble("l2Bias", 0))
                 .list();
+        // DL4J's dropOut(p) acts on a layer's input and keeps each unit with probability p, so dropping hidden units
+        // with probability `dropout` means dropOut(1 - dropout) on every layer after the first.
+        double keep = 1 - hp.getDouble("dropout", 0);
         int previous = inputs;
+        boolean first = true;
         for (int width : hp.getIntList("hidden")) {
-            layers.layer(new DenseLayer.Builder().nIn(previous).nOut(width).activation(activation(hp)).build());
+            DenseLayer.Builder dense = new DenseLayer.Builder().nIn(previous).nOut(width).activation(activation(hp));
+            if (!first && keep < 1) dense.dropOut(keep);
+            layers.layer(dense.build());
             previous = width;
+            first = false;
         }
-        layers.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .nIn(previous).nOut(classes).activation(new ActivationSoftmax()).build());
+        OutputLayer.Builder output = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nIn(previous).nOut(classes).activation(new ActivationSoftmax());
+        if (!first && keep < 1) output.dropOut(keep);
+        layers.layer(output.build());
         return layers.build();
     }
 
@@ -119,6 +134,7 @@ public final class MlpFamily implements ModelFamily {
         return switch (hp.getString("optimizer")) {
             case "adam" -> new Adam.Builder().learningRateSchedule(schedule)
                     .beta1(hp.getDouble("beta1")).beta2(hp.getDouble("beta2")).epsilon(hp.getDouble("epsilon")).build();
+            case "momentum" -> new ClassicalMomentum(hp.getDouble("momentum"), schedule);
             default -> new Sgd(schedule);
         };
     }

@@ -87,6 +87,8 @@ public final class TrialRunner {
             finals.put("test_acc", test.acc());
             finals.put("train_full_loss", trainFull.loss());
             finals.put("train_full_acc", trainFull.acc());
+            finals.put("train_seconds", outcome.trainSeconds());
+            finals.put("ms_per_step", outcome.trainSeconds() * 1000 / outcome.steps());
             confusion = confusionOf(evaluation, prepared.classes());
         }
         return new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), outcome.status(),

@@ -75,9 +75,12 @@ public record ExperimentSpec(
      * @param valFrom    "last": the last {@code val} official training examples (cs231n convention); "random": a seeded draw
      * @param test       test examples, from the start of the official test set
      * @param preprocess "subtract-train-mean-image" (raw 0-255 pixels minus the training split's mean image), "scale-01"
-     *                   (pixels / 255) or "scale-pm1" (pixels / 127.5 − 1, torchvision's ToTensor + Normalize(0.5, 0.5))
+     *                   (pixels / 255), "scale-pm1" (pixels / 127.5 − 1, torchvision's ToTensor + Normalize(0.5, 0.5)),
+     *                   "scale-01-subtract-mean-image" (pixels / 255 minus the training mean image) or
+     *                   "standardize-channels" (per colour channel: minus the training mean, over the training sd)
+     * @param pca        if set, project onto this many principal components, fitted on the training split only
      */
-    public record DataSpec(String dataset, int train, int val, String valFrom, int test, String preprocess) {}
+    public record DataSpec(String dataset, int train, int val, String valFrom, int test, String preprocess, Integer pca) {}
 
     /**
      * Exactly one of {@code epochs} and {@code steps} is set.

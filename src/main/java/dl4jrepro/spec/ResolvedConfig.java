@@ -14,6 +14,7 @@ public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameter
     public static final String STEPS = "budget.steps";
     public static final String EPOCHS = "budget.epochs";
     public static final String PREPROCESS = "data.preprocess";
+    public static final String PCA = "data.pca";
 
     /**
      * @param quick     use the spec's smoke budget; budget overrides then do not apply (the smoke budget stays small)
@@ -21,9 +22,12 @@ public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameter
      */
     public static ResolvedConfig of(ExperimentSpec spec, boolean quick, Map<String, ?> overrides) {
         Map<String, Object> hp = new LinkedHashMap<>(overrides);
-        Object preprocess = hp.remove(PREPROCESS);
+        Object preprocess = hp.remove(PREPROCESS), pca = hp.remove(PCA);
         Object steps = hp.remove(STEPS), epochs = hp.remove(EPOCHS);
-        if (preprocess != null) spec = SpecCatalog.withPreprocess(spec, String.valueOf(preprocess));
+        if (preprocess != null || pca != null) {
+            spec = SpecCatalog.withData(spec, preprocess == null ? null : String.valueOf(preprocess),
+                    pca == null ? null : wholeNumberOrZero(PCA, pca));
+        }
         ExperimentSpec.Budget budget = quick ? spec.quickBudget() : spec.budget();
         if (!quick && (steps != null || epochs != null)) {
             if (steps != null && epochs != null) throw new UserError("override either budget.steps or budget.epochs, not both");
@@ -32,6 +36,10 @@ public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameter
                     budget.trainMetric(), budget.trainSubset());
         }
         return new ResolvedConfig(spec, new Hyperparameters(spec.id(), spec.hyperparameters()).with(hp), budget);
+    }
+
+    private static Integer wholeNumberOrZero(String key, Object v) {
+        return String.valueOf(v).trim().equals("0") || v instanceof Number n && n.doubleValue() == 0 ? 0 : wholeNumber(key, v);
     }
 
     private static Integer wholeNumber(String key, Object v) {

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 /** The specs under {@code experiments/}: finds them by id, parses them strictly and checks them before any run starts. */
 public final class SpecCatalog {
     private static final Set<String> DATASETS = Set.of("cifar10", "mnist");
-    private static final Set<String> PREPROCESS = Set.of("subtract-train-mean-image", "scale-01", "scale-pm1", "standardize-channels");
+    private static final Set<String> PREPROCESS = Set.of("subtract-train-mean-image", "scale-01",
+            "scale-pm1", "scale-01-subtract-mean-image", "standardize-channels");
     private static final Set<String> TRAIN_METRICS = Set.of("running", "last-batch", "full");
     private static final Set<String> VAL_FROM = Set.of("last", "random");
 
@@ -80,14 +81,15 @@ public final class SpecCatalog {
         return spec;
     }
 
-    /** The spec with another preprocessing, checked like one read from a file. */
-    public static ExperimentSpec withPreprocess(ExperimentSpec s, String preprocess) {
-        if (!PREPROCESS.contains(preprocess)) {
-            throw new UserError("--set data.preprocess=" + preprocess + ": use one of " + PREPROCESS);
-        }
+    /** The spec with other preprocessing settings (null keeps the spec's), checked like a spec read from a file. */
+    public static ExperimentSpec withData(ExperimentSpec s, String preprocess, Integer pca) {
         ExperimentSpec.DataSpec d = s.data();
+        String p = preprocess != null ? preprocess : d.preprocess();
+        if (!PREPROCESS.contains(p)) throw new UserError("data.preprocess=" + p + ": use one of " + PREPROCESS);
+        Integer components = pca != null ? (pca == 0 ? null : pca) : d.pca();
+        if (components != null && components < 1) throw new UserError("data.pca=" + pca + ": use a positive number of components, or 0 for none");
         return new ExperimentSpec(s.id(), s.catalogue(), s.title(), s.family(), s.source(),
-                new ExperimentSpec.DataSpec(d.dataset(), d.train(), d.val(), d.valFrom(), d.test(), preprocess),
+                new ExperimentSpec.DataSpec(d.dataset(), d.train(), d.val(), d.valFrom(), d.test(), p, components),
                 s.hyperparameters(), s.budget(), s.quickBudget(), s.seed(), s.reference(), s.search(), s.table(),
                 s.reportRows(), s.notes());
     }
@@ -104,6 +106,7 @@ public final class SpecCatalog {
         require(file, PREPROCESS.contains(d.preprocess()), "data.preprocess '" + d.preprocess() + "' is not one of " + PREPROCESS);
         require(file, VAL_FROM.contains(d.valFrom()), "data.valFrom '" + d.valFrom() + "' is not one of " + VAL_FROM);
         require(file, d.train() > 0 && d.val() >= 0 && d.test() > 0, "data split sizes must be positive");
+        require(file, d.pca() == null || d.pca() > 0, "data.pca must be a positive number of components");
         checkBudget(file, "budget", s.budget());
         checkBudget(file, "quickBudget", s.quickBudget());
         checkSearch(file, s);

@@ -7,6 +7,8 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 import java.util.HashMap;
@@ -61,6 +63,41 @@ class MlpFamilyTest {
         Adam adam = assertInstanceOf(Adam.class, hidden.getIUpdater());
         assertEquals(1e-3, adam.getLearningRate(244, 0), 1e-12);
         assertEquals(0.95e-3, adam.getLearningRate(245, 1), 1e-12);
+    }
+
+    @Test
+    void classicalMomentumAccumulatesVelocity() {
+        var updater = new ClassicalMomentum(0.8, new org.nd4j.linalg.schedule.StepSchedule(
+                org.nd4j.linalg.schedule.ScheduleType.ITERATION, 0.1, 0.5, 10)).instantiate(Nd4j.zeros(1, 2), true);
+        INDArray g = Nd4j.createFromArray(1f, -2f).reshape(1, 2);
+        updater.applyUpdater(g, 0, 0);
+        assertEquals(Nd4j.createFromArray(0.1f, -0.2f).reshape(1, 2), g, "first step: lr·g");
+        INDArray g2 = Nd4j.createFromArray(1f, -2f).reshape(1, 2);
+        updater.applyUpdater(g2, 10, 0);
+        // v = 0.8·(0.1, −0.2) + 0.05·(1, −2): the schedule halved the rate after 10 iterations.
+        assertTrue(g2.equalsWithEps(Nd4j.createFromArray(0.13f, -0.26f).reshape(1, 2), 1e-6), g2.toString());
+    }
+
+    @Test
+    void momentumAndDropoutNetsTrainAndSurviveJson() {
+        Map<String, Object> m = twoLayer();
+        m.put("optimizer", "momentum");
+        m.put("momentum", 0.9);
+        m.put("dropout", 0.5);
+        m.put("hidden", List.of(20, 10));
+        Hyperparameters hp = new Hyperparameters("t", m);
+        family.validate(hp);
+        MultiLayerConfiguration conf = family.configure(hp, 8, 3, 1, 10);
+        assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()), "custom updater round-trips through JSON");
+        assertEquals(null, conf.getConf(0).getLayer().getIDropout(), "no dropout on the input pixels");
+        assertInstanceOf(org.deeplearning4j.nn.conf.dropout.Dropout.class, conf.getConf(1).getLayer().getIDropout());
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        INDArray x = Nd4j.rand(32, 8), y = Nd4j.zeros(32, 3);
+        for (int i = 0; i < 32; i++) y.putScalar(i, i % 3, 1);
+        INDArray before = net.params().dup();
+        net.fit(x, y);
+        assertTrue(Double.isFinite(net.score()) && !before.equals(net.params()), "one momentum step moved the weights");
     }
 
     @Test
