@@ -94,7 +94,7 @@ public final class Repro implements Callable<Integer> {
         @Override
         public Integer call() {
             for (ExperimentSpec s : parent.specs().all()) {
-                parent.out.printf("%-24s %-4s %s%n", s.id(), s.catalogue() == null ? "-" : s.catalogue(), s.title());
+                parent.out.printf("%-30s %-4s %s%n", s.id(), s.catalogue() == null ? "-" : s.catalogue(), s.title());
             }
             return 0;
         }

@@ -99,39 +99,32 @@ public final class DatasetRepository {
         int[] test = range(0, spec.test());
 
         INDArray trainX = features(raw.train(), train), valX = features(raw.train(), val), testX = features(raw.test(), test);
+        // The validation split may be empty (a final training on every training image); ND4J rejects ops on it.
+        List<INDArray> all = new ArrayList<>();
+        for (INDArray x : new INDArray[] {trainX, valX, testX}) if (!x.isEmpty()) all.add(x);
         switch (spec.preprocess()) {
-            case "scale-01" -> {
-                trainX.divi(255f);
-                valX.divi(255f);
-                testX.divi(255f);
-            }
+            case "scale-01" -> all.forEach(x -> x.divi(255f));
             case "scale-01-subtract-mean-image" -> {
                 INDArray mean = trainX.mean(0).divi(255f);
-                for (INDArray x : new INDArray[] {trainX, valX, testX}) x.divi(255f).subiRowVector(mean);
+                all.forEach(x -> x.divi(255f).subiRowVector(mean));
             }
-            case "scale-pm1" -> {
-                // torchvision's ToTensor() then Normalize(0.5, 0.5) per channel: pixels to [-1, 1].
-                for (INDArray x : new INDArray[] {trainX, valX, testX}) x.divi(127.5f).subi(1f);
-            }
+            // torchvision's ToTensor() then Normalize(0.5, 0.5) per channel: pixels to [-1, 1].
+            case "scale-pm1" -> all.forEach(x -> x.divi(127.5f).subi(1f));
             case "standardize-channels" -> {
                 // Per colour channel: minus the training split's mean, divided by its sd (torchvision Normalize with
                 // the data set's own statistics).
                 int channels = raw.name().equals("cifar10") ? 3 : 1;
-                int plane = trainX.columns() / channels;
+                int plane = (int) trainX.columns() / channels;
                 for (int c = 0; c < channels; c++) {
                     INDArrayIndex cols = NDArrayIndex.interval((long) c * plane, (long) (c + 1) * plane);
                     INDArray trainPlane = trainX.get(NDArrayIndex.all(), cols);
                     double mean = trainPlane.meanNumber().doubleValue(), sd = trainPlane.stdNumber().doubleValue();
-                    for (INDArray x : new INDArray[] {trainX, valX, testX}) {
-                        x.get(NDArrayIndex.all(), cols).subi(mean).divi(sd);
-                    }
+                    for (INDArray x : all) x.get(NDArrayIndex.all(), cols).subi(mean).divi(sd);
                 }
             }
             case "subtract-train-mean-image" -> {
                 INDArray mean = trainX.mean(0);
-                trainX.subiRowVector(mean);
-                valX.subiRowVector(mean);
-                testX.subiRowVector(mean);
+                all.forEach(x -> x.subiRowVector(mean));
             }
             default -> throw new UserError("unknown preprocessing '" + spec.preprocess() + "'");
         }
@@ -139,7 +132,7 @@ public final class DatasetRepository {
         if (spec.pca() != null) {
             PrincipalComponents pca = PrincipalComponents.fit(trainX, spec.pca());
             trainX = pca.project(trainX);
-            valX = pca.project(valX);
+            valX = valX.isEmpty() ? Nd4j.create(DataType.FLOAT, 0, spec.pca()) : pca.project(valX);
             testX = pca.project(testX);
             provenance.put("pca", Map.of("components", spec.pca(), "explained_variance", pca.explainedVariance()));
         }
@@ -156,8 +149,16 @@ public final class DatasetRepository {
         split.put("valFrom", spec.valFrom());
         provenance.put("split", split);
         provenance.put("preprocess", spec.preprocess());
+        provenance.put("class_names", classNames(raw.name()));
         return new PreparedData(trainX, oneHot(raw.train(), train), valX, oneHot(raw.train(), val), testX,
                 oneHot(raw.test(), test), CLASSES, Collections.unmodifiableMap(provenance));
+    }
+
+    /** Class names in label order (CIFAR-10's batches.meta.txt; MNIST's digits). */
+    public static List<String> classNames(String dataset) {
+        return dataset.equals("cifar10")
+                ? List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+                : List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
     }
 
     private static int[] range(int from, int to) {

@@ -1,12 +1,10 @@
 package dl4jrepro.results;
 
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +12,17 @@ import java.util.List;
 /** A grid of values as coloured cells with the value printed in each: search heat maps and confusion matrices. */
 public final class HeatMapPlot {
     private HeatMapPlot() {}
+
+    /** A confusion matrix: true class down, predicted class across, counts in the cells. */
+    public static void confusion(Path png, String title, int[][] counts, List<String> classNames) throws IOException {
+        // The chart's y axis grows upwards; rows go in reversed so the first class reads at the top, as tables do.
+        int n = counts.length;
+        double[][] v = new double[n][];
+        for (int i = 0; i < n; i++) v[i] = java.util.Arrays.stream(counts[n - 1 - i]).asDoubleStream().toArray();
+        List<String> down = new java.util.ArrayList<>(classNames);
+        java.util.Collections.reverse(down);
+        write(png, title, "predicted", classNames, "true class", down, v);
+    }
 
     /**
      * @param values values[y][x]; NaN cells (no finished trial) are left blank
@@ -32,7 +41,7 @@ public final class HeatMapPlot {
             for (int x = 0; x < xLabels.size(); x++) {
                 double v = values[y][x];
                 if (!Double.isFinite(v)) continue;
-                cells.add(new Number[] {x, y, Math.round(v * 1000) / 1000.0});
+                cells.add(new Number[] {x, y, v == Math.rint(v) ? (Number) (long) v : (Number) (Math.round(v * 1000) / 1000.0)});
                 min = Math.min(min, v);
                 max = Math.max(max, v);
             }
@@ -40,12 +49,6 @@ public final class HeatMapPlot {
         if (cells.isEmpty()) return;
         chart.addSeries(title, xLabels, yLabels, cells);
         if (min == max) chart.getStyler().setMin(min - 1e-3).setMax(max + 1e-3);
-        Path tmp = AtomicFiles.tempBeside(png).resolveSibling("." + png.getFileName() + ".tmp.png");
-        try {
-            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            AtomicFiles.moveInto(tmp, png);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        PngFiles.save(png, List.of(chart), 1, 1);
     }
 }

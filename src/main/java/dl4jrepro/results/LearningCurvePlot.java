@@ -1,14 +1,12 @@
 package dl4jrepro.results;
 
 import dl4jrepro.train.CurvePoint;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -29,14 +27,22 @@ public final class LearningCurvePlot {
         addSeries(acc, "train", x, curve, CurvePoint::trainAcc);
         addSeries(acc, "val", x, curve, CurvePoint::valAcc);
         addSeries(acc, "test", x, curve, CurvePoint::testAcc);
-        // XChart appends ".png" unless the name ends with it, so the temporary name does.
-        Path tmp = AtomicFiles.tempBeside(png).resolveSibling("." + png.getFileName() + ".tmp.png");
-        try {
-            BitmapEncoder.saveBitmap(List.of(loss, acc), 1, 2, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            AtomicFiles.moveInto(tmp, png);
-        } finally {
-            Files.deleteIfExists(tmp);
+        PngFiles.save(png, List.of(loss, acc), 1, 2);
+    }
+
+    /** Several runs in one picture: training loss and validation accuracy, one line per run. */
+    public static void compare(Path png, String title, java.util.Map<String, List<CurvePoint>> curves, boolean byEpoch)
+            throws IOException {
+        String xTitle = byEpoch ? "epoch" : "step";
+        XYChart loss = chart(title + ": training loss", xTitle, "loss", Styler.LegendPosition.InsideNE);
+        XYChart acc = chart(title + ": training and validation accuracy", xTitle, "accuracy", Styler.LegendPosition.InsideSE);
+        for (var e : curves.entrySet()) {
+            double[] x = e.getValue().stream().mapToDouble(p -> byEpoch ? p.epoch() : p.step()).toArray();
+            addSeries(loss, e.getKey(), x, e.getValue(), CurvePoint::trainLoss);
+            addSeries(acc, e.getKey() + " train", x, e.getValue(), CurvePoint::trainAcc);
+            addSeries(acc, e.getKey() + " val", x, e.getValue(), CurvePoint::valAcc);
         }
+        PngFiles.save(png, List.of(loss, acc), 1, 2);
     }
 
     private static XYChart chart(String title, String xTitle, String yTitle, Styler.LegendPosition legend) {

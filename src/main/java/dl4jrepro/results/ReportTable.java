@@ -104,6 +104,7 @@ public final class ReportTable {
             for (String n : spec.notes()) md.append("- ").append(n).append('\n');
         }
         if (!run.curve().isEmpty()) md.append("\n![learning curves](learning-curve.png)\n");
+        if (run.testConfusion() != null) md.append("\nTest set confusion matrix (rows: true class):\n\n![confusion matrix](confusion.png)\n");
         md.append("\n## Regenerate\n\n");
         md.append("- this run: `./repro ").append(run.command()).append("`\n");
         md.append("- this table from the stored run, without training: `./repro table ")

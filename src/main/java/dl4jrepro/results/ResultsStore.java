@@ -47,8 +47,19 @@ public final class ResultsStore {
             LearningCurvePlot.write(dir.resolve("learning-curve.png"), run.experiment(), run.curve(),
                     spec.budget().epochs() != null);
         }
+        if (run.testConfusion() != null) {
+            HeatMapPlot.confusion(dir.resolve("confusion.png"), run.experiment() + ": test set confusion matrix",
+                    run.testConfusion(), classNames(run));
+        }
         ReportTable.write(spec, run, dir);
         return dir;
+    }
+
+    @SuppressWarnings("unchecked")
+    static java.util.List<String> classNames(RunRecord run) {
+        Object names = run.data().get("class_names");
+        return names instanceof java.util.List<?> l ? (java.util.List<String>) l
+                : dl4jrepro.data.DatasetRepository.classNames(String.valueOf(run.data().get("dataset")));
     }
 
     public RunRecord load(String experiment, boolean quick) {

@@ -192,6 +192,22 @@ public final class SearchTable {
             md.append("Best ").append(sortLabel).append(" over ").append(hm.get(0)).append(" × ").append(hm.get(1))
                     .append(" (each cell: the best trial over the other settings):\n\n![heat map](heatmap.png)\n\n");
         }
+        String by = spec.table().curvesBy();
+        if (by != null && axes.contains(by)) {
+            java.util.Map<String, java.util.List<dl4jrepro.train.CurvePoint>> curves = new LinkedHashMap<>();
+            for (Object v : distinct(ranked, by)) {
+                // The first seed's trial stands for its setting.
+                ranked.stream().filter(r -> Aggregate.sameValue(r.overrides().get(by), v) && !r.curve().isEmpty())
+                        .min(Comparator.comparingLong(RunRecord::seed).thenComparing(RunRecord::trialIndex))
+                        .ifPresent(r -> curves.put(by + " " + value(v), r.curve()));
+            }
+            if (!curves.isEmpty()) {
+                LearningCurvePlot.compare(dir.resolve("curves-by-" + by + ".png"), spec.id(), curves,
+                        ranked.get(0).budget().containsKey("epochs"));
+                md.append("One learning curve per ").append(by).append(":\n\n![curves by ").append(by)
+                        .append("](curves-by-").append(by).append(".png)\n\n");
+            }
+        }
         RunRecord best = ranked.stream().filter(r -> !r.curve().isEmpty() && r.status().equals("completed")).findFirst()
                 .orElse(null);
         if (best != null) {
@@ -199,6 +215,11 @@ public final class SearchTable {
                     best.budget().containsKey("epochs"));
             md.append("Learning curves of the best trial (").append(describe(best, axes)).append("):\n\n")
                     .append("![best trial](best-learning-curve.png)\n");
+            if (best.testConfusion() != null) {
+                HeatMapPlot.confusion(dir.resolve("confusion.png"), spec.id() + " best trial: test confusion matrix",
+                        best.testConfusion(), dl4jrepro.data.DatasetRepository.classNames(spec.data().dataset()));
+                md.append("\nIts test set confusion matrix (rows: true class):\n\n![confusion matrix](confusion.png)\n");
+            }
         }
     }
 

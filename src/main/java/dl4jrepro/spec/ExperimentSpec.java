@@ -59,9 +59,10 @@ public record ExperimentSpec(
      * @param bottom   rows shown from the bottom when the grid is long
      * @param maxGap   the filtered view keeps rows whose first column minus sortBy is at most this (train–val gap)
      * @param heatmap  two override keys to draw the best sortBy value over
+     * @param curvesBy an override key: one learning curve per value of it, drawn together
      */
     public record TableSpec(String sortBy, List<Column> columns, Integer top, Integer bottom, Double maxGap,
-                            List<String> heatmap) {}
+                            List<String> heatmap, String curvesBy) {}
 
     public record Column(String metric, String label) {}
 

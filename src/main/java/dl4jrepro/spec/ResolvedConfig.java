@@ -15,6 +15,8 @@ public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameter
     public static final String EPOCHS = "budget.epochs";
     public static final String PREPROCESS = "data.preprocess";
     public static final String PCA = "data.pca";
+    /** Names a configuration in tables and figure filters; changes nothing in training. */
+    public static final String LABEL = "label";
 
     /**
      * @param quick     use the spec's smoke budget; budget overrides then do not apply (the smoke budget stays small)
@@ -22,6 +24,7 @@ public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameter
      */
     public static ResolvedConfig of(ExperimentSpec spec, boolean quick, Map<String, ?> overrides) {
         Map<String, Object> hp = new LinkedHashMap<>(overrides);
+        hp.remove(LABEL);
         Object preprocess = hp.remove(PREPROCESS), pca = hp.remove(PCA);
         Object steps = hp.remove(STEPS), epochs = hp.remove(EPOCHS);
         if (preprocess != null || pca != null) {
