@@ -1,0 +1,49 @@
+package dl4jrepro.search;
+
+import dl4jrepro.results.RunRecord;
+import dl4jrepro.train.CurvePoint;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AggregateTest {
+    static RunRecord trial(int index, double lr, String status, double val, double train) {
+        List<CurvePoint> curve = status.equals("diverged") ? List.of()
+                : List.of(new CurvePoint(10, 1, 1, train, 1, val, 1, 0.5, lr, 1));
+        return new RunRecord("x", null, "x", "MlpFamily", status, null, false, "run x", null, index, "id" + index, 1,
+                Map.of("lr", lr), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), null, 1, 1, 0, 1, 1, curve,
+                Map.of("train_full_acc", train), null);
+    }
+
+    final List<RunRecord> trials = List.of(trial(0, 0.01, "diverged", 0, 0), trial(1, 0.001, "completed", 0.50, 0.60),
+            trial(2, 0.001, "completed", 0.54, 0.70), trial(3, 0.0001, "completed", 0.40, 0.41));
+
+    double eval(String expression) {
+        return Aggregate.parse(expression).evaluate(trials, "last.val_acc");
+    }
+
+    @Test
+    void aggregatesOverFilteredTrials() {
+        assertEquals(0.54, eval("max(last.val_acc)"), 1e-12);
+        assertEquals(0.40, eval("min(last.val_acc)"), 1e-12);
+        assertEquals(0.52, eval("mean(last.val_acc | lr=0.001)"), 1e-12);
+        assertEquals(Math.sqrt(0.0008), eval("sd(last.val_acc | lr=1e-3)"), 1e-12, "numbers compare as numbers");
+        assertEquals(0.70, eval("best(final.train_full_acc)"), 1e-12, "train accuracy of the best-by-val trial");
+        assertEquals(1.0, eval("diverged(last.val_acc | lr=0.01)"));
+        assertEquals(0.25, eval("diverged(last.val_acc)"));
+        assertTrue(Double.isNaN(eval("max(last.val_acc | lr=0.01)")), "a diverged trial has no accuracy");
+    }
+
+    @Test
+    void rejectsWhatIsNotAnAggregate() {
+        assertNull(Aggregate.parse("last.val_acc"));
+        assertNull(Aggregate.parse("median(last.val_acc)"));
+        assertNull(Aggregate.parse("max(last.valacc)"));
+        assertNull(Aggregate.parse("max(last.val_acc | lr)"));
+    }
+}
