@@ -106,6 +106,17 @@ class SearchTest {
     }
 
     @Test
+    void secondRunOfTheSameSearchIsRefusedWhileTheFirstHoldsIt() throws IOException {
+        Path results = tmp.resolve("locked");
+        try (TrialStore.Lock held = new TrialStore.Lock(results.resolve("grid-smoke"), "grid-smoke")) {
+            CliRun r = run(results, "--quick");
+            assertEquals(2, r.exitCode());
+            assertTrue(r.err().contains("another run of grid-smoke is writing to"), r.err());
+        }
+        assertEquals(0, recorded(results));
+    }
+
+    @Test
     void parallelWorkersGiveTheSameTable() throws IOException {
         Path serial = tmp.resolve("serial"), parallel = tmp.resolve("parallel");
         assertEquals(0, run(serial, "--quick", "--parallel", "1").exitCode());
