@@ -108,7 +108,7 @@ class SearchTest {
     @Test
     void secondRunOfTheSameSearchIsRefusedWhileTheFirstHoldsIt() throws IOException {
         Path results = tmp.resolve("locked");
-        try (TrialStore.Lock held = new TrialStore.Lock(results.resolve("grid-smoke"), "grid-smoke")) {
+        try (TrialStore.Lock held = new TrialStore.Lock(results.resolve("grid-smoke/quick"), "grid-smoke")) {
             CliRun r = run(results, "--quick");
             assertEquals(2, r.exitCode());
             assertTrue(r.err().contains("another run of grid-smoke is writing to"), r.err());
