@@ -90,5 +90,5 @@ public record RunRecord(
 
     /** Metrics measured once after training. */
     public static final List<String> FINAL_METRICS = List.of("test_loss", "test_acc", "train_full_loss", "train_full_acc",
-            "train_seconds", "ms_per_step");
+            "train_seconds", "ms_per_step", "best_epoch", "stopped_epoch");
 }

@@ -89,6 +89,10 @@ public final class TrialRunner {
             finals.put("train_full_acc", trainFull.acc());
             finals.put("train_seconds", outcome.trainSeconds());
             finals.put("ms_per_step", outcome.trainSeconds() * 1000 / outcome.steps());
+            if (outcome.earlyStopping() != null) {
+                finals.put("best_epoch", (double) outcome.earlyStopping().bestEpoch());
+                finals.put("stopped_epoch", (double) outcome.curve().size());
+            }
             confusion = confusionOf(evaluation, prepared.classes());
         }
         return new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), outcome.status(),

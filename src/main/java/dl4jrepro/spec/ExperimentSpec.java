@@ -93,8 +93,16 @@ public record ExperimentSpec(
      *                    since the previous evaluation, before each update, as a PyTorch loop reports it), "last-batch"
      *                    (the current minibatch only, as report 004's NumPy code does) or "full" (the whole split)
      * @param trainSubset if set, train on only the first this-many training examples (smoke runs)
+     * @param earlyStopping if set, stop early on validation accuracy and keep the best weights
      */
-    public record Budget(Integer epochs, Integer steps, Integer evalEvery, String trainMetric, Integer trainSubset) {}
+    public record Budget(Integer epochs, Integer steps, Integer evalEvery, String trainMetric, Integer trainSubset,
+                         EarlyStop earlyStopping) {}
+
+    /**
+     * Stop when validation accuracy has not improved by more than {@code minDelta} for {@code patience} evaluations,
+     * then restore the best evaluation's weights (report 000 §4c: patience 5, min delta 1e-4).
+     */
+    public record EarlyStop(int patience, double minDelta) {}
 
     /**
      * @param source       where the figures come from in the report

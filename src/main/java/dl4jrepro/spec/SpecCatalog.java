@@ -156,6 +156,8 @@ public final class SpecCatalog {
                 name + " epochs/steps must be positive");
         require(file, b.evalEvery() == null || b.evalEvery() > 0, name + ".evalEvery must be positive");
         require(file, b.trainSubset() == null || b.trainSubset() > 0, name + ".trainSubset must be positive");
+        require(file, b.earlyStopping() == null || b.earlyStopping().patience() >= 1 && b.earlyStopping().minDelta() >= 0,
+                name + ".earlyStopping needs patience ≥ 1 and minDelta ≥ 0");
         require(file, TRAIN_METRICS.contains(b.trainMetric()),
                 name + ".trainMetric '" + b.trainMetric() + "' is not one of " + TRAIN_METRICS);
     }

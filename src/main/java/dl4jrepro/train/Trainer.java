@@ -24,7 +24,7 @@ public final class Trainer {
      * @param samplesPerSecond training examples per second of training time (evaluation excluded)
      */
     public record Outcome(String status, String failure, List<CurvePoint> curve, int steps, int stepsPerEpoch,
-                          double trainSeconds, double evalSeconds, double samplesPerSecond) {}
+                          double trainSeconds, double evalSeconds, double samplesPerSecond, EarlyStopping earlyStopping) {}
 
     private Trainer() {}
 
@@ -43,6 +43,8 @@ public final class Trainer {
         double trainNanos = 0, evalNanos = 0, runningLoss = 0;
         long runningCorrect = 0, runningCount = 0, samples = 0;
         Scores.LossAcc lastBatch = null;
+        EarlyStopping earlyStopping = budget.earlyStopping() == null || data.valX().isEmpty() ? null
+                : new EarlyStopping(budget.earlyStopping().patience(), budget.earlyStopping().minDelta());
         long started = System.nanoTime();
 
         for (int step = 1; step <= totalSteps; step++) {
@@ -76,7 +78,7 @@ public final class Trainer {
                         (double) step / stepsPerEpoch);
                 progress.println("diverged: " + why);
                 return new Outcome("diverged", why, curve, step, stepsPerEpoch, trainNanos / 1e9, evalNanos / 1e9,
-                        samples / (trainNanos / 1e9));
+                        samples / (trainNanos / 1e9), earlyStopping);
             }
             double samplesPerSecond = samples / (trainNanos / 1e9);
             double elapsed = (System.nanoTime() - started) / 1e9;
@@ -105,11 +107,20 @@ public final class Trainer {
                         "step %d/%d (epoch %.2f): train loss %.4f acc %.4f | val loss %.4f acc %.4f | test acc %.4f | %,.0f samples/s",
                         step, totalSteps, p.epoch(), p.trainLoss(), p.trainAcc(), p.valLoss(), p.valAcc(), p.testAcc(),
                         samplesPerSecond));
+                if (earlyStopping != null && earlyStopping.observe(curve.size(), val.acc(), net)) {
+                    progress.println(String.format(Locale.ROOT, "early stop after evaluation %d: no gain over %.4f "
+                            + "(evaluation %d) for %d evaluations", curve.size(), earlyStopping.bestScore(),
+                            earlyStopping.bestEpoch(), budget.earlyStopping().patience()));
+                    totalSteps = step;
+                    break;
+                }
             }
         }
+        // Evaluate and keep the best weights, as report 000's early stopping does.
+        if (earlyStopping != null) earlyStopping.restoreBest(net);
         double seconds = trainNanos / 1e9;
         return new Outcome("completed", null, curve, totalSteps, stepsPerEpoch, seconds, evalNanos / 1e9,
-                samples / seconds);
+                samples / seconds, earlyStopping);
     }
 
     private static int[] permutation(int n, Random random) {
