@@ -5,12 +5,15 @@ import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
@@ -35,7 +38,8 @@ import java.util.Set;
  * <p>Hyperparameters: {@code hidden} (widths), {@code activation} (relu, leakyrelu with {@code leakySlope}, tanh,
  * sigmoid), {@code weightInit} (normal with {@code weightStd}, xavier, he), {@code optimizer} (sgd; momentum with
  * {@code momentum}, classical heavy-ball; adam with {@code beta1}, {@code beta2}, {@code epsilon}), {@code dropout}
- * (probability of dropping each hidden unit, default 0), {@code lr}, {@code lrDecayPerEpoch} (×factor after every epoch, 1 =
+ * (probability of dropping each hidden unit, default 0), {@code batchNorm} (batch normalisation between each hidden
+ * layer's linear part and its activation, default off), {@code lr}, {@code lrDecayPerEpoch} (×factor after every epoch, 1 =
  * constant), {@code l2} and {@code l2Bias} (coefficient c adds c·w to the gradient, i.e. PyTorch's weight_decay),
  * or {@code reg} (λ of a λ‖W‖² loss term on the weights, as the NumPy reports write it), {@code batch}. Biases start at
  * zero.
@@ -105,10 +109,17 @@ public final class MlpFamily implements ModelFamily {
         double keep = 1 - hp.getDouble("dropout", 0);
         int previous = inputs;
         boolean first = true;
+        boolean batchNorm = hp.has("batchNorm") && hp.getBoolean("batchNorm");
         for (int width : hp.getIntList("hidden")) {
-            DenseLayer.Builder dense = new DenseLayer.Builder().nIn(previous).nOut(width).activation(activation(hp));
+            // With batch norm the order is linear → normalise → activate (report 000: "before each activation").
+            DenseLayer.Builder dense = new DenseLayer.Builder().nIn(previous).nOut(width)
+                    .activation(batchNorm ? new ActivationIdentity() : activation(hp));
             if (!first && keep < 1) dense.dropOut(keep);
             layers.layer(dense.build());
+            if (batchNorm) {
+                layers.layer(new BatchNormalization.Builder().nIn(width).nOut(width).build());
+                layers.layer(new ActivationLayer.Builder().activation(activation(hp)).build());
+            }
             previous = width;
             first = false;
         }

@@ -103,6 +103,12 @@ public final class Hyperparameters {
         return ((Number) v).intValue();
     }
 
+    public boolean getBoolean(String key) {
+        Object v = require(key);
+        if (!(v instanceof Boolean b)) throw invalid(key, v, "true or false");
+        return b;
+    }
+
     public String getString(String key) {
         Object v = require(key);
         if (!(v instanceof String s)) throw invalid(key, v, "a string");

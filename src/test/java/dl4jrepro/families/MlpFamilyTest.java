@@ -101,6 +101,32 @@ class MlpFamilyTest {
     }
 
     @Test
+    void batchNormGoesBetweenEachLinearPartAndItsActivation() {
+        Map<String, Object> m = twoLayer();
+        m.put("hidden", List.of(250, 150, 50));
+        m.put("batchNorm", true);
+        m.put("activation", "leakyrelu");
+        m.put("leakySlope", 0.01);
+        m.put("dropout", 0.3);
+        MultiLayerConfiguration conf = family.configure(new Hyperparameters("t", m), 3072, 10, 1, 245);
+        List<String> kinds = conf.getConfs().stream().map(c -> c.getLayer().getClass().getSimpleName()).toList();
+        assertEquals(List.of("DenseLayer", "BatchNormalization", "ActivationLayer", "DenseLayer", "BatchNormalization",
+                "ActivationLayer", "DenseLayer", "BatchNormalization", "ActivationLayer", "OutputLayer"), kinds);
+        DenseLayer second = (DenseLayer) conf.getConf(3).getLayer();
+        assertEquals(250, second.getNIn());
+        assertEquals(150, second.getNOut());
+        assertEquals("identity", second.getActivationFn().toString(), "the activation comes after the normalisation");
+        assertInstanceOf(org.nd4j.linalg.activations.impl.ActivationLReLU.class,
+                ((org.deeplearning4j.nn.conf.layers.ActivationLayer) conf.getConf(2).getLayer()).getActivationFn());
+        assertInstanceOf(org.deeplearning4j.nn.conf.dropout.Dropout.class, second.getIDropout(), "dropout after layer 1");
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        // weights + biases of 4 dense layers, and gamma, beta, running mean and variance of 3 batch norms
+        long expected = 3072L * 250 + 250 + 250 * 150 + 150 + 150 * 50 + 50 + 50 * 10 + 10 + 4L * (250 + 150 + 50);
+        assertEquals(expected, net.numParams());
+    }
+
+    @Test
     void rejectsImpossibleValuesBeforeTraining() {
         Map<String, Object> m = twoLayer();
         m.put("lrDecayPerEpoch", 1.5);
