@@ -79,6 +79,18 @@ class MlpFamilyTest {
     }
 
     @Test
+    void adadeltaStepMatchesPyTorchsFormula() {
+        var updater = new TorchAdadelta(0.9, 1e-6, new org.nd4j.linalg.schedule.StepSchedule(
+                org.nd4j.linalg.schedule.ScheduleType.ITERATION, 0.5, 1.0, 10)).instantiate(Nd4j.zeros(1, 4), true);
+        INDArray g = Nd4j.createFromArray(1f, -2f).reshape(1, 2);
+        updater.applyUpdater(g, 0, 0);
+        // E[g²] = 0.1·g²; Δ = √(0 + ε)/√(E[g²] + ε)·g; step = lr·Δ
+        double d1 = 0.5 * Math.sqrt(1e-6) / Math.sqrt(0.1 + 1e-6), d2 = 0.5 * Math.sqrt(1e-6) / Math.sqrt(0.4 + 1e-6) * -2;
+        assertEquals(d1, g.getDouble(0), 1e-8);
+        assertEquals(d2, g.getDouble(1), 1e-8);
+    }
+
+    @Test
     void momentumAndDropoutNetsTrainAndSurviveJson() {
         Map<String, Object> m = twoLayer();
         m.put("optimizer", "momentum");
