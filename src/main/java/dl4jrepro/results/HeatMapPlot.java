@@ -33,7 +33,8 @@ public final class HeatMapPlot {
                 .height(Math.max(380, 45 * yLabels.size() + 160)).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setShowValue(true);
         chart.getStyler().setValueFontColor(Color.BLACK);
-        chart.getStyler().setRangeColors(new Color[] {new Color(0xf7fbff), new Color(0x6baed6), new Color(0x08306b)});
+        // Light to mid colours keep the black values readable in every cell.
+        chart.getStyler().setRangeColors(new Color[] {new Color(0xffffcc), new Color(0xfed976), new Color(0xfd8d3c)});
         chart.getStyler().setLegendVisible(true);
         List<Number[]> cells = new ArrayList<>();
         double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
