@@ -36,7 +36,7 @@ import java.util.Set;
  * 000-004 and the MNIST quick start are all this family.
  *
  * <p>Hyperparameters: {@code hidden} (widths), {@code activation} (relu, leakyrelu with {@code leakySlope}, tanh,
- * sigmoid), {@code weightInit} (normal with {@code weightStd}, xavier, he), {@code optimizer} (sgd; momentum with
+ * sigmoid), {@code weightInit} (normal with {@code weightStd}, xavier, he, uniform), {@code optimizer} (sgd; momentum with
  * {@code momentum}, classical heavy-ball; adam with {@code beta1}, {@code beta2}, {@code epsilon}; adadelta with {@code rho},
  * {@code epsilon} and a learning rate, as PyTorch has it), {@code dropout}
  * (probability of dropping each hidden unit, default 0), {@code batchNorm} (batch normalisation between each hidden
@@ -49,7 +49,7 @@ import java.util.Set;
  */
 public final class MlpFamily implements ModelFamily {
     private static final Set<String> ACTIVATIONS = Set.of("relu", "leakyrelu", "tanh", "sigmoid");
-    private static final Set<String> INITS = Set.of("normal", "xavier", "he");
+    private static final Set<String> INITS = Set.of("normal", "xavier", "he", "uniform");
     private static final Set<String> OPTIMIZERS = Set.of("sgd", "momentum", "adam", "adadelta");
 
     public static void main(String[] args) {
@@ -160,6 +160,8 @@ public final class MlpFamily implements ModelFamily {
         return switch (hp.getString("weightInit")) {
             case "normal" -> new WeightInitDistribution(new NormalDistribution(0, hp.getDouble("weightStd")));
             case "xavier" -> WeightInit.XAVIER.getWeightInitFunction();
+            // U(−1/√fan_in, 1/√fan_in): the weights PyTorch's nn.Linear starts from by default.
+            case "uniform" -> WeightInit.UNIFORM.getWeightInitFunction();
             default -> WeightInit.RELU.getWeightInitFunction();
         };
     }

@@ -54,11 +54,19 @@ public record RunRecord(
         if (curve.isEmpty()) return Double.NaN;
         return switch (prefix) {
             case "last" -> get.applyAsDouble(curve.get(curve.size() - 1));
+            case "atbest" -> atBestValidation().map(get::applyAsDouble).orElse(Double.NaN);
             case "best" -> column.endsWith("_loss")
                     ? curve.stream().mapToDouble(get).filter(Double::isFinite).min().orElse(Double.NaN)
                     : curve.stream().mapToDouble(get).filter(Double::isFinite).max().orElse(Double.NaN);
-            default -> throw new IllegalArgumentException("metric '" + name + "': prefix must be last, best or final");
+            default -> throw new IllegalArgumentException("metric '" + name + "': prefix must be last, best, atbest or final");
         };
+    }
+
+    /** The first evaluation with the highest validation accuracy: where early stopping keeps the weights. */
+    private java.util.Optional<CurvePoint> atBestValidation() {
+        CurvePoint best = null;
+        for (CurvePoint p : curve) if (Double.isFinite(p.valAcc()) && (best == null || p.valAcc() > best.valAcc())) best = p;
+        return java.util.Optional.ofNullable(best);
     }
 
     static ToDoubleFunction<CurvePoint> column(String column) {
@@ -79,7 +87,7 @@ public record RunRecord(
         if (dot < 0) return false;
         String prefix = name.substring(0, dot), column = name.substring(dot + 1);
         if (prefix.equals("final")) return FINAL_METRICS.contains(column);
-        if (!prefix.equals("last") && !prefix.equals("best")) return false;
+        if (!prefix.equals("last") && !prefix.equals("best") && !prefix.equals("atbest")) return false;
         try {
             column(column);
             return true;

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * failed trials count with their metrics (a diverged trial has none).
  */
 public record Aggregate(String function, String metric, Map<String, String> filter) {
-    private static final Pattern SYNTAX = Pattern.compile("(max|min|mean|sd|best|diverged)\\(\\s*([a-z_.]+)\\s*(?:\\|(.*))?\\)");
+    private static final Pattern SYNTAX =
+            Pattern.compile("(max|min|mean|sd|best|diverged)\\(\\s*([a-z_.]+)\\s*(?:\\|(.*))?\\)");
 
     /** Parses an aggregate, or returns null if {@code text} is not one. */
     public static Aggregate parse(String text) {
@@ -26,7 +27,8 @@ public record Aggregate(String function, String metric, Map<String, String> filt
         if (!m.matches() || !RunRecord.isValidMetric(m.group(2))) return null;
         Map<String, String> filter = new LinkedHashMap<>();
         if (m.group(3) != null) {
-            for (String part : m.group(3).split(",")) {
+            // Commas inside [...] belong to list values such as hidden=[250, 50].
+            for (String part : m.group(3).split(",(?![^\\[]*\\])")) {
                 String[] kv = part.split("=", 2);
                 if (kv.length != 2 || kv[0].isBlank()) return null;
                 filter.put(kv[0].trim(), kv[1].trim());

@@ -116,7 +116,7 @@ public final class SpecCatalog {
             require(file, f.name() != null && f.metric() != null, "every reference figure needs a name and a metric");
             if (s.search() == null) {
                 require(file, RunRecord.isValidMetric(f.metric()), "figure '" + f.name() + "' has unknown metric '"
-                        + f.metric() + "' (use last.|best.<train|val|test>_<loss|acc> or final."
+                        + f.metric() + "' (use last.|best.|atbest.<train|val|test>_<loss|acc> or final."
                         + String.join("|final.", RunRecord.FINAL_METRICS) + ")");
             } else {
                 require(file, Aggregate.parse(f.metric()) != null, "figure '" + f.name() + "' of a search needs an "

@@ -34,9 +34,18 @@ class AggregateTest {
         assertEquals(0.52, eval("mean(last.val_acc | lr=0.001)"), 1e-12);
         assertEquals(Math.sqrt(0.0008), eval("sd(last.val_acc | lr=1e-3)"), 1e-12, "numbers compare as numbers");
         assertEquals(0.70, eval("best(final.train_full_acc)"), 1e-12, "train accuracy of the best-by-val trial");
+        assertEquals(0.70, eval("max(atbest.train_acc | lr=0.001)"), 1e-12, "train accuracy where val accuracy peaked");
         assertEquals(1.0, eval("diverged(last.val_acc | lr=0.01)"));
         assertEquals(0.25, eval("diverged(last.val_acc)"));
         assertTrue(Double.isNaN(eval("max(last.val_acc | lr=0.01)")), "a diverged trial has no accuracy");
+    }
+
+    @Test
+    void listValuesInFiltersKeepTheirCommas() {
+        Aggregate a = Aggregate.parse("max(best.val_acc | hidden=[250, 50], batchNorm=true)");
+        assertEquals(Map.of("hidden", "[250, 50]", "batchNorm", "true"), a.filter());
+        assertTrue(Aggregate.matches(Map.of("hidden", List.of(250, 50), "batchNorm", true), a.filter()));
+        assertTrue(!Aggregate.matches(Map.of("hidden", List.of(250, 5), "batchNorm", true), a.filter()));
     }
 
     @Test
