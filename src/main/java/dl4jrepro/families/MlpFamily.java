@@ -38,7 +38,7 @@ import java.util.Set;
  * <p>Hyperparameters: {@code hidden} (widths), {@code activation} (relu, leakyrelu with {@code leakySlope}, tanh,
  * sigmoid), {@code weightInit} (normal with {@code weightStd}, xavier, he, uniform), {@code optimizer} (sgd; momentum with
  * {@code momentum}, classical heavy-ball; adam with {@code beta1}, {@code beta2}, {@code epsilon}; adadelta with {@code rho},
- * {@code epsilon} and a learning rate, as PyTorch has it), {@code dropout}
+ * {@code adadeltaEpsilon} and a learning rate, as PyTorch has it), {@code dropout}
  * (probability of dropping each hidden unit, default 0), {@code batchNorm} (batch normalisation between each hidden
  * layer's linear part and its activation, default off), {@code lr}, {@code lrDecayPerEpoch} (×factor after every epoch, 1 =
  * constant), {@code l2} and {@code l2Bias} (coefficient c adds c·w to the gradient, i.e. PyTorch's weight_decay),
@@ -85,7 +85,7 @@ public final class MlpFamily implements ModelFamily {
                 "is the probability of dropping a hidden unit: use [0, 1)");
         if (hp.getString("optimizer").equals("adadelta")) {
             hp.check(hp.getDouble("rho") > 0 && hp.getDouble("rho") < 1, "rho", "must be in (0, 1)");
-            hp.check(hp.getDouble("epsilon") > 0, "epsilon", "must be positive");
+            hp.check(hp.getDouble("adadeltaEpsilon") > 0, "adadeltaEpsilon", "must be positive");
         }
         if (hp.getString("optimizer").equals("adam")) {
             hp.check(hp.getDouble("beta1") >= 0 && hp.getDouble("beta1") < 1, "beta1", "must be in [0, 1)");
@@ -151,7 +151,7 @@ public final class MlpFamily implements ModelFamily {
             case "adam" -> new Adam.Builder().learningRateSchedule(schedule)
                     .beta1(hp.getDouble("beta1")).beta2(hp.getDouble("beta2")).epsilon(hp.getDouble("epsilon")).build();
             case "momentum" -> new ClassicalMomentum(hp.getDouble("momentum"), schedule);
-            case "adadelta" -> new TorchAdadelta(hp.getDouble("rho"), hp.getDouble("epsilon"), schedule);
+            case "adadelta" -> new TorchAdadelta(hp.getDouble("rho"), hp.getDouble("adadeltaEpsilon"), schedule);
             default -> new Sgd(schedule);
         };
     }
