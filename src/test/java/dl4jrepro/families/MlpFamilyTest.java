@@ -139,6 +139,27 @@ class MlpFamilyTest {
     }
 
     @Test
+    void initialisationsHaveTheirScale() {
+        Map<String, Object> m = twoLayer();
+        m.put("hidden", List.of(400));
+        for (String init : List.of("he", "xavier", "uniform")) {
+            m.put("weightInit", init);
+            MultiLayerNetwork net = new MultiLayerNetwork(family.configure(new Hyperparameters("t", m), 3072, 10, 7, 1));
+            net.init();
+            INDArray w = net.getParam("0_W");
+            double sd = w.stdNumber().doubleValue();
+            switch (init) {
+                case "he" -> assertEquals(Math.sqrt(2.0 / 3072), sd, 0.01 * Math.sqrt(2.0 / 3072));
+                case "xavier" -> assertEquals(Math.sqrt(2.0 / (3072 + 400)), sd, 0.01 * Math.sqrt(2.0 / 3472));
+                default -> {
+                    assertTrue(w.amaxNumber().doubleValue() <= 1 / Math.sqrt(3072), "U(−1/√fan_in, 1/√fan_in)");
+                    assertEquals(1 / Math.sqrt(3072) / Math.sqrt(3), sd, 0.01 / Math.sqrt(3072), "sd of a uniform is a/√3");
+                }
+            }
+        }
+    }
+
+    @Test
     void rejectsImpossibleValuesBeforeTraining() {
         Map<String, Object> m = twoLayer();
         m.put("lrDecayPerEpoch", 1.5);
