@@ -317,9 +317,12 @@ public final class SearchTable {
                 + ", seed " + r.seed();
     }
 
+    /** An axis's values: numbers ascending, anything else (lists, names) in the order the plan first uses them. */
     private static List<Object> distinct(List<RunRecord> rows, String key) {
         List<Object> values = new ArrayList<>();
-        for (RunRecord r : rows) {
+        List<RunRecord> inPlanOrder = new ArrayList<>(rows);
+        inPlanOrder.sort(Comparator.comparingInt(RunRecord::trialIndex));
+        for (RunRecord r : inPlanOrder) {
             Object v = r.overrides().get(key);
             if (values.stream().noneMatch(x -> Aggregate.sameValue(x, v))) values.add(v);
         }
