@@ -36,11 +36,14 @@ public final class LearningCurvePlot {
         String xTitle = byEpoch ? "epoch" : "step";
         XYChart loss = chart(title + ": training loss", xTitle, "loss", Styler.LegendPosition.InsideNE);
         XYChart acc = chart(title + ": training and validation accuracy", xTitle, "accuracy", Styler.LegendPosition.InsideSE);
+        int i = 0;
         for (var e : curves.entrySet()) {
+            // One colour per run; its validation line is dashed beside its solid training line.
+            java.awt.Color colour = PALETTE[i++ % PALETTE.length];
             double[] x = e.getValue().stream().mapToDouble(p -> byEpoch ? p.epoch() : p.step()).toArray();
-            addSeries(loss, e.getKey(), x, e.getValue(), CurvePoint::trainLoss);
-            addSeries(acc, e.getKey() + " train", x, e.getValue(), CurvePoint::trainAcc);
-            addSeries(acc, e.getKey() + " val", x, e.getValue(), CurvePoint::valAcc);
+            style(addSeries(loss, e.getKey(), x, e.getValue(), CurvePoint::trainLoss), colour, false);
+            style(addSeries(acc, e.getKey() + " train", x, e.getValue(), CurvePoint::trainAcc), colour, false);
+            style(addSeries(acc, e.getKey() + " val", x, e.getValue(), CurvePoint::valAcc), colour, true);
         }
         PngFiles.save(png, List.of(loss, acc), 1, 2);
     }
@@ -52,10 +55,24 @@ public final class LearningCurvePlot {
         return c;
     }
 
-    private static void addSeries(XYChart chart, String name, double[] x, List<CurvePoint> curve,
-                                  ToDoubleFunction<CurvePoint> value) {
+    private static final java.awt.Color[] PALETTE = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xff7f0e),
+            new java.awt.Color(0x2ca02c), new java.awt.Color(0xd62728), new java.awt.Color(0x9467bd),
+            new java.awt.Color(0x8c564b), new java.awt.Color(0xe377c2), new java.awt.Color(0x7f7f7f)};
+
+    /** @return the series, or null when the curve has no finite value of this kind */
+    private static org.knowm.xchart.XYSeries addSeries(XYChart chart, String name, double[] x, List<CurvePoint> curve,
+                                                       ToDoubleFunction<CurvePoint> value) {
         double[] y = curve.stream().mapToDouble(value).toArray();
-        if (y.length == 0 || java.util.Arrays.stream(y).noneMatch(Double::isFinite)) return;
-        chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
+        if (y.length == 0 || java.util.Arrays.stream(y).noneMatch(Double::isFinite)) return null;
+        org.knowm.xchart.XYSeries s = chart.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        return s;
+    }
+
+    private static void style(org.knowm.xchart.XYSeries s, java.awt.Color colour, boolean dashed) {
+        if (s == null) return;
+        s.setLineColor(colour);
+        s.setMarkerColor(colour);
+        if (dashed) s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
     }
 }
