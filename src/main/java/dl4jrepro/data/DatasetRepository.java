@@ -89,6 +89,9 @@ public final class DatasetRepository {
         if (spec.valFrom().equals("last")) {
             train = range(0, spec.train());
             val = range(available - spec.val(), available);
+        } else if (spec.valFrom().equals("next")) {
+            train = range(0, spec.train());
+            val = range(spec.train(), spec.train() + spec.val());
         } else {
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < available; i++) order.add(i);

@@ -119,7 +119,36 @@ public final class TrialRunner {
         return m;
     }
 
-    private static Map<String, Object> budgetMap(ExperimentSpec.Budget b) {
+    /**
+     * Whether a stored trial was trained with this configuration: a spec edited since (other data, hyperparameters or
+     * budget) makes its old trials stale, even though the trial id, which names only the overrides and the seed, is
+     * the same.
+     */
+    public static boolean trainedWith(RunRecord r, ResolvedConfig config) {
+        if (!canonical(r.hyperparameters()).equals(canonical(config.hyperparameters().asMap()))) return false;
+        if (r.status().equals("failed")) return true;  // failed before training: nothing else was recorded
+        ExperimentSpec.DataSpec d = config.spec().data();
+        Object split = r.data().get("split");
+        Object pca = r.data().get("pca");
+        return canonical(r.budget()).equals(canonical(budgetMap(config.budget())))
+                && d.preprocess().equals(r.data().get("preprocess"))
+                && split instanceof Map<?, ?> m && m.get("train").equals(d.train())  // a trainSubset is in the budget
+                && m.get("val").equals(d.val()) && m.get("test").equals(d.test()) && d.valFrom().equals(m.get("valFrom"))
+                && (d.pca() == null ? pca == null : pca instanceof Map<?, ?> p && d.pca().equals(p.get("components")));
+    }
+
+    private static String canonical(Object o) {
+        try {
+            return CANONICAL.writeValueAsString(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    static Map<String, Object> budgetMap(ExperimentSpec.Budget b) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (b.epochs() != null) m.put("epochs", b.epochs());
         if (b.steps() != null) m.put("steps", b.steps());

@@ -82,7 +82,13 @@ public final class SearchRunner {
         try (TrialStore.Lock ignored = new TrialStore.Lock(dir, spec.id())) {
             TrialStore store = new TrialStore(dir);
             SearchTable.savePlan(dir, plan);
-            Map<String, RunRecord> done = store.load();
+            Map<String, RunRecord> stored = store.load();
+            Map<String, RunRecord> done = current(spec, plan, stored, request.quick());
+            long stale = plan.stream().filter(t -> stored.containsKey(t.id()) && !done.containsKey(t.id())).count();
+            if (stale > 0) {
+                out.println("[" + spec.id() + "] " + stale + " stored trials were trained with an earlier version of the "
+                        + "spec (other data, hyperparameters or budget): they run again");
+            }
             Deque<Trial> todo = new ArrayDeque<>();
             for (Trial t : plan) if (!done.containsKey(t.id())) todo.add(t);
             out.println(String.format(Locale.ROOT, "[%s] search: %d trials, %d already recorded, %d to run%s; %s",
@@ -99,13 +105,24 @@ public final class SearchRunner {
             } else {
                 new WorkerPool(spec, request, parallel, progress, out).runAll(todo);
             }
-            List<RunRecord> all = store.loadList();
+            List<RunRecord> all = new java.util.ArrayList<>(current(spec, plan, store.load(), request.quick()).values());
             SearchTable.write(spec, plan, all, dir, request.quick());
             long recorded = plan.stream().filter(t -> all.stream().anyMatch(r -> t.id().equals(r.trialId()))).count();
             out.println("[" + spec.id() + "] " + recorded + " of " + plan.size() + " trials recorded; table in "
                     + dir.resolve("table.md"));
             return recorded == plan.size() ? "completed" : "partial";
         }
+    }
+
+    /** The stored records of the plan's trials that were trained with the spec as it is now, by trial id. */
+    static Map<String, RunRecord> current(ExperimentSpec spec, List<Trial> plan, Map<String, RunRecord> stored,
+                                          boolean quick) {
+        Map<String, RunRecord> current = new java.util.LinkedHashMap<>();
+        for (Trial t : plan) {
+            RunRecord r = stored.get(t.id());
+            if (r != null && TrialRunner.trainedWith(r, ResolvedConfig.of(spec, quick, t.overrides()))) current.put(t.id(), r);
+        }
+        return current;
     }
 
     /** Runs one trial; an exception inside it becomes a "failed" record so the search goes on. */

@@ -52,7 +52,7 @@ public final class SearchTable {
                     + (quick ? " --quick" : "") + "'");
         }
         List<Trial> plan = ResultsStore.JSON.readValue(planFile.toFile(), new TypeReference<List<Trial>>() {});
-        write(spec, plan, new TrialStore(dir).loadList(), dir, quick);
+        write(spec, plan, List.copyOf(SearchRunner.current(spec, plan, new TrialStore(dir).load(), quick).values()), dir, quick);
         return dir;
     }
 

@@ -13,15 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * The finished trials of a search, one JSON line each in {@code trials.jsonl}. A trial is appended whole and forced to
  * disk before the next starts, under a file lock so parallel workers never interleave; a line cut short by a kill is
- * ignored on reading (its trial simply runs again), and a trial recorded twice counts once.
+ * ignored on reading (its trial simply runs again), and a trial recorded twice counts once (the later record).
  */
 public final class TrialStore {
     public static final String FILE = "trials.jsonl";
@@ -37,7 +35,7 @@ public final class TrialStore {
         return file;
     }
 
-    /** Finished trials by trial id, in the order they finished. */
+    /** Finished trials by trial id. */
     public Map<String, RunRecord> load() {
         Map<String, RunRecord> done = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) return done;
@@ -46,7 +44,8 @@ public final class TrialStore {
                 if (line.isBlank()) continue;
                 try {
                     RunRecord r = JSON.readValue(line, RunRecord.class);
-                    if (r.trialId() != null) done.putIfAbsent(r.trialId(), r);
+                    // The last record of an id wins: it replaced a stale one, or repeats the same trial.
+                    if (r.trialId() != null) done.put(r.trialId(), r);
                 } catch (IOException partial) {
                     // A line cut short by a kill: its trial has no complete record and runs again.
                 }
@@ -55,10 +54,6 @@ public final class TrialStore {
             throw new UserError("cannot read " + file + ": " + e.getMessage());
         }
         return done;
-    }
-
-    public List<RunRecord> loadList() {
-        return new ArrayList<>(load().values());
     }
 
     /** Appends one finished trial durably. */

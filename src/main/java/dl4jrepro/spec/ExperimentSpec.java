@@ -73,7 +73,9 @@ public record ExperimentSpec(
      * @param dataset    "cifar10" or "mnist"
      * @param train      training examples, taken from the start of the official training set
      * @param val        validation examples
-     * @param valFrom    "last": the last {@code val} official training examples (cs231n convention); "random": a seeded draw
+     * @param valFrom    "last": the last {@code val} official training examples (cs231n convention); "next": the
+     *                   {@code val} examples right after the training ones (e.g. data_batch_1 trains, data_batch_2
+     *                   validates); "random": a seeded draw
      * @param test       test examples, from the start of the official test set
      * @param preprocess "subtract-train-mean-image" (raw 0-255 pixels minus the training split's mean image), "scale-01"
      *                   (pixels / 255), "scale-pm1" (pixels / 127.5 − 1, torchvision's ToTensor + Normalize(0.5, 0.5)),

@@ -22,7 +22,7 @@ public final class SpecCatalog {
     private static final Set<String> PREPROCESS = Set.of("subtract-train-mean-image", "scale-01",
             "scale-pm1", "scale-01-subtract-mean-image", "standardize-channels");
     private static final Set<String> TRAIN_METRICS = Set.of("running", "last-batch", "full");
-    private static final Set<String> VAL_FROM = Set.of("last", "random");
+    private static final Set<String> VAL_FROM = Set.of("last", "next", "random");
 
     private final Path dir;
     private final ObjectMapper json = new ObjectMapper()

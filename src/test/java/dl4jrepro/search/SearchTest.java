@@ -106,6 +106,20 @@ class SearchTest {
     }
 
     @Test
+    void editingTheSpecMakesItsStoredTrialsStale() throws IOException {
+        Path results = tmp.resolve("edited");
+        assertEquals(0, run(results, "--quick", "--parallel", "1").exitCode());
+        Path spec = experiments.resolve("grid-smoke.json");
+        Files.writeString(spec, Files.readString(spec).replace("\"batch\": 50", "\"batch\": 40"));
+        CliRun again = run(results, "--quick", "--parallel", "1");
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("0 already recorded, 16 to run"), again.out());
+        assertTrue(again.out().contains("16 stored trials were trained with an earlier version"), again.out());
+        JsonNode summary = JSON.readTree(results.resolve("grid-smoke/quick/summary.json").toFile());
+        assertEquals(TRIALS, summary.get("trials_recorded").asInt(), "the table counts each trial once, the new record");
+    }
+
+    @Test
     void secondRunOfTheSameSearchIsRefusedWhileTheFirstHoldsIt() throws IOException {
         Path results = tmp.resolve("locked");
         try (TrialStore.Lock held = new TrialStore.Lock(results.resolve("grid-smoke/quick"), "grid-smoke")) {
