@@ -64,6 +64,22 @@ public final class TrialPlan {
                 trials.add(new Trial(trials.size(), id(spec.id(), quick, overrides, seed), overrides, seed));
             }
         }
+        Integer sample = search.quickSample();
+        if (quick && sample != null && sample < trials.size()) {
+            if (sample < 1) throw new UserError(spec.id() + ": search.quickSample must be at least 1");
+            // A seeded random sample: evenly spaced indices would alias with the grid's innermost axes.
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < trials.size(); i++) order.add(i);
+            java.util.Collections.shuffle(order, new Random(spec.seed()));
+            List<Integer> chosen = new ArrayList<>(order.subList(0, sample));
+            java.util.Collections.sort(chosen);
+            List<Trial> spread = new ArrayList<>();
+            for (int i : chosen) {
+                Trial t = trials.get(i);
+                spread.add(new Trial(spread.size(), t.id(), t.overrides(), t.seed()));
+            }
+            return spread;
+        }
         return trials;
     }
 

@@ -41,9 +41,11 @@ public record ExperimentSpec(
      * Trials of a search: every configuration (each of {@code configs}, or the spec itself) combined with every point of
      * {@code grid} and every {@code random} draw, each repeated over {@code seeds} seeds. Keys are those of
      * {@link dl4jrepro.spec.ResolvedConfig}; a grid axis is a list of values, or {@code {"linspace": [from, to, n]}} /
-     * {@code {"logspace": [fromExp, toExp, n]}}.
+     * {@code {"logspace": [fromExp, toExp, n]}}. {@code quickSample}: with {@code --quick}, run only this many trials,
+     * a seeded random sample of the plan (a smoke run of a 486-trial grid need not train 486 nets).
      */
-    public record Search(List<Map<String, Object>> configs, Map<String, Object> grid, RandomSearch random, Integer seeds) {}
+    public record Search(List<Map<String, Object>> configs, Map<String, Object> grid, RandomSearch random, Integer seeds,
+                         Integer quickSample) {}
 
     /** {@code n} draws, each key uniform in [min, max], or log-uniform with {@code log: true}. */
     public record RandomSearch(int n, Long seed, Map<String, Range> ranges) {}

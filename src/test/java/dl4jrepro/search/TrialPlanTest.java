@@ -34,6 +34,16 @@ class TrialPlanTest {
     }
 
     @Test
+    void quickRunsOfBigGridsTakeAnEvenSample() {
+        List<TrialPlan.Trial> quick = TrialPlan.expand(spec("mlp-grid-004"), true, Map.of(), 42);
+        assertEquals(12, quick.size());
+        assertEquals(List.of(0, 1, 2), quick.subList(0, 3).stream().map(TrialPlan.Trial::index).toList());
+        Set<Object> optimizers = quick.stream().map(t -> t.overrides().get("optimizer")).collect(Collectors.toSet());
+        assertEquals(Set.of("sgd", "adam", "adadelta"), optimizers, "the sample spans the grid");
+        assertEquals(486, TrialPlan.expand(spec("mlp-grid-004"), false, Map.of(), 42).size());
+    }
+
+    @Test
     void linspaceMatchesNumpy() {
         List<Object> reg = TrialPlan.axisValues("x", "reg", Map.of("linspace", List.of(0.005, 0.0005, 7)));
         assertEquals(7, reg.size());
