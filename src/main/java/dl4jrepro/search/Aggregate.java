@@ -14,12 +14,14 @@ import java.util.regex.Pattern;
 /**
  * A figure computed over the trials of a search, written {@code agg(metric)} or {@code agg(metric | key=value, ...)}:
  * {@code max}, {@code min}, {@code mean}, {@code sd} (sample), {@code best} (the metric's value in the trial ranked
- * first by the table's sortBy) or {@code diverged} (the fraction of the trials that diverged; the metric is ignored). The filter keeps trials whose override {@code key} equals {@code value}. Diverged and
+ * first by the table's sortBy), {@code diverged} (the fraction of the trials that diverged; the metric is ignored) or
+ * {@code topK} (how many of the K trials with the highest metric pass the filter, e.g. {@code top20(best.val_acc |
+ * optimizer=sgd)}). The filter keeps trials whose override {@code key} equals {@code value}. Diverged and
  * failed trials count with their metrics (a diverged trial has none).
  */
 public record Aggregate(String function, String metric, Map<String, String> filter) {
     private static final Pattern SYNTAX =
-            Pattern.compile("(max|min|mean|sd|best|diverged)\\(\\s*([a-z_.]+)\\s*(?:\\|(.*))?\\)");
+            Pattern.compile("(max|min|mean|sd|best|diverged|top\\d+)\\(\\s*([a-z_.]+)\\s*(?:\\|(.*))?\\)");
 
     /** Parses an aggregate, or returns null if {@code text} is not one. */
     public static Aggregate parse(String text) {
@@ -38,6 +40,14 @@ public record Aggregate(String function, String metric, Map<String, String> filt
     }
 
     public double evaluate(List<RunRecord> trials, String sortBy) {
+        if (function.startsWith("top")) {
+            // How many of the k best trials by the metric pass the filter.
+            int k = Integer.parseInt(function.substring(3));
+            return trials.stream().filter(t -> Double.isFinite(t.metric(metric)))
+                    .sorted(Comparator.comparingDouble((RunRecord t) -> t.metric(metric)).reversed()
+                            .thenComparing(RunRecord::trialIndex))
+                    .limit(k).filter(t -> matches(t.overrides(), filter)).count();
+        }
         List<RunRecord> kept = new ArrayList<>();
         for (RunRecord t : trials) if (matches(t.overrides(), filter)) kept.add(t);
         if (function.equals("diverged")) {

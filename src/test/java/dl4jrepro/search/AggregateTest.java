@@ -37,6 +37,8 @@ class AggregateTest {
         assertEquals(0.70, eval("max(atbest.train_acc | lr=0.001)"), 1e-12, "train accuracy where val accuracy peaked");
         assertEquals(1.0, eval("diverged(last.val_acc | lr=0.01)"));
         assertEquals(0.25, eval("diverged(last.val_acc)"));
+        assertEquals(2.0, eval("top2(last.val_acc | lr=0.001)"), "both lr 1e-3 trials are the two best");
+        assertEquals(0.0, eval("top2(last.val_acc | lr=0.0001)"));
         assertTrue(Double.isNaN(eval("max(last.val_acc | lr=0.01)")), "a diverged trial has no accuracy");
     }
 
