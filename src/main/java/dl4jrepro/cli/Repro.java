@@ -1,7 +1,6 @@
 package dl4jrepro.cli;
 
 import dl4jrepro.results.ResultsStore;
-import dl4jrepro.results.RunRecord;
 import dl4jrepro.run.ExperimentRunner;
 import dl4jrepro.run.RunRequest;
 import dl4jrepro.search.SearchRunner;
@@ -102,8 +101,8 @@ public final class Repro implements Callable<Integer> {
 
     /** The options of a run, shared by {@code run} and the worker processes of {@code run --parallel}. */
     static final class RunOptions {
-        @Parameters(index = "0", paramLabel = "ID", description = "Experiment id (see 'list').")
-        String id;
+        @Parameters(arity = "1..*", paramLabel = "ID", description = "Experiment id(s) (see 'list'), run one after another.")
+        List<String> ids;
 
         @Option(names = "--quick", description = "Smoke budget from the spec; results go to results/<id>/quick/.")
         boolean quick;
@@ -133,11 +132,14 @@ public final class Repro implements Callable<Integer> {
                         + "results/benchmarks/parallel-trials.md).")
         Integer parallel;
 
-        RunRequest request(Repro parent) {
+        /** The request for one of the ids; its recorded command names that id alone, so it repeats that run. */
+        RunRequest request(Repro parent, String id) {
             if (seed != null && seed < 0) throw new UserError("--seed " + seed + ": use a seed of 0 or more");
+            List<String> command = new ArrayList<>();
+            for (String a : parent.args) if (a.equals(id) || !ids.contains(a)) command.add(a);
             return new RunRequest(id, quick, seed, overrides, dataDir, backend, threads,
                     parallel == null ? SearchRunner.DEFAULT_PARALLEL : parallel, parent.experimentsDir,
-                    parent.resultsDir, String.join(" ", parent.args));
+                    parent.resultsDir, String.join(" ", command));
         }
     }
 
@@ -149,17 +151,22 @@ public final class Repro implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            RunRequest request = options.request(parent);
-            ExperimentSpec spec = parent.specs().load(request.experiment());
+            // Every id is checked before the first one trains: a typo in the last must not waste the first's hours.
+            List<ExperimentSpec> specs = new ArrayList<>();
+            for (String id : options.ids) specs.add(parent.specs().load(id));
             ResultsStore store = new ResultsStore(parent.resultsDir);
-            if (spec.search() != null) {
-                return new SearchRunner(store, parent.out).run(spec, request, request.parallel()).equals("completed") ? 0 : 3;
+            int exit = 0;
+            for (ExperimentSpec spec : specs) {
+                RunRequest request = options.request(parent, spec.id());
+                boolean ok;
+                if (spec.search() != null) {
+                    ok = new SearchRunner(store, parent.out).run(spec, request, request.parallel()).equals("completed");
+                } else {
+                    ok = new ExperimentRunner(parent.specs(), store, parent.out).run(request).status().equals("completed");
+                }
+                if (!ok) exit = 3;
             }
-            if (options.parallel != null && options.parallel != 1) {
-                throw new UserError("--parallel " + options.parallel + ": " + spec.id() + " is a single run, not a search");
-            }
-            RunRecord run = new ExperimentRunner(parent.specs(), store, parent.out).run(request);
-            return run.status().equals("completed") ? 0 : 3;
+            return exit;
         }
     }
 
@@ -170,7 +177,7 @@ public final class Repro implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            RunRequest request = options.request(parent);
+            RunRequest request = options.request(parent, options.ids.get(0));
             SearchRunner.serveWorker(parent.specs().load(request.experiment()), request, System.in, System.out, System.err);
             return 0;
         }

@@ -44,6 +44,11 @@ class CliErrorsTest {
     }
 
     @Test
+    void unknownExperimentAfterAGoodOneStopsBeforeAnyTraining() {
+        assertOneLineError(run("run", "quickstart", "no-such-id"), "unknown experiment 'no-such-id'");
+    }
+
+    @Test
     void malformedSpec() throws IOException {
         Path exp = Files.createDirectories(tmp.resolve("exp"));
         String good = Files.readString(Path.of("experiments", "quickstart.json"));
