@@ -208,6 +208,20 @@ public final class SearchTable {
                         .append("](curves-by-").append(by).append(".png)\n\n");
             }
         }
+        List<Map<String, Object>> chosen = spec.table().chosen();
+        if (chosen != null && !chosen.isEmpty()) {
+            java.util.Map<String, java.util.List<dl4jrepro.train.CurvePoint>> curves = new LinkedHashMap<>();
+            for (Map<String, Object> c : chosen) {
+                ranked.stream().filter(r -> Aggregate.matches(r.overrides(), c) && !r.curve().isEmpty()).findFirst()
+                        .ifPresent(r -> curves.put(describe(r, new ArrayList<>(c.keySet())).replace(", seed " + r.seed(), ""),
+                                r.curve()));
+            }
+            if (!curves.isEmpty()) {
+                LearningCurvePlot.compare(dir.resolve("chosen-curves.png"), spec.id(), curves,
+                        ranked.get(0).budget().containsKey("epochs"));
+                md.append("The chosen configurations' learning curves:\n\n![chosen configurations](chosen-curves.png)\n\n");
+            }
+        }
         RunRecord best = ranked.stream().filter(r -> !r.curve().isEmpty() && r.status().equals("completed")).findFirst()
                 .orElse(null);
         if (best != null) {

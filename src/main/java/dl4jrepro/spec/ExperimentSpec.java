@@ -62,9 +62,11 @@ public record ExperimentSpec(
      * @param maxGap   the filtered view keeps rows whose first column minus sortBy is at most this (train–val gap)
      * @param heatmap  two override keys to draw the best sortBy value over
      * @param curvesBy an override key: one learning curve per value of it, drawn together
+     * @param chosen   configurations (override keys and values) whose learning curves are drawn together, such as
+     *                 a report's chosen configuration beside the best one
      */
     public record TableSpec(String sortBy, List<Column> columns, Integer top, Integer bottom, Double maxGap,
-                            List<String> heatmap, String curvesBy) {}
+                            List<String> heatmap, String curvesBy, List<Map<String, Object>> chosen) {}
 
     public record Column(String metric, String label) {}
 

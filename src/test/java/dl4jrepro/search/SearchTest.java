@@ -69,7 +69,7 @@ class SearchTest {
         assertTrue(table.contains("16 of 16 trials** (12 completed, 4 diverged, 0 failed)"), table);
         assertTrue(table.contains("## Repeats over seeds"), table);
         assertTrue(table.contains("| diverged |"), table);
-        for (String f : List.of("grid.csv", "heatmap.png", "best-learning-curve.png", "plan.json")) {
+        for (String f : List.of("grid.csv", "heatmap.png", "best-learning-curve.png", "chosen-curves.png", "plan.json")) {
             assertTrue(Files.size(results.resolve("grid-smoke").resolve(f)) > 0, f);
         }
         // A second run finds everything done and changes nothing.
