@@ -107,10 +107,9 @@ public final class SearchRunner {
             }
             List<RunRecord> all = new java.util.ArrayList<>(current(spec, plan, store.load(), request.quick()).values());
             SearchTable.write(spec, plan, all, dir, request.quick());
-            long recorded = plan.stream().filter(t -> all.stream().anyMatch(r -> t.id().equals(r.trialId()))).count();
-            out.println("[" + spec.id() + "] " + recorded + " of " + plan.size() + " trials recorded; table in "
+            out.println("[" + spec.id() + "] " + all.size() + " of " + plan.size() + " trials recorded; table in "
                     + dir.resolve("table.md"));
-            return recorded == plan.size() ? "completed" : "partial";
+            return all.size() == plan.size() ? "completed" : "partial";
         }
     }
 
