@@ -17,6 +17,8 @@ import java.nio.file.Path;
  */
 public final class ResultsStore {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Map keys in sorted order: equal content gives equal text, for trial ids and staleness checks. */
+    public static final ObjectMapper CANONICAL = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     public static final String RUN = "run.json";
 
     private final Path root;

@@ -139,14 +139,11 @@ public final class TrialRunner {
 
     private static String canonical(Object o) {
         try {
-            return CANONICAL.writeValueAsString(o);
+            return ResultsStore.CANONICAL.writeValueAsString(o);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = new com.fasterxml.jackson.databind.ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     static Map<String, Object> budgetMap(ExperimentSpec.Budget b) {
         Map<String, Object> m = new LinkedHashMap<>();

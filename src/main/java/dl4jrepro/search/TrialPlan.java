@@ -1,7 +1,5 @@
 package dl4jrepro.search;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dl4jrepro.cli.UserError;
 import dl4jrepro.data.Md5;
 import dl4jrepro.spec.ExperimentSpec;
@@ -16,8 +14,6 @@ import java.util.TreeMap;
 
 /** The trials of a search, in a fixed order: configurations × grid points × random draws × seeds. */
 public final class TrialPlan {
-    private static final ObjectMapper CANONICAL = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
     /**
      * One training: a configuration and a seed.
      *
@@ -151,7 +147,7 @@ public final class TrialPlan {
             identity.put("budget", quick ? "quick" : "full");
             identity.put("overrides", new TreeMap<>(overrides));
             identity.put("seed", seed);
-            return Md5.of(CANONICAL.writeValueAsBytes(identity)).substring(0, 12);
+            return Md5.of(dl4jrepro.results.ResultsStore.CANONICAL.writeValueAsBytes(identity)).substring(0, 12);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
