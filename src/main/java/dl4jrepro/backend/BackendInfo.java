@@ -10,12 +10,14 @@ package dl4jrepro.backend;
  * @param threads   OpenMP/BLAS threads in use
  * @param nd4jVersion ND4J build version
  * @param blas      BLAS vendor reported by ND4J
+ * @param layerHelpers "oneDNN" when DL4J's convolution, pooling and batch-norm layers run on oneDNN, else "none"
  */
 public record BackendInfo(String requested, String backend, String kind, String device, int threads, String nd4jVersion,
-                          String blas) {
+                          String blas, String layerHelpers) {
 
     public String oneLine() {
         return kind + " backend " + backend + " on " + device + ", " + threads + " thread" + (threads == 1 ? "" : "s")
-                + ", ND4J " + nd4jVersion + ", BLAS " + blas;
+                + ", ND4J " + nd4jVersion + ", BLAS " + blas
+                + (layerHelpers.equals("none") ? "" : ", " + layerHelpers + " layers");
     }
 }

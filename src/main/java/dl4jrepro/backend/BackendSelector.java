@@ -42,6 +42,7 @@ public final class BackendSelector {
             default -> throw new UserError("--backend " + requested + ": use auto, cpu or gpu");
         }
         if (threads < 0) throw new UserError("--threads " + threads + ": use a positive number (or 0 for the default)");
+        OneDnn.requestBeforeNd4jLoads(!cpuPresent);
         String loaded;
         try {
             loaded = Nd4j.getBackend().getClass().getName();
@@ -63,7 +64,8 @@ public final class BackendSelector {
         int inUse = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
         String device = gpu ? String.valueOf(env.getOrDefault("cuda.devicesInformation", "CUDA device")) : cpuModel();
         return new BackendInfo(requested, loaded.substring(loaded.lastIndexOf('.') + 1), gpu ? "GPU" : "CPU", device,
-                inUse, nd4jVersion(), String.valueOf(env.getOrDefault("blas.vendor", "unknown")));
+                inUse, nd4jVersion(), String.valueOf(env.getOrDefault("blas.vendor", "unknown")),
+                !gpu && OneDnn.active() ? "oneDNN" : "none");
     }
 
     private static boolean present(String className) {

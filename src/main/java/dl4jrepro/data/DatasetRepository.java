@@ -101,7 +101,17 @@ public final class DatasetRepository {
         }
         int[] test = range(0, spec.test());
 
-        INDArray trainX = features(raw.train(), train), valX = features(raw.train(), val), testX = features(raw.test(), test);
+        int[] trainRows = train;
+        float[] trainPixels = pixels(raw.train(), train);
+        if (spec.augment() != null) {
+            trainPixels = AffineAugmentation.withCopies(trainPixels, train.length, InputShape.of(spec), spec.augment(), splitSeed);
+            int stride = spec.augment().copies() + 1;
+            trainRows = new int[train.length * stride];
+            for (int i = 0; i < trainRows.length; i++) trainRows[i] = train[i / stride];
+        }
+        int d = raw.train().features();
+        INDArray trainX = Nd4j.create(trainPixels, new long[] {trainRows.length, d}, DataType.FLOAT);
+        INDArray valX = features(raw.train(), val), testX = features(raw.test(), test);
         // The validation split may be empty (a final training on every training image); ND4J rejects ops on it.
         List<INDArray> all = new ArrayList<>();
         for (INDArray x : new INDArray[] {trainX, valX, testX}) if (!x.isEmpty()) all.add(x);
@@ -123,6 +133,18 @@ public final class DatasetRepository {
                     INDArray trainPlane = trainX.get(NDArrayIndex.all(), cols);
                     double mean = trainPlane.meanNumber().doubleValue(), sd = trainPlane.stdNumber().doubleValue();
                     for (INDArray x : all) x.get(NDArrayIndex.all(), cols).subi(mean).divi(sd);
+                }
+            }
+            case "scale-01-normalize" -> {
+                // torchvision's ToTensor() then Normalize(mean, sd) with the spec's statistics (MNIST: 0.1307, 0.3081).
+                int channels = spec.normalize().mean().size();
+                int plane = (int) trainX.columns() / channels;
+                for (INDArray x : all) {
+                    x.divi(255f);
+                    for (int c = 0; c < channels; c++) {
+                        INDArrayIndex cols = NDArrayIndex.interval((long) c * plane, (long) (c + 1) * plane);
+                        x.get(NDArrayIndex.all(), cols).subi(spec.normalize().mean().get(c)).divi(spec.normalize().sd().get(c));
+                    }
                 }
             }
             case "subtract-train-mean-image" -> {
@@ -152,8 +174,16 @@ public final class DatasetRepository {
         split.put("valFrom", spec.valFrom());
         provenance.put("split", split);
         provenance.put("preprocess", spec.preprocess());
+        if (spec.normalize() != null) provenance.put("normalize", spec.normalize());
+        if (spec.augment() != null) {
+            Map<String, Object> augment = new LinkedHashMap<>();
+            augment.put("settings", spec.augment());
+            augment.put("seed", splitSeed);
+            augment.put("train_after_augmentation", trainRows.length);
+            provenance.put("augment", augment);
+        }
         provenance.put("class_names", classNames(raw.name()));
-        return new PreparedData(trainX, oneHot(raw.train(), train), valX, oneHot(raw.train(), val), testX,
+        return new PreparedData(trainX, oneHot(raw.train(), trainRows), valX, oneHot(raw.train(), val), testX,
                 oneHot(raw.test(), test), CLASSES, Collections.unmodifiableMap(provenance));
     }
 
@@ -171,6 +201,10 @@ public final class DatasetRepository {
     }
 
     private static INDArray features(LabeledImages images, int[] rows) {
+        return Nd4j.create(pixels(images, rows), new long[] {rows.length, images.features()}, DataType.FLOAT);
+    }
+
+    private static float[] pixels(LabeledImages images, int[] rows) {
         int d = images.features();
         float[] out = new float[rows.length * d];
         byte[] px = images.pixels();
@@ -178,7 +212,7 @@ public final class DatasetRepository {
             int src = rows[r] * d, dst = r * d;
             for (int f = 0; f < d; f++) out[dst + f] = px[src + f] & 0xff;
         }
-        return Nd4j.create(out, new long[] {rows.length, d}, DataType.FLOAT);
+        return out;
     }
 
     private static INDArray oneHot(LabeledImages images, int[] rows) {

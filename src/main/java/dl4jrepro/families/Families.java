@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** The model families a spec's {@code family} field may name. */
 public final class Families {
-    private static final Map<String, ModelFamily> BY_NAME = Map.of("MlpFamily", new MlpFamily());
+    private static final Map<String, ModelFamily> BY_NAME = Map.of("MlpFamily", new MlpFamily(), "CnnFamily", new CnnFamily());
 
     private Families() {}
 

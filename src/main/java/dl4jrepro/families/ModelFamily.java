@@ -1,19 +1,39 @@
 package dl4jrepro.families;
 
+import dl4jrepro.data.InputShape;
 import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /** A kind of network the reports use: turns a spec's hyperparameters into a DL4J {@link MultiLayerConfiguration}. */
 public interface ModelFamily {
 
-    /** Rejects impossible or unsupported hyperparameters with a one-line error, before any data is touched. */
-    void validate(Hyperparameters hp);
+    /**
+     * Rejects impossible or unsupported hyperparameters with a one-line error, before any data is touched.
+     *
+     * @param input the shape of one example, known from the spec's data section
+     */
+    void validate(Hyperparameters hp, InputShape input);
 
     /** Minibatch size the runner feeds the network. */
-    int batchSize(Hyperparameters hp);
+    default int batchSize(Hyperparameters hp) {
+        return hp.getInt("batch");
+    }
+
+    /** What every family's network shares: seed, float32, the optimiser, weight initialisation and weight decay. */
+    static NeuralNetConfiguration.Builder common(Hyperparameters hp, long seed, int stepsPerEpoch) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(Optimizers.updater(hp, stepsPerEpoch))
+                .weightInit(Neurons.weightInit(hp))
+                .l2(Optimizers.weightPenalty(hp))
+                .l2Bias(Optimizers.biasPenalty(hp));
+    }
 
     /**
      * @param stepsPerEpoch minibatch updates per pass over the training split, for per-epoch schedules
      */
-    MultiLayerConfiguration configure(Hyperparameters hp, int inputs, int classes, long seed, int stepsPerEpoch);
+    MultiLayerConfiguration configure(Hyperparameters hp, InputShape input, int classes, long seed, int stepsPerEpoch);
 }

@@ -23,7 +23,7 @@ public final class ReportTable {
     public static void write(ExperimentSpec spec, RunRecord run, Path dir) throws IOException {
         List<FigureRow> rows = rows(spec, run);
         AtomicFiles.write(dir.resolve("summary.json"), ResultsStore.JSON.writeValueAsString(summary(run, rows)));
-        AtomicFiles.write(dir.resolve("table.md"), markdown(spec, run, rows));
+        AtomicFiles.write(dir.resolve("table.md"), markdown(spec, run, rows, dir));
     }
 
     /** The figures table shared by single runs and searches. */
@@ -76,7 +76,13 @@ public final class ReportTable {
         return s;
     }
 
-    static String markdown(ExperimentSpec spec, RunRecord run, List<FigureRow> rows) throws IOException {
+    /** Pictures a single run may leave beside its table (see dl4jrepro.run.ModelPictures), with their captions. */
+    private static final Map<String, String> INSIDE = new java.util.LinkedHashMap<>(Map.of(
+            "augmentation.png", "Training images (top row) beside their augmented copies",
+            "filters.png", "The first convolution layer's filters after training",
+            "activations.png", "Feature maps after each convolution for one test image"));
+
+    static String markdown(ExperimentSpec spec, RunRecord run, List<FigureRow> rows, Path dir) throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("# ").append(run.experiment()).append(": ").append(spec.title()).append("\n\n");
         md.append("Catalogue ").append(spec.catalogue() == null ? "(none: not from a report)" : spec.catalogue())
@@ -105,6 +111,11 @@ public final class ReportTable {
         }
         if (!run.curve().isEmpty()) md.append("\n![learning curves](learning-curve.png)\n");
         if (run.testConfusion() != null) md.append("\nTest set confusion matrix (rows: true class):\n\n![confusion matrix](confusion.png)\n");
+        for (String png : List.of("augmentation.png", "filters.png", "activations.png")) {
+            if (java.nio.file.Files.isRegularFile(dir.resolve(png))) {
+                md.append('\n').append(INSIDE.get(png)).append(":\n\n![").append(png).append("](").append(png).append(")\n");
+            }
+        }
         md.append("\n## Regenerate\n\n");
         md.append("- this run: `./repro ").append(run.command()).append("`\n");
         md.append("- this table from the stored run, without training: `./repro table ")

@@ -42,6 +42,18 @@ public record RunRecord(
         int[][] testConfusion) {
 
     /** The value of a metric name, or NaN when this run has none (e.g. it diverged before its first evaluation). */
+    /**
+     * Every setting of this run by name: its hyperparameters, then its overrides on top (which also name budget and
+     * data settings and labels). A trial that kept the spec's value of a key still has it here.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public java.util.Map<String, Object> settings() {
+        java.util.Map<String, Object> all = new java.util.LinkedHashMap<>();
+        if (hyperparameters() != null) all.putAll(hyperparameters());
+        if (overrides() != null) all.putAll(overrides());
+        return all;
+    }
+
     public double metric(String name) {
         int dot = name.indexOf('.');
         if (dot < 0) throw new IllegalArgumentException("metric '" + name + "' needs a prefix: last., best. or final.");

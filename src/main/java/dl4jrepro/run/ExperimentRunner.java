@@ -4,13 +4,17 @@ import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
+import dl4jrepro.results.AtomicFiles;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.ResolvedConfig;
 import dl4jrepro.spec.SpecCatalog;
 
+import org.deeplearning4j.util.ModelSerializer;
+
 import java.io.IOException;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -21,6 +25,7 @@ import java.util.Locale;
  * uses the same {@link TrialRunner} for every trial.
  */
 public final class ExperimentRunner {
+    static final String MODEL = "model.zip";
     private final SpecCatalog specs;
     private final ResultsStore results;
     private final PrintStream out;
@@ -40,8 +45,15 @@ public final class ExperimentRunner {
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
         out.println("[" + spec.id() + "] " + backend.oneLine());
         TrialRunner trials = new TrialRunner(backend, new DatasetRepository(DataLocations.resolve(request.dataDir())), out);
-        RunRecord record = trials.run(config, seed, new LinkedHashMap<>(request.overrides()), request.command(), spec.id(),
-                null, null, request.quick());
+        TrialRunner.Trained trained = trials.train(config, seed, new LinkedHashMap<>(request.overrides()), request.command(),
+                spec.id(), null, null, request.quick());
+        RunRecord record = trained.record();
+        Path dir = results.dir(spec.id(), request.quick());
+        ModelPictures.write(dir, config.spec(), trained.data(), trained.net());
+        // The trained weights, for anyone who wants to look further (not committed: see .gitignore).
+        Path model = AtomicFiles.tempBeside(dir.resolve(MODEL));
+        ModelSerializer.writeModel(trained.net(), model.toFile(), false);
+        AtomicFiles.moveInto(model, dir.resolve(MODEL));
         results.save(config.spec(), record);
         out.println(String.format(Locale.ROOT, "[%s] %s in %.1f s (%,.0f samples/s)%s; results in %s", spec.id(),
                 record.status(), record.wallSeconds(), record.samplesPerSecond(),

@@ -3,6 +3,7 @@ package dl4jrepro.run;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.data.DatasetRepository;
+import dl4jrepro.data.InputShape;
 import dl4jrepro.data.PreparedData;
 import dl4jrepro.families.Families;
 import dl4jrepro.families.ModelFamily;
@@ -41,7 +42,7 @@ public final class TrialRunner {
     /** Checks a configuration as far as possible without training: family rules and the batch against the split. */
     public static void validate(ResolvedConfig config) {
         ModelFamily family = Families.byName(config.spec().family());
-        family.validate(config.hyperparameters());
+        family.validate(config.hyperparameters(), InputShape.of(config.spec().data()));
         int train = config.budget().trainSubset() != null
                 ? Math.min(config.budget().trainSubset(), config.spec().data().train()) : config.spec().data().train();
         Hyperparameters hp = config.hyperparameters();
@@ -53,6 +54,15 @@ public final class TrialRunner {
      * @param trialIndex position in a search, or null for a single run
      */
     public RunRecord run(ResolvedConfig config, long seed, Map<String, Object> overrides, String command, String label,
+                         Integer trialIndex, String trialId, boolean quick) {
+        return train(config, seed, overrides, command, label, trialIndex, trialId, quick).record();
+    }
+
+    /** A finished trial with the trained network and the data it saw, for pictures of its insides. */
+    public record Trained(RunRecord record, MultiLayerNetwork net, PreparedData data) {}
+
+    /** As {@link #run}, keeping the network. */
+    public Trained train(ResolvedConfig config, long seed, Map<String, Object> overrides, String command, String label,
                          Integer trialIndex, String trialId, boolean quick) {
         long wallStart = System.nanoTime();
         String started = Instant.now().toString();
@@ -66,7 +76,7 @@ public final class TrialRunner {
         long trainRows = prepared.trainX().rows();
         int stepsPerEpoch = (int) ((trainRows + batch - 1) / batch);
         MultiLayerNetwork net = new MultiLayerNetwork(
-                family.configure(hp, prepared.features(), prepared.classes(), seed, stepsPerEpoch));
+                family.configure(hp, InputShape.of(spec.data()), prepared.classes(), seed, stepsPerEpoch));
         net.init();
         if (trialIndex == null) {
             out.println("[" + label + "] data " + spec.data().dataset() + ": " + trainRows + " train / "
@@ -95,11 +105,11 @@ public final class TrialRunner {
             }
             confusion = confusionOf(evaluation, prepared.classes());
         }
-        return new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), outcome.status(),
+        return new Trained(new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), outcome.status(),
                 outcome.failure(), quick, command, trialIndex == null ? spec : null, trialIndex, trialId, seed, overrides,
                 hp.asMap(), budgetMap(config.budget()), prepared.provenance(), backendMap(), software, started,
                 (System.nanoTime() - wallStart) / 1e9, outcome.trainSeconds(), outcome.evalSeconds(),
-                outcome.samplesPerSecond(), net.numParams(), outcome.curve(), finals, confusion);
+                outcome.samplesPerSecond(), net.numParams(), outcome.curve(), finals, confusion), net, prepared);
     }
 
     private Map<String, Object> backendMap() {

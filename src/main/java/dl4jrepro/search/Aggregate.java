@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * {@code max}, {@code min}, {@code mean}, {@code sd} (sample), {@code best} (the metric's value in the trial ranked
  * first by the table's sortBy), {@code diverged} (the fraction of the trials that diverged; the metric is ignored) or
  * {@code topK} (how many of the K trials with the highest metric pass the filter, e.g. {@code top20(best.val_acc |
- * optimizer=sgd)}). The filter keeps trials whose override {@code key} equals {@code value}. Diverged and
+ * optimizer=sgd)}). The filter keeps trials whose setting {@code key} (an override, or else the spec's hyperparameter)
+ * equals {@code value}. Diverged and
  * failed trials count with their metrics (a diverged trial has none).
  */
 public record Aggregate(String function, String metric, Map<String, String> filter) {
@@ -46,10 +47,10 @@ public record Aggregate(String function, String metric, Map<String, String> filt
             return trials.stream().filter(t -> Double.isFinite(t.metric(metric)))
                     .sorted(Comparator.comparingDouble((RunRecord t) -> t.metric(metric)).reversed()
                             .thenComparing(RunRecord::trialIndex))
-                    .limit(k).filter(t -> matches(t.overrides(), filter)).count();
+                    .limit(k).filter(t -> matches(t.settings(), filter)).count();
         }
         List<RunRecord> kept = new ArrayList<>();
-        for (RunRecord t : trials) if (matches(t.overrides(), filter)) kept.add(t);
+        for (RunRecord t : trials) if (matches(t.settings(), filter)) kept.add(t);
         if (function.equals("diverged")) {
             return kept.isEmpty() ? Double.NaN
                     : (double) kept.stream().filter(t -> t.status().equals("diverged")).count() / kept.size();
@@ -72,10 +73,10 @@ public record Aggregate(String function, String metric, Map<String, String> filt
         };
     }
 
-    /** Whether a trial's overrides hold every key=value of the filter (numbers compared as numbers). */
-    public static boolean matches(Map<String, Object> overrides, Map<String, ?> filter) {
+    /** Whether a trial's settings hold every key=value of the filter (numbers compared as numbers). */
+    public static boolean matches(Map<String, Object> settings, Map<String, ?> filter) {
         for (Map.Entry<String, ?> f : filter.entrySet()) {
-            if (!sameValue(overrides.get(f.getKey()), f.getValue())) return false;
+            if (!sameValue(settings.get(f.getKey()), f.getValue())) return false;
         }
         return true;
     }

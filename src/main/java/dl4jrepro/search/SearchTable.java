@@ -109,6 +109,7 @@ public final class SearchTable {
             rowsTable(md, spec, ranked, kept.subList(0, Math.min(top, kept.size())), axes, repeats);
         }
         if (repeats) repeatsTable(md, spec, rows, axes);
+        if (spec.search().comparisons() != null) ComparisonTable.write(md, spec, dir, rows);
         pictures(md, spec, dir, ranked, axes, sortBy, sortLabel);
         footer(md, spec, rows, plan, quick);
         AtomicFiles.write(dir.resolve("table.md"), md.toString());
@@ -140,7 +141,7 @@ public final class SearchTable {
         md.append("---:|".repeat(cols.size() + 2 * reported.size())).append("---|\n");
         for (RunRecord r : shown) {
             md.append("| ").append(ranked.indexOf(r) + 1).append(" |");
-            for (String a : axes) md.append(' ').append(value(r.overrides().get(a))).append(" |");
+            for (String a : axes) md.append(' ').append(value(r.settings().get(a))).append(" |");
             if (repeats) md.append(' ').append(r.seed()).append(" |");
             for (Column c : cols) md.append(' ').append(ReportTable.num(finite(r.metric(c.metric())))).append(" |");
             ExperimentSpec.ReportRow report = reportRow(spec, r);
@@ -156,7 +157,7 @@ public final class SearchTable {
 
     private static void repeatsTable(StringBuilder md, ExperimentSpec spec, List<RunRecord> rows, List<String> axes) {
         Map<String, List<RunRecord>> groups = rows.stream().collect(Collectors.groupingBy(
-                r -> axes.stream().map(a -> a + "=" + value(r.overrides().get(a))).collect(Collectors.joining(", ")),
+                r -> axes.stream().map(a -> a + "=" + value(r.settings().get(a))).collect(Collectors.joining(", ")),
                 LinkedHashMap::new, Collectors.toList()));
         md.append("\n## Repeats over seeds: mean ± sd (min – max)\n\n| configuration | n |");
         for (Column c : spec.table().columns()) md.append(' ').append(c.label()).append(" |");
@@ -183,7 +184,7 @@ public final class SearchTable {
             double[][] v = new double[ys.size()][xs.size()];
             for (double[] row : v) java.util.Arrays.fill(row, Double.NaN);
             for (RunRecord r : ranked) {
-                int x = indexOf(xs, r.overrides().get(hm.get(0))), y = indexOf(ys, r.overrides().get(hm.get(1)));
+                int x = indexOf(xs, r.settings().get(hm.get(0))), y = indexOf(ys, r.settings().get(hm.get(1)));
                 double m = r.metric(sortBy);
                 if (Double.isFinite(m) && (Double.isNaN(v[y][x]) || m > v[y][x])) v[y][x] = m;
             }
@@ -197,7 +198,7 @@ public final class SearchTable {
             java.util.Map<String, java.util.List<dl4jrepro.train.CurvePoint>> curves = new LinkedHashMap<>();
             for (Object v : distinct(ranked, by)) {
                 // The first seed's trial stands for its setting.
-                ranked.stream().filter(r -> Aggregate.sameValue(r.overrides().get(by), v) && !r.curve().isEmpty())
+                ranked.stream().filter(r -> Aggregate.sameValue(r.settings().get(by), v) && !r.curve().isEmpty())
                         .min(Comparator.comparingLong(RunRecord::seed).thenComparing(RunRecord::trialIndex))
                         .ifPresent(r -> curves.put(by + " " + value(v), r.curve()));
             }
@@ -212,7 +213,7 @@ public final class SearchTable {
         if (chosen != null && !chosen.isEmpty()) {
             java.util.Map<String, java.util.List<dl4jrepro.train.CurvePoint>> curves = new LinkedHashMap<>();
             for (Map<String, Object> c : chosen) {
-                ranked.stream().filter(r -> Aggregate.matches(r.overrides(), c) && !r.curve().isEmpty()).findFirst()
+                ranked.stream().filter(r -> Aggregate.matches(r.settings(), c) && !r.curve().isEmpty()).findFirst()
                         .ifPresent(r -> curves.put(describe(r, new ArrayList<>(c.keySet())).replace(", seed " + r.seed(), ""),
                                 r.curve()));
             }
@@ -272,7 +273,7 @@ public final class SearchTable {
         for (int i = 0; i < ranked.size(); i++) {
             RunRecord r = ranked.get(i);
             csv.append(i + 1).append(',').append(r.trialIndex() + 1).append(',').append(r.trialId());
-            for (String a : axes) csv.append(",\"").append(value(r.overrides().get(a))).append('"');
+            for (String a : axes) csv.append(",\"").append(value(r.settings().get(a))).append('"');
             csv.append(',').append(r.seed()).append(',').append(r.status());
             for (Column c : spec.table().columns()) {
                 double v = r.metric(c.metric());
@@ -319,7 +320,7 @@ public final class SearchTable {
 
     private static ExperimentSpec.ReportRow reportRow(ExperimentSpec spec, RunRecord r) {
         if (spec.reportRows() == null) return null;
-        return spec.reportRows().stream().filter(row -> Aggregate.matches(r.overrides(), row.config())).findFirst().orElse(null);
+        return spec.reportRows().stream().filter(row -> Aggregate.matches(r.settings(), row.config())).findFirst().orElse(null);
     }
 
     private static String label(ExperimentSpec.TableSpec ts, String metric) {
@@ -327,7 +328,7 @@ public final class SearchTable {
     }
 
     private static String describe(RunRecord r, List<String> axes) {
-        return axes.stream().map(a -> a + " " + value(r.overrides().get(a))).collect(Collectors.joining(", "))
+        return axes.stream().map(a -> a + " " + value(r.settings().get(a))).collect(Collectors.joining(", "))
                 + ", seed " + r.seed();
     }
 
@@ -337,7 +338,7 @@ public final class SearchTable {
         List<RunRecord> inPlanOrder = new ArrayList<>(rows);
         inPlanOrder.sort(Comparator.comparingInt(RunRecord::trialIndex));
         for (RunRecord r : inPlanOrder) {
-            Object v = r.overrides().get(key);
+            Object v = r.settings().get(key);
             if (values.stream().noneMatch(x -> Aggregate.sameValue(x, v))) values.add(v);
         }
         values.sort(Comparator.comparingDouble(SearchTable::sortKey));

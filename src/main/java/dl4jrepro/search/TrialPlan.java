@@ -48,6 +48,7 @@ public final class TrialPlan {
             }
         }
         if (search.random() != null) points = withRandomDraws(spec, points);
+        if (search.comparisons() != null) points = comparisonPoints(spec);
         int seeds = search.seeds() == null ? 1 : search.seeds();
         if (seeds < 1) throw new UserError(spec.id() + ": search.seeds must be at least 1");
 
@@ -77,6 +78,22 @@ public final class TrialPlan {
             return spread;
         }
         return trials;
+    }
+
+    /** The spec itself, then each comparison's values that differ from it, each once. */
+    private static List<Map<String, Object>> comparisonPoints(ExperimentSpec spec) {
+        List<Map<String, Object>> points = new ArrayList<>();
+        points.add(new LinkedHashMap<>());
+        for (Map<String, List<Object>> comparison : spec.search().comparisons().values()) {
+            Map.Entry<String, List<Object>> factor = comparison.entrySet().iterator().next();
+            for (Object v : factor.getValue()) {
+                if (Aggregate.sameValue(spec.hyperparameters().get(factor.getKey()), v)) continue;
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put(factor.getKey(), v);
+                if (!points.contains(p)) points.add(p);
+            }
+        }
+        return points;
     }
 
     private static List<Map<String, Object>> copies(List<Map<String, Object>> configs) {

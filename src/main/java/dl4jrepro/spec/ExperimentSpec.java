@@ -43,9 +43,12 @@ public record ExperimentSpec(
      * {@link dl4jrepro.spec.ResolvedConfig}; a grid axis is a list of values, or {@code {"linspace": [from, to, n]}} /
      * {@code {"logspace": [fromExp, toExp, n]}}. {@code quickSample}: with {@code --quick}, run only this many trials,
      * a seeded random sample of the plan (a smoke run of a 486-trial grid need not train 486 nets).
+     * {@code comparisons} instead varies one factor at a time around the spec: by name, one key and its values
+     * ({"depth": {"blocks": [[[32]], [[32, 64]]]}}); a value equal to the spec's is the spec itself, trained once and
+     * shared by every comparison.
      */
     public record Search(List<Map<String, Object>> configs, Map<String, Object> grid, RandomSearch random, Integer seeds,
-                         Integer quickSample) {}
+                         Integer quickSample, Map<String, Map<String, List<Object>>> comparisons) {}
 
     /** {@code n} draws, each key uniform in [min, max], or log-uniform with {@code log: true}. */
     public record RandomSearch(int n, Long seed, Map<String, Range> ranges) {}
@@ -84,10 +87,28 @@ public record ExperimentSpec(
      * @param preprocess "subtract-train-mean-image" (raw 0-255 pixels minus the training split's mean image), "scale-01"
      *                   (pixels / 255), "scale-pm1" (pixels / 127.5 − 1, torchvision's ToTensor + Normalize(0.5, 0.5)),
      *                   "scale-01-subtract-mean-image" (pixels / 255 minus the training mean image) or
-     *                   "standardize-channels" (per colour channel: minus the training mean, over the training sd)
+     *                   "standardize-channels" (per colour channel: minus the training mean, over the training sd) or
+     *                   "scale-01-normalize" (pixels / 255, then per channel minus {@code normalize.mean}, over
+     *                   {@code normalize.sd}: torchvision's ToTensor + Normalize with given statistics)
      * @param pca        if set, project onto this many principal components, fitted on the training split only
+     * @param normalize  the statistics "scale-01-normalize" uses
+     * @param augment    if set, the training split grows by randomly transformed copies of itself
      */
-    public record DataSpec(String dataset, int train, int val, String valFrom, int test, String preprocess, Integer pca) {}
+    public record DataSpec(String dataset, int train, int val, String valFrom, int test, String preprocess, Integer pca,
+                           Normalize normalize, Augment augment) {}
+
+    /** Per-channel mean and standard deviation (one value each for grey images), on the 0-1 pixel scale. */
+    public record Normalize(List<Double> mean, List<Double> sd) {}
+
+    /**
+     * Random affine copies of the training images, as torchvision's RandomAffine draws them: each copy of each image is
+     * rotated by U(−rotateDegrees, rotateDegrees), sheared along x by U(−shearDegrees, shearDegrees) and shifted by
+     * U(−translate, translate) × the image size in each direction, about the image centre, with bilinear sampling and
+     * black outside the image. Seeded by the spec's seed, so every trial sees the same copies.
+     *
+     * @param copies how many transformed copies of the training split to add (1 doubles it)
+     */
+    public record Augment(int copies, double rotateDegrees, double translate, double shearDegrees) {}
 
     /**
      * Exactly one of {@code epochs} and {@code steps} is set.

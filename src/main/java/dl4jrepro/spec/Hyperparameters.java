@@ -62,6 +62,12 @@ public final class Hyperparameters {
                 if (!text.equals("true") && !text.equals("false")) throw new NumberFormatException();
                 return Boolean.valueOf(text);
             }
+            if (current instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof List<?>) {
+                List<List<Integer>> nested = new com.fasterxml.jackson.databind.ObjectMapper().readValue(text,
+                        new com.fasterxml.jackson.core.type.TypeReference<List<List<Integer>>>() {});
+                if (nested == null || nested.stream().anyMatch(b -> b == null || b.contains(null))) throw new NumberFormatException();
+                return nested;
+            }
             if (current instanceof List<?>) {
                 List<Object> list = new ArrayList<>();
                 String body = text.trim().replaceAll("^\\[|\\]$", "");
@@ -70,10 +76,11 @@ public final class Hyperparameters {
                 }
                 return list;
             }
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | com.fasterxml.jackson.core.JsonProcessingException e) {
             String kind = current instanceof Integer || current instanceof Long ? "a whole number"
                     : current instanceof Number ? "a number" : current instanceof Boolean ? "true or false"
-                    : "a comma-separated list of whole numbers";
+                    : current instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof List<?>
+                    ? "a list of lists of whole numbers, e.g. [[32,64]]" : "a comma-separated list of whole numbers";
             throw new UserError(hint + "'" + text + "' is not " + kind + " (" + key + " is " + current + " in the spec)");
         }
         return text;
@@ -122,6 +129,23 @@ public final class Hyperparameters {
         for (Object o : list) {
             if (!(o instanceof Integer || o instanceof Long)) throw invalid(key, v, "a list of whole numbers");
             out.add(((Number) o).intValue());
+        }
+        return out;
+    }
+
+    /** A list of lists of whole numbers, such as a CNN's blocks of filter counts [[32, 64], [128]]. */
+    public List<List<Integer>> getIntLists(String key) {
+        Object v = require(key);
+        if (!(v instanceof List<?> outer)) throw invalid(key, v, "a list of lists of whole numbers");
+        List<List<Integer>> out = new ArrayList<>();
+        for (Object o : outer) {
+            if (!(o instanceof List<?> inner)) throw invalid(key, v, "a list of lists of whole numbers");
+            List<Integer> row = new ArrayList<>();
+            for (Object x : inner) {
+                if (!(x instanceof Integer || x instanceof Long)) throw invalid(key, v, "a list of lists of whole numbers");
+                row.add(((Number) x).intValue());
+            }
+            out.add(row);
         }
         return out;
     }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -20,7 +21,7 @@ import java.util.stream.Stream;
 public final class SpecCatalog {
     private static final Set<String> DATASETS = Set.of("cifar10", "mnist");
     private static final Set<String> PREPROCESS = Set.of("subtract-train-mean-image", "scale-01",
-            "scale-pm1", "scale-01-subtract-mean-image", "standardize-channels");
+            "scale-pm1", "scale-01-subtract-mean-image", "standardize-channels", "scale-01-normalize");
     private static final Set<String> TRAIN_METRICS = Set.of("running", "last-batch", "full");
     private static final Set<String> VAL_FROM = Set.of("last", "next", "random");
 
@@ -88,8 +89,15 @@ public final class SpecCatalog {
         if (!PREPROCESS.contains(p)) throw new UserError("data.preprocess=" + p + ": use one of " + PREPROCESS);
         Integer components = pca != null ? (pca == 0 ? null : pca) : d.pca();
         if (components != null && components < 1) throw new UserError("data.pca=" + pca + ": use a positive number of components, or 0 for none");
+        if (components != null && d.augment() != null) {
+            throw new UserError("data.pca=" + pca + ": " + s.id() + " augments its images, which needs them unprojected");
+        }
+        if (p.equals("scale-01-normalize") && d.normalize() == null) {
+            throw new UserError("data.preprocess=" + p + " needs data.normalize (mean and sd) in the spec");
+        }
         return new ExperimentSpec(s.id(), s.catalogue(), s.title(), s.family(), s.source(),
-                new ExperimentSpec.DataSpec(d.dataset(), d.train(), d.val(), d.valFrom(), d.test(), p, components),
+                new ExperimentSpec.DataSpec(d.dataset(), d.train(), d.val(), d.valFrom(), d.test(), p, components,
+                        d.normalize(), d.augment()),
                 s.hyperparameters(), s.budget(), s.quickBudget(), s.seed(), s.reference(), s.search(), s.table(),
                 s.reportRows(), s.notes());
     }
@@ -107,6 +115,12 @@ public final class SpecCatalog {
         require(file, VAL_FROM.contains(d.valFrom()), "data.valFrom '" + d.valFrom() + "' is not one of " + VAL_FROM);
         require(file, d.train() > 0 && d.val() >= 0 && d.test() > 0, "data split sizes must be positive");
         require(file, d.pca() == null || d.pca() > 0, "data.pca must be a positive number of components");
+        checkNormalize(file, d);
+        ExperimentSpec.Augment a = d.augment();
+        require(file, a == null || a.copies() >= 1 && a.rotateDegrees() >= 0 && a.rotateDegrees() <= 180
+                        && a.translate() >= 0 && a.translate() < 1 && a.shearDegrees() >= 0 && a.shearDegrees() < 90,
+                "data.augment needs copies ≥ 1, 0 ≤ rotateDegrees ≤ 180, 0 ≤ translate < 1 and 0 ≤ shearDegrees < 90");
+        require(file, a == null || d.pca() == null, "data.augment works on images: it cannot be combined with data.pca");
         checkBudget(file, "budget", s.budget());
         checkBudget(file, "quickBudget", s.quickBudget());
         checkSearch(file, s);
@@ -128,10 +142,33 @@ public final class SpecCatalog {
         }
     }
 
+    private static void checkNormalize(Path file, ExperimentSpec.DataSpec d) {
+        ExperimentSpec.Normalize n = d.normalize();
+        require(file, n != null || !d.preprocess().equals("scale-01-normalize"),
+                "data.preprocess scale-01-normalize needs data.normalize with mean and sd");
+        if (n == null) return;
+        int channels = d.dataset().equals("cifar10") ? 3 : 1;
+        require(file, n.mean() != null && n.sd() != null && n.mean().size() == channels && n.sd().size() == channels,
+                "data.normalize needs " + channels + " mean and " + channels + " sd value(s), one per channel of " + d.dataset());
+        require(file, n.sd().stream().allMatch(v -> v != null && v > 0) && n.mean().stream().allMatch(v -> v != null),
+                "data.normalize.sd values must be positive");
+    }
+
     private static void checkSearch(Path file, ExperimentSpec s) {
         if (s.search() == null) {
             require(file, s.table() == null && s.reportRows() == null, "table and reportRows belong to searches");
             return;
+        }
+        ExperimentSpec.Search search = s.search();
+        if (search.comparisons() != null) {
+            require(file, search.configs() == null && search.grid() == null && search.random() == null,
+                    "search.comparisons varies one factor at a time and cannot be combined with configs, grid or random");
+            for (Map.Entry<String, Map<String, List<Object>>> c : search.comparisons().entrySet()) {
+                require(file, c.getValue() != null && c.getValue().size() == 1
+                                && c.getValue().values().iterator().next() != null
+                                && c.getValue().values().iterator().next().size() >= 2,
+                        "comparison '" + c.getKey() + "' needs exactly one key with at least two values");
+            }
         }
         ExperimentSpec.TableSpec t = s.table();
         require(file, t != null && t.sortBy() != null && t.columns() != null, "a search needs table.sortBy and table.columns");

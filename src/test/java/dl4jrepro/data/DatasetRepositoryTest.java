@@ -31,7 +31,7 @@ class DatasetRepositoryTest {
 
     @Test
     void lastSplitTakesTheLastTrainingImagesAsValidation() {
-        PreparedData d = DatasetRepository.build(mnist, new DataSpec("mnist", 500, 200, "last", 300, "scale-01", null), 1);
+        PreparedData d = DatasetRepository.build(mnist, new DataSpec("mnist", 500, 200, "last", 300, "scale-01", null, null, null), 1);
         assertEquals(500, d.trainX().rows());
         assertEquals(200, d.valX().rows());
         assertEquals(300, d.testX().rows());
@@ -46,7 +46,7 @@ class DatasetRepositoryTest {
 
     @Test
     void randomSplitIsSeededAndDisjoint() {
-        DataSpec spec = new DataSpec("mnist", 1000, 400, "random", 100, "scale-01", null);
+        DataSpec spec = new DataSpec("mnist", 1000, 400, "random", 100, "scale-01", null, null, null);
         PreparedData a = DatasetRepository.build(mnist, spec, 3), b = DatasetRepository.build(mnist, spec, 3),
                 c = DatasetRepository.build(mnist, spec, 4);
         assertEquals(a.trainX(), b.trainX());
@@ -75,7 +75,7 @@ class DatasetRepositoryTest {
     @Test
     void meanImageComesFromTheTrainingSplitOnly() {
         PreparedData d = DatasetRepository.build(mnist, new DataSpec("mnist", 2000, 500, "last", 500,
-                "subtract-train-mean-image", null), 1);
+                "subtract-train-mean-image", null, null, null), 1);
         assertEquals(0.0, d.trainX().mean(0).amaxNumber().doubleValue(), 1e-3);
         assertTrue(d.valX().mean(0).amaxNumber().doubleValue() > 1, "validation is centred with the training mean, not its own");
     }
@@ -83,7 +83,7 @@ class DatasetRepositoryTest {
     @Test
     void standardisedChannelsHaveZeroMeanUnitSdOnTheTrainingSplit() {
         PreparedData d = DatasetRepository.build(mnist, new DataSpec("mnist", 2000, 500, "last", 500,
-                "standardize-channels", null), 1);
+                "standardize-channels", null, null, null), 1);
         assertEquals(0.0, d.trainX().meanNumber().doubleValue(), 1e-3, "float32 sums over 1.5 M values");
         assertEquals(1.0, d.trainX().stdNumber().doubleValue(), 1e-3);
         assertNotEquals(0.0, d.testX().meanNumber().doubleValue(), "test uses the training statistics");
@@ -91,7 +91,7 @@ class DatasetRepositoryTest {
 
     @Test
     void pcaIsFittedOnTrainingRowsAndOrdersComponentsByVariance() {
-        PreparedData d = DatasetRepository.build(mnist, new DataSpec("mnist", 2000, 500, "last", 500, "scale-01", 40), 1);
+        PreparedData d = DatasetRepository.build(mnist, new DataSpec("mnist", 2000, 500, "last", 500, "scale-01", 40, null, null), 1);
         assertEquals(40, d.features());
         assertEquals(40, d.testX().columns());
         double explained = ((Number) ((java.util.Map<?, ?>) d.provenance().get("pca")).get("explained_variance")).doubleValue();
@@ -105,7 +105,7 @@ class DatasetRepositoryTest {
     @Test
     void impossibleSplitIsRejected() {
         UserError e = assertThrows(UserError.class,
-                () -> DatasetRepository.build(mnist, new DataSpec("mnist", 59_000, 2000, "last", 100, "scale-01", null), 1));
+                () -> DatasetRepository.build(mnist, new DataSpec("mnist", 59_000, 2000, "last", 100, "scale-01", null, null, null), 1));
         assertTrue(e.getMessage().contains("exceeds the 60000 training images"), e.getMessage());
     }
 }

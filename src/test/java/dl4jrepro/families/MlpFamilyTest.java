@@ -1,6 +1,7 @@
 package dl4jrepro.families;
 
 import dl4jrepro.cli.UserError;
+import dl4jrepro.data.InputShape;
 import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MlpFamilyTest {
+    static final InputShape CIFAR = new InputShape(3, 32, 32);
     final MlpFamily family = new MlpFamily();
 
     static Map<String, Object> twoLayer() {
@@ -44,8 +46,8 @@ class MlpFamilyTest {
     @Test
     void buildsTheReportsTwoLayerNet() {
         Hyperparameters hp = new Hyperparameters("t", twoLayer());
-        family.validate(hp);
-        MultiLayerConfiguration conf = family.configure(hp, 3072, 10, 1, 245);
+        family.validate(hp, CIFAR);
+        MultiLayerConfiguration conf = family.configure(hp, CIFAR, 10, 1, 245);
         assertEquals(2, conf.getConfs().size());
         DenseLayer hidden = assertInstanceOf(DenseLayer.class, conf.getConf(0).getLayer());
         assertEquals(3072, hidden.getNIn());
@@ -98,8 +100,8 @@ class MlpFamilyTest {
         m.put("dropout", 0.5);
         m.put("hidden", List.of(20, 10));
         Hyperparameters hp = new Hyperparameters("t", m);
-        family.validate(hp);
-        MultiLayerConfiguration conf = family.configure(hp, 8, 3, 1, 10);
+        family.validate(hp, CIFAR);
+        MultiLayerConfiguration conf = family.configure(hp, new InputShape(1, 1, 8), 3, 1, 10);
         assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()), "custom updater round-trips through JSON");
         assertEquals(null, conf.getConf(0).getLayer().getIDropout(), "no dropout on the input pixels");
         assertInstanceOf(org.deeplearning4j.nn.conf.dropout.Dropout.class, conf.getConf(1).getLayer().getIDropout());
@@ -120,7 +122,7 @@ class MlpFamilyTest {
         m.put("activation", "leakyrelu");
         m.put("leakySlope", 0.01);
         m.put("dropout", 0.3);
-        MultiLayerConfiguration conf = family.configure(new Hyperparameters("t", m), 3072, 10, 1, 245);
+        MultiLayerConfiguration conf = family.configure(new Hyperparameters("t", m), CIFAR, 10, 1, 245);
         List<String> kinds = conf.getConfs().stream().map(c -> c.getLayer().getClass().getSimpleName()).toList();
         assertEquals(List.of("DenseLayer", "BatchNormalization", "ActivationLayer", "DenseLayer", "BatchNormalization",
                 "ActivationLayer", "DenseLayer", "BatchNormalization", "ActivationLayer", "OutputLayer"), kinds);
@@ -144,7 +146,7 @@ class MlpFamilyTest {
         m.put("hidden", List.of(400));
         for (String init : List.of("he", "xavier", "uniform")) {
             m.put("weightInit", init);
-            MultiLayerNetwork net = new MultiLayerNetwork(family.configure(new Hyperparameters("t", m), 3072, 10, 7, 1));
+            MultiLayerNetwork net = new MultiLayerNetwork(family.configure(new Hyperparameters("t", m), CIFAR, 10, 7, 1));
             net.init();
             INDArray w = net.getParam("0_W");
             double sd = w.stdNumber().doubleValue();
@@ -163,15 +165,15 @@ class MlpFamilyTest {
     void rejectsImpossibleValuesBeforeTraining() {
         Map<String, Object> m = twoLayer();
         m.put("lrDecayPerEpoch", 1.5);
-        UserError e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t", m)));
+        UserError e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t", m), CIFAR));
         assertTrue(e.getMessage().contains("lrDecayPerEpoch=1.5 is impossible"), e.getMessage());
         m.put("lrDecayPerEpoch", 0.95);
         m.put("hidden", List.of(50, 0));
-        e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t", m)));
+        e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t", m), CIFAR));
         assertTrue(e.getMessage().contains("hidden"), e.getMessage());
         m.put("hidden", List.of(50));
         m.put("optimizer", "lbfgs");
-        e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t", m)));
+        e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t", m), CIFAR));
         assertTrue(e.getMessage().contains("optimizer=lbfgs"), e.getMessage());
     }
 }

@@ -63,4 +63,20 @@ class TrialPlanTest {
         assertEquals(List.of(1L, 2L, 3L), t.subList(0, 3).stream().map(TrialPlan.Trial::seed).toList());
         assertTrue(t.stream().allMatch(x -> x.overrides().isEmpty()));
     }
+
+    @Test
+    void comparisonsVaryOneFactorAroundTheSpecAndShareItsOwnSetting() {
+        ExperimentSpec spec = spec("mnist-cnn-003-comparisons");
+        List<TrialPlan.Trial> plan = TrialPlan.expand(spec, false, Map.of(), 42);
+        // 7 factors with 3+3+3+3+3+2+2 = 19 settings, 7 of them the spec's own: 12 changes plus the spec itself.
+        assertEquals(13, plan.size());
+        assertEquals(Map.of(), plan.get(0).overrides(), "the spec's own setting first, trained once");
+        assertTrue(plan.stream().skip(1).allMatch(t -> t.overrides().size() == 1));
+        assertTrue(plan.stream().anyMatch(t -> t.overrides().equals(Map.of("blocks", List.of(List.of(32))))));
+        assertTrue(plan.stream().noneMatch(t -> t.overrides().equals(Map.of("batch", 128))), "128 is the spec's batch");
+        assertEquals(13, plan.stream().map(TrialPlan.Trial::id).distinct().count());
+        Aggregate threeLayers = Aggregate.parse("max(last.val_acc | blocks=[[32,64,128]])");
+        assertEquals(Map.of("blocks", "[[32,64,128]]"), threeLayers.filter());
+        assertTrue(Aggregate.matches(Map.of("blocks", List.of(List.of(32, 64, 128))), threeLayers.filter()));
+    }
 }

@@ -25,6 +25,14 @@ class HyperparametersTest {
     }
 
     @Test
+    void convBlocksAreSetAsNestedLists() {
+        Hyperparameters cnn = new Hyperparameters("c", Map.of("blocks", List.of(List.of(32, 64))));
+        assertEquals(List.of(List.of(16), List.of(32, 32)), cnn.with(Map.of("blocks", "[[16], [32, 32]]")).getIntLists("blocks"));
+        UserError e = assertThrows(UserError.class, () -> cnn.with(Map.of("blocks", "32,64")));
+        assertTrue(e.getMessage().contains("a list of lists of whole numbers, e.g. [[32,64]]"), e.getMessage());
+    }
+
+    @Test
     void nonNumberForNumberFails() {
         UserError e = assertThrows(UserError.class, () -> hp.with(Map.of("lr", "abc")));
         assertEquals("--set lr=abc: 'abc' is not a number (lr is 0.001 in the spec)", e.getMessage());

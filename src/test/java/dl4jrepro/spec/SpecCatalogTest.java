@@ -1,5 +1,6 @@
 package dl4jrepro.spec;
 
+import dl4jrepro.data.InputShape;
 import dl4jrepro.cli.UserError;
 import dl4jrepro.families.Families;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class SpecCatalogTest {
         SpecCatalog catalog = new SpecCatalog(REAL);
         assertTrue(catalog.ids().containsAll(java.util.List.of("quickstart", "two-layer-torch-000", "mlp-defaults-004")));
         for (ExperimentSpec s : catalog.all()) {
-            Families.byName(s.family()).validate(new Hyperparameters(s.id(), s.hyperparameters()));
+            Families.byName(s.family()).validate(new Hyperparameters(s.id(), s.hyperparameters()), InputShape.of(s.data()));
             assertFalse(s.reference().figures().isEmpty(), s.id() + " has figures to hold the run against");
         }
     }
@@ -69,6 +70,18 @@ class SpecCatalogTest {
     void unknownPreprocessingIsRejected() throws IOException {
         UserError e = loadBroken(quickstartWith("\"scale-01\"", "\"whiten\""));
         assertTrue(e.getMessage().contains("data.preprocess 'whiten'"), e.getMessage());
+    }
+
+    @Test
+    void normalisationAndAugmentationAreChecked() throws IOException {
+        UserError e = loadBroken(quickstartWith("\"preprocess\": \"scale-01\"}", "\"preprocess\": \"scale-01-normalize\"}"));
+        assertTrue(e.getMessage().contains("needs data.normalize"), e.getMessage());
+        e = loadBroken(quickstartWith("\"preprocess\": \"scale-01\"}", "\"preprocess\": \"scale-01-normalize\", "
+                + "\"normalize\": {\"mean\": [0.1307], \"sd\": [0]}}"));
+        assertTrue(e.getMessage().contains("sd values must be positive"), e.getMessage());
+        e = loadBroken(quickstartWith("\"preprocess\": \"scale-01\"}", "\"preprocess\": \"scale-01\", "
+                + "\"augment\": {\"copies\": 1, \"rotateDegrees\": 10, \"translate\": 1.5, \"shearDegrees\": 10}}"));
+        assertTrue(e.getMessage().contains("0 ≤ translate < 1"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,83 @@
+package dl4jrepro.results;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Small images laid out in labelled rows, as one PNG: digits beside their augmented copies, conv filters, feature maps.
+ * Each tile is stretched to its own min-max range (grey, or RGB for 3-channel tiles) and scaled up without smoothing.
+ */
+public final class ImageGrid {
+    private static final int GAP = 4, LABEL_WIDTH = 150, TITLE_HEIGHT = 28;
+
+    /** One tile: {@code channels} planes of height × width values, planes one after another. */
+    public record Tile(float[] values, int channels, int height, int width) {}
+
+    /** A labelled row of tiles. */
+    public record Row(String label, List<Tile> tiles) {}
+
+    private ImageGrid() {}
+
+    /** @param scale pixels per value along each side */
+    public static void write(Path png, String title, List<Row> rows, int scale) throws IOException {
+        int tileW = rows.stream().flatMap(r -> r.tiles().stream()).mapToInt(Tile::width).max().orElse(1) * scale;
+        int tileH = rows.stream().flatMap(r -> r.tiles().stream()).mapToInt(Tile::height).max().orElse(1) * scale;
+        int cols = rows.stream().mapToInt(r -> r.tiles().size()).max().orElse(1);
+        int width = LABEL_WIDTH + cols * (tileW + GAP) + GAP, height = TITLE_HEIGHT + rows.size() * (tileH + GAP) + GAP;
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.drawString(title, GAP, 19);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int r = 0; r < rows.size(); r++) {
+            int y = TITLE_HEIGHT + r * (tileH + GAP);
+            g.setColor(Color.BLACK);
+            g.drawString(rows.get(r).label(), GAP, y + tileH / 2 + 5);
+            List<Tile> tiles = rows.get(r).tiles();
+            for (int c = 0; c < tiles.size(); c++) draw(img, tiles.get(c), LABEL_WIDTH + c * (tileW + GAP), y, scale);
+        }
+        g.dispose();
+        Path tmp = AtomicFiles.tempBeside(png);
+        try {
+            ImageIO.write(img, "png", tmp.toFile());
+            AtomicFiles.moveInto(tmp, png);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void draw(BufferedImage img, Tile t, int x0, int y0, int scale) {
+        float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
+        for (float v : t.values()) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        float range = max > min ? max - min : 1;
+        int plane = t.height() * t.width();
+        for (int y = 0; y < t.height(); y++) {
+            for (int x = 0; x < t.width(); x++) {
+                int[] rgb = new int[3];
+                for (int k = 0; k < 3; k++) {
+                    int ch = t.channels() == 3 ? k : 0;
+                    rgb[k] = Math.round(255 * (t.values()[ch * plane + y * t.width() + x] - min) / range);
+                }
+                int colour = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
+                for (int dy = 0; dy < scale; dy++) {
+                    for (int dx = 0; dx < scale; dx++) img.setRGB(x0 + x * scale + dx, y0 + y * scale + dy, colour);
+                }
+            }
+        }
+    }
+}
