@@ -1,0 +1,146 @@
+package dl4jrepro.bench;
+
+import dl4jrepro.backend.BackendInfo;
+import dl4jrepro.backend.BackendSelector;
+import dl4jrepro.data.InputShape;
+import dl4jrepro.families.Families;
+import dl4jrepro.results.AtomicFiles;
+import dl4jrepro.results.ResultsStore;
+import dl4jrepro.run.Provenance;
+import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.spec.Hyperparameters;
+import dl4jrepro.spec.SpecCatalog;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Training samples/s with DL4J's layers on oneDNN against DL4J's own implementations, for the models of the catalogue
+ * where it matters: the MNIST CNN of report 003 and a batch-norm MLP of report 001. Both sides live in one JVM (the
+ * helpers are chosen when a layer is created) and take turns, measurement by measurement, because this machine's speed
+ * swings within minutes; the figure is the median of the per-pair ratios. Writes
+ * {@code results/benchmarks/onednn-helpers.{md,json}}.
+ *
+ * <p>Run: {@code REPRO_MAIN=dl4jrepro.bench.OneDnnBenchmark ./repro [pairs] [threads]}
+ */
+public final class OneDnnBenchmark {
+    private static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
+    private static final List<String> MODELS = List.of("mnist-cnn-003", "deep-mlp-grid-001");
+
+    public static void main(String[] args) throws Exception {
+        int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        BackendInfo backend = BackendSelector.select("cpu", threads);
+        SpecCatalog specs = new SpecCatalog(Path.of("experiments"));
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (String id : MODELS) {
+            ExperimentSpec spec = specs.load(id);
+            Hyperparameters hp = new Hyperparameters(id, spec.hyperparameters());
+            InputShape shape = InputShape.of(spec.data());
+            int batch = hp.getInt("batch");
+            MultiLayerNetwork oneDnn = network(spec, hp, shape, false), own = network(spec, hp, shape, true);
+            INDArray x = Nd4j.rand(DataType.FLOAT, batch, shape.features()).subi(0.5f);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
+            for (int i = 0; i < batch; i++) y.putScalar(i, i % 10, 1f);
+            int steps = steps(oneDnn, x, y);
+            timed(own, x, y, 2);
+            double[] fast = new double[pairs], slow = new double[pairs], ratio = new double[pairs];
+            for (int p = 0; p < pairs; p++) {
+                // Alternate which side goes first, so a drift in machine speed favours neither.
+                if (p % 2 == 0) {
+                    fast[p] = batch * steps / timed(oneDnn, x, y, steps);
+                    slow[p] = batch * steps / timed(own, x, y, steps);
+                } else {
+                    slow[p] = batch * steps / timed(own, x, y, steps);
+                    fast[p] = batch * steps / timed(oneDnn, x, y, steps);
+                }
+                ratio[p] = fast[p] / slow[p];
+                System.out.printf(Locale.ROOT, "%s pair %d: oneDNN %.0f, DL4J's own %.0f samples/s, ratio %.2f%n",
+                        id, p + 1, fast[p], slow[p], ratio[p]);
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("model", id + " (" + spec.family() + ", " + oneDnn.numParams() + " parameters, batch " + batch + ")");
+            r.put("steps_per_measurement", steps);
+            r.put("onednn_samples_per_s", fast);
+            r.put("own_samples_per_s", slow);
+            r.put("median_onednn", median(fast));
+            r.put("median_own", median(slow));
+            r.put("median_ratio", median(ratio));
+            r.put("ratio_min", Arrays.stream(ratio).min().orElse(Double.NaN));
+            r.put("ratio_max", Arrays.stream(ratio).max().orElse(Double.NaN));
+            results.add(r);
+        }
+        write(results, pairs, threads, backend);
+    }
+
+    private static MultiLayerNetwork network(ExperimentSpec spec, Hyperparameters hp, InputShape shape, boolean ownLayers) {
+        String before = System.getProperty(HELPERS_DISABLED);
+        System.setProperty(HELPERS_DISABLED, String.valueOf(ownLayers));
+        try {
+            MultiLayerNetwork net = new MultiLayerNetwork(Families.byName(spec.family()).configure(hp, shape, 10, 1, 100));
+            net.init();
+            return net;
+        } finally {
+            System.setProperty(HELPERS_DISABLED, before == null ? "true" : before);
+        }
+    }
+
+    /** Enough steps for about 5 seconds on the fast side, after a warm-up. */
+    private static int steps(MultiLayerNetwork net, INDArray x, INDArray y) {
+        timed(net, x, y, 3);
+        double perStep = timed(net, x, y, 3) / 3;
+        return (int) Math.max(3, Math.min(500, 5 / perStep));
+    }
+
+    private static double timed(MultiLayerNetwork net, INDArray x, INDArray y, int steps) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++) net.fit(x, y);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void write(List<Map<String, Object>> results, int pairs, int threads, BackendInfo backend) throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("benchmark", "onednn-helpers");
+        out.put("what", "training samples/s (fit on one fixed random minibatch) with DL4J's layer helpers on oneDNN vs "
+                + "DL4J's own layer implementations, alternating in one JVM");
+        out.put("pairs", pairs);
+        out.put("threads", threads);
+        out.put("backend", backend.oneLine());
+        out.put("results", results);
+        out.put("software", Provenance.software());
+        Path dir = Files.createDirectories(Path.of("results", "benchmarks"));
+        AtomicFiles.write(dir.resolve("onednn-helpers.json"), ResultsStore.JSON.writeValueAsString(out));
+        StringBuilder md = new StringBuilder("# oneDNN layer helpers against DL4J's own layers\n\n");
+        md.append("Training samples/s, one fixed random minibatch per step (data loading excluded), ").append(threads)
+                .append(" thread(s), ").append(pairs).append(" alternating pairs per model; backend: ")
+                .append(backend.oneLine()).append(". The machine is shared and its speed swings; only the per-pair ratios ")
+                .append("compare the two sides.\n\n");
+        md.append("| model | oneDNN samples/s (median) | DL4J's own (median) | ratio (median of pairs) | ratio range |\n")
+                .append("|---|---:|---:|---:|---|\n");
+        for (Map<String, Object> r : results) {
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.2f | %.2f – %.2f |%n", r.get("model"),
+                    (double) r.get("median_onednn"), (double) r.get("median_own"), (double) r.get("median_ratio"),
+                    (double) r.get("ratio_min"), (double) r.get("ratio_max")));
+        }
+        md.append("\nRegenerate: `REPRO_MAIN=dl4jrepro.bench.OneDnnBenchmark ./repro ").append(pairs).append(' ')
+                .append(threads).append("` (git ").append(Provenance.software().get("git_commit")).append(")\n");
+        AtomicFiles.write(dir.resolve("onednn-helpers.md"), md.toString());
+        System.out.print(md);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
