@@ -41,7 +41,6 @@ public record RunRecord(
         Map<String, Double> finalMetrics,
         int[][] testConfusion) {
 
-    /** The value of a metric name, or NaN when this run has none (e.g. it diverged before its first evaluation). */
     /**
      * Every setting of this run by name: its hyperparameters, then its overrides on top (which also name budget and
      * data settings and labels). A trial that kept the spec's value of a key still has it here.
@@ -54,6 +53,7 @@ public record RunRecord(
         return all;
     }
 
+    /** The value of a metric name, or NaN when this run has none (e.g. it diverged before its first evaluation). */
     public double metric(String name) {
         int dot = name.indexOf('.');
         if (dot < 0) throw new IllegalArgumentException("metric '" + name + "' needs a prefix: last., best. or final.");
