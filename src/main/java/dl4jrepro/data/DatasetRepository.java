@@ -71,6 +71,9 @@ public final class DatasetRepository {
      * not the run's, so that repeats over seeds share one split.
      */
     public PreparedData prepare(DataSpec spec, long splitSeed) {
+        if (spec.isOneDimensional()) {
+            return PREPARED.computeIfAbsent(spec + "|" + splitSeed, k -> OneDimensionalData.prepare(spec, splitSeed));
+        }
         RawDataset raw = raw(spec.dataset());
         String key = raw.dir().toAbsolutePath().normalize() + "|" + spec + "|" + splitSeed;
         return PREPARED.computeIfAbsent(key, k -> build(raw, spec, splitSeed));
@@ -167,12 +170,7 @@ public final class DatasetRepository {
         md5.putAll(raw.test().checksums());
         provenance.put("md5", md5);
         provenance.put("checksum", Md5.of(String.join(",", md5.values()).getBytes()));
-        Map<String, Object> split = new LinkedHashMap<>();
-        split.put("train", train.length);
-        split.put("val", val.length);
-        split.put("test", test.length);
-        split.put("valFrom", spec.valFrom());
-        provenance.put("split", split);
+        provenance.put("split", splitOf(spec));
         provenance.put("preprocess", spec.preprocess());
         if (spec.normalize() != null) provenance.put("normalize", spec.normalize());
         if (spec.augment() != null) {
@@ -185,6 +183,21 @@ public final class DatasetRepository {
         provenance.put("class_names", classNames(raw.name()));
         return new PreparedData(trainX, oneHot(raw.train(), trainRows), valX, oneHot(raw.train(), val), testX,
                 oneHot(raw.test(), test), CLASSES, Collections.unmodifiableMap(provenance));
+    }
+
+    /** The split a run records and a stored trial is checked against: the spec's counts and how validation is chosen. */
+    public static Map<String, Object> splitOf(DataSpec spec) {
+        Map<String, Object> split = new LinkedHashMap<>();
+        split.put("train", spec.train());
+        if (spec.isOneDimensional()) {
+            split.put("folds", spec.folds());
+            split.put("fold", spec.fold());
+        } else {
+            split.put("val", spec.val());
+        }
+        split.put("test", spec.test());
+        if (!spec.isOneDimensional()) split.put("valFrom", spec.valFrom());
+        return split;
     }
 
     /** Class names in label order (CIFAR-10's batches.meta.txt; MNIST's digits). */

@@ -20,6 +20,7 @@ public record InputShape(int channels, int height, int width) {
 
     public static InputShape of(DataSpec data) {
         if (data.pca() != null) return new InputShape(1, 1, data.pca());
+        if (data.isOneDimensional()) return new InputShape(1, 1, 1);
         return switch (data.dataset()) {
             case "cifar10" -> new InputShape(3, 32, 32);
             case "mnist" -> new InputShape(1, 28, 28);

@@ -16,16 +16,20 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import java.util.List;
 
 /**
- * Fully connected nets: input → hidden dense layers → softmax, trained on cross-entropy. The two-layer nets of reports
- * 000-004, the deep MLP grids and the MNIST quick start are all this family.
+ * Fully connected nets: input → hidden dense layers → softmax trained on cross-entropy, or → one linear output trained on
+ * mean squared error. The two-layer nets of reports 000-004, the deep MLP grids, the MNIST quick start and report 003's
+ * SELU regression net are all this family.
  *
- * <p>Hyperparameters: {@code hidden} (widths), {@code dropout} (probability of dropping each hidden unit, default 0),
+ * <p>Hyperparameters: {@code hidden} (widths), {@code output} ("softmax", the default: classes with cross-entropy;
+ * "linear": regression with mean squared error), {@code activations} (optional, one per hidden layer, instead of one
+ * {@code activation} for all), {@code dropout} (probability of dropping each hidden unit, default 0),
  * {@code batchNorm} (batch normalisation between each hidden layer's linear part and its activation, default off), the
  * units of {@link Neurons} and the training settings of {@link Optimizers}.
  *
  * <p>{@code main} runs {@code two-layer-torch-000}, or the MLP experiment named as the first argument.
  */
 public final class MlpFamily implements ModelFamily {
+    private static final java.util.Set<String> OUTPUTS = java.util.Set.of("softmax", "linear");
 
     public static void main(String[] args) {
         Repro.familyMain("two-layer-torch-000", args);
@@ -35,10 +39,17 @@ public final class MlpFamily implements ModelFamily {
     public void validate(Hyperparameters hp, InputShape input) {
         List<Integer> hidden = hp.getIntList("hidden");
         hp.check(hidden.stream().allMatch(w -> w > 0), "hidden", "every hidden width must be at least 1");
+        hp.check(!hp.has("activations") || hp.getStrings("activations").size() == hidden.size(), "activations",
+                "name one activation per hidden layer (" + hidden.size() + ")");
+        hp.check(OUTPUTS.contains(output(hp)), "output", "use one of " + OUTPUTS);
         Neurons.validate(hp);
         Optimizers.validate(hp);
         hp.check(hp.getDouble("dropout", 0) >= 0 && hp.getDouble("dropout", 0) < 1, "dropout",
                 "is the probability of dropping a hidden unit: use [0, 1)");
+    }
+
+    private static String output(Hyperparameters hp) {
+        return hp.has("output") ? hp.getString("output") : "softmax";
     }
 
     @Override
@@ -51,21 +62,25 @@ public final class MlpFamily implements ModelFamily {
         int previous = input.features();
         boolean first = true;
         boolean batchNorm = hp.has("batchNorm") && hp.getBoolean("batchNorm");
-        for (int width : hp.getIntList("hidden")) {
+        List<Integer> hidden = hp.getIntList("hidden");
+        for (int i = 0; i < hidden.size(); i++) {
+            int width = hidden.get(i);
             // With batch norm the order is linear → normalise → activate (report 000: "before each activation").
             DenseLayer.Builder dense = new DenseLayer.Builder().nIn(previous).nOut(width)
-                    .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp));
+                    .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp, i));
             if (!first && keep < 1) dense.dropOut(keep);
             layers.layer(dense.build());
             if (batchNorm) {
                 layers.layer(new BatchNormalization.Builder().nIn(width).nOut(width).build());
-                layers.layer(new ActivationLayer.Builder().activation(Neurons.activation(hp)).build());
+                layers.layer(new ActivationLayer.Builder().activation(Neurons.activation(hp, i)).build());
             }
             previous = width;
             first = false;
         }
-        OutputLayer.Builder output = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .nIn(previous).nOut(classes).activation(new ActivationSoftmax());
+        boolean regression = output(hp).equals("linear");
+        OutputLayer.Builder output = new OutputLayer.Builder(regression ? LossFunctions.LossFunction.MSE
+                : LossFunctions.LossFunction.MCXENT).nIn(previous).nOut(classes)
+                .activation(regression ? new ActivationIdentity() : new ActivationSoftmax());
         if (!first && keep < 1) output.dropOut(keep);
         layers.layer(output.build());
         return layers.build();

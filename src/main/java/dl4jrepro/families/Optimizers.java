@@ -15,7 +15,8 @@ import java.util.Set;
  * {@code beta1}, {@code beta2}, {@code epsilon}; adadelta with {@code rho}, {@code adadeltaEpsilon} and a learning rate,
  * as PyTorch has it), {@code lr}, {@code lrDecayPerEpoch} (×factor after every epoch, 1 = constant), {@code l2} and
  * {@code l2Bias} (coefficient c adds c·w to the gradient, i.e. PyTorch's weight_decay) or {@code reg} (λ of a λ‖W‖² loss
- * term on the weights, as the NumPy reports write it), and {@code batch}.
+ * term on the weights, as the NumPy reports write it) or {@code weightDecay} (PyTorch's weight_decay, on weights and
+ * biases alike), and {@code batch}.
  */
 final class Optimizers {
     private static final Set<String> OPTIMIZERS = Set.of("sgd", "momentum", "adam", "adadelta");
@@ -32,6 +33,9 @@ final class Optimizers {
         hp.check(hp.getDouble("reg", 0) >= 0, "reg", "must be zero or positive");
         hp.check(hp.getDouble("reg", 0) == 0 || hp.getDouble("l2", 0) == 0, "reg",
                 "give either reg (λ of λ‖W‖², the NumPy reports) or l2 (PyTorch weight decay), not both");
+        hp.check(hp.getDouble("weightDecay", 0) >= 0, "weightDecay", "must be zero or positive");
+        hp.check(!hp.has("weightDecay") || !hp.has("l2") && !hp.has("l2Bias") && !hp.has("reg"), "weightDecay",
+                "replaces l2, l2Bias and reg: give only one of them");
         hp.check(hp.getInt("batch") > 0, "batch", "must be at least 1");
         switch (hp.getString("optimizer")) {
             case "momentum" -> hp.check(hp.getDouble("momentum") >= 0 && hp.getDouble("momentum") < 1, "momentum",
@@ -67,10 +71,11 @@ final class Optimizers {
      * so their λ ({@code reg}) becomes c = 2λ; PyTorch's weight_decay ({@code l2}) is c itself.
      */
     static double weightPenalty(Hyperparameters hp) {
+        if (hp.has("weightDecay")) return hp.getDouble("weightDecay");
         return hp.has("reg") ? 2 * hp.getDouble("reg") : hp.getDouble("l2", 0);
     }
 
     static double biasPenalty(Hyperparameters hp) {
-        return hp.getDouble("l2Bias", 0);
+        return hp.has("weightDecay") ? hp.getDouble("weightDecay") : hp.getDouble("l2Bias", 0);
     }
 }

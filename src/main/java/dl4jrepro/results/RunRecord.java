@@ -53,6 +53,15 @@ public record RunRecord(
         return all;
     }
 
+    /** The metric oriented so that higher is better: losses (lower is better) are negated. */
+    public double score(String name) {
+        return lowerIsBetter(name) ? -metric(name) : metric(name);
+    }
+
+    public static boolean lowerIsBetter(String name) {
+        return name.endsWith("_loss");
+    }
+
     /** The value of a metric name, or NaN when this run has none (e.g. it diverged before its first evaluation). */
     public double metric(String name) {
         int dot = name.indexOf('.');

@@ -58,6 +58,8 @@ public final class ExperimentRunner {
         out.println(String.format(Locale.ROOT, "[%s] %s in %.1f s (%,.0f samples/s)%s; results in %s", spec.id(),
                 record.status(), record.wallSeconds(), record.samplesPerSecond(),
                 record.finalMetrics().isEmpty() ? ""
+                        : Double.isNaN(record.finalMetrics().get("test_acc"))
+                        ? String.format(Locale.ROOT, ", test MSE %.4f", record.finalMetrics().get("test_loss"))
                         : String.format(Locale.ROOT, ", test accuracy %.4f", record.finalMetrics().get("test_acc")),
                 results.dir(spec.id(), request.quick())));
         return record;

@@ -1,27 +1,34 @@
 package dl4jrepro.run;
 
 import dl4jrepro.data.InputShape;
+import dl4jrepro.data.OneDimensionalData;
 import dl4jrepro.data.PreparedData;
+import dl4jrepro.results.AtomicFiles;
 import dl4jrepro.results.ImageGrid;
 import dl4jrepro.results.ImageGrid.Row;
 import dl4jrepro.results.ImageGrid.Tile;
+import dl4jrepro.results.RegressionPlots;
 import dl4jrepro.spec.ExperimentSpec;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Pictures of a trained network and what it was fed (report 003 §2.1 and fig. 10): training images beside their
  * augmented copies, the first convolution layer's filters, and every convolution layer's feature maps for one test
- * image. Written next to a single run's table; searches skip them.
+ * image; for 1-D regression (report 003 fig. 2) the data as CSV, the fit and the weights' histogram. Written next to a
+ * single run's table; searches skip them.
  */
 final class ModelPictures {
     static final int SHOWN = 10, MAPS_PER_ROW = 16;
@@ -29,6 +36,10 @@ final class ModelPictures {
     private ModelPictures() {}
 
     static void write(Path dir, ExperimentSpec spec, PreparedData data, MultiLayerNetwork net) throws IOException {
+        if (spec.data().isOneDimensional()) {
+            regression(dir, spec, data, net);
+            return;
+        }
         InputShape shape = InputShape.of(spec.data());
         if (spec.data().augment() != null) augmentation(dir.resolve("augmentation.png"), spec, data, shape);
         if (net.getLayerWiseConfigurations().getConf(0).getLayer() instanceof ConvolutionLayer) {
@@ -116,6 +127,58 @@ final class ModelPictures {
     /** The values of any (view of an) array, in row-major order. */
     private static float[] floats(INDArray a) {
         return a.dup('c').reshape(a.length()).toFloatVector();
+    }
+
+    /** Report 003 fig. 2: the data as CSV, the fit over it with the dark intervals shaded, the weights' histogram. */
+    private static void regression(Path dir, ExperimentSpec spec, PreparedData data, MultiLayerNetwork net)
+            throws IOException {
+        double[] trainX = concat(data.trainX(), data.valX()), trainY = concat(data.trainY(), data.valY());
+        double[] testX = column(data.testX()), testY = column(data.testY());
+        AtomicFiles.write(dir.resolve("train.csv"), new OneDimensionalData.Points(trainX, trainY).csv());
+        AtomicFiles.write(dir.resolve("test.csv"), new OneDimensionalData.Points(testX, testY).csv());
+        double lo = Math.min(min(trainX), min(testX)), hi = Math.max(max(trainX), max(testX));
+        List<double[]> dark = new ArrayList<>();
+        if (spec.data().function() != null) {
+            lo = spec.data().function().xMin();
+            hi = spec.data().function().xMax();
+            for (List<Double> d : spec.data().function().dark()) dark.add(new double[] {d.get(0), d.get(1)});
+        }
+        int n = 400;
+        float[] grid = new float[n];
+        for (int i = 0; i < n; i++) grid[i] = (float) (lo + (hi - lo) * i / (n - 1));
+        INDArray out = net.output(Nd4j.create(grid, new long[] {n, 1}, DataType.FLOAT), false);
+        double[] gx = new double[n];
+        for (int i = 0; i < n; i++) gx[i] = grid[i];
+        RegressionPlots.fit(dir.resolve("fit.png"), spec.id() + ": the network over the training and test points",
+                trainX, trainY, testX, testY, gx, column(out), dark);
+        List<Double> weights = new ArrayList<>();
+        for (Map.Entry<String, INDArray> p : net.paramTable().entrySet()) {
+            if (p.getKey().endsWith("_W")) for (float w : floats(p.getValue())) weights.add((double) w);
+        }
+        RegressionPlots.weights(dir.resolve("weights.png"), spec.id() + ": the " + weights.size() + " trained weights",
+                weights.stream().mapToDouble(Double::doubleValue).toArray(), 40);
+    }
+
+    private static double[] column(INDArray a) {
+        float[] f = floats(a);
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    private static double[] concat(INDArray a, INDArray b) {
+        double[] x = column(a), y = b.isEmpty() ? new double[0] : column(b);
+        double[] out = java.util.Arrays.copyOf(x, x.length + y.length);
+        System.arraycopy(y, 0, out, x.length, y.length);
+        return out;
+    }
+
+    private static double min(double[] v) {
+        return java.util.Arrays.stream(v).min().orElse(0);
+    }
+
+    private static double max(double[] v) {
+        return java.util.Arrays.stream(v).max().orElse(1);
     }
 
     private static Layer layer(MultiLayerNetwork net, int i) {

@@ -103,7 +103,7 @@ public final class TrialRunner {
                 finals.put("best_epoch", (double) outcome.earlyStopping().bestEpoch());
                 finals.put("stopped_epoch", (double) outcome.curve().size());
             }
-            confusion = confusionOf(evaluation, prepared.classes());
+            if (!Scores.isRegression(net)) confusion = confusionOf(evaluation, prepared.classes());
         }
         return new Trained(new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), outcome.status(),
                 outcome.failure(), quick, command, trialIndex == null ? spec : null, trialIndex, trialId, seed, overrides,
@@ -138,12 +138,11 @@ public final class TrialRunner {
         if (!canonical(r.hyperparameters()).equals(canonical(config.hyperparameters().asMap()))) return false;
         if (r.status().equals("failed")) return true;  // failed before training: nothing else was recorded
         ExperimentSpec.DataSpec d = config.spec().data();
-        Object split = r.data().get("split");
         Object pca = r.data().get("pca");
         return canonical(r.budget()).equals(canonical(budgetMap(config.budget())))
                 && d.preprocess().equals(r.data().get("preprocess"))
-                && split instanceof Map<?, ?> m && m.get("train").equals(d.train())  // a trainSubset is in the budget
-                && m.get("val").equals(d.val()) && m.get("test").equals(d.test()) && d.valFrom().equals(m.get("valFrom"))
+                // the spec's split (a trainSubset is in the budget)
+                && canonical(r.data().get("split")).equals(canonical(DatasetRepository.splitOf(d)))
                 && (d.pca() == null ? pca == null : pca instanceof Map<?, ?> p && d.pca().equals(p.get("components")));
     }
 

@@ -16,13 +16,14 @@ import java.util.regex.Pattern;
  * {@code max}, {@code min}, {@code mean}, {@code sd} (sample), {@code best} (the metric's value in the trial ranked
  * first by the table's sortBy), {@code diverged} (the fraction of the trials that diverged; the metric is ignored) or
  * {@code topK} (how many of the K trials with the highest metric pass the filter, e.g. {@code top20(best.val_acc |
- * optimizer=sgd)}). The filter keeps trials whose setting {@code key} (an override, or else the spec's hyperparameter)
+ * optimizer=sgd)}), {@code bestmean} / {@code rankmean} (over configurations' means across seeds and folds: the best
+ * mean, or the rank of the configuration the filter picks). The filter keeps trials whose setting {@code key} (an override, or else the spec's hyperparameter)
  * equals {@code value}. Diverged and
  * failed trials count with their metrics (a diverged trial has none).
  */
 public record Aggregate(String function, String metric, Map<String, String> filter) {
     private static final Pattern SYNTAX =
-            Pattern.compile("(max|min|mean|sd|best|diverged|top\\d+)\\(\\s*([a-z_.]+)\\s*(?:\\|(.*))?\\)");
+            Pattern.compile("(max|min|mean|sd|best|diverged|bestmean|rankmean|top\\d+)\\(\\s*([a-z_.]+)\\s*(?:\\|(.*))?\\)");
 
     /** Parses an aggregate, or returns null if {@code text} is not one. */
     public static Aggregate parse(String text) {
@@ -41,6 +42,7 @@ public record Aggregate(String function, String metric, Map<String, String> filt
     }
 
     public double evaluate(List<RunRecord> trials, String sortBy) {
+        if (function.equals("bestmean") || function.equals("rankmean")) return overConfigurations(trials);
         if (function.startsWith("top")) {
             // How many of the k best trials by the metric pass the filter.
             int k = Integer.parseInt(function.substring(3));
@@ -57,7 +59,7 @@ public record Aggregate(String function, String metric, Map<String, String> filt
         }
         if (function.equals("best")) {
             return kept.stream().filter(t -> Double.isFinite(t.metric(sortBy)))
-                    .max(Comparator.comparingDouble((RunRecord t) -> t.metric(sortBy))
+                    .max(Comparator.comparingDouble((RunRecord t) -> t.score(sortBy))
                             .thenComparing(t -> -t.trialIndex()))
                     .map(t -> t.metric(metric)).orElse(Double.NaN);
         }
@@ -71,6 +73,35 @@ public record Aggregate(String function, String metric, Map<String, String> filt
             default -> v.length < 2 ? Double.NaN
                     : Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
         };
+    }
+
+    /**
+     * Over configurations, each the mean of the metric over its repeats (seeds, folds): {@code bestmean} is the best
+     * such mean (lowest for losses), {@code rankmean} the rank (1 = best) of the configuration the filter picks.
+     */
+    private double overConfigurations(List<RunRecord> trials) {
+        Map<Map<String, Object>, List<Double>> groups = new LinkedHashMap<>();
+        for (RunRecord t : trials) {
+            double v = t.metric(metric);
+            if (Double.isFinite(v)) groups.computeIfAbsent(configuration(t), k -> new ArrayList<>()).add(v);
+        }
+        double sign = RunRecord.lowerIsBetter(metric) ? -1 : 1;
+        List<Map.Entry<Map<String, Object>, Double>> ranked = new ArrayList<>();
+        for (var g : groups.entrySet()) {
+            ranked.add(Map.entry(g.getKey(), g.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
+        }
+        ranked.sort(Comparator.comparingDouble((Map.Entry<Map<String, Object>, Double> e) -> -sign * e.getValue()));
+        if (ranked.isEmpty()) return Double.NaN;
+        if (function.equals("bestmean")) return ranked.get(0).getValue();
+        for (int i = 0; i < ranked.size(); i++) if (matches(ranked.get(i).getKey(), filter)) return i + 1;
+        return Double.NaN;
+    }
+
+    /** What makes a trial's configuration: its overrides without the fold (seeds are not overrides). */
+    static Map<String, Object> configuration(RunRecord t) {
+        Map<String, Object> c = new java.util.TreeMap<>(t.settings());
+        c.remove(dl4jrepro.spec.ResolvedConfig.FOLD);
+        return c;
     }
 
     /** Whether a trial's settings hold every key=value of the filter (numbers compared as numbers). */

@@ -76,7 +76,9 @@ public final class SearchRunner {
         List<Trial> plan = plan(spec, request);
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
         DatasetRepository data = new DatasetRepository(DataLocations.resolve(request.dataDir()));
-        data.raw(spec.data().dataset());  // missing or corrupt data fails here, before the results folder exists
+        // Missing or corrupt data fails here, before the results folder exists.
+        if (spec.data().isOneDimensional()) data.prepare(spec.data(), spec.seed());
+        else data.raw(spec.data().dataset());
 
         Path dir = results.dir(spec.id(), request.quick());
         try (TrialStore.Lock ignored = new TrialStore.Lock(dir, spec.id())) {

@@ -65,10 +65,10 @@ public final class SearchTable {
         ExperimentSpec.TableSpec ts = spec.table();
         String sortBy = ts.sortBy();
         List<RunRecord> ranked = new ArrayList<>(rows);
-        ranked.sort(Comparator.comparingDouble((RunRecord r) -> finiteOr(r.metric(sortBy), Double.NEGATIVE_INFINITY))
+        ranked.sort(Comparator.comparingDouble((RunRecord r) -> finiteOr(r.score(sortBy), Double.NEGATIVE_INFINITY))
                 .reversed().thenComparing(RunRecord::trialIndex));
         List<String> axes = axes(plan);
-        boolean repeats = plan.stream().map(Trial::seed).distinct().count() > 1;
+        boolean repeats = plan.stream().map(Trial::seed).distinct().count() > 1 || Boolean.TRUE.equals(spec.search().crossValidate());
 
         List<FigureRow> figures = spec.reference().figures().stream().map(f -> {
             Aggregate a = Aggregate.parse(f.metric());
@@ -156,14 +156,25 @@ public final class SearchTable {
     }
 
     private static void repeatsTable(StringBuilder md, ExperimentSpec spec, List<RunRecord> rows, List<String> axes) {
+        List<String> configAxes = axes.stream().filter(a -> !a.equals(dl4jrepro.spec.ResolvedConfig.FOLD)).toList();
         Map<String, List<RunRecord>> groups = rows.stream().collect(Collectors.groupingBy(
-                r -> axes.stream().map(a -> a + "=" + value(r.settings().get(a))).collect(Collectors.joining(", ")),
+                r -> configAxes.stream().map(a -> a + "=" + value(r.settings().get(a))).collect(Collectors.joining(", ")),
                 LinkedHashMap::new, Collectors.toList()));
-        md.append("\n## Repeats over seeds: mean ± sd (min – max)\n\n| configuration | n |");
+        // Best mean first (by the table's sortBy), as a cross-validation ranks its configurations.
+        String sortBy = spec.table().sortBy();
+        List<Map.Entry<String, List<RunRecord>>> ranked = new ArrayList<>(groups.entrySet());
+        ranked.sort(Comparator.comparingDouble((Map.Entry<String, List<RunRecord>> g) -> {
+            double m = mean(g.getValue().stream().mapToDouble(r -> r.score(sortBy)).filter(Double::isFinite).toArray());
+            return Double.isNaN(m) ? Double.POSITIVE_INFINITY : -m;
+        }));
+        boolean folds = Boolean.TRUE.equals(spec.search().crossValidate());
+        md.append("\n## ").append(folds ? "Cross-validation: mean over folds" : "Repeats over seeds: mean")
+                .append(" ± sd (min – max), best mean ").append(label(spec.table(), sortBy)).append(" first\n\n| rank | configuration | n |");
         for (Column c : spec.table().columns()) md.append(' ').append(c.label()).append(" |");
-        md.append("\n|---|---:|").append("---:|".repeat(spec.table().columns().size())).append('\n');
-        for (Map.Entry<String, List<RunRecord>> g : groups.entrySet()) {
-            md.append("| ").append(g.getKey().isEmpty() ? "(the spec's)" : g.getKey()).append(" | ")
+        md.append("\n|---:|---|---:|").append("---:|".repeat(spec.table().columns().size())).append('\n');
+        int rank = 0;
+        for (Map.Entry<String, List<RunRecord>> g : ranked) {
+            md.append("| ").append(++rank).append(" | ").append(g.getKey().isEmpty() ? "(the spec's)" : g.getKey()).append(" | ")
                     .append(g.getValue().size()).append(" |");
             for (Column c : spec.table().columns()) {
                 double[] v = g.getValue().stream().mapToDouble(r -> r.metric(c.metric())).filter(Double::isFinite).toArray();
@@ -186,7 +197,8 @@ public final class SearchTable {
             for (RunRecord r : ranked) {
                 int x = indexOf(xs, r.settings().get(hm.get(0))), y = indexOf(ys, r.settings().get(hm.get(1)));
                 double m = r.metric(sortBy);
-                if (Double.isFinite(m) && (Double.isNaN(v[y][x]) || m > v[y][x])) v[y][x] = m;
+                boolean better = RunRecord.lowerIsBetter(sortBy) ? m < v[y][x] : m > v[y][x];
+                if (Double.isFinite(m) && (Double.isNaN(v[y][x]) || better)) v[y][x] = m;
             }
             HeatMapPlot.write(dir.resolve("heatmap.png"), spec.id() + ": best " + sortLabel, hm.get(0),
                     xs.stream().map(SearchTable::value).toList(), hm.get(1), ys.stream().map(SearchTable::value).toList(), v);

@@ -49,6 +49,20 @@ public final class TrialPlan {
         }
         if (search.random() != null) points = withRandomDraws(spec, points);
         if (search.comparisons() != null) points = comparisonPoints(spec);
+        if (Boolean.TRUE.equals(search.crossValidate())) {
+            if (spec.data().folds() == null) {
+                throw new UserError(spec.id() + ": search.crossValidate needs data.folds (how many folds)");
+            }
+            List<Map<String, Object>> withFolds = new ArrayList<>();
+            for (Map<String, Object> p : points) {
+                for (int k = 0; k < spec.data().folds(); k++) {
+                    Map<String, Object> q = new LinkedHashMap<>(p);
+                    q.put(dl4jrepro.spec.ResolvedConfig.FOLD, k);
+                    withFolds.add(q);
+                }
+            }
+            points = withFolds;
+        }
         int seeds = search.seeds() == null ? 1 : search.seeds();
         if (seeds < 1) throw new UserError(spec.id() + ": search.seeds must be at least 1");
 

@@ -37,6 +37,12 @@ public record ExperimentSpec(
         List<ReportRow> reportRows,
         List<String> notes) {
 
+    /** The same experiment on other data settings. */
+    public ExperimentSpec withData(DataSpec d) {
+        return new ExperimentSpec(id, catalogue, title, family, source, d, hyperparameters, budget, quickBudget, seed,
+                reference, search, table, reportRows, notes);
+    }
+
     /**
      * Trials of a search: every configuration (each of {@code configs}, or the spec itself) combined with every point of
      * {@code grid} and every {@code random} draw, each repeated over {@code seeds} seeds. Keys are those of
@@ -45,10 +51,11 @@ public record ExperimentSpec(
      * a seeded random sample of the plan (a smoke run of a 486-trial grid need not train 486 nets).
      * {@code comparisons} instead varies one factor at a time around the spec: by name, one key and its values
      * ({"depth": {"blocks": [[[32]], [[32, 64]]]}}); a value equal to the spec's is the spec itself, trained once and
-     * shared by every comparison.
+     * shared by every comparison. {@code crossValidate}: every configuration is trained once per fold of the data
+     * ({@code data.folds}), each fold validating in turn, and configurations are ranked by their mean over folds.
      */
     public record Search(List<Map<String, Object>> configs, Map<String, Object> grid, RandomSearch random, Integer seeds,
-                         Integer quickSample, Map<String, Map<String, List<Object>>> comparisons) {}
+                         Integer quickSample, Map<String, Map<String, List<Object>>> comparisons, Boolean crossValidate) {}
 
     /** {@code n} draws, each key uniform in [min, max], or log-uniform with {@code log: true}. */
     public record RandomSearch(int n, Long seed, Map<String, Range> ranges) {}
@@ -93,9 +100,49 @@ public record ExperimentSpec(
      * @param pca        if set, project onto this many principal components, fitted on the training split only
      * @param normalize  the statistics "scale-01-normalize" uses
      * @param augment    if set, the training split grows by randomly transformed copies of itself
+     * @param function   for dataset "function-1d": the generated regression data set
+     * @param csv        for dataset "csv": (x, y) files of one's own
+     * @param folds      for the 1-D data sets: split the training points into this many seeded folds
+     * @param fold       which fold validates (the rest train); null trains on every training point
      */
     public record DataSpec(String dataset, int train, int val, String valFrom, int test, String preprocess, Integer pca,
-                           Normalize normalize, Augment augment) {}
+                           Normalize normalize, Augment augment, Function1d function, Csv csv, Integer folds,
+                           Integer fold) {
+
+        /** The image data sets' constructor: no 1-D data settings. */
+        public DataSpec(String dataset, int train, int val, String valFrom, int test, String preprocess, Integer pca,
+                        Normalize normalize, Augment augment) {
+            this(dataset, train, val, valFrom, test, preprocess, pca, normalize, augment, null, null, null, null);
+        }
+
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isOneDimensional() {
+            return dataset.equals("function-1d") || dataset.equals("csv");
+        }
+
+        /** This data with the validation fold {@code k}. */
+        public DataSpec withFold(Integer k) {
+            return new DataSpec(dataset, train, val, valFrom, test, preprocess, pca, normalize, augment, function, csv, folds, k);
+        }
+
+        /** This data read from (x, y) files with these row counts instead. */
+        public DataSpec withCsv(Csv files, int trainRows, int testRows) {
+            return new DataSpec("csv", trainRows, val, valFrom, testRows, preprocess, pca, normalize, augment, null, files,
+                    folds, fold);
+        }
+    }
+
+    /**
+     * A smooth 1-D function with noisy samples, as report 003's regression task has: f(x) = Σ a·sin(b·x + c) over
+     * {@code sines} ([a, b, c] each) + Σ p_k·x^k over {@code poly}. Training x are uniform on [xMin, xMax] outside the
+     * {@code dark} intervals, with N(0, trainNoise²) added to f; test x are uniform over the whole interval, dark parts
+     * included, with N(0, testNoise²). Drawn from the spec's seed.
+     */
+    public record Function1d(double xMin, double xMax, List<List<Double>> sines, List<Double> poly, List<List<Double>> dark,
+                             double trainNoise, double testNoise) {}
+
+    /** Two CSV files of (x, y) rows, an optional header line first. */
+    public record Csv(String train, String test) {}
 
     /** Per-channel mean and standard deviation (one value each for grey images), on the 0-1 pixel scale. */
     public record Normalize(List<Double> mean, List<Double> sd) {}

@@ -68,6 +68,9 @@ public final class Hyperparameters {
                 if (nested == null || nested.stream().anyMatch(b -> b == null || b.contains(null))) throw new NumberFormatException();
                 return nested;
             }
+            if (current instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof String) {
+                return List.of(text.trim().replaceAll("^\\[|\\]$", "").split("\\s*,\\s*"));
+            }
             if (current instanceof List<?>) {
                 List<Object> list = new ArrayList<>();
                 String body = text.trim().replaceAll("^\\[|\\]$", "");
@@ -131,6 +134,15 @@ public final class Hyperparameters {
             out.add(((Number) o).intValue());
         }
         return out;
+    }
+
+    /** A list of names, such as one activation per hidden layer. */
+    public List<String> getStrings(String key) {
+        Object v = require(key);
+        if (!(v instanceof List<?> list) || !list.stream().allMatch(o -> o instanceof String)) {
+            throw invalid(key, v, "a list of names");
+        }
+        return list.stream().map(String.class::cast).toList();
     }
 
     /** A list of lists of whole numbers, such as a CNN's blocks of filter counts [[32, 64], [128]]. */

@@ -8,13 +8,17 @@ import java.util.Map;
 /**
  * A spec with overrides applied, ready to train: the hyperparameters, the budget and the data settings one trial uses.
  * Override keys are hyperparameter names, {@code budget.steps} / {@code budget.epochs} (the reports grid over training
- * length too) and {@code data.preprocess}.
+ * length too), {@code data.preprocess}, {@code data.pca}, and for 1-D data {@code data.fold} and {@code data.csv}.
  */
 public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameters, ExperimentSpec.Budget budget) {
     public static final String STEPS = "budget.steps";
     public static final String EPOCHS = "budget.epochs";
     public static final String PREPROCESS = "data.preprocess";
     public static final String PCA = "data.pca";
+    /** The validation fold of a 1-D data set with data.folds. */
+    public static final String FOLD = "data.fold";
+    /** "TRAIN.csv,TEST.csv": (x, y) files of one's own instead of the spec's 1-D data. */
+    public static final String CSV = "data.csv";
     /** Names a configuration in tables and figure filters; changes nothing in training. */
     public static final String LABEL = "label";
 
@@ -27,6 +31,17 @@ public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameter
         hp.remove(LABEL);
         Object preprocess = hp.remove(PREPROCESS), pca = hp.remove(PCA);
         Object steps = hp.remove(STEPS), epochs = hp.remove(EPOCHS);
+        Object fold = hp.remove(FOLD), csv = hp.remove(CSV);
+        if (csv != null) spec = spec.withData(withCsv(spec, String.valueOf(csv)));
+        if (fold != null) {
+            Integer k = String.valueOf(fold).trim().equals("0") || fold instanceof Number n && n.doubleValue() == 0 ? 0
+                    : wholeNumber(FOLD, fold);
+            if (spec.data().folds() == null || k >= spec.data().folds()) {
+                throw new UserError(FOLD + "=" + fold + ": " + spec.id() + " has " + (spec.data().folds() == null
+                        ? "no folds (data.folds)" : spec.data().folds() + " folds: use 0 … " + (spec.data().folds() - 1)));
+            }
+            spec = spec.withData(spec.data().withFold(k));
+        }
         if (preprocess != null || pca != null) {
             spec = SpecCatalog.withData(spec, preprocess == null ? null : String.valueOf(preprocess),
                     pca == null ? null : wholeNumberOrZero(PCA, pca));
@@ -39,6 +54,17 @@ public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameter
                     budget.trainMetric(), budget.trainSubset(), budget.earlyStopping());
         }
         return new ResolvedConfig(spec, new Hyperparameters(spec.id(), spec.hyperparameters()).with(hp), budget);
+    }
+
+    private static ExperimentSpec.DataSpec withCsv(ExperimentSpec spec, String files) {
+        String[] parts = files.split(",");
+        if (!spec.data().isOneDimensional() || parts.length != 2) {
+            throw new UserError(CSV + "=" + files + ": " + (spec.data().isOneDimensional()
+                    ? "give two files, TRAIN.csv,TEST.csv" : spec.id() + " trains on images, not (x, y) pairs"));
+        }
+        var train = dl4jrepro.data.OneDimensionalData.readCsv(java.nio.file.Path.of(parts[0].trim()));
+        var test = dl4jrepro.data.OneDimensionalData.readCsv(java.nio.file.Path.of(parts[1].trim()));
+        return spec.data().withCsv(new ExperimentSpec.Csv(parts[0].trim(), parts[1].trim()), train.size(), test.size());
     }
 
     private static Integer wholeNumberOrZero(String key, Object v) {

@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 
 /** The specs under {@code experiments/}: finds them by id, parses them strictly and checks them before any run starts. */
 public final class SpecCatalog {
-    private static final Set<String> DATASETS = Set.of("cifar10", "mnist");
+    private static final Set<String> DATASETS = Set.of("cifar10", "mnist", "function-1d", "csv");
     private static final Set<String> PREPROCESS = Set.of("subtract-train-mean-image", "scale-01",
-            "scale-pm1", "scale-01-subtract-mean-image", "standardize-channels", "scale-01-normalize");
+            "scale-pm1", "scale-01-subtract-mean-image", "standardize-channels", "scale-01-normalize", "none");
     private static final Set<String> TRAIN_METRICS = Set.of("running", "last-batch", "full");
     private static final Set<String> VAL_FROM = Set.of("last", "next", "random");
 
@@ -97,7 +97,7 @@ public final class SpecCatalog {
         }
         return new ExperimentSpec(s.id(), s.catalogue(), s.title(), s.family(), s.source(),
                 new ExperimentSpec.DataSpec(d.dataset(), d.train(), d.val(), d.valFrom(), d.test(), p, components,
-                        d.normalize(), d.augment()),
+                        d.normalize(), d.augment(), d.function(), d.csv(), d.folds(), d.fold()),
                 s.hyperparameters(), s.budget(), s.quickBudget(), s.seed(), s.reference(), s.search(), s.table(),
                 s.reportRows(), s.notes());
     }
@@ -116,6 +116,7 @@ public final class SpecCatalog {
         require(file, d.train() > 0 && d.val() >= 0 && d.test() > 0, "data split sizes must be positive");
         require(file, d.pca() == null || d.pca() > 0, "data.pca must be a positive number of components");
         checkNormalize(file, d);
+        checkOneDimensional(file, d);
         ExperimentSpec.Augment a = d.augment();
         require(file, a == null || a.copies() >= 1 && a.rotateDegrees() >= 0 && a.rotateDegrees() <= 180
                         && a.translate() >= 0 && a.translate() < 1 && a.shearDegrees() >= 0 && a.shearDegrees() < 90,
@@ -140,6 +141,27 @@ public final class SpecCatalog {
             require(file, f.report() == null || f.tolerance() != null,
                     "figure '" + f.name() + "' has a report value but no tolerance");
         }
+    }
+
+    private static void checkOneDimensional(Path file, ExperimentSpec.DataSpec d) {
+        require(file, d.isOneDimensional() == d.preprocess().equals("none"),
+                "data.preprocess 'none' is for the 1-D data sets (function-1d, csv) and they take no other");
+        require(file, !d.isOneDimensional() || d.val() == 0, "1-D data sets validate on folds (data.folds, data.fold), not data.val");
+        require(file, d.function() != null == d.dataset().equals("function-1d"),
+                "data.function is needed by, and only by, dataset function-1d");
+        require(file, d.csv() != null == d.dataset().equals("csv"), "data.csv is needed by, and only by, dataset csv");
+        require(file, d.folds() == null || d.isOneDimensional() && d.folds() >= 2, "data.folds (≥ 2) is for the 1-D data sets");
+        require(file, d.fold() == null || d.folds() != null && d.fold() >= 0 && d.fold() < d.folds(),
+                "data.fold must be one of 0 … data.folds − 1");
+        ExperimentSpec.Function1d f = d.function();
+        if (f == null) return;
+        require(file, f.xMax() > f.xMin() && f.trainNoise() >= 0 && f.testNoise() >= 0,
+                "data.function needs xMin < xMax and noise ≥ 0");
+        require(file, f.sines() != null && f.sines().stream().allMatch(t -> t != null && t.size() == 3) && f.poly() != null,
+                "data.function.sines holds [amplitude, frequency, phase] triples; poly the polynomial's coefficients");
+        require(file, f.dark() != null && f.dark().stream().allMatch(i -> i != null && i.size() == 2 && i.get(0) < i.get(1)
+                        && i.get(0) >= f.xMin() && i.get(1) <= f.xMax()),
+                "data.function.dark holds [from, to] intervals inside [xMin, xMax]");
     }
 
     private static void checkNormalize(Path file, ExperimentSpec.DataSpec d) {

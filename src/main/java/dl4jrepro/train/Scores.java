@@ -6,14 +6,31 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** Loss and accuracy of a network on a set of examples, computed in chunks so large splits fit in memory. */
+/**
+ * Loss and accuracy of a network on a set of examples, computed in chunks so large splits fit in memory. Classifiers
+ * score mean cross-entropy and accuracy; regression nets (a mean-squared-error output) score the mean squared error
+ * and have no accuracy (NaN).
+ */
 public final class Scores {
     private static final int CHUNK = 5000;
 
     private Scores() {}
 
-    /** Mean cross-entropy (data term only) and accuracy. */
+    /** Mean cross-entropy or squared error (data term only) and accuracy. */
     public record LossAcc(double loss, double acc) {}
+
+    /** Whether the network is trained on mean squared error rather than classes. */
+    public static boolean isRegression(MultiLayerNetwork net) {
+        return net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer()
+                instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer out
+                && out.getLossFn() instanceof org.nd4j.linalg.lossfunctions.impl.LossMSE;
+    }
+
+    /** Sum over rows of the loss: −log p(true class), or the squared error averaged over outputs. */
+    public static double lossSum(INDArray out, INDArray y, boolean regression) {
+        if (!regression) return crossEntropySum(out, y);
+        return out.sub(y).muli(out.sub(y)).sumNumber().doubleValue() / y.columns();
+    }
 
     public static LossAcc of(MultiLayerNetwork net, INDArray x, INDArray y) {
         return of(net, x, y, null);
@@ -22,6 +39,7 @@ public final class Scores {
     /** As {@link #of(MultiLayerNetwork, INDArray, INDArray)}, also feeding {@code evaluation} (confusion matrix etc.). */
     public static LossAcc of(MultiLayerNetwork net, INDArray x, INDArray y, Evaluation evaluation) {
         long n = x.rows();
+        boolean regression = isRegression(net);
         double lossSum = 0;
         long correct = 0;
         for (long from = 0; from < n; from += CHUNK) {
@@ -29,11 +47,12 @@ public final class Scores {
             INDArray xs = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             INDArray ys = y.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             INDArray probs = net.output(xs, false);
-            lossSum += crossEntropySum(probs, ys);
+            lossSum += lossSum(probs, ys, regression);
+            if (regression) continue;
             correct += countCorrect(probs, ys);
             if (evaluation != null) evaluation.eval(ys, probs);
         }
-        return new LossAcc(lossSum / n, (double) correct / n);
+        return new LossAcc(lossSum / n, regression ? Double.NaN : (double) correct / n);
     }
 
     /** Sum over rows of −log p(true class); probabilities are floored at 1e-12 so a confident miss is finite. */

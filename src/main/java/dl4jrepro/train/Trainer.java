@@ -36,6 +36,7 @@ public final class Trainer {
         int epochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch;
         int evalEvery = budget.evalEvery() != null ? budget.evalEvery() : stepsPerEpoch;
         String trainMetric = budget.trainMetric();
+        boolean regression = Scores.isRegression(net);
 
         Random shuffle = new Random(seed);
         int[] order = null;
@@ -60,12 +61,12 @@ public final class Trainer {
             if (trainMetric.equals("running") || trainMetric.equals("last-batch") && evalStep) {
                 // Measured before the update, on the batch about to be learned, as the reports' loops do.
                 INDArray probs = net.output(x, false);
-                double lossSum = Scores.crossEntropySum(probs, y);
-                long correct = Scores.countCorrect(probs, y);
+                double lossSum = Scores.lossSum(probs, y, regression);
+                long correct = regression ? 0 : Scores.countCorrect(probs, y);
                 runningLoss += lossSum;
                 runningCorrect += correct;
                 runningCount += rows.length;
-                lastBatch = new Scores.LossAcc(lossSum / rows.length, (double) correct / rows.length);
+                lastBatch = new Scores.LossAcc(lossSum / rows.length, regression ? Double.NaN : (double) correct / rows.length);
             }
             net.fit(x, y);
             samples += rows.length;
@@ -89,7 +90,8 @@ public final class Trainer {
             if (evalStep) {
                 long e0 = System.nanoTime();
                 Scores.LossAcc train = switch (trainMetric) {
-                    case "running" -> new Scores.LossAcc(runningLoss / runningCount, (double) runningCorrect / runningCount);
+                    case "running" -> new Scores.LossAcc(runningLoss / runningCount,
+                            regression ? Double.NaN : (double) runningCorrect / runningCount);
                     case "last-batch" -> lastBatch;
                     default -> Scores.of(net, data.trainX(), data.trainY());
                 };
@@ -103,10 +105,13 @@ public final class Trainer {
                 CurvePoint p = new CurvePoint(step, (double) step / stepsPerEpoch, train.loss(), train.acc(), val.loss(),
                         val.acc(), test.loss(), test.acc(), learningRate(net), trainNanos / 1e9);
                 curve.add(p);
-                progress.println(String.format(Locale.ROOT,
-                        "step %d/%d (epoch %.2f): train loss %.4f acc %.4f | val loss %.4f acc %.4f | test acc %.4f | %,.0f samples/s",
-                        step, totalSteps, p.epoch(), p.trainLoss(), p.trainAcc(), p.valLoss(), p.valAcc(), p.testAcc(),
-                        samplesPerSecond));
+                progress.println(regression
+                        ? String.format(Locale.ROOT, "step %d/%d (epoch %.2f): train MSE %.4f | val MSE %.4f | test MSE %.4f | %,.0f samples/s",
+                                step, totalSteps, p.epoch(), p.trainLoss(), p.valLoss(), p.testLoss(), samplesPerSecond)
+                        : String.format(Locale.ROOT,
+                                "step %d/%d (epoch %.2f): train loss %.4f acc %.4f | val loss %.4f acc %.4f | test acc %.4f | %,.0f samples/s",
+                                step, totalSteps, p.epoch(), p.trainLoss(), p.trainAcc(), p.valLoss(), p.valAcc(), p.testAcc(),
+                                samplesPerSecond));
                 if (earlyStopping != null && earlyStopping.observe(curve.size(), val.acc(), net)) {
                     progress.println(String.format(Locale.ROOT, "early stop after evaluation %d: no gain over %.4f "
                             + "(evaluation %d) for %d evaluations", curve.size(), earlyStopping.bestScore(),

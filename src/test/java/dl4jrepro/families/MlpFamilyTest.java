@@ -176,4 +176,34 @@ class MlpFamilyTest {
         e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t", m), CIFAR));
         assertTrue(e.getMessage().contains("optimizer=lbfgs"), e.getMessage());
     }
+
+    @Test
+    void report003sRegressionNetIsSeluThenSigmoidWithALinearMseOutputAndLearns() {
+        dl4jrepro.spec.ExperimentSpec spec = new dl4jrepro.spec.SpecCatalog(java.nio.file.Path.of("experiments"))
+                .load("regression-selu-003-final");
+        Hyperparameters hp = new Hyperparameters("t", spec.hyperparameters());
+        InputShape one = InputShape.of(spec.data());
+        family.validate(hp, one);
+        MultiLayerConfiguration conf = family.configure(hp, one, 1, 1, 2);
+        assertEquals("selu", ((DenseLayer) conf.getConf(0).getLayer()).getActivationFn().toString());
+        assertEquals("sigmoid", ((DenseLayer) conf.getConf(1).getLayer()).getActivationFn().toString());
+        OutputLayer out = assertInstanceOf(OutputLayer.class, conf.getConf(2).getLayer());
+        assertInstanceOf(org.nd4j.linalg.lossfunctions.impl.LossMSE.class, out.getLossFn());
+        assertEquals("identity", out.getActivationFn().toString());
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        assertEquals(1 * 16 + 16 + 16 * 64 + 64 + 64 + 1, net.numParams(), "the report's 'about 1 k'");
+
+        var data = new dl4jrepro.data.DatasetRepository(dl4jrepro.data.DataLocations.resolve(null)).prepare(spec.data(), 42);
+        double variance = data.trainY().varNumber().doubleValue();
+        var outcome = dl4jrepro.train.Trainer.train(net, data,
+                new dl4jrepro.spec.ExperimentSpec.Budget(400, null, null, "full", null, null), 50, 1,
+                new dl4jrepro.train.ProgressLine(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), "t"));
+        double trainMse = outcome.curve().get(outcome.curve().size() - 1).trainLoss();
+        assertTrue(trainMse < 0.6 * variance, "fits far better than the mean: MSE " + trainMse + " vs variance " + variance);
+        assertTrue(Double.isNaN(outcome.curve().get(0).trainAcc()), "regression has no accuracy");
+        UserError e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t",
+                java.util.Map.of("hidden", List.of(16, 64), "activations", List.of("selu"), "output", "linear")), one));
+        assertTrue(e.getMessage().contains("one activation per hidden layer"), e.getMessage());
+    }
 }

@@ -57,4 +57,23 @@ class AggregateTest {
         assertNull(Aggregate.parse("max(last.valacc)"));
         assertNull(Aggregate.parse("max(last.val_acc | lr)"));
     }
+
+    @Test
+    void crossValidationRanksConfigurationsByTheirMeanOverFolds() {
+        // lr 1: folds 0.30 and 0.50 (mean 0.40); lr 2: 0.35 and 0.36 (mean 0.355, the best: losses rank low first).
+        List<RunRecord> folds = List.of(fold(0, 1, 0, 0.30), fold(1, 1, 1, 0.50), fold(2, 2, 0, 0.35), fold(3, 2, 1, 0.36));
+        assertEquals(0.355, Aggregate.parse("bestmean(best.val_loss)").evaluate(folds, "best.val_loss"), 1e-12);
+        assertEquals(1.0, Aggregate.parse("rankmean(best.val_loss | lr=2)").evaluate(folds, "best.val_loss"));
+        assertEquals(2.0, Aggregate.parse("rankmean(best.val_loss | lr=1)").evaluate(folds, "best.val_loss"),
+                "lr 1 has the best single fold but the worse mean");
+        assertEquals(0.30, Aggregate.parse("best(best.val_loss)").evaluate(folds, "best.val_loss"), 1e-12,
+                "'best' of a loss is its lowest");
+    }
+
+    static RunRecord fold(int index, double lr, int fold, double valLoss) {
+        List<CurvePoint> curve = List.of(new CurvePoint(10, 1, 1, Double.NaN, valLoss, Double.NaN, 1, Double.NaN, lr, 1));
+        return new RunRecord("x", null, "x", "MlpFamily", "completed", null, false, "run x", null, index, "id" + index, 1,
+                Map.of("lr", lr, "data.fold", fold), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), null, 1, 1, 0, 1, 1,
+                curve, Map.of(), null);
+    }
 }
