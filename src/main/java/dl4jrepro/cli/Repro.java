@@ -1,5 +1,6 @@
 package dl4jrepro.cli;
 
+import dl4jrepro.checks.GradientCheckExperiment;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.run.ExperimentRunner;
 import dl4jrepro.run.RunRequest;
@@ -159,7 +160,9 @@ public final class Repro implements Callable<Integer> {
             for (ExperimentSpec spec : specs) {
                 RunRequest request = options.request(parent, spec.id());
                 boolean ok;
-                if (spec.search() != null) {
+                if (spec.check() != null) {
+                    ok = GradientCheckExperiment.run(spec, request, store, parent.out);
+                } else if (spec.search() != null) {
                     ok = new SearchRunner(store, parent.out).run(spec, request, request.parallel()).equals("completed");
                 } else {
                     ok = new ExperimentRunner(parent.specs(), store, parent.out).run(request).status().equals("completed");
@@ -198,7 +201,8 @@ public final class Repro implements Callable<Integer> {
         public Integer call() throws Exception {
             ExperimentSpec spec = parent.specs().load(id);
             ResultsStore store = new ResultsStore(parent.resultsDir);
-            Path dir = spec.search() != null ? SearchTable.rewrite(spec, store.dir(id, quick), quick)
+            Path dir = spec.check() != null ? GradientCheckExperiment.rewrite(spec, store.dir(id, quick))
+                    : spec.search() != null ? SearchTable.rewrite(spec, store.dir(id, quick), quick)
                     : store.writeDerived(spec, store.load(id, quick));
             parent.out.print(Files.readString(dir.resolve("table.md")).lines()
                     .filter(l -> l.startsWith("|")).reduce("", (a, b) -> a + b + "\n"));

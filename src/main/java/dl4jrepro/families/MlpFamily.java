@@ -22,7 +22,8 @@ import java.util.List;
  *
  * <p>Hyperparameters: {@code hidden} (widths), {@code output} ("softmax", the default: classes with cross-entropy;
  * "linear": regression with mean squared error), {@code activations} (optional, one per hidden layer, instead of one
- * {@code activation} for all), {@code dropout} (probability of dropping each hidden unit, default 0),
+ * {@code activation} for all), {@code regPerLayer} (optional: λ of each weight layer's λ‖W‖², hidden layers then output,
+ * instead of one {@code reg}), {@code dropout} (probability of dropping each hidden unit, default 0),
  * {@code batchNorm} (batch normalisation between each hidden layer's linear part and its activation, default off), the
  * units of {@link Neurons} and the training settings of {@link Optimizers}.
  *
@@ -42,6 +43,9 @@ public final class MlpFamily implements ModelFamily {
         hp.check(!hp.has("activations") || hp.getStrings("activations").size() == hidden.size(), "activations",
                 "name one activation per hidden layer (" + hidden.size() + ")");
         hp.check(OUTPUTS.contains(output(hp)), "output", "use one of " + OUTPUTS);
+        hp.check(!hp.has("regPerLayer") || hp.getDoubleList("regPerLayer").size() == hidden.size() + 1
+                        && hp.getDoubleList("regPerLayer").stream().allMatch(r -> r >= 0), "regPerLayer",
+                "give one λ ≥ 0 per weight layer (" + (hidden.size() + 1) + ": the hidden layers, then the output)");
         Neurons.validate(hp);
         Optimizers.validate(hp);
         hp.check(hp.getDouble("dropout", 0) >= 0 && hp.getDouble("dropout", 0) < 1, "dropout",
@@ -68,6 +72,7 @@ public final class MlpFamily implements ModelFamily {
             // With batch norm the order is linear → normalise → activate (report 000: "before each activation").
             DenseLayer.Builder dense = new DenseLayer.Builder().nIn(previous).nOut(width)
                     .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp, i));
+            if (hp.has("regPerLayer")) dense.l2(2 * hp.getDoubleList("regPerLayer").get(i));
             if (!first && keep < 1) dense.dropOut(keep);
             layers.layer(dense.build());
             if (batchNorm) {
@@ -82,6 +87,7 @@ public final class MlpFamily implements ModelFamily {
                 : LossFunctions.LossFunction.MCXENT).nIn(previous).nOut(classes)
                 .activation(regression ? new ActivationIdentity() : new ActivationSoftmax());
         if (!first && keep < 1) output.dropOut(keep);
+        if (hp.has("regPerLayer")) output.l2(2 * hp.getDoubleList("regPerLayer").get(hidden.size()));
         layers.layer(output.build());
         return layers.build();
     }

@@ -31,7 +31,8 @@ public final class ReportTable {
         md.append("| figure | report | reproduced | difference | tolerance | verdict | note |\n");
         md.append("|---|---:|---:|---:|---:|---|---|\n");
         for (FigureRow r : rows) {
-            String tolerance = r.tolerance() != null ? "± " + num(r.tolerance()) : r.atLeast() != null ? "≥ " + num(r.atLeast()) : "";
+            String tolerance = r.tolerance() != null ? "± " + num(r.tolerance()) : r.atLeast() != null ? "≥ " + num(r.atLeast())
+                    : r.atMost() != null ? "≤ " + num(r.atMost()) : "";
             md.append("| ").append(r.name()).append(" | ").append(num(r.report())).append(" | ").append(num(r.reproduced()))
                     .append(" | ").append(signed(r.difference())).append(" | ").append(tolerance).append(" | ")
                     .append(r.verdict()).append(" | ").append(r.note() == null ? "" : r.note()).append(" |\n");
@@ -49,6 +50,7 @@ public final class ReportTable {
             f.put("reproduced", r.reproduced());
             f.put("tolerance", r.tolerance());
             f.put("at_least", r.atLeast());
+            f.put("at_most", r.atMost());
             f.put("verdict", r.verdict());
             return f;
         }).toList();
@@ -133,6 +135,7 @@ public final class ReportTable {
 
     public static String num(Double v) {
         if (v == null) return "—";
+        if (v != 0 && Math.abs(v) < 1e-3) return String.format(Locale.ROOT, "%.3e", v);
         return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.4f", v);
     }
 

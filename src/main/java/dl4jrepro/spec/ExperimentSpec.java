@@ -19,6 +19,7 @@ import java.util.Map;
  * @param seed            default seed
  * @param reference       the report's figures to hold the run against
  * @param notes           choices made where the report is silent, and known differences
+ * @param check           for experiments that check backpropagation instead of training (catalogue E)
  */
 public record ExperimentSpec(
         String id,
@@ -35,12 +36,13 @@ public record ExperimentSpec(
         Search search,
         TableSpec table,
         List<ReportRow> reportRows,
-        List<String> notes) {
+        List<String> notes,
+        Check check) {
 
     /** The same experiment on other data settings. */
     public ExperimentSpec withData(DataSpec d) {
         return new ExperimentSpec(id, catalogue, title, family, source, d, hyperparameters, budget, quickBudget, seed,
-                reference, search, table, reportRows, notes);
+                reference, search, table, reportRows, notes, check);
     }
 
     /**
@@ -193,5 +195,22 @@ public record ExperimentSpec(
      * @param atLeast   a floor the figure must reach (for experiments with no report figure)
      * @param note      shown beside the row: why a miss is a miss, or what the comparison means
      */
-    public record Figure(String name, String metric, Double report, Double tolerance, Double atLeast, String note) {}
+    public record Figure(String name, String metric, Double report, Double tolerance, Double atLeast, Double atMost,
+                         String note) {}
+
+    /**
+     * A backpropagation check instead of a training: each of {@code nets} (the spec's network with overrides) is built
+     * in double precision and its gradient on the spec's training examples compared with central differences.
+     *
+     * @param epsilon          the central difference's step
+     * @param maxRelError      an element fails when |analytic − numeric| / max(|analytic|, |numeric|) exceeds this ...
+     * @param minAbsoluteError ... and its absolute difference is at least this (DL4J GradientCheckUtil's rule)
+     */
+    public record Check(String kind, double epsilon, double maxRelError, double minAbsoluteError, List<CheckNet> nets) {}
+
+    /**
+     * @param report per parameter ("0_W", "0_b", ...) the report's statistics by name: sum_abs_diff, mean_abs, min_abs,
+     *               max_abs (of the analytic gradient) and mean_abs_num, min_abs_num, max_abs_num (of the numeric one)
+     */
+    public record CheckNet(String label, Map<String, Object> overrides, Map<String, Map<String, Double>> report) {}
 }

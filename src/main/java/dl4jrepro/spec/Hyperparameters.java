@@ -136,6 +136,15 @@ public final class Hyperparameters {
         return out;
     }
 
+    /** A list of numbers, such as one regularisation strength per layer. */
+    public List<Double> getDoubleList(String key) {
+        Object v = require(key);
+        if (!(v instanceof List<?> list) || !list.stream().allMatch(o -> o instanceof Number)) {
+            throw invalid(key, v, "a list of numbers");
+        }
+        return list.stream().map(o -> ((Number) o).doubleValue()).toList();
+    }
+
     /** A list of names, such as one activation per hidden layer. */
     public List<String> getStrings(String key) {
         Object v = require(key);

@@ -99,7 +99,7 @@ public final class SpecCatalog {
                 new ExperimentSpec.DataSpec(d.dataset(), d.train(), d.val(), d.valFrom(), d.test(), p, components,
                         d.normalize(), d.augment(), d.function(), d.csv(), d.folds(), d.fold()),
                 s.hyperparameters(), s.budget(), s.quickBudget(), s.seed(), s.reference(), s.search(), s.table(),
-                s.reportRows(), s.notes());
+                s.reportRows(), s.notes(), s.check());
     }
 
     private static void validate(Path file, String id, ExperimentSpec s) {
@@ -125,11 +125,19 @@ public final class SpecCatalog {
         checkBudget(file, "budget", s.budget());
         checkBudget(file, "quickBudget", s.quickBudget());
         checkSearch(file, s);
+        if (s.check() != null) {
+            require(file, "gradient".equals(s.check().kind()) && s.check().nets() != null && !s.check().nets().isEmpty()
+                    && s.check().epsilon() > 0 && s.check().maxRelError() > 0 && s.search() == null,
+                    "check needs kind 'gradient', epsilon > 0, maxRelError > 0, at least one net, and no search");
+        }
         ExperimentSpec.Reference r = s.reference();
         require(file, r != null && r.figures() != null, "reference.figures is missing (use [] for none)");
         for (ExperimentSpec.Figure f : r.figures()) {
             require(file, f.name() != null && f.metric() != null, "every reference figure needs a name and a metric");
-            if (s.search() == null) {
+            if (s.check() != null) {
+                require(file, f.metric().startsWith("check:"), "figure '" + f.name() + "' of a check needs a metric "
+                        + "check:<net label>:<all or a parameter>:<statistic>; got '" + f.metric() + "'");
+            } else if (s.search() == null) {
                 require(file, RunRecord.isValidMetric(f.metric()), "figure '" + f.name() + "' has unknown metric '"
                         + f.metric() + "' (use last.|best.|atbest.<train|val|test>_<loss|acc> or final."
                         + String.join("|final.", RunRecord.FINAL_METRICS) + ")");
@@ -138,6 +146,7 @@ public final class SpecCatalog {
                         + "aggregate like max(last.val_acc), mean(...), sd(...), min(...) or best(...), optionally "
                         + "filtered as max(last.val_acc | lr=0.001); got '" + f.metric() + "'");
             }
+            require(file, f.atMost() == null || f.report() == null, "figure '" + f.name() + "' has both a report value and a ceiling");
             require(file, f.report() == null || f.tolerance() != null,
                     "figure '" + f.name() + "' has a report value but no tolerance");
         }

@@ -1,0 +1,204 @@
+package dl4jrepro.checks;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dl4jrepro.backend.BackendInfo;
+import dl4jrepro.backend.BackendSelector;
+import dl4jrepro.cli.UserError;
+import dl4jrepro.data.DataLocations;
+import dl4jrepro.data.DatasetRepository;
+import dl4jrepro.data.InputShape;
+import dl4jrepro.data.PreparedData;
+import dl4jrepro.families.Families;
+import dl4jrepro.families.ModelFamily;
+import dl4jrepro.results.AtomicFiles;
+import dl4jrepro.results.FigureRow;
+import dl4jrepro.results.ReportTable;
+import dl4jrepro.results.ResultsStore;
+import dl4jrepro.run.Provenance;
+import dl4jrepro.run.RunRequest;
+import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.spec.ExperimentSpec.CheckNet;
+import dl4jrepro.spec.ResolvedConfig;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs a spec's gradient check (catalogue E1): every listed network, in double precision, on the spec's training
+ * examples, checked by DL4J's GradientCheckUtil and by a plain central-difference loop, tabulated per parameter matrix
+ * beside the report's figures. Writes {@code check.json} (everything measured), {@code table.md} and
+ * {@code summary.json}; {@code table ID} rebuilds the last two from the first.
+ */
+public final class GradientCheckExperiment {
+    static final String RESULT = "check.json";
+
+    /** One network's check. */
+    public record NetResult(String label, Map<String, Object> overrides, Map<String, Object> hyperparameters,
+                            long parameters, boolean dl4jPasses, Map<String, GradientCheck.Stats> matrices,
+                            double seconds) {}
+
+    public record Result(String experiment, int examples, double epsilon, List<NetResult> nets,
+                         Map<String, Object> provenance) {}
+
+    private GradientCheckExperiment() {}
+
+    public static boolean run(ExperimentSpec spec, RunRequest request, ResultsStore store, PrintStream out)
+            throws IOException {
+        long started = System.nanoTime();
+        ExperimentSpec.Check check = spec.check();
+        ModelFamily family = Families.byName(spec.family());
+        InputShape shape = InputShape.of(spec.data());
+        for (CheckNet n : check.nets()) family.validate(ResolvedConfig.of(spec, false, n.overrides()).hyperparameters(), shape);
+        BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
+        // Finite differences need double precision everywhere (NOTES-DL4J: GradientCheckUtil works in double only).
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        out.println("[" + spec.id() + "] " + backend.oneLine());
+        PreparedData data = new DatasetRepository(DataLocations.resolve(request.dataDir())).prepare(spec.data(), spec.seed());
+        INDArray x = data.trainX().castTo(DataType.DOUBLE), y = data.trainY().castTo(DataType.DOUBLE);
+        long seed = request.seed() != null ? request.seed() : spec.seed();
+
+        List<NetResult> nets = new ArrayList<>();
+        for (CheckNet n : check.nets()) {
+            long t0 = System.nanoTime();
+            var hp = ResolvedConfig.of(spec, false, n.overrides()).hyperparameters();
+            MultiLayerConfiguration conf = family.configure(hp, shape, data.classes(), seed, 1);
+            conf.setDataType(DataType.DOUBLE);
+            // With NoOp the updater's output is the gradient plus its L2 term: what the loss's derivative must equal.
+            for (var layer : conf.getConfs()) if (layer.getLayer() instanceof BaseLayer b) b.setIUpdater(new NoOp());
+            MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            net.init();
+            out.println(String.format(Locale.ROOT, "[%s] %s: %,d parameters, %d examples, central differences with ε = %g ...",
+                    spec.id(), n.label(), net.numParams(), x.rows(), check.epsilon()));
+            INDArray analytic = GradientCheck.analytic(net, x, y);
+            INDArray numeric = GradientCheck.numeric(net, x, y, check.epsilon());
+            Map<String, GradientCheck.Stats> stats = GradientCheck.compare(net, analytic, numeric, check.maxRelError(),
+                    check.minAbsoluteError());
+            boolean dl4j = GradientCheck.dl4j(net, x, y, check.epsilon(), check.maxRelError(), check.minAbsoluteError());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), net.numParams(), dl4j, stats, seconds));
+            out.println(String.format(Locale.ROOT, "[%s] %s: DL4J's check %s; central differences: max relative error %.2e "
+                    + "(%.1f s)", spec.id(), n.label(), dl4j ? "passes" : "FAILS", maxRel(stats), seconds));
+        }
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("command", request.command());
+        provenance.put("seed", seed);
+        provenance.put("check", check);
+        provenance.put("data", data.provenance());
+        provenance.put("backend", backend.oneLine());
+        provenance.put("software", Provenance.software());
+        provenance.put("wall_s", (System.nanoTime() - started) / 1e9);
+        Result result = new Result(spec.id(), (int) x.rows(), check.epsilon(), nets, provenance);
+        Path dir = store.dir(spec.id(), request.quick());
+        AtomicFiles.write(dir.resolve(RESULT), ResultsStore.JSON.writeValueAsString(result));
+        List<FigureRow> figures = write(spec, result, dir);
+        out.println("[" + spec.id() + "] results in " + dir);
+        return figures.stream().noneMatch(f -> f.verdict().equals("FAIL") || f.verdict().equals("MISS"));
+    }
+
+    /** Rebuilds table.md and summary.json from the stored check.json. */
+    public static Path rewrite(ExperimentSpec spec, Path dir) throws IOException {
+        Path file = dir.resolve(RESULT);
+        if (!Files.isRegularFile(file)) throw new UserError("no stored check for " + spec.id() + " at " + file + ": run it first");
+        write(spec, ResultsStore.JSON.readValue(file.toFile(), new TypeReference<Result>() {}), dir);
+        return dir;
+    }
+
+    static double maxRel(Map<String, GradientCheck.Stats> stats) {
+        return stats.values().stream().mapToDouble(GradientCheck.Stats::maxRelError).max().orElse(Double.NaN);
+    }
+
+    /** A figure's value: check:LABEL:all:(max_rel_error|dl4j_pass|failures) or check:LABEL:PARAM:STAT. */
+    static double metric(Result r, String metric) {
+        String[] p = metric.split(":");
+        NetResult net = r.nets().stream().filter(n -> n.label().equals(p[1])).findFirst().orElse(null);
+        if (net == null || p.length != 4) return Double.NaN;
+        if (p[2].equals("all")) {
+            return switch (p[3]) {
+                case "max_rel_error" -> maxRel(net.matrices());
+                case "dl4j_pass" -> net.dl4jPasses() ? 1 : 0;
+                case "failures" -> net.matrices().values().stream().mapToLong(GradientCheck.Stats::failures).sum();
+                default -> Double.NaN;
+            };
+        }
+        GradientCheck.Stats s = net.matrices().get(p[2]);
+        if (s == null) return Double.NaN;
+        return switch (p[3]) {
+            case "sum_abs_diff" -> s.sumAbsDiff();
+            case "max_rel_error" -> s.maxRelError();
+            default -> Double.NaN;
+        };
+    }
+
+    private static List<FigureRow> write(ExperimentSpec spec, Result r, Path dir) throws IOException {
+        List<FigureRow> figures = spec.reference().figures().stream()
+                .map(f -> FigureRow.of(f, metric(r, f.metric()), false)).toList();
+        StringBuilder md = new StringBuilder("# ").append(spec.id()).append(": ").append(spec.title()).append("\n\n");
+        md.append("Catalogue ").append(spec.catalogue()).append(" · source: ").append(spec.source()).append("\n\n");
+        ReportTable.figures(md, figures, spec.reference());
+        for (NetResult n : r.nets()) {
+            CheckNet specNet = spec.check().nets().stream().filter(c -> c.label().equals(n.label())).findFirst().orElse(null);
+            md.append("\n## ").append(n.label()).append("\n\n").append(String.format(Locale.ROOT,
+                    "%,d parameters, %d training examples, ε = %g; DL4J's GradientCheckUtil: **%s**; hyperparameters `%s`%n%n",
+                    n.parameters(), r.examples(), r.epsilon(), n.dl4jPasses() ? "pass" : "FAIL",
+                    ReportTable.json(n.hyperparameters())));
+            md.append("| matrix | size | sum of abs differences | report | mean abs (backprop / numeric) | report | "
+                    + "min abs (backprop / numeric) | report | max abs (backprop / numeric) | report | max relative error (judged / all elements) | failing elements |\n");
+            md.append("|---|---:|---:|---:|---|---|---|---|---|---|---|---:|\n");
+            for (var e : n.matrices().entrySet()) {
+                GradientCheck.Stats s = e.getValue();
+                Map<String, Double> rep = specNet == null || specNet.report() == null ? null : specNet.report().get(e.getKey());
+                md.append("| ").append(e.getKey()).append(" | ").append(s.size()).append(" | ").append(sci(s.sumAbsDiff()))
+                        .append(" | ").append(rep(rep, "sum_abs_diff")).append(" | ")
+                        .append(sci(s.meanAbs())).append(" / ").append(sci(s.meanAbsNum())).append(" | ")
+                        .append(rep(rep, "mean_abs")).append(" | ")
+                        .append(sci(s.minAbs())).append(" / ").append(sci(s.minAbsNum())).append(" | ")
+                        .append(rep(rep, "min_abs")).append(" | ")
+                        .append(sci(s.maxAbs())).append(" / ").append(sci(s.maxAbsNum())).append(" | ")
+                        .append(rep(rep, "max_abs")).append(" | ").append(sci(s.maxRelError())).append(" / ")
+                        .append(sci(s.maxRelErrorAll())).append(" | ")
+                        .append(s.failures()).append(" |\n");
+            }
+        }
+        if (spec.notes() != null && !spec.notes().isEmpty()) {
+            md.append("\n## Choices and differences\n\n");
+            for (String note : spec.notes()) md.append("- ").append(note).append('\n');
+        }
+        md.append("\n## Run\n\n- ").append(r.provenance().get("backend")).append("\n- software ")
+                .append(ReportTable.json(r.provenance().get("software"))).append(String.format(Locale.ROOT, "%n- wall time %.1f s%n",
+                        ((Number) r.provenance().get("wall_s")).doubleValue()));
+        md.append("\n## Regenerate\n\n- `./repro run ").append(spec.id()).append("` (everything in check.json)\n- this table from it: `./repro table ")
+                .append(spec.id()).append("`\n");
+        AtomicFiles.write(dir.resolve("table.md"), md.toString());
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("experiment", spec.id());
+        summary.put("figures", ReportTable.figuresJson(figures));
+        summary.put("provenance", r.provenance());
+        AtomicFiles.write(dir.resolve("summary.json"), ResultsStore.JSON.writeValueAsString(summary));
+        return figures;
+    }
+
+    private static String rep(Map<String, Double> report, String key) {
+        if (report == null) return "—";
+        Double a = report.get(key), n = report.get(key + "_num");
+        if (a == null) return "—";
+        return n == null ? sci(a) : sci(a) + " / " + sci(n);
+    }
+
+    private static String sci(double v) {
+        return String.format(Locale.ROOT, "%.3e", v);
+    }
+}

@@ -1,0 +1,73 @@
+package dl4jrepro.checks;
+
+import dl4jrepro.data.InputShape;
+import dl4jrepro.families.MlpFamily;
+import dl4jrepro.spec.Hyperparameters;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The check passes DL4J's backpropagation and catches a gradient with a report-style slip in its L2 term. */
+class GradientCheckTest {
+    static DataType previous;
+
+    @BeforeAll
+    static void doublePrecision() {
+        previous = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @AfterAll
+    static void restore() {
+        Nd4j.setDefaultDataTypes(previous, previous);
+    }
+
+    static MultiLayerNetwork twoLayer() {
+        Map<String, Object> m = new java.util.HashMap<>(Map.of("hidden", List.of(6), "activation", "tanh",
+                "weightInit", "normal", "weightStd", 0.5, "optimizer", "sgd", "lr", 1.0, "regPerLayer", List.of(0.1, 0.3),
+                "l2Bias", 0.0, "batch", 7));
+        MultiLayerConfiguration conf = new MlpFamily().configure(new Hyperparameters("t", m), new InputShape(1, 1, 5), 3, 3, 1);
+        conf.setDataType(DataType.DOUBLE);
+        for (var layer : conf.getConfs()) if (layer.getLayer() instanceof BaseLayer b) b.setIUpdater(new NoOp());
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    @Test
+    void backpropagationAgreesWithCentralDifferencesAndASlipIsCaught() {
+        MultiLayerNetwork net = twoLayer();
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 7, 5).subi(0.5);
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, 7, 3);
+        for (int i = 0; i < 7; i++) y.putScalar(i, i % 3, 1.0);
+        INDArray analytic = GradientCheck.analytic(net, x, y), numeric = GradientCheck.numeric(net, x, y, 1e-6);
+        Map<String, GradientCheck.Stats> ok = GradientCheck.compare(net, analytic, numeric, 1e-5, 1e-9);
+        assertEquals(List.of("0_W", "0_b", "1_W", "1_b"), List.copyOf(ok.keySet()));
+        assertTrue(ok.values().stream().allMatch(s -> s.failures() == 0 && s.maxRelError() < 1e-6), ok.toString());
+        assertTrue(GradientCheck.dl4j(net, x, y, 1e-6, 1e-5, 1e-9), "DL4J's own check agrees");
+
+        // The slip: the weight-decay term written as λW instead of 2λW on the output weights (λ = 0.3).
+        INDArray slipped = analytic.dup();
+        long w2 = 5 * 6 + 6;
+        INDArray outputWeights = net.getParam("1_W");
+        for (int i = 0; i < outputWeights.length(); i++) {
+            slipped.putScalar(w2 + i, slipped.getDouble(w2 + i) - 0.3 * outputWeights.getDouble(i));
+        }
+        Map<String, GradientCheck.Stats> caught = GradientCheck.compare(net, slipped, numeric, 1e-5, 1e-9);
+        assertTrue(caught.get("1_W").failures() > 0, "the slip fails the check");
+        assertEquals(0, caught.get("0_W").failures(), "and only where it is");
+    }
+}
