@@ -47,11 +47,13 @@ public final class GradientCheckExperiment {
     static final String RESULT = "check.json";
 
     /** One network's check. */
+    /** One network's check: per-matrix statistics (kind "gradient") or formulas (kind "closed-forms"). */
     public record NetResult(String label, Map<String, Object> overrides, Map<String, Object> hyperparameters,
                             long parameters, boolean dl4jPasses, Map<String, GradientCheck.Stats> matrices,
-                            double seconds) {}
+                            List<ClosedForms.Row> formulas, double seconds) {}
 
-    public record Result(String experiment, int examples, double epsilon, List<NetResult> nets,
+    /** @param tolerance the check's maxRelError, for judging formulas */
+    public record Result(String experiment, int examples, double epsilon, double tolerance, List<NetResult> nets,
                          Map<String, Object> provenance) {}
 
     private GradientCheckExperiment() {}
@@ -81,15 +83,28 @@ public final class GradientCheckExperiment {
             for (var layer : conf.getConfs()) if (layer.getLayer() instanceof BaseLayer b) b.setIUpdater(new NoOp());
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init();
-            out.println(String.format(Locale.ROOT, "[%s] %s: %,d parameters, %d examples, central differences with ε = %g ...",
-                    spec.id(), n.label(), net.numParams(), x.rows(), check.epsilon()));
+            out.println(String.format(Locale.ROOT, "[%s] %s: %,d parameters, %d examples, %s ...", spec.id(), n.label(),
+                    net.numParams(), x.rows(), check.kind().equals("gradient")
+                            ? String.format(Locale.ROOT, "central differences with ε = %g", check.epsilon())
+                            : "the reports' closed forms"));
             INDArray analytic = GradientCheck.analytic(net, x, y);
+            boolean dl4j = GradientCheck.dl4j(net, x, y, check.epsilon(), check.maxRelError(), check.minAbsoluteError());
+            if (check.kind().equals("closed-forms")) {
+                List<Double> reg = hp.getDoubleList("regPerLayer");
+                List<ClosedForms.Row> rows = ClosedForms.compare(net, x, y, reg.get(0), reg.get(1), analytic, check.epsilon());
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), net.numParams(), dl4j, null, rows, seconds));
+                for (ClosedForms.Row r : rows) {
+                    out.println(String.format(Locale.ROOT, "[%s] %s: max relative error %.2e (%s)", spec.id(), r.formula(),
+                            r.maxRelError(), r.holds(check.maxRelError()) == r.expectedToHold() ? "as expected" : "UNEXPECTED"));
+                }
+                continue;
+            }
             INDArray numeric = GradientCheck.numeric(net, x, y, check.epsilon());
             Map<String, GradientCheck.Stats> stats = GradientCheck.compare(net, analytic, numeric, check.maxRelError(),
                     check.minAbsoluteError());
-            boolean dl4j = GradientCheck.dl4j(net, x, y, check.epsilon(), check.maxRelError(), check.minAbsoluteError());
             double seconds = (System.nanoTime() - t0) / 1e9;
-            nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), net.numParams(), dl4j, stats, seconds));
+            nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), net.numParams(), dl4j, stats, null, seconds));
             out.println(String.format(Locale.ROOT, "[%s] %s: DL4J's check %s; central differences: max relative error %.2e "
                     + "(%.1f s)", spec.id(), n.label(), dl4j ? "passes" : "FAILS", maxRel(stats), seconds));
         }
@@ -101,7 +116,7 @@ public final class GradientCheckExperiment {
         provenance.put("backend", backend.oneLine());
         provenance.put("software", Provenance.software());
         provenance.put("wall_s", (System.nanoTime() - started) / 1e9);
-        Result result = new Result(spec.id(), (int) x.rows(), check.epsilon(), nets, provenance);
+        Result result = new Result(spec.id(), (int) x.rows(), check.epsilon(), check.maxRelError(), nets, provenance);
         Path dir = store.dir(spec.id(), request.quick());
         AtomicFiles.write(dir.resolve(RESULT), ResultsStore.JSON.writeValueAsString(result));
         List<FigureRow> figures = write(spec, result, dir);
@@ -126,6 +141,15 @@ public final class GradientCheckExperiment {
         String[] p = metric.split(":");
         NetResult net = r.nets().stream().filter(n -> n.label().equals(p[1])).findFirst().orElse(null);
         if (net == null || p.length != 4) return Double.NaN;
+        if (net.formulas() != null) {
+            double tolerance = r.tolerance();
+            if (p[2].equals("all") && p[3].equals("as_expected")) {
+                return net.formulas().stream().filter(f -> f.holds(tolerance) == f.expectedToHold()).count();
+            }
+            return net.formulas().stream().filter(f -> f.id().equals(p[2])).findFirst()
+                    .map(f -> p[3].equals("holds") ? (f.holds(tolerance) ? 1.0 : 0.0)
+                            : p[3].equals("max_rel_error") ? f.maxRelError() : Double.NaN).orElse(Double.NaN);
+        }
         if (p[2].equals("all")) {
             return switch (p[3]) {
                 case "max_rel_error" -> maxRel(net.matrices());
@@ -152,9 +176,13 @@ public final class GradientCheckExperiment {
         for (NetResult n : r.nets()) {
             CheckNet specNet = spec.check().nets().stream().filter(c -> c.label().equals(n.label())).findFirst().orElse(null);
             md.append("\n## ").append(n.label()).append("\n\n").append(String.format(Locale.ROOT,
-                    "%,d parameters, %d training examples, ε = %g; DL4J's GradientCheckUtil: **%s**; hyperparameters `%s`%n%n",
+                    "%,d parameters, %d training examples, ε = %g; DL4J's GradientCheckUtil on the same net: **%s**; hyperparameters `%s`%n%n",
                     n.parameters(), r.examples(), r.epsilon(), n.dl4jPasses() ? "pass" : "FAIL",
                     ReportTable.json(n.hyperparameters())));
+            if (n.formulas() != null) {
+                formulasTable(md, n, r.tolerance());
+                continue;
+            }
             md.append("| matrix | size | sum of abs differences | report | mean abs (backprop / numeric) | report | "
                     + "min abs (backprop / numeric) | report | max abs (backprop / numeric) | report | max relative error (judged / all elements) | failing elements |\n");
             md.append("|---|---:|---:|---:|---|---|---|---|---|---|---|---:|\n");
@@ -189,6 +217,18 @@ public final class GradientCheckExperiment {
         summary.put("provenance", r.provenance());
         AtomicFiles.write(dir.resolve("summary.json"), ResultsStore.JSON.writeValueAsString(summary));
         return figures;
+    }
+
+    private static void formulasTable(StringBuilder md, NetResult n, double tolerance) {
+        md.append("| formula | from | should hold | max relative error vs DL4J | result |\n|---|---|---|---:|---|\n");
+        for (ClosedForms.Row f : n.formulas()) {
+            boolean holds = f.holds(tolerance);
+            md.append("| ").append(f.formula()).append(f.note() == null ? "" : " — " + f.note()).append(" | ")
+                    .append(f.source()).append(" | ").append(f.expectedToHold() ? "yes" : "no (a slip)").append(" | ")
+                    .append(Double.isFinite(f.maxRelError()) ? sci(f.maxRelError()) : "shapes do not conform").append(" | ")
+                    .append(holds ? "holds" : "fails").append(holds == f.expectedToHold() ? "" : " **UNEXPECTED**")
+                    .append(" |\n");
+        }
     }
 
     private static String rep(Map<String, Double> report, String key) {

@@ -35,8 +35,8 @@ class GradientCheckTest {
         Nd4j.setDefaultDataTypes(previous, previous);
     }
 
-    static MultiLayerNetwork twoLayer() {
-        Map<String, Object> m = new java.util.HashMap<>(Map.of("hidden", List.of(6), "activation", "tanh",
+    static MultiLayerNetwork twoLayer(String activation) {
+        Map<String, Object> m = new java.util.HashMap<>(Map.of("hidden", List.of(6), "activation", activation,
                 "weightInit", "normal", "weightStd", 0.5, "optimizer", "sgd", "lr", 1.0, "regPerLayer", List.of(0.1, 0.3),
                 "l2Bias", 0.0, "batch", 7));
         MultiLayerConfiguration conf = new MlpFamily().configure(new Hyperparameters("t", m), new InputShape(1, 1, 5), 3, 3, 1);
@@ -47,12 +47,20 @@ class GradientCheckTest {
         return net;
     }
 
-    @Test
-    void backpropagationAgreesWithCentralDifferencesAndASlipIsCaught() {
-        MultiLayerNetwork net = twoLayer();
-        INDArray x = Nd4j.rand(DataType.DOUBLE, 7, 5).subi(0.5);
+    static INDArray inputs() {
+        return Nd4j.rand(DataType.DOUBLE, 7, 5).subi(0.5);
+    }
+
+    static INDArray labels() {
         INDArray y = Nd4j.zeros(DataType.DOUBLE, 7, 3);
         for (int i = 0; i < 7; i++) y.putScalar(i, i % 3, 1.0);
+        return y;
+    }
+
+    @Test
+    void backpropagationAgreesWithCentralDifferencesAndASlipIsCaught() {
+        MultiLayerNetwork net = twoLayer("tanh");
+        INDArray x = inputs(), y = labels();
         INDArray analytic = GradientCheck.analytic(net, x, y), numeric = GradientCheck.numeric(net, x, y, 1e-6);
         Map<String, GradientCheck.Stats> ok = GradientCheck.compare(net, analytic, numeric, 1e-5, 1e-9);
         assertEquals(List.of("0_W", "0_b", "1_W", "1_b"), List.copyOf(ok.keySet()));
@@ -69,5 +77,14 @@ class GradientCheckTest {
         Map<String, GradientCheck.Stats> caught = GradientCheck.compare(net, slipped, numeric, 1e-5, 1e-9);
         assertTrue(caught.get("1_W").failures() > 0, "the slip fails the check");
         assertEquals(0, caught.get("0_W").failures(), "and only where it is");
+    }
+
+    @Test
+    void theReportsClosedFormsGiveDl4jsGradientsAndTheirSlipsDoNot() {
+        MultiLayerNetwork net = twoLayer("relu");
+        INDArray x = inputs(), y = labels();
+        List<ClosedForms.Row> rows = ClosedForms.compare(net, x, y, 0.1, 0.3, GradientCheck.analytic(net, x, y), 1e-6);
+        assertEquals(10, rows.size());
+        for (ClosedForms.Row r : rows) assertEquals(r.expectedToHold(), r.holds(1e-6), r.formula() + ": " + r.maxRelError());
     }
 }
