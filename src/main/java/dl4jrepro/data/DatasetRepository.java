@@ -5,7 +5,6 @@ import dl4jrepro.spec.ExperimentSpec.DataSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
@@ -130,25 +129,19 @@ public final class DatasetRepository {
                 // Per colour channel: minus the training split's mean, divided by its sd (torchvision Normalize with
                 // the data set's own statistics).
                 int channels = raw.name().equals("cifar10") ? 3 : 1;
-                int plane = (int) trainX.columns() / channels;
+                double[] mean = new double[channels], sd = new double[channels];
                 for (int c = 0; c < channels; c++) {
-                    INDArrayIndex cols = NDArrayIndex.interval((long) c * plane, (long) (c + 1) * plane);
-                    INDArray trainPlane = trainX.get(NDArrayIndex.all(), cols);
-                    double mean = trainPlane.meanNumber().doubleValue(), sd = trainPlane.stdNumber().doubleValue();
-                    for (INDArray x : all) x.get(NDArrayIndex.all(), cols).subi(mean).divi(sd);
+                    INDArray trainPlane = channel(trainX, channels, c);
+                    mean[c] = trainPlane.meanNumber().doubleValue();
+                    sd[c] = trainPlane.stdNumber().doubleValue();
                 }
+                normalizeChannels(all, mean, sd);
             }
             case "scale-01-normalize" -> {
                 // torchvision's ToTensor() then Normalize(mean, sd) with the spec's statistics (MNIST: 0.1307, 0.3081).
-                int channels = spec.normalize().mean().size();
-                int plane = (int) trainX.columns() / channels;
-                for (INDArray x : all) {
-                    x.divi(255f);
-                    for (int c = 0; c < channels; c++) {
-                        INDArrayIndex cols = NDArrayIndex.interval((long) c * plane, (long) (c + 1) * plane);
-                        x.get(NDArrayIndex.all(), cols).subi(spec.normalize().mean().get(c)).divi(spec.normalize().sd().get(c));
-                    }
-                }
+                all.forEach(x -> x.divi(255f));
+                normalizeChannels(all, spec.normalize().mean().stream().mapToDouble(Double::doubleValue).toArray(),
+                        spec.normalize().sd().stream().mapToDouble(Double::doubleValue).toArray());
             }
             case "subtract-train-mean-image" -> {
                 INDArray mean = trainX.mean(0);
@@ -183,6 +176,19 @@ public final class DatasetRepository {
         provenance.put("class_names", classNames(raw.name()));
         return new PreparedData(trainX, oneHot(raw.train(), trainRows), valX, oneHot(raw.train(), val), testX,
                 oneHot(raw.test(), test), CLASSES, Collections.unmodifiableMap(provenance));
+    }
+
+    /** Each channel's columns minus its mean, over its sd, in place. */
+    private static void normalizeChannels(List<INDArray> arrays, double[] mean, double[] sd) {
+        for (INDArray x : arrays) {
+            for (int c = 0; c < mean.length; c++) channel(x, mean.length, c).subi(mean[c]).divi(sd[c]);
+        }
+    }
+
+    /** The columns of colour channel {@code c}: rows hold the channel planes one after another. */
+    private static INDArray channel(INDArray x, int channels, int c) {
+        long plane = x.columns() / channels;
+        return x.get(NDArrayIndex.all(), NDArrayIndex.interval(c * plane, (c + 1) * plane));
     }
 
     /** The split a run records and a stored trial is checked against: the spec's counts and how validation is chosen. */
