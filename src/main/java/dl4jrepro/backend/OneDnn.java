@@ -1,5 +1,8 @@
 package dl4jrepro.backend;
 
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
 /**
  * oneDNN for DL4J's convolution, pooling and batch-norm layers on the CPU backend: 5-6x faster CNN training on this
  * machine (results/benchmarks/onednn-helpers.md). Three things are needed, and DL4J 1.0.0-M2.1 ships none of them on:
@@ -21,6 +24,23 @@ public final class OneDnn {
         boolean wanted = !gpuBuild && !"false".equals(System.getProperty(SWITCH));
         if (System.getProperty(EXTENSION) == null && wanted) System.setProperty(EXTENSION, "-onednn");
         if (System.getProperty(HELPERS_DISABLED) == null) System.setProperty(HELPERS_DISABLED, String.valueOf(!wanted));
+    }
+
+    /**
+     * A network whose layers use oneDNN or DL4J's own implementations, whatever the process default: DL4J picks a
+     * layer's helper when the layer is created, so the choice holds for this network's lifetime. For comparisons.
+     */
+    public static MultiLayerNetwork network(MultiLayerConfiguration conf, boolean oneDnnLayers) {
+        String before = System.getProperty(HELPERS_DISABLED);
+        System.setProperty(HELPERS_DISABLED, String.valueOf(!oneDnnLayers));
+        try {
+            MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            net.init();
+            return net;
+        } finally {
+            if (before == null) System.clearProperty(HELPERS_DISABLED);
+            else System.setProperty(HELPERS_DISABLED, before);
+        }
     }
 
     /** Whether DL4J layers will use oneDNN: the loaded native build has it and the helpers are allowed. */

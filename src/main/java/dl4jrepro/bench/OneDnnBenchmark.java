@@ -2,6 +2,7 @@ package dl4jrepro.bench;
 
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
+import dl4jrepro.backend.OneDnn;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.families.Families;
 import dl4jrepro.results.AtomicFiles;
@@ -34,7 +35,6 @@ import java.util.Map;
  * <p>Run: {@code REPRO_MAIN=dl4jrepro.bench.OneDnnBenchmark ./repro [pairs] [threads]}
  */
 public final class OneDnnBenchmark {
-    private static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
     private static final List<String> MODELS = List.of("mnist-cnn-003", "deep-mlp-grid-001");
 
     public static void main(String[] args) throws Exception {
@@ -48,7 +48,8 @@ public final class OneDnnBenchmark {
             Hyperparameters hp = new Hyperparameters(id, spec.hyperparameters());
             InputShape shape = InputShape.of(spec.data());
             int batch = hp.getInt("batch");
-            MultiLayerNetwork oneDnn = network(spec, hp, shape, false), own = network(spec, hp, shape, true);
+            var conf = Families.byName(spec.family()).configure(hp, shape, 10, 1, 100);
+            MultiLayerNetwork oneDnn = OneDnn.network(conf.clone(), true), own = OneDnn.network(conf.clone(), false);
             INDArray x = Nd4j.rand(DataType.FLOAT, batch, shape.features()).subi(0.5f);
             INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
             for (int i = 0; i < batch; i++) y.putScalar(i, i % 10, 1f);
@@ -81,18 +82,6 @@ public final class OneDnnBenchmark {
             results.add(r);
         }
         write(results, pairs, threads, backend);
-    }
-
-    private static MultiLayerNetwork network(ExperimentSpec spec, Hyperparameters hp, InputShape shape, boolean ownLayers) {
-        String before = System.getProperty(HELPERS_DISABLED);
-        System.setProperty(HELPERS_DISABLED, String.valueOf(ownLayers));
-        try {
-            MultiLayerNetwork net = new MultiLayerNetwork(Families.byName(spec.family()).configure(hp, shape, 10, 1, 100));
-            net.init();
-            return net;
-        } finally {
-            System.setProperty(HELPERS_DISABLED, before == null ? "true" : before);
-        }
     }
 
     /** Enough steps for about 5 seconds on the fast side, after a warm-up. */

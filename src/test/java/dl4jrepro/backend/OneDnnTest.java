@@ -22,22 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OneDnnTest {
 
     private static MultiLayerNetwork net(boolean oneDnn) {
-        String old = System.getProperty(OneDnn.HELPERS_DISABLED);
-        System.setProperty(OneDnn.HELPERS_DISABLED, String.valueOf(!oneDnn));
-        try {
-            Map<String, Object> m = CnnFamilyTest.reportModelForTests();
-            m.put("blocks", List.of(List.of(4, 6)));
-            m.put("dense", List.of(16));
-            m.put("dropoutConv", 0.0);
-            m.put("dropoutDense", 0.0);
-            MultiLayerNetwork net = new MultiLayerNetwork(new dl4jrepro.families.CnnFamily()
-                    .configure(new Hyperparameters("t", m), new InputShape(1, 28, 28), 10, 5, 10));
-            net.init();
-            return net;
-        } finally {
-            if (old == null) System.clearProperty(OneDnn.HELPERS_DISABLED);
-            else System.setProperty(OneDnn.HELPERS_DISABLED, old);
-        }
+        Map<String, Object> m = CnnFamilyTest.reportModelForTests();
+        m.put("blocks", List.of(List.of(4, 6)));
+        m.put("dense", List.of(16));
+        m.put("dropoutConv", 0.0);
+        m.put("dropoutDense", 0.0);
+        return OneDnn.network(new dl4jrepro.families.CnnFamily()
+                .configure(new Hyperparameters("t", m), new InputShape(1, 28, 28), 10, 5, 10), oneDnn);
     }
 
     @Test
