@@ -1,11 +1,16 @@
 package dl4jrepro.checks;
 
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.NoOp;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,13 +23,40 @@ import java.util.Map;
 public final class GradientCheck {
     private GradientCheck() {}
 
-    /** One parameter matrix's comparison. */
     /**
+     * One parameter matrix's comparison.
+     *
      * @param maxRelError    over the elements the pass/fail rule looks at (absolute difference ≥ minAbsoluteError)
      * @param maxRelErrorAll over every element, however small its difference
      */
     public record Stats(long size, double sumAbsDiff, double meanAbs, double minAbs, double maxAbs, double meanAbsNum,
                         double minAbsNum, double maxAbsNum, double maxRelError, double maxRelErrorAll, long failures) {}
+
+    /**
+     * The network a check needs: double precision, and a NoOp updater so that the "update" is the gradient with its
+     * L2 term, which is what the loss's derivative must equal.
+     */
+    public static MultiLayerNetwork network(MultiLayerConfiguration conf) {
+        conf.setDataType(DataType.DOUBLE);
+        for (var layer : conf.getConfs()) if (layer.getLayer() instanceof BaseLayer b) b.setIUpdater(new NoOp());
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /** A flat vector laid out like the network's parameters (a gradient), cut into them and shaped like them. */
+    public static Map<String, INDArray> byParameter(MultiLayerNetwork net, INDArray flat) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        INDArray v = flat.reshape(flat.length());
+        long offset = 0;
+        for (Map.Entry<String, INDArray> e : net.paramTable().entrySet()) {
+            long len = e.getValue().length();
+            INDArray part = v.get(NDArrayIndex.interval(offset, offset + len)).dup();
+            out.put(e.getKey(), part.reshape(e.getValue().ordering(), e.getValue().shape()));
+            offset += len;
+        }
+        return out;
+    }
 
     /** The gradient backpropagation gives, regularisation included: what an SGD step of rate 1 would subtract. */
     public static INDArray analytic(MultiLayerNetwork net, INDArray x, INDArray y) {
@@ -60,14 +92,17 @@ public final class GradientCheck {
     public static Map<String, Stats> compare(MultiLayerNetwork net, INDArray analytic, INDArray numeric, double maxRelError,
                                              double minAbsoluteError) {
         Map<String, Stats> out = new LinkedHashMap<>();
-        long offset = 0;
-        for (Map.Entry<String, INDArray> p : net.paramTable().entrySet()) {
-            long n = p.getValue().length();
+        Map<String, INDArray> analyticParts = byParameter(net, analytic), numericParts = byParameter(net, numeric);
+        for (String name : analyticParts.keySet()) {
+            // Both sides are cut the same way, so element i of one is element i of the other.
+            double[] as = analyticParts.get(name).reshape(-1).toDoubleVector();
+            double[] ns = numericParts.get(name).reshape(-1).toDoubleVector();
+            int n = as.length;
             double sum = 0, sumA = 0, sumN = 0, minA = Double.POSITIVE_INFINITY, minN = Double.POSITIVE_INFINITY;
             double maxA = 0, maxN = 0, maxRel = 0, maxRelAll = 0;
             long failures = 0;
-            for (long i = offset; i < offset + n; i++) {
-                double a = analytic.getDouble(i), m = numeric.getDouble(i), d = Math.abs(a - m);
+            for (int i = 0; i < n; i++) {
+                double a = as[i], m = ns[i], d = Math.abs(a - m);
                 sum += d;
                 sumA += Math.abs(a);
                 sumN += Math.abs(m);
@@ -82,8 +117,7 @@ public final class GradientCheck {
                     if (rel > maxRelError) failures++;
                 }
             }
-            out.put(p.getKey(), new Stats(n, sum, sumA / n, minA, maxA, sumN / n, minN, maxN, maxRel, maxRelAll, failures));
-            offset += n;
+            out.put(name, new Stats(n, sum, sumA / n, minA, maxA, sumN / n, minN, maxN, maxRel, maxRelAll, failures));
         }
         return out;
     }

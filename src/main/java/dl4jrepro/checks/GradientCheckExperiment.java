@@ -19,13 +19,10 @@ import dl4jrepro.run.RunRequest;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.ExperimentSpec.CheckNet;
 import dl4jrepro.spec.ResolvedConfig;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.NoOp;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -80,12 +77,7 @@ public final class GradientCheckExperiment {
         for (CheckNet n : check.nets()) {
             long t0 = System.nanoTime();
             var hp = ResolvedConfig.of(spec, false, n.overrides()).hyperparameters();
-            MultiLayerConfiguration conf = family.configure(hp, shape, data.classes(), seed, 1);
-            conf.setDataType(DataType.DOUBLE);
-            // With NoOp the updater's output is the gradient plus its L2 term: what the loss's derivative must equal.
-            for (var layer : conf.getConfs()) if (layer.getLayer() instanceof BaseLayer b) b.setIUpdater(new NoOp());
-            MultiLayerNetwork net = new MultiLayerNetwork(conf);
-            net.init();
+            MultiLayerNetwork net = GradientCheck.network(family.configure(hp, shape, data.classes(), seed, 1));
             out.println(String.format(Locale.ROOT, "[%s] %s: %,d parameters, %d examples, %s ...", spec.id(), n.label(),
                     net.numParams(), x.rows(), check.kind().equals("gradient")
                             ? String.format(Locale.ROOT, "central differences with ε = %g", check.epsilon())

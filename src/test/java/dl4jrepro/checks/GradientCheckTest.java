@@ -3,8 +3,6 @@ package dl4jrepro.checks;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.families.MlpFamily;
 import dl4jrepro.spec.Hyperparameters;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.NoOp;
 
 import java.util.List;
 import java.util.Map;
@@ -39,12 +36,7 @@ class GradientCheckTest {
         Map<String, Object> m = new java.util.HashMap<>(Map.of("hidden", List.of(6), "activation", activation,
                 "weightInit", "normal", "weightStd", 0.5, "optimizer", "sgd", "lr", 1.0, "regPerLayer", List.of(0.1, 0.3),
                 "l2Bias", 0.0, "batch", 7));
-        MultiLayerConfiguration conf = new MlpFamily().configure(new Hyperparameters("t", m), new InputShape(1, 1, 5), 3, 3, 1);
-        conf.setDataType(DataType.DOUBLE);
-        for (var layer : conf.getConfs()) if (layer.getLayer() instanceof BaseLayer b) b.setIUpdater(new NoOp());
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+        return GradientCheck.network(new MlpFamily().configure(new Hyperparameters("t", m), new InputShape(1, 1, 5), 3, 3, 1));
     }
 
     static INDArray inputs() {
