@@ -78,14 +78,16 @@ public final class ReportTable {
         return s;
     }
 
-    /** Pictures a single run may leave beside its table (see dl4jrepro.run.ModelPictures), with their captions. */
-    private static final Map<String, String> INSIDE = new java.util.LinkedHashMap<>(Map.of(
-            "augmentation.png", "Training images (top row) beside their augmented copies",
-            "filters.png", "The first convolution layer's filters after training",
-            "activations.png", "Feature maps after each convolution for one test image",
-            "fit.png", "The network's output over the training and test points (grey: intervals without training points; "
-                    + "the points are in train.csv and test.csv)",
-            "weights.png", "Histogram of the trained weights"));
+    /** Pictures a single run may leave beside its table (see dl4jrepro.run.ModelPictures), with their captions, in order. */
+    private static final Map<String, String> INSIDE = new java.util.LinkedHashMap<>();
+    static {
+        INSIDE.put("augmentation.png", "Training images (top row) beside their augmented copies");
+        INSIDE.put("filters.png", "The first convolution layer's filters after training");
+        INSIDE.put("activations.png", "Feature maps after each convolution for one test image");
+        INSIDE.put("fit.png", "The network's output over the training and test points (grey: intervals without training "
+                + "points; the points are in train.csv and test.csv)");
+        INSIDE.put("weights.png", "Histogram of the trained weights");
+    }
 
     static String markdown(ExperimentSpec spec, RunRecord run, List<FigureRow> rows, Path dir) throws IOException {
         StringBuilder md = new StringBuilder();
@@ -116,9 +118,10 @@ public final class ReportTable {
         }
         if (!run.curve().isEmpty()) md.append("\n![learning curves](learning-curve.png)\n");
         if (run.testConfusion() != null) md.append("\nTest set confusion matrix (rows: true class):\n\n![confusion matrix](confusion.png)\n");
-        for (String png : List.of("augmentation.png", "filters.png", "activations.png", "fit.png", "weights.png")) {
-            if (java.nio.file.Files.isRegularFile(dir.resolve(png))) {
-                md.append('\n').append(INSIDE.get(png)).append(":\n\n![").append(png).append("](").append(png).append(")\n");
+        for (Map.Entry<String, String> png : INSIDE.entrySet()) {
+            if (java.nio.file.Files.isRegularFile(dir.resolve(png.getKey()))) {
+                md.append('\n').append(png.getValue()).append(":\n\n![").append(png.getKey()).append("](")
+                        .append(png.getKey()).append(")\n");
             }
         }
         md.append("\n## Regenerate\n\n");

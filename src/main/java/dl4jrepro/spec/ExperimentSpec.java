@@ -122,6 +122,11 @@ public record ExperimentSpec(
             return dataset.equals("function-1d") || dataset.equals("csv");
         }
 
+        /** This data with other preprocessing and PCA settings. */
+        public DataSpec withPreprocessing(String p, Integer components) {
+            return new DataSpec(dataset, train, val, valFrom, test, p, components, normalize, augment, function, csv, folds, fold);
+        }
+
         /** This data with the validation fold {@code k}. */
         public DataSpec withFold(Integer k) {
             return new DataSpec(dataset, train, val, valFrom, test, preprocess, pca, normalize, augment, function, csv, folds, k);

@@ -95,11 +95,7 @@ public final class SpecCatalog {
         if (p.equals("scale-01-normalize") && d.normalize() == null) {
             throw new UserError("data.preprocess=" + p + " needs data.normalize (mean and sd) in the spec");
         }
-        return new ExperimentSpec(s.id(), s.catalogue(), s.title(), s.family(), s.source(),
-                new ExperimentSpec.DataSpec(d.dataset(), d.train(), d.val(), d.valFrom(), d.test(), p, components,
-                        d.normalize(), d.augment(), d.function(), d.csv(), d.folds(), d.fold()),
-                s.hyperparameters(), s.budget(), s.quickBudget(), s.seed(), s.reference(), s.search(), s.table(),
-                s.reportRows(), s.notes(), s.check());
+        return s.withData(d.withPreprocessing(p, components));
     }
 
     private static void validate(Path file, String id, ExperimentSpec s) {
