@@ -78,23 +78,37 @@ public record Aggregate(String function, String metric, Map<String, String> filt
     /**
      * Over configurations, each the mean of the metric over its repeats (seeds, folds): {@code bestmean} is the best
      * such mean (lowest for losses), {@code rankmean} the rank (1 = best) of the configuration the filter picks.
+     * Configurations without a finite value (every repeat diverged) have no mean and no rank.
      */
     private double overConfigurations(List<RunRecord> trials) {
-        Map<Map<String, Object>, List<Double>> groups = new LinkedHashMap<>();
-        for (RunRecord t : trials) {
-            double v = t.metric(metric);
-            if (Double.isFinite(v)) groups.computeIfAbsent(configuration(t), k -> new ArrayList<>()).add(v);
-        }
-        double sign = RunRecord.lowerIsBetter(metric) ? -1 : 1;
-        List<Map.Entry<Map<String, Object>, Double>> ranked = new ArrayList<>();
-        for (var g : groups.entrySet()) {
-            ranked.add(Map.entry(g.getKey(), g.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
-        }
-        ranked.sort(Comparator.comparingDouble((Map.Entry<Map<String, Object>, Double> e) -> -sign * e.getValue()));
+        List<Map.Entry<Map<String, Object>, List<RunRecord>>> ranked = rankedConfigurations(trials, metric).stream()
+                .filter(g -> Double.isFinite(meanOf(g.getValue(), metric))).toList();
         if (ranked.isEmpty()) return Double.NaN;
-        if (function.equals("bestmean")) return ranked.get(0).getValue();
+        if (function.equals("bestmean")) return meanOf(ranked.get(0).getValue(), metric);
         for (int i = 0; i < ranked.size(); i++) if (matches(ranked.get(i).getKey(), filter)) return i + 1;
         return Double.NaN;
+    }
+
+    /**
+     * The trials grouped by configuration (see {@link #configuration}), in order of first appearance, then ranked by the
+     * mean of {@code metric} over each group's finite values, best first (lowest for losses); groups without a finite
+     * value go last. The one ranking of repeats and folds, for tables and figures alike.
+     */
+    static List<Map.Entry<Map<String, Object>, List<RunRecord>>> rankedConfigurations(List<RunRecord> trials, String metric) {
+        Map<Map<String, Object>, List<RunRecord>> groups = new LinkedHashMap<>();
+        for (RunRecord t : trials) groups.computeIfAbsent(configuration(t), k -> new ArrayList<>()).add(t);
+        List<Map.Entry<Map<String, Object>, List<RunRecord>>> ranked = new ArrayList<>(groups.entrySet());
+        double sign = RunRecord.lowerIsBetter(metric) ? -1 : 1;
+        ranked.sort(Comparator.comparingDouble((Map.Entry<Map<String, Object>, List<RunRecord>> g) -> {
+            double m = meanOf(g.getValue(), metric);
+            return Double.isNaN(m) ? Double.POSITIVE_INFINITY : -sign * m;
+        }));
+        return ranked;
+    }
+
+    /** The mean of a metric over the trials that have a finite value of it, or NaN. */
+    static double meanOf(List<RunRecord> trials, String metric) {
+        return trials.stream().mapToDouble(t -> t.metric(metric)).filter(Double::isFinite).average().orElse(Double.NaN);
     }
 
     /** What makes a trial's configuration: its overrides without the fold (seeds are not overrides). */

@@ -157,25 +157,19 @@ public final class SearchTable {
 
     private static void repeatsTable(StringBuilder md, ExperimentSpec spec, List<RunRecord> rows, List<String> axes) {
         List<String> configAxes = axes.stream().filter(a -> !a.equals(dl4jrepro.spec.ResolvedConfig.FOLD)).toList();
-        Map<String, List<RunRecord>> groups = rows.stream().collect(Collectors.groupingBy(
-                r -> configAxes.stream().map(a -> a + "=" + value(r.settings().get(a))).collect(Collectors.joining(", ")),
-                LinkedHashMap::new, Collectors.toList()));
         // Best mean first (by the table's sortBy), as a cross-validation ranks its configurations.
         String sortBy = spec.table().sortBy();
-        List<Map.Entry<String, List<RunRecord>>> ranked = new ArrayList<>(groups.entrySet());
-        ranked.sort(Comparator.comparingDouble((Map.Entry<String, List<RunRecord>> g) -> {
-            double m = mean(g.getValue().stream().mapToDouble(r -> r.score(sortBy)).filter(Double::isFinite).toArray());
-            return Double.isNaN(m) ? Double.POSITIVE_INFINITY : -m;
-        }));
         boolean folds = Boolean.TRUE.equals(spec.search().crossValidate());
         md.append("\n## ").append(folds ? "Cross-validation: mean over folds" : "Repeats over seeds: mean")
                 .append(" ± sd (min – max), best mean ").append(label(spec.table(), sortBy)).append(" first\n\n| rank | configuration | n |");
         for (Column c : spec.table().columns()) md.append(' ').append(c.label()).append(" |");
         md.append("\n|---:|---|---:|").append("---:|".repeat(spec.table().columns().size())).append('\n');
         int rank = 0;
-        for (Map.Entry<String, List<RunRecord>> g : ranked) {
-            md.append("| ").append(++rank).append(" | ").append(g.getKey().isEmpty() ? "(the spec's)" : g.getKey()).append(" | ")
-                    .append(g.getValue().size()).append(" |");
+        for (Map.Entry<Map<String, Object>, List<RunRecord>> g : Aggregate.rankedConfigurations(rows, sortBy)) {
+            String configuration = configAxes.stream().map(a -> a + "=" + value(g.getKey().get(a)))
+                    .collect(Collectors.joining(", "));
+            md.append("| ").append(++rank).append(" | ").append(configuration.isEmpty() ? "(the spec's)" : configuration)
+                    .append(" | ").append(g.getValue().size()).append(" |");
             for (Column c : spec.table().columns()) {
                 double[] v = g.getValue().stream().mapToDouble(r -> r.metric(c.metric())).filter(Double::isFinite).toArray();
                 md.append(' ').append(v.length == 0 ? "—" : String.format(Locale.ROOT, "%.4f ± %.4f (%.4f – %.4f)",
