@@ -112,7 +112,7 @@ public final class GradientCheckExperiment {
         provenance.put("software", Provenance.software());
         provenance.put("wall_s", (System.nanoTime() - started) / 1e9);
         Result result = new Result(spec.id(), (int) x.rows(), check.epsilon(), check.maxRelError(), nets, provenance);
-        Path dir = store.dir(spec.id(), request.quick());
+        Path dir = store.dir(spec, request.quick());
         AtomicFiles.write(dir.resolve(RESULT), ResultsStore.JSON.writeValueAsString(result));
         List<FigureRow> figures = write(spec, result, dir);
         out.println("[" + spec.id() + "] results in " + dir);

@@ -201,9 +201,9 @@ public final class Repro implements Callable<Integer> {
         public Integer call() throws Exception {
             ExperimentSpec spec = parent.specs().load(id);
             ResultsStore store = new ResultsStore(parent.resultsDir);
-            Path dir = spec.check() != null ? GradientCheckExperiment.rewrite(spec, store.dir(id, quick))
-                    : spec.search() != null ? SearchTable.rewrite(spec, store.dir(id, quick), quick)
-                    : store.writeDerived(spec, store.load(id, quick));
+            Path dir = spec.check() != null ? GradientCheckExperiment.rewrite(spec, store.dir(spec, quick))
+                    : spec.search() != null ? SearchTable.rewrite(spec, store.dir(spec, quick), quick)
+                    : store.writeDerived(spec, store.load(spec, quick));
             parent.out.print(Files.readString(dir.resolve("table.md")).lines()
                     .filter(l -> l.startsWith("|")).reduce("", (a, b) -> a + b + "\n"));
             parent.out.println("rewrote the table, summary.json and pictures in " + dir);

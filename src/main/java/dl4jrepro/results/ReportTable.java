@@ -112,10 +112,7 @@ public final class ReportTable {
         md.append("- backend: ").append(run.backend().get("summary")).append("\n");
         md.append("- software: ").append(json(run.software())).append("\n");
         md.append("- started ").append(run.started()).append("\n");
-        if (spec.notes() != null && !spec.notes().isEmpty()) {
-            md.append("\n## Choices and differences\n\n");
-            for (String n : spec.notes()) md.append("- ").append(n).append('\n');
-        }
+        notesAndStages(md, spec, dir, run.quick());
         if (!run.curve().isEmpty()) md.append("\n![learning curves](learning-curve.png)\n");
         if (run.testConfusion() != null) md.append("\nTest set confusion matrix (rows: true class):\n\n![confusion matrix](confusion.png)\n");
         for (Map.Entry<String, String> png : INSIDE.entrySet()) {
@@ -129,6 +126,35 @@ public final class ReportTable {
         md.append("- this table from the stored run, without training: `./repro table ")
                 .append(run.experiment()).append(run.quick() ? " --quick" : "").append("`\n");
         return md.toString();
+    }
+
+    /**
+     * The spec's notes, then the links between an experiment and its stages (sub-folders of its results holding a
+     * table), so a catalogue row's tables can be walked from any of them.
+     */
+    public static void notesAndStages(StringBuilder md, ExperimentSpec spec, Path dir, boolean quick) throws IOException {
+        if (spec.notes() != null && !spec.notes().isEmpty()) {
+            md.append("\n## Choices and differences\n\n");
+            for (String n : spec.notes()) md.append("- ").append(n).append('\n');
+        }
+        if (quick) return;
+        if (spec.stageOf() != null) {
+            md.append("\nThis is stage `").append(spec.stageName()).append("` of [").append(spec.stageOf())
+                    .append("](../table.md).\n");
+        }
+        List<String> stages = new java.util.ArrayList<>();
+        if (java.nio.file.Files.isDirectory(dir)) {
+            try (var children = java.nio.file.Files.list(dir)) {
+                children.filter(c -> !c.getFileName().toString().equals("quick") && java.nio.file.Files.isRegularFile(c.resolve("table.md")))
+                        .map(c -> c.getFileName().toString()).sorted().forEach(stages::add);
+            }
+        }
+        if (!stages.isEmpty()) {
+            md.append("\n## Stages\n\n");
+            for (String s : stages) {
+                md.append("- [`").append(spec.id()).append('-').append(s).append("`](").append(s).append("/table.md)\n");
+            }
+        }
     }
 
     public static String json(Object o) throws IOException {

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 
 /**
  * The results folder of an experiment: {@code results/<id>/} for full-budget runs, {@code results/<id>/quick/} for
- * smoke runs. A run's files land only after it finishes, each written atomically: {@code run.json} first, as the one
+ * smoke runs; a stage of another experiment goes into a sub-folder of the parent's ({@link ExperimentSpec#resultsPath}). A run's files land only after it finishes, each written atomically: {@code run.json} first, as the one
  * source of truth, then the files derived from it, which {@code table} can always rebuild.
  */
 public final class ResultsStore {
@@ -27,21 +27,21 @@ public final class ResultsStore {
         this.root = root;
     }
 
-    public Path dir(String experiment, boolean quick) {
-        Path d = root.resolve(experiment);
+    public Path dir(ExperimentSpec spec, boolean quick) {
+        Path d = root.resolve(spec.resultsPath());
         return quick ? d.resolve("quick") : d;
     }
 
     /** Stores a finished run: {@code run.json}, then everything derived from it. */
     public void save(ExperimentSpec spec, RunRecord run) throws IOException {
-        Path dir = dir(run.experiment(), run.quick());
+        Path dir = dir(spec, run.quick());
         AtomicFiles.write(dir.resolve(RUN), JSON.writeValueAsString(run));
         writeDerived(spec, run);
     }
 
     /** Rewrites what is derived from a stored run (curve CSV, learning-curve PNG, table, summary) without training. */
     public Path writeDerived(ExperimentSpec spec, RunRecord run) throws IOException {
-        Path dir = dir(run.experiment(), run.quick());
+        Path dir = dir(spec, run.quick());
         StringBuilder csv = new StringBuilder(CurvePoint.CSV_HEADER).append('\n');
         for (CurvePoint p : run.curve()) csv.append(p.csv()).append('\n');
         AtomicFiles.write(dir.resolve("curve.csv"), csv.toString());
@@ -64,8 +64,9 @@ public final class ResultsStore {
                 : dl4jrepro.data.DatasetRepository.classNames(String.valueOf(run.data().get("dataset")));
     }
 
-    public RunRecord load(String experiment, boolean quick) {
-        Path file = dir(experiment, quick).resolve(RUN);
+    public RunRecord load(ExperimentSpec spec, boolean quick) {
+        String experiment = spec.id();
+        Path file = dir(spec, quick).resolve(RUN);
         if (!Files.isRegularFile(file)) {
             throw new UserError("no stored run for " + experiment + " at " + file + ": run it first with 'run "
                     + experiment + (quick ? " --quick" : "") + "'");

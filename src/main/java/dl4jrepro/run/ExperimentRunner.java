@@ -48,7 +48,7 @@ public final class ExperimentRunner {
         TrialRunner.Trained trained = trials.train(config, seed, new LinkedHashMap<>(request.overrides()), request.command(),
                 spec.id(), null, null, request.quick());
         RunRecord record = trained.record();
-        Path dir = results.dir(spec.id(), request.quick());
+        Path dir = results.dir(spec, request.quick());
         ModelPictures.write(dir, config.spec(), trained.data(), trained.net());
         // The trained weights, for anyone who wants to look further (not committed: see .gitignore).
         Path model = AtomicFiles.tempBeside(dir.resolve(MODEL));
@@ -61,7 +61,7 @@ public final class ExperimentRunner {
                         : Double.isNaN(record.finalMetrics().get("test_acc"))
                         ? String.format(Locale.ROOT, ", test MSE %.4f", record.finalMetrics().get("test_loss"))
                         : String.format(Locale.ROOT, ", test accuracy %.4f", record.finalMetrics().get("test_acc")),
-                results.dir(spec.id(), request.quick())));
+                results.dir(spec, request.quick())));
         return record;
     }
 }

@@ -80,7 +80,7 @@ public final class SearchRunner {
         if (spec.data().isOneDimensional()) data.prepare(spec.data(), spec.seed());
         else data.raw(spec.data().dataset());
 
-        Path dir = results.dir(spec.id(), request.quick());
+        Path dir = results.dir(spec, request.quick());
         try (TrialStore.Lock ignored = new TrialStore.Lock(dir, spec.id())) {
             TrialStore store = new TrialStore(dir);
             SearchTable.savePlan(dir, plan);
@@ -151,7 +151,7 @@ public final class SearchRunner {
         List<Trial> plan = plan(spec, request);
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
         TrialRunner runner = new TrialRunner(backend, new DatasetRepository(DataLocations.resolve(request.dataDir())), log);
-        TrialStore store = new TrialStore(new ResultsStore(request.resultsDir()).dir(spec.id(), request.quick()));
+        TrialStore store = new TrialStore(new ResultsStore(request.resultsDir()).dir(spec, request.quick()));
         java.util.concurrent.BlockingQueue<Integer> work = new java.util.concurrent.LinkedBlockingQueue<>();
         Thread listener = new Thread(() -> {
             try (BufferedReader commands = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {

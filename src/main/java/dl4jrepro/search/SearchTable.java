@@ -111,7 +111,7 @@ public final class SearchTable {
         if (repeats) repeatsTable(md, spec, rows, axes);
         if (spec.search().comparisons() != null) ComparisonTable.write(md, spec, dir, rows);
         pictures(md, spec, dir, ranked, axes, sortBy, sortLabel);
-        footer(md, spec, rows, plan, quick);
+        footer(md, spec, rows, plan, dir, quick);
         AtomicFiles.write(dir.resolve("table.md"), md.toString());
         AtomicFiles.write(dir.resolve("grid.csv"), csv(spec, ranked, axes));
         AtomicFiles.write(dir.resolve("summary.json"), ResultsStore.JSON.writeValueAsString(summary(spec, plan, rows, figures)));
@@ -244,7 +244,7 @@ public final class SearchTable {
         }
     }
 
-    private static void footer(StringBuilder md, ExperimentSpec spec, List<RunRecord> rows, List<Trial> plan, boolean quick)
+    private static void footer(StringBuilder md, ExperimentSpec spec, List<RunRecord> rows, List<Trial> plan, Path dir, boolean quick)
             throws IOException {
         md.append("\n## Run\n\n");
         RunRecord any = rows.stream().filter(r -> r.backend() != null && !r.backend().isEmpty()).findFirst().orElse(null);
@@ -261,10 +261,7 @@ public final class SearchTable {
         Set<Object> commits = rows.stream().map(r -> r.software().get("git_commit")).filter(Objects::nonNull)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         md.append("- code: git ").append(commits).append("; wall times per trial in grid.csv and summary.json\n");
-        if (spec.notes() != null && !spec.notes().isEmpty()) {
-            md.append("\n## Choices and differences\n\n");
-            for (String n : spec.notes()) md.append("- ").append(n).append('\n');
-        }
+        ReportTable.notesAndStages(md, spec, dir, quick);
         md.append("\n## Regenerate\n\n- the search (resumes; finished trials are kept): `./repro run ").append(spec.id())
                 .append(quick ? " --quick" : "").append(" --parallel 2`\n- this table from the stored trials: `./repro table ")
                 .append(spec.id()).append(quick ? " --quick" : "").append("`\n");

@@ -20,6 +20,9 @@ import java.util.Map;
  * @param reference       the report's figures to hold the run against
  * @param notes           choices made where the report is silent, and known differences
  * @param check           for experiments that check backpropagation instead of training (catalogue E)
+ * @param stageOf         the experiment this one is a stage of (its id starts with that id and a hyphen), or null: a
+ *                        stage's results go into a sub-folder of the parent's, so one catalogue row's tables, runs and
+ *                        pictures sit together ({@code regression-selu-003-final} → {@code results/regression-selu-003/final/})
  */
 public record ExperimentSpec(
         String id,
@@ -37,12 +40,24 @@ public record ExperimentSpec(
         TableSpec table,
         List<ReportRow> reportRows,
         List<String> notes,
-        Check check) {
+        Check check,
+        String stageOf) {
 
     /** The same experiment on other data settings. */
     public ExperimentSpec withData(DataSpec d) {
         return new ExperimentSpec(id, catalogue, title, family, source, d, hyperparameters, budget, quickBudget, seed,
-                reference, search, table, reportRows, notes, check);
+                reference, search, table, reportRows, notes, check, stageOf);
+    }
+
+    /** Where this experiment's results go, relative to the results root: its id, or the parent's folder for a stage. */
+    public String resultsPath() {
+        return stageOf == null ? id : stageOf + "/" + stageName();
+    }
+
+    /** The part of a stage's id after its parent's, e.g. "final"; null for an experiment that is no stage. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String stageName() {
+        return stageOf == null || !id.startsWith(stageOf + "-") ? null : id.substring(stageOf.length() + 1);
     }
 
     /**

@@ -101,6 +101,12 @@ public final class SpecCatalog {
     private static void validate(Path file, String id, ExperimentSpec s) {
         require(file, id.equals(s.id()), "its id '" + s.id() + "' differs from the file name '" + id + "'");
         require(file, s.title() != null && !s.title().isBlank(), "title is missing");
+        if (s.stageOf() != null) {
+            require(file, s.stageName() != null && !s.stageName().isEmpty() && !s.stageName().equals("quick"),
+                    "stageOf '" + s.stageOf() + "': a stage's id is its parent's id, a hyphen and a stage name other than 'quick'");
+            require(file, Files.isRegularFile(file.resolveSibling(s.stageOf() + ".json")),
+                    "stageOf '" + s.stageOf() + "': no such experiment in " + file.getParent());
+        }
         require(file, s.family() != null, "family is missing");
         require(file, s.seed() != null, "seed is missing");
         require(file, s.hyperparameters() != null, "hyperparameters are missing");

@@ -49,6 +49,20 @@ class SpecCatalogTest {
     }
 
     @Test
+    void stagesLiveInTheirParentsResultsFolder() throws IOException {
+        SpecCatalog catalog = new SpecCatalog(REAL);
+        assertEquals("regression-selu-003/final", catalog.load("regression-selu-003-final").resultsPath());
+        assertEquals("regression-selu-003", catalog.load("regression-selu-003").resultsPath());
+        UserError noParent = loadBroken(quickstartWith("\"seed\": 42", "\"seed\": 42, \"stageOf\": \"quick\""));
+        assertTrue(noParent.getMessage().contains("a stage's id is its parent's id, a hyphen and a stage name"), noParent.getMessage());
+        Files.delete(tmp.resolve("quickstart.json"));
+        Files.writeString(tmp.resolve("quickstart-final.json"), quickstartWith("\"id\": \"quickstart\"",
+                "\"id\": \"quickstart-final\", \"stageOf\": \"quickstart\""));
+        UserError missing = assertThrows(UserError.class, () -> new SpecCatalog(tmp).load("quickstart-final"));
+        assertTrue(missing.getMessage().contains("stageOf 'quickstart': no such experiment"), missing.getMessage());
+    }
+
+    @Test
     void unknownFieldIsRejected() throws IOException {
         UserError e = loadBroken(quickstartWith("\"seed\": 42", "\"seed\": 42, \"sede\": 1"));
         assertTrue(e.getMessage().contains("sede"), e.getMessage());
