@@ -1,6 +1,7 @@
 package dl4jrepro.checks;
 
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -38,7 +39,10 @@ public final class GradientCheck {
      */
     public static MultiLayerNetwork network(MultiLayerConfiguration conf) {
         conf.setDataType(DataType.DOUBLE);
-        for (var layer : conf.getConfs()) if (layer.getLayer() instanceof BaseLayer b) b.setIUpdater(new NoOp());
+        for (var layer : conf.getConfs()) {
+            if (layer.getLayer() instanceof BaseLayer b) b.setIUpdater(new NoOp());
+            if (layer.getLayer() instanceof AbstractSameDiffLayer s) s.setUpdater(new NoOp());
+        }
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
@@ -75,10 +79,11 @@ public final class GradientCheck {
         INDArray out = params.dup();
         for (long i = 0; i < params.length(); i++) {
             double original = params.getDouble(i);
+            // Training mode, as backpropagation ran: batch norm uses the batch's statistics (as DL4J's own check).
             params.putScalar(i, original + epsilon);
-            double plus = net.score(data, false);
+            double plus = net.score(data, true);
             params.putScalar(i, original - epsilon);
-            double minus = net.score(data, false);
+            double minus = net.score(data, true);
             params.putScalar(i, original);
             out.putScalar(i, (plus - minus) / (2 * epsilon));
         }
@@ -94,6 +99,7 @@ public final class GradientCheck {
         Map<String, Stats> out = new LinkedHashMap<>();
         Map<String, INDArray> analyticParts = byParameter(net, analytic), numericParts = byParameter(net, numeric);
         for (String name : analyticParts.keySet()) {
+            if (isRunningStatistic(name)) continue;
             // Both sides are cut the same way, so element i of one is element i of the other.
             double[] as = analyticParts.get(name).reshape(-1).toDoubleVector();
             double[] ns = numericParts.get(name).reshape(-1).toDoubleVector();
@@ -122,11 +128,21 @@ public final class GradientCheck {
         return out;
     }
 
+    /**
+     * Batch norm's running mean and variance (DL4J's "mean", "var", "log10stdev") are not learned: what backpropagation
+     * hands the updater for them is their moving-average step, not a derivative of the loss, so no check applies.
+     */
+    public static boolean isRunningStatistic(String name) {
+        return name.endsWith("_mean") || name.endsWith("_var") || name.endsWith("_log10stdev");
+    }
+
     /** DL4J's own gradient check on the same network and data. */
     public static boolean dl4j(MultiLayerNetwork net, INDArray x, INDArray y, double epsilon, double maxRelError,
                                double minAbsoluteError) {
+        java.util.Set<String> running = new java.util.HashSet<>();
+        for (String name : net.paramTable().keySet()) if (isRunningStatistic(name)) running.add(name);
         return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y)
-                .epsilon(epsilon).maxRelError(maxRelError).minAbsoluteError(minAbsoluteError)
+                .epsilon(epsilon).maxRelError(maxRelError).minAbsoluteError(minAbsoluteError).excludeParams(running)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
     }
 }

@@ -50,7 +50,7 @@ public final class GradientCheckExperiment {
      */
     public record NetResult(String label, Map<String, Object> overrides, Map<String, Object> hyperparameters,
                             long parameters, boolean dl4jPasses, Map<String, GradientCheck.Stats> matrices,
-                            List<ClosedForms.Row> formulas, double seconds) {}
+                            List<ClosedForms.Row> formulas, double seconds, List<LayerEquivalence.Row> equivalence) {}
 
     /** @param tolerance the check's maxRelError, for judging formulas */
     public record Result(String experiment, int examples, double epsilon, double tolerance, List<NetResult> nets,
@@ -79,7 +79,7 @@ public final class GradientCheckExperiment {
             var hp = ResolvedConfig.of(spec, false, n.overrides()).hyperparameters();
             MultiLayerNetwork net = GradientCheck.network(family.configure(hp, shape, data.classes(), seed, 1));
             out.println(String.format(Locale.ROOT, "[%s] %s: %,d parameters, %d examples, %s ...", spec.id(), n.label(),
-                    net.numParams(), x.rows(), check.kind().equals("gradient")
+                    net.numParams(), x.rows(), !check.kind().equals("closed-forms")
                             ? String.format(Locale.ROOT, "central differences with ε = %g", check.epsilon())
                             : "the reports' closed forms"));
             INDArray analytic = GradientCheck.analytic(net, x, y);
@@ -87,7 +87,7 @@ public final class GradientCheckExperiment {
                 List<Double> reg = hp.getDoubleList("regPerLayer");
                 List<ClosedForms.Row> rows = ClosedForms.compare(net, x, y, reg.get(0), reg.get(1), analytic, check.epsilon());
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), net.numParams(), false, null, rows, seconds));
+                nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), net.numParams(), false, null, rows, seconds, null));
                 for (ClosedForms.Row r : rows) {
                     out.println(String.format(Locale.ROOT, "[%s] %s: max relative error %.2e (%s)", spec.id(), r.formula(),
                             r.maxRelError(), r.holds(check.maxRelError()) == r.expectedToHold() ? "as expected" : "UNEXPECTED"));
@@ -98,8 +98,22 @@ public final class GradientCheckExperiment {
             INDArray numeric = GradientCheck.numeric(net, x, y, check.epsilon());
             Map<String, GradientCheck.Stats> stats = GradientCheck.compare(net, analytic, numeric, check.maxRelError(),
                     check.minAbsoluteError());
+            List<LayerEquivalence.Row> equivalence = null;
+            if (check.kind().equals("layers") && !nets.isEmpty()) {
+                CheckNet first = check.nets().get(0);
+                var firstHp = ResolvedConfig.of(spec, false, first.overrides()).hyperparameters();
+                var hpMap = hp.asMap();
+                boolean batchInference = "samediff".equals(hpMap.get("batchNormLayer"));
+                equivalence = LayerEquivalence.compare(trainable(family, firstHp, shape, data.classes(), seed),
+                        trainable(family, hp, shape, data.classes(), seed), x, y, EQUIVALENCE_STEPS, !batchInference);
+                for (LayerEquivalence.Row r : equivalence) {
+                    out.println(String.format(Locale.ROOT, "[%s] %s vs %s: %s: max |difference| %.2e%s", spec.id(), n.label(),
+                            first.label(), r.what(), r.maxAbsDiff(), r.applies() ? "" : " (differs by design)"));
+                }
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), net.numParams(), dl4j, stats, null, seconds));
+            nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), net.numParams(), dl4j, stats, null, seconds,
+                    equivalence));
             out.println(String.format(Locale.ROOT, "[%s] %s: DL4J's check %s; central differences: max relative error %.2e "
                     + "(%.1f s)", spec.id(), n.label(), dl4j ? "passes" : "FAILS", maxRel(stats), seconds));
         }
@@ -117,6 +131,19 @@ public final class GradientCheckExperiment {
         List<FigureRow> figures = write(spec, result, dir);
         out.println("[" + spec.id() + "] results in " + dir);
         return figures.stream().noneMatch(f -> f.verdict().equals("FAIL") || f.verdict().equals("MISS"));
+    }
+
+    /** Training steps before running statistics and inference outputs are compared (kind "layers"). */
+    static final int EQUIVALENCE_STEPS = 5;
+
+    /** The net as training builds it (its own updater, here plain steps), in double precision. */
+    private static MultiLayerNetwork trainable(ModelFamily family, dl4jrepro.spec.Hyperparameters hp, InputShape shape,
+                                               int classes, long seed) {
+        var conf = family.configure(hp, shape, classes, seed, 1);
+        conf.setDataType(DataType.DOUBLE);
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
     }
 
     /** Rebuilds table.md and summary.json from the stored check.json. */
@@ -144,6 +171,11 @@ public final class GradientCheckExperiment {
             return net.formulas().stream().filter(f -> f.id().equals(p[2])).findFirst()
                     .map(f -> p[3].equals("holds") ? (f.holds(tolerance) ? 1.0 : 0.0)
                             : p[3].equals("max_rel_error") ? f.maxRelError() : Double.NaN).orElse(Double.NaN);
+        }
+        if (p[2].equals("eq")) {
+            if (net.equivalence() == null) return Double.NaN;
+            return net.equivalence().stream().filter(e -> e.id().equals(p[3])).findFirst()
+                    .map(LayerEquivalence.Row::maxAbsDiff).orElse(Double.NaN);
         }
         if (p[2].equals("all")) {
             return switch (p[3]) {
@@ -196,11 +228,16 @@ public final class GradientCheckExperiment {
                         .append(sci(s.maxRelErrorAll())).append(" | ")
                         .append(s.failures()).append(" |\n");
             }
+            if (n.equivalence() != null) {
+                md.append("\nAgainst `").append(r.nets().get(0).label()).append("` (shared parameters copied over, same minibatch):\n\n")
+                        .append("| compared | max absolute difference | judged |\n|---|---:|---|\n");
+                for (LayerEquivalence.Row e : n.equivalence()) {
+                    md.append("| ").append(e.what()).append(" | ").append(sci(e.maxAbsDiff())).append(" | ")
+                            .append(e.applies() ? "yes" : "no: differs by design").append(" |\n");
+                }
+            }
         }
-        if (spec.notes() != null && !spec.notes().isEmpty()) {
-            md.append("\n## Choices and differences\n\n");
-            for (String note : spec.notes()) md.append("- ").append(note).append('\n');
-        }
+        ReportTable.notesAndStages(md, spec, dir, false);
         md.append("\n## Run\n\n- ").append(r.provenance().get("backend")).append("\n- software ")
                 .append(ReportTable.json(r.provenance().get("software"))).append(String.format(Locale.ROOT, "%n- wall time %.1f s%n",
                         ((Number) r.provenance().get("wall_s")).doubleValue()));

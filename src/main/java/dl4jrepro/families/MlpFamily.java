@@ -2,6 +2,8 @@ package dl4jrepro.families;
 
 import dl4jrepro.cli.Repro;
 import dl4jrepro.data.InputShape;
+import dl4jrepro.layers.HandBatchNorm;
+import dl4jrepro.layers.SameDiffBatchNorm;
 import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -24,13 +26,16 @@ import java.util.List;
  * "linear": regression with mean squared error), {@code activations} (optional, one per hidden layer, instead of one
  * {@code activation} for all), {@code regPerLayer} (optional: λ of each weight layer's λ‖W‖², hidden layers then output,
  * instead of one {@code reg}), {@code dropout} (probability of dropping each hidden unit, default 0),
- * {@code batchNorm} (batch normalisation between each hidden layer's linear part and its activation, default off), the
+ * {@code batchNorm} (batch normalisation between each hidden layer's linear part and its activation, default off),
+ * {@code batchNormLayer} (which layer does it: "dl4j", DL4J's own BatchNormalization, the default; "hand", the
+ * hand-derived {@link HandBatchNorm}; "samediff", the automatically differentiated {@link SameDiffBatchNorm}), the
  * units of {@link Neurons} and the training settings of {@link Optimizers}.
  *
  * <p>{@code main} runs {@code two-layer-torch-000}, or the MLP experiment named as the first argument.
  */
 public final class MlpFamily implements ModelFamily {
     private static final java.util.Set<String> OUTPUTS = java.util.Set.of("softmax", "linear");
+    private static final java.util.Set<String> BATCH_NORM_LAYERS = java.util.Set.of("dl4j", "hand", "samediff");
 
     public static void main(String[] args) {
         Repro.familyMain("two-layer-torch-000", args);
@@ -46,10 +51,20 @@ public final class MlpFamily implements ModelFamily {
         hp.check(!hp.has("regPerLayer") || hp.getDoubleList("regPerLayer").size() == hidden.size() + 1
                         && hp.getDoubleList("regPerLayer").stream().allMatch(r -> r >= 0), "regPerLayer",
                 "give one λ ≥ 0 per weight layer (" + (hidden.size() + 1) + ": the hidden layers, then the output)");
+        hp.check(!hp.has("batchNormLayer") || BATCH_NORM_LAYERS.contains(hp.getString("batchNormLayer")), "batchNormLayer",
+                "use one of " + BATCH_NORM_LAYERS);
         Neurons.validate(hp);
         Optimizers.validate(hp);
         hp.check(hp.getDouble("dropout", 0) >= 0 && hp.getDouble("dropout", 0) < 1, "dropout",
                 "is the probability of dropping a hidden unit: use [0, 1)");
+    }
+
+    private static org.deeplearning4j.nn.conf.layers.Layer batchNormLayer(Hyperparameters hp, int width) {
+        return switch (hp.has("batchNormLayer") ? hp.getString("batchNormLayer") : "dl4j") {
+            case "hand" -> new HandBatchNorm.Builder().nIn(width).nOut(width).build();
+            case "samediff" -> new SameDiffBatchNorm(width, 1e-5);
+            default -> new BatchNormalization.Builder().nIn(width).nOut(width).build();
+        };
     }
 
     private static String output(Hyperparameters hp) {
@@ -76,7 +91,7 @@ public final class MlpFamily implements ModelFamily {
             if (!first && keep < 1) dense.dropOut(keep);
             layers.layer(dense.build());
             if (batchNorm) {
-                layers.layer(new BatchNormalization.Builder().nIn(width).nOut(width).build());
+                layers.layer(batchNormLayer(hp, width));
                 layers.layer(new ActivationLayer.Builder().activation(Neurons.activation(hp, i)).build());
             }
             previous = width;

@@ -221,7 +221,9 @@ public record ExperimentSpec(
     /**
      * A backpropagation check instead of a training: each of {@code nets} (the spec's network with overrides) is built
      * in double precision and its gradient on the spec's training examples compared with central differences
-     * ({@code kind} "gradient") or with the reports' closed forms ("closed-forms", two-layer nets).
+     * ({@code kind} "gradient") or with the reports' closed forms ("closed-forms", two-layer nets); "layers" also holds
+     * every net after the first to the first (another implementation of a layer against DL4J's own: outputs,
+     * gradients, running statistics, ModelSerializer round trip).
      *
      * @param epsilon          the central difference's step
      * @param maxRelError      an element fails when |analytic − numeric| / max(|analytic|, |numeric|) exceeds this ...

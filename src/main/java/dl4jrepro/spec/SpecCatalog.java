@@ -128,9 +128,9 @@ public final class SpecCatalog {
         checkBudget(file, "quickBudget", s.quickBudget());
         checkSearch(file, s);
         if (s.check() != null) {
-            require(file, java.util.Set.of("gradient", "closed-forms").contains(s.check().kind()) && s.check().nets() != null && !s.check().nets().isEmpty()
+            require(file, java.util.Set.of("gradient", "closed-forms", "layers").contains(s.check().kind()) && s.check().nets() != null && !s.check().nets().isEmpty()
                     && s.check().epsilon() > 0 && s.check().maxRelError() > 0 && s.search() == null,
-                    "check needs kind 'gradient' or 'closed-forms', epsilon > 0, maxRelError > 0, at least one net, and no search");
+                    "check needs kind 'gradient', 'closed-forms' or 'layers', epsilon > 0, maxRelError > 0, at least one net, and no search");
         }
         ExperimentSpec.Reference r = s.reference();
         require(file, r != null && r.figures() != null, "reference.figures is missing (use [] for none)");

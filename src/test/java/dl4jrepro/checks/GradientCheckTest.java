@@ -4,8 +4,6 @@ import dl4jrepro.data.InputShape;
 import dl4jrepro.families.MlpFamily;
 import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,19 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The check passes DL4J's backpropagation and catches a gradient with a report-style slip in its L2 term. */
+@org.junit.jupiter.api.extension.ExtendWith(dl4jrepro.checks.DoublePrecision.class)
 class GradientCheckTest {
-    static DataType previous;
 
-    @BeforeAll
-    static void doublePrecision() {
-        previous = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(previous, previous);
-    }
 
     static MultiLayerNetwork twoLayer(String activation) {
         Map<String, Object> m = new java.util.HashMap<>(Map.of("hidden", List.of(6), "activation", activation,
