@@ -88,9 +88,25 @@ public class SameDiffBatchNorm extends SameDiffLayer {
             super(conf, dataType);
         }
 
+        private boolean gradientFunctionBuilt;
+
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-            Pair<Gradient, INDArray> doubled = super.backpropGradient(epsilon, workspaceMgr);
+            Pair<Gradient, INDArray> doubled;
+            if (gradientFunctionBuilt) {
+                doubled = super.backpropGradient(epsilon, workspaceMgr);
+            } else {
+                // The first call builds SameDiff's gradient function, which prints a line per op straight to
+                // System.out (SameDiff.createGradFunction in M2.1); keep it out of the run's progress output.
+                java.io.PrintStream out = System.out;
+                System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                try {
+                    doubled = super.backpropGradient(epsilon, workspaceMgr);
+                } finally {
+                    System.setOut(out);
+                }
+                gradientFunctionBuilt = true;
+            }
             doubled.getFirst().gradientForVariable().values().forEach(g -> g.divi(2));
             doubled.getSecond().divi(2);
             return doubled;
