@@ -53,48 +53,25 @@ public final class OneDnnBenchmark {
             INDArray x = Nd4j.rand(DataType.FLOAT, batch, shape.features()).subi(0.5f);
             INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
             for (int i = 0; i < batch; i++) y.putScalar(i, i % 10, 1f);
-            int steps = steps(oneDnn, x, y);
-            timed(own, x, y, 2);
-            double[] fast = new double[pairs], slow = new double[pairs], ratio = new double[pairs];
-            for (int p = 0; p < pairs; p++) {
-                // Alternate which side goes first, so a drift in machine speed favours neither.
-                if (p % 2 == 0) {
-                    fast[p] = batch * steps / timed(oneDnn, x, y, steps);
-                    slow[p] = batch * steps / timed(own, x, y, steps);
-                } else {
-                    slow[p] = batch * steps / timed(own, x, y, steps);
-                    fast[p] = batch * steps / timed(oneDnn, x, y, steps);
-                }
-                ratio[p] = fast[p] / slow[p];
-                System.out.printf(Locale.ROOT, "%s pair %d: oneDNN %.0f, DL4J's own %.0f samples/s, ratio %.2f%n",
-                        id, p + 1, fast[p], slow[p], ratio[p]);
+            Alternation.Side fast = null, slow = null;
+            for (Alternation.Side side : Alternation.run(id, List.of("oneDNN", "DL4J's own"), List.of(oneDnn, own), x, y, pairs)) {
+                if (fast == null) fast = side;
+                else slow = side;
             }
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("model", id + " (" + spec.family() + ", " + oneDnn.numParams() + " parameters, batch " + batch + ")");
-            r.put("steps_per_measurement", steps);
-            r.put("onednn_samples_per_s", fast);
-            r.put("own_samples_per_s", slow);
-            r.put("median_onednn", median(fast));
-            r.put("median_own", median(slow));
-            r.put("median_ratio", median(ratio));
+            r.put("onednn_samples_per_s", fast.samplesPerSecond());
+            r.put("own_samples_per_s", slow.samplesPerSecond());
+            r.put("median_onednn", fast.median());
+            r.put("median_own", slow.median());
+            // oneDNN over DL4J's own: the inverse of the slow side's ratio to the first (oneDNN) side, round by round.
+            double[] ratio = Arrays.stream(slow.ratioToFirst()).map(v -> 1 / v).toArray();
+            r.put("median_ratio", Alternation.median(ratio));
             r.put("ratio_min", Arrays.stream(ratio).min().orElse(Double.NaN));
             r.put("ratio_max", Arrays.stream(ratio).max().orElse(Double.NaN));
             results.add(r);
         }
         write(results, pairs, threads, backend);
-    }
-
-    /** Enough steps for about 5 seconds on the fast side, after a warm-up. */
-    private static int steps(MultiLayerNetwork net, INDArray x, INDArray y) {
-        timed(net, x, y, 3);
-        double perStep = timed(net, x, y, 3) / 3;
-        return (int) Math.max(3, Math.min(500, 5 / perStep));
-    }
-
-    private static double timed(MultiLayerNetwork net, INDArray x, INDArray y, int steps) {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < steps; i++) net.fit(x, y);
-        return (System.nanoTime() - t0) / 1e9;
     }
 
     private static void write(List<Map<String, Object>> results, int pairs, int threads, BackendInfo backend) throws Exception {
@@ -127,9 +104,4 @@ public final class OneDnnBenchmark {
         System.out.print(md);
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
 }

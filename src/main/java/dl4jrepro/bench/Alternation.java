@@ -1,0 +1,82 @@
+package dl4jrepro.bench;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Training samples/s of several networks on one fixed minibatch, measured in turns: each round times every network once,
+ * the order rotating from round to round, because this machine's speed swings within minutes. What compares the
+ * networks is the ratio to the first network within each round (its median and range), not the absolute figures.
+ */
+public final class Alternation {
+    /** @param samplesPerSecond one per round; {@code ratioToFirst}: this side over the first side, per round */
+    public record Side(String name, double[] samplesPerSecond, double[] ratioToFirst) {
+        public double median() {
+            return Alternation.median(samplesPerSecond);
+        }
+
+        public double medianRatio() {
+            return Alternation.median(ratioToFirst);
+        }
+
+        public double ratioMin() {
+            return Arrays.stream(ratioToFirst).min().orElse(Double.NaN);
+        }
+
+        public double ratioMax() {
+            return Arrays.stream(ratioToFirst).max().orElse(Double.NaN);
+        }
+    }
+
+    private Alternation() {}
+
+    /** @param label prefixes the progress lines */
+    public static List<Side> run(String label, List<String> names, List<MultiLayerNetwork> nets, INDArray x, INDArray y,
+                                 int rounds) {
+        int k = nets.size();
+        for (MultiLayerNetwork net : nets) timed(net, x, y, 3);  // warm-up: first calls build workspaces and caches
+        int steps = steps(nets.get(0), x, y);
+        double[][] perSecond = new double[k][rounds];
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < k; i++) {
+                int side = (i + round) % k;
+                perSecond[side][round] = x.rows() * steps / timed(nets.get(side), x, y, steps);
+            }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s round %d/%d:", label, round + 1, rounds));
+            for (int side = 0; side < k; side++) {
+                line.append(String.format(Locale.ROOT, " %s %.0f", names.get(side), perSecond[side][round]));
+            }
+            System.out.println(line.append(" samples/s"));
+        }
+        List<Side> sides = new ArrayList<>();
+        for (int side = 0; side < k; side++) {
+            double[] ratio = new double[rounds];
+            for (int round = 0; round < rounds; round++) ratio[round] = perSecond[side][round] / perSecond[0][round];
+            sides.add(new Side(names.get(side), perSecond[side], ratio));
+        }
+        return sides;
+    }
+
+    /** Enough steps for about 5 seconds of the first network, at least 3 and at most 500. */
+    private static int steps(MultiLayerNetwork net, INDArray x, INDArray y) {
+        double perStep = timed(net, x, y, 3) / 3;
+        return (int) Math.max(3, Math.min(500, 5 / perStep));
+    }
+
+    private static double timed(MultiLayerNetwork net, INDArray x, INDArray y, int steps) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++) net.fit(x, y);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
