@@ -4,8 +4,6 @@ import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.families.Families;
-import dl4jrepro.results.AtomicFiles;
-import dl4jrepro.results.ResultsStore;
 import dl4jrepro.run.Provenance;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
@@ -15,7 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,9 +59,6 @@ public final class BatchNormLayersBenchmark {
         out.put("rounds", rounds);
         out.put("backend", backend.oneLine());
         out.put("sides", sides);
-        out.put("software", Provenance.software());
-        Path dir = Files.createDirectories(Path.of("results", "benchmarks"));
-        AtomicFiles.write(dir.resolve("batchnorm-layers.json"), ResultsStore.JSON.writeValueAsString(out));
         StringBuilder md = new StringBuilder("# Batch-norm implementations: training speed\n\n");
         md.append("Training samples/s of the net of `").append(SPEC).append("` (one fixed random minibatch of ").append(batch)
                 .append(", data loading excluded), 1 thread, ").append(rounds).append(" rounds, the order rotating each round; ")
@@ -76,7 +70,6 @@ public final class BatchNormLayersBenchmark {
         }
         md.append("\nRegenerate: `REPRO_MAIN=dl4jrepro.bench.BatchNormLayersBenchmark ./repro ").append(rounds)
                 .append("` (git ").append(Provenance.software().get("git_commit")).append(")\n");
-        AtomicFiles.write(dir.resolve("batchnorm-layers.md"), md.toString());
-        System.out.print(md);
+        BenchmarkFiles.write("batchnorm-layers", out, md.toString());
     }
 }

@@ -5,8 +5,6 @@ import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.backend.OneDnn;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.families.Families;
-import dl4jrepro.results.AtomicFiles;
-import dl4jrepro.results.ResultsStore;
 import dl4jrepro.run.Provenance;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
@@ -83,9 +81,6 @@ public final class OneDnnBenchmark {
         out.put("threads", threads);
         out.put("backend", backend.oneLine());
         out.put("results", results);
-        out.put("software", Provenance.software());
-        Path dir = Files.createDirectories(Path.of("results", "benchmarks"));
-        AtomicFiles.write(dir.resolve("onednn-helpers.json"), ResultsStore.JSON.writeValueAsString(out));
         StringBuilder md = new StringBuilder("# oneDNN layer helpers against DL4J's own layers\n\n");
         md.append("Training samples/s, one fixed random minibatch per step (data loading excluded), ").append(threads)
                 .append(" thread(s), ").append(pairs).append(" alternating pairs per model; backend: ")
@@ -100,8 +95,7 @@ public final class OneDnnBenchmark {
         }
         md.append("\nRegenerate: `REPRO_MAIN=dl4jrepro.bench.OneDnnBenchmark ./repro ").append(pairs).append(' ')
                 .append(threads).append("` (git ").append(Provenance.software().get("git_commit")).append(")\n");
-        AtomicFiles.write(dir.resolve("onednn-helpers.md"), md.toString());
-        System.out.print(md);
+        BenchmarkFiles.write("onednn-helpers", out, md.toString());
     }
 
 }

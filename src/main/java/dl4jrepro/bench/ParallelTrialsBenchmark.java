@@ -2,9 +2,7 @@ package dl4jrepro.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dl4jrepro.backend.JarVersion;
-import dl4jrepro.results.AtomicFiles;
 import dl4jrepro.results.ResultsStore;
-import dl4jrepro.run.Provenance;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,10 +79,7 @@ public final class ParallelTrialsBenchmark {
         out.put("median_trials_per_hour_parallel_1", p1);
         out.put("median_trials_per_hour_parallel_2", p2);
         out.put("speedup_parallel_2", p2 / p1);
-        out.put("software", Provenance.software());
         out.put("nd4j", JarVersion.of(org.nd4j.linalg.factory.Nd4j.class, "nd4j-api"));
-        Path dir = Files.createDirectories(Path.of("results", "benchmarks"));
-        AtomicFiles.write(dir.resolve("parallel-trials.json"), ResultsStore.JSON.writeValueAsString(out));
         StringBuilder md = new StringBuilder("# Parallel trials: --parallel 1 against --parallel 2\n\n");
         md.append("Workload: ").append(out.get("workload")).append(". Each measurement is a fresh JVM (data loading included, ")
                 .append("as in a real search); the two sides alternate round by round. ").append(cores).append(" cores.\n\n");
@@ -95,8 +90,7 @@ public final class ParallelTrialsBenchmark {
         }
         md.append(String.format(Locale.ROOT, "%nMedian trials/hour: --parallel 1 %.0f, --parallel 2 %.0f, ratio %.2f.%n", p1, p2, p2 / p1));
         md.append("\nRegenerate: `REPRO_MAIN=dl4jrepro.bench.ParallelTrialsBenchmark ./repro ").append(rounds).append("`\n");
-        AtomicFiles.write(dir.resolve("parallel-trials.md"), md.toString());
-        System.out.print(md);
+        BenchmarkFiles.write("parallel-trials", out, md.toString());
     }
 
     private static double median(List<Map<String, Object>> ms, int parallel) {
