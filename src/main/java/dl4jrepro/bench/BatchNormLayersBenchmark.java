@@ -52,12 +52,10 @@ public final class BatchNormLayersBenchmark {
         for (int i = 0; i < batch; i++) y.putScalar(i, i % 10, 1f);
         List<Alternation.Side> sides = Alternation.run(SPEC, LAYERS, nets, x, y, rounds);
 
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("benchmark", "batchnorm-layers");
-        out.put("what", "training samples/s of " + SPEC + "'s net (fit on one fixed random minibatch of " + batch
-                + ") with each batch-norm implementation, in turns");
+        Map<String, Object> out = BenchmarkFiles.figures("batchnorm-layers", "training samples/s of " + SPEC
+                + "'s net (fit on one fixed random minibatch of " + batch + ") with each batch-norm implementation, in turns",
+                backend.oneLine());
         out.put("rounds", rounds);
-        out.put("backend", backend.oneLine());
         out.put("sides", sides);
         StringBuilder md = new StringBuilder("# Batch-norm implementations: training speed\n\n");
         md.append("Training samples/s of the net of `").append(SPEC).append("` (one fixed random minibatch of ").append(batch)

@@ -13,6 +13,15 @@ import java.util.Map;
 final class BenchmarkFiles {
     private BenchmarkFiles() {}
 
+    /** A benchmark's figures start with its name, what it measures and on which backend. */
+    static Map<String, Object> figures(String name, String what, String backend) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("benchmark", name);
+        out.put("what", what);
+        out.put("backend", backend);
+        return out;
+    }
+
     static void write(String name, Map<String, Object> figures, String markdown) throws IOException {
         figures.put("software", Provenance.software());
         Path dir = Files.createDirectories(Path.of("results", "benchmarks"));

@@ -73,13 +73,11 @@ public final class OneDnnBenchmark {
     }
 
     private static void write(List<Map<String, Object>> results, int pairs, int threads, BackendInfo backend) throws Exception {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("benchmark", "onednn-helpers");
-        out.put("what", "training samples/s (fit on one fixed random minibatch) with DL4J's layer helpers on oneDNN vs "
-                + "DL4J's own layer implementations, alternating in one JVM");
+        Map<String, Object> out = BenchmarkFiles.figures("onednn-helpers", "training samples/s (fit on one fixed random "
+                + "minibatch) with DL4J's layer helpers on oneDNN vs DL4J's own layer implementations, alternating in one JVM",
+                backend.oneLine());
         out.put("pairs", pairs);
         out.put("threads", threads);
-        out.put("backend", backend.oneLine());
         out.put("results", results);
         StringBuilder md = new StringBuilder("# oneDNN layer helpers against DL4J's own layers\n\n");
         md.append("Training samples/s, one fixed random minibatch per step (data loading excluded), ").append(threads)

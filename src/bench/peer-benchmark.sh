@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The DL4J-against-PyTorch benchmark (results/benchmarks/latest.md). Installs the peer's Debian packages when missing
+# (not done in CI), then runs dl4jrepro.bench.PeerBenchmark; arguments pass through: --pairs N --epochs N --models a,b
+# --peer PATH (default ../shared/bench/torch_peer.py).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  echo "installing python3-torch and libopenblas0-pthread (Debian) for the PyTorch peer ..." >&2
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get install -y -q python3-torch libopenblas0-pthread time >&2
+fi
+command -v /usr/bin/time >/dev/null || { echo "error: /usr/bin/time is missing: apt-get install time" >&2; exit 1; }
+cd "$root"
+REPRO_MAIN=dl4jrepro.bench.PeerBenchmark exec ./repro "$@"

@@ -1,0 +1,220 @@
+package dl4jrepro.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dl4jrepro.backend.BackendInfo;
+import dl4jrepro.backend.BackendSelector;
+import dl4jrepro.cli.UserError;
+import dl4jrepro.data.InputShape;
+import dl4jrepro.families.Families;
+import dl4jrepro.results.ResultsStore;
+import dl4jrepro.spec.Hyperparameters;
+import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * DL4J against the reports' peer, PyTorch, on the five models of {@code experiments/bench/peer-models.json}, and both
+ * against the machine's GEMM limit. For every model the two sides take turns (DL4J, PyTorch, PyTorch, DL4J, ...), each
+ * turn a warm-up epoch and then {@code epochs} timed epochs on random data of the model's shape, pre-batched in
+ * memory; a turn's figure is its median epoch. Writes {@code results/benchmarks/latest.{md,json}}.
+ *
+ * <p>Run: {@code src/bench/peer-benchmark.sh [--pairs 3] [--epochs 3] [--models a,b] [--peer PATH]}
+ * (installs PyTorch from Debian if needed, then runs this main).
+ */
+public final class PeerBenchmark {
+    /** One model of the workload file. */
+    public record PeerModel(String name, String family, List<Integer> input, int samples, int classes, int threads,
+                            Integer passesPerEpoch, Map<String, Object> hyperparameters) {
+        InputShape shape() {
+            return new InputShape(input.get(0), input.get(1), input.get(2));
+        }
+
+        int passes() {
+            return passesPerEpoch == null ? 1 : passesPerEpoch;
+        }
+    }
+
+    public record Workload(String about, List<PeerModel> models) {}
+
+    /** One turn of one side: training and inference samples/s and the process's peak resident memory. */
+    public record Turn(double trainSamplesPerSecond, double inferSamplesPerSecond, double peakRssMb) {}
+
+    private PeerBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        int pairs = Integer.parseInt(options.getOrDefault("pairs", "3"));
+        int epochs = Integer.parseInt(options.getOrDefault("epochs", "3"));
+        Path peer = Path.of(options.getOrDefault("peer", "../shared/bench/torch_peer.py"));
+        if (!Files.isRegularFile(peer)) throw new UserError("no PyTorch peer at " + peer + ": pass --peer PATH to torch_peer.py");
+        Workload workload = ResultsStore.JSON.readValue(Path.of("experiments", "bench", "peer-models.json").toFile(), Workload.class);
+        List<String> only = options.containsKey("models") ? List.of(options.get("models").split(",")) : null;
+
+        List<Map<String, Object>> rows = new ArrayList<>();
+        BackendInfo backend = null;
+        for (PeerModel m : workload.models()) {
+            if (only != null && !only.contains(m.name())) continue;
+            backend = BackendSelector.select("cpu", m.threads());
+            rows.add(compare(m, pairs, epochs, peer));
+        }
+        Map<String, Object> gemm = GemmLimit.square(2048);
+        Map<String, Object> out = BenchmarkFiles.figures("latest", "training and inference samples/s of DL4J and PyTorch "
+                + "on the same five models, alternating; dense models also against the GEMM limit measured here",
+                backend == null ? null : backend.oneLine());
+        out.put("pairs", pairs);
+        out.put("epochs_per_turn", epochs);
+        out.put("square_sgemm", gemm);
+        out.put("models", rows);
+        out.put("peer", peer.toAbsolutePath().normalize().toString());
+        BenchmarkFiles.write("latest", out, PeerTable.markdown(rows, gemm, pairs, epochs, backend, String.join(" ", args)));
+    }
+
+    private static Map<String, Object> compare(PeerModel m, int pairs, int epochs, Path peer) throws Exception {
+        Hyperparameters hp = new Hyperparameters(m.name(), m.hyperparameters());
+        int batch = hp.getInt("batch");
+        int outputs = m.classes() == 0 ? 1 : m.classes();
+        MultiLayerNetwork net = new MultiLayerNetwork(Families.byName(m.family())
+                .configure(hp, m.shape(), outputs, 1, Math.max(1, m.samples() / batch)));
+        net.init();
+        List<INDArray[]> batches = batches(m, batch, outputs);
+        List<Turn> dl4j = new ArrayList<>(), torch = new ArrayList<>();
+        double[] ratio = new double[pairs];
+        for (int p = 0; p < pairs; p++) {
+            // Alternate which side goes first, so a drift in machine speed favours neither.
+            if (p % 2 == 0) {
+                dl4j.add(dl4jTurn(net, batches, m.passes(), epochs));
+                torch.add(torchTurn(m, epochs, peer));
+            } else {
+                torch.add(torchTurn(m, epochs, peer));
+                dl4j.add(dl4jTurn(net, batches, m.passes(), epochs));
+            }
+            ratio[p] = dl4j.get(p).trainSamplesPerSecond() / torch.get(p).trainSamplesPerSecond();
+            System.out.printf(Locale.ROOT, "%s pair %d/%d: DL4J %.0f, PyTorch %.0f training samples/s, ratio %.2f%n",
+                    m.name(), p + 1, pairs, dl4j.get(p).trainSamplesPerSecond(), torch.get(p).trainSamplesPerSecond(), ratio[p]);
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("model", m.name());
+        row.put("family", m.family());
+        row.put("parameters", net.numParams());
+        row.put("batch", batch);
+        row.put("threads", m.threads());
+        row.put("samples_per_epoch", m.samples() * m.passes());
+        row.put("dl4j", dl4j);
+        row.put("pytorch", torch);
+        row.put("dl4j_train_median", Alternation.median(dl4j.stream().mapToDouble(Turn::trainSamplesPerSecond).toArray()));
+        row.put("pytorch_train_median", Alternation.median(torch.stream().mapToDouble(Turn::trainSamplesPerSecond).toArray()));
+        row.put("dl4j_infer_median", Alternation.median(dl4j.stream().mapToDouble(Turn::inferSamplesPerSecond).toArray()));
+        row.put("pytorch_infer_median", Alternation.median(torch.stream().mapToDouble(Turn::inferSamplesPerSecond).toArray()));
+        row.put("dl4j_peak_rss_mb", dl4j.stream().mapToDouble(Turn::peakRssMb).max().orElse(Double.NaN));
+        row.put("pytorch_peak_rss_mb", torch.stream().mapToDouble(Turn::peakRssMb).max().orElse(Double.NaN));
+        row.put("ratio_median", Alternation.median(ratio));
+        row.put("ratio_min", Arrays.stream(ratio).min().orElse(Double.NaN));
+        row.put("ratio_max", Arrays.stream(ratio).max().orElse(Double.NaN));
+        List<long[]> dense = denseShapes(net);
+        if (m.family().equals("MlpFamily") && m.classes() > 0) {
+            row.put("gemm_limit_samples_per_s", GemmLimit.denseTraining(dense, batch, 5));
+        }
+        if (m.classes() == 0) {
+            row.put("dl4j_iterations_per_s", (double) row.get("dl4j_train_median") / batch);
+            row.put("pytorch_iterations_per_s", (double) row.get("pytorch_train_median") / batch);
+        }
+        return row;
+    }
+
+    /** The data, cut once into contiguous minibatches (random values of the model's shape; speed does not depend on them). */
+    private static List<INDArray[]> batches(PeerModel m, int batch, int outputs) {
+        Nd4j.getRandom().setSeed(1);
+        List<INDArray[]> out = new ArrayList<>();
+        for (int from = 0; from < m.samples(); from += batch) {
+            int rows = Math.min(batch, m.samples() - from);
+            INDArray x = Nd4j.randn(DataType.FLOAT, rows, m.shape().features());
+            INDArray y;
+            if (m.classes() == 0) {
+                y = Nd4j.randn(DataType.FLOAT, rows, 1);
+            } else {
+                y = Nd4j.zeros(DataType.FLOAT, rows, outputs);
+                for (int i = 0; i < rows; i++) y.putScalar(i, (from + i) * 7 % outputs, 1f);
+            }
+            out.add(new INDArray[] {x, y});
+        }
+        return out;
+    }
+
+    private static Turn dl4jTurn(MultiLayerNetwork net, List<INDArray[]> batches, int passes, int epochs) {
+        long samples = 0;
+        for (INDArray[] b : batches) samples += b[0].rows();
+        samples *= passes;
+        double peak = 0;
+        double[] seconds = new double[epochs];
+        for (int e = -1; e < epochs; e++) {  // epoch -1 is the warm-up
+            long t0 = System.nanoTime();
+            for (int p = 0; p < passes; p++) for (INDArray[] b : batches) net.fit(b[0], b[1]);
+            if (e >= 0) seconds[e] = (System.nanoTime() - t0) / 1e9;
+            peak = Math.max(peak, Pointer.physicalBytes() / 1e6);
+        }
+        long t0 = System.nanoTime();
+        for (int p = 0; p < passes; p++) for (INDArray[] b : batches) net.output(b[0], false);
+        double infer = samples / ((System.nanoTime() - t0) / 1e9);
+        peak = Math.max(peak, Pointer.physicalBytes() / 1e6);
+        return new Turn(samples / Alternation.median(seconds), infer, peak);
+    }
+
+    private static Turn torchTurn(PeerModel m, int epochs, Path peer) throws IOException, InterruptedException {
+        Path err = Files.createTempFile("torch-peer", ".err");
+        try {
+            Process p = new ProcessBuilder("/usr/bin/time", "-f", "maxrss_kb=%M", "/usr/bin/python3", peer.toString(),
+                    "--threads", String.valueOf(m.threads()), "--models", m.name(), "--epochs", String.valueOf(epochs))
+                    .redirectError(err.toFile()).start();
+            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int code = p.waitFor();
+            String stderr = Files.readString(err);
+            if (code != 0) {
+                throw new UserError("the PyTorch peer failed (exit " + code + "): "
+                        + stderr.lines().reduce((a, b) -> b).orElse("") + "; install it with src/bench/peer-benchmark.sh");
+            }
+            JsonNode r = ResultsStore.JSON.readTree(stdout.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                    .orElseThrow(() -> new UserError("the PyTorch peer printed no result: " + stdout)));
+            double rssMb = stderr.lines().filter(l -> l.startsWith("maxrss_kb=")).findFirst()
+                    .map(l -> Double.parseDouble(l.substring("maxrss_kb=".length())) / 1e3).orElse(Double.NaN);
+            return new Turn(r.get("train_samples_per_s").asDouble(), r.get("infer_samples_per_s").asDouble(), rssMb);
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** [nIn, nOut] of every dense and output layer, in order. */
+    private static List<long[]> denseShapes(MultiLayerNetwork net) {
+        List<long[]> shapes = new ArrayList<>();
+        for (var conf : net.getLayerWiseConfigurations().getConfs()) {
+            if (conf.getLayer() instanceof DenseLayer d) shapes.add(new long[] {d.getNIn(), d.getNOut()});
+            if (conf.getLayer() instanceof OutputLayer o) shapes.add(new long[] {o.getNIn(), o.getNOut()});
+        }
+        return shapes;
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new UserError("unexpected argument '" + args[i] + "': use --pairs N, --epochs N, --models a,b, --peer PATH");
+            }
+            o.put(args[i].substring(2), args[++i]);
+        }
+        return o;
+    }
+}
