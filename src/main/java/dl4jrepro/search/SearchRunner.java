@@ -116,7 +116,7 @@ public final class SearchRunner {
     }
 
     /** The stored records of the plan's trials that were trained with the spec as it is now, by trial id. */
-    static Map<String, RunRecord> current(ExperimentSpec spec, List<Trial> plan, Map<String, RunRecord> stored,
+    public static Map<String, RunRecord> current(ExperimentSpec spec, List<Trial> plan, Map<String, RunRecord> stored,
                                           boolean quick) {
         Map<String, RunRecord> current = new java.util.LinkedHashMap<>();
         for (Trial t : plan) {
