@@ -62,6 +62,31 @@ public final class Alternation {
         return sides;
     }
 
+    /**
+     * One model in several variants that differ in one hyperparameter ({@code key} set to each of {@code values}), timed
+     * in turns on a fixed random minibatch of the model's batch size.
+     */
+    public static List<Side> variants(String label, String family, java.util.Map<String, Object> hyperparameters,
+                                      dl4jrepro.data.InputShape shape, int classes, String key, List<String> values,
+                                      int rounds) {
+        List<MultiLayerNetwork> nets = new ArrayList<>();
+        int batch = 0;
+        for (String value : values) {
+            java.util.Map<String, Object> hp = new java.util.LinkedHashMap<>(hyperparameters);
+            hp.put(key, value);
+            dl4jrepro.spec.Hyperparameters h = new dl4jrepro.spec.Hyperparameters(label, hp);
+            batch = h.getInt("batch");
+            MultiLayerNetwork net = new MultiLayerNetwork(dl4jrepro.families.Families.byName(family)
+                    .configure(h, shape, classes, 1, 100));
+            net.init();
+            nets.add(net);
+        }
+        INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, shape.features()).subi(0.5f);
+        INDArray y = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, classes);
+        for (int i = 0; i < batch; i++) y.putScalar(i, i % classes, 1f);
+        return run(label, values, nets, x, y, rounds);
+    }
+
     /** Enough steps for about 5 seconds of the first network, at least 3 and at most 500. */
     private static int steps(MultiLayerNetwork net, INDArray x, INDArray y) {
         double perStep = timed(net, x, y, 3) / 3;

@@ -3,19 +3,12 @@ package dl4jrepro.bench;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.data.InputShape;
-import dl4jrepro.families.Families;
 import dl4jrepro.run.Provenance;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
 import dl4jrepro.spec.SpecCatalog;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,22 +28,9 @@ public final class BatchNormLayersBenchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         BackendInfo backend = BackendSelector.select("cpu", 1);
         ExperimentSpec spec = new SpecCatalog(Path.of("experiments")).load(SPEC);
-        InputShape shape = InputShape.of(spec.data());
-        List<MultiLayerNetwork> nets = new ArrayList<>();
-        int batch = 0;
-        for (String layer : LAYERS) {
-            Map<String, Object> values = new LinkedHashMap<>(spec.hyperparameters());
-            values.put("batchNormLayer", layer);
-            Hyperparameters hp = new Hyperparameters(SPEC, values);
-            batch = hp.getInt("batch");
-            MultiLayerNetwork net = new MultiLayerNetwork(Families.byName(spec.family()).configure(hp, shape, 10, 1, 100));
-            net.init();
-            nets.add(net);
-        }
-        INDArray x = Nd4j.rand(DataType.FLOAT, batch, shape.features()).subi(0.5f);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
-        for (int i = 0; i < batch; i++) y.putScalar(i, i % 10, 1f);
-        List<Alternation.Side> sides = Alternation.run(SPEC, LAYERS, nets, x, y, rounds);
+        int batch = new Hyperparameters(SPEC, spec.hyperparameters()).getInt("batch");
+        List<Alternation.Side> sides = Alternation.variants(SPEC, spec.family(), spec.hyperparameters(),
+                InputShape.of(spec.data()), 10, "batchNormLayer", LAYERS, rounds);
 
         Map<String, Object> out = BenchmarkFiles.figures("batchnorm-layers", "training samples/s of " + SPEC
                 + "'s net (fit on one fixed random minibatch of " + batch + ") with each batch-norm implementation, in turns",

@@ -99,8 +99,8 @@ public final class CnnFamily implements ModelFamily {
         double dropConv = hp.getDouble("dropoutConv"), dropDense = hp.getDouble("dropoutDense");
         if (dropConv > 0) layers.layer(new DropoutLayer.Builder(1 - dropConv).build());
         for (int width : hp.getIntList("dense")) {
-            layers.layer(new DenseLayer.Builder().nOut(width)
-                    .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp)).build());
+            layers.layer(Neurons.dense(hp, new DenseLayer.Builder().nOut(width)
+                    .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp)).build()));
             activate(layers, hp, batchNorm);
             if (dropDense > 0) layers.layer(new DropoutLayer.Builder(1 - dropDense).build());
         }

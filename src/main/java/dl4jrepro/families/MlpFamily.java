@@ -89,7 +89,7 @@ public final class MlpFamily implements ModelFamily {
                     .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp, i));
             if (hp.has("regPerLayer")) dense.l2(2 * hp.getDoubleList("regPerLayer").get(i));
             if (!first && keep < 1) dense.dropOut(keep);
-            layers.layer(dense.build());
+            layers.layer(Neurons.dense(hp, dense.build()));
             if (batchNorm) {
                 layers.layer(batchNormLayer(hp, width));
                 layers.layer(new ActivationLayer.Builder().activation(Neurons.activation(hp, i)).build());

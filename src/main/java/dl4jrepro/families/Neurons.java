@@ -1,6 +1,9 @@
 package dl4jrepro.families;
 
+import dl4jrepro.layers.FastDense;
 import dl4jrepro.spec.Hyperparameters;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -20,13 +23,21 @@ import java.util.Set;
  * What every family's hidden units are: {@code activation} (relu, leakyrelu with {@code leakySlope}, tanh, sigmoid, selu,
  * identity) and how their weights start, {@code weightInit} (normal with {@code weightStd}; xavier; he, Kaiming normal;
  * uniform, U(−1/√fan_in, 1/√fan_in) as PyTorch's nn.Linear and nn.Conv2d start; lecun, N(0, 1/fan_in), the
- * initialisation SELU's self-normalisation assumes). Biases start at zero.
+ * initialisation SELU's self-normalisation assumes). Biases start at zero. {@code denseLayer}: "fast" (the default),
+ * DL4J's dense layer keeping the forward pass's pre-activation for the backward pass ({@link FastDense}), or "dl4j",
+ * DL4J's own, which computes it twice; the two give the same numbers.
  */
 final class Neurons {
     private static final Set<String> ACTIVATIONS = Set.of("relu", "leakyrelu", "tanh", "sigmoid", "selu", "identity");
     private static final Set<String> INITS = Set.of("normal", "xavier", "he", "uniform", "lecun");
+    private static final Set<String> DENSE = Set.of("fast", "dl4j");
 
     private Neurons() {}
+
+    /** The dense layer {@code built} describes, as {@code denseLayer} says it is implemented. */
+    static Layer dense(Hyperparameters hp, DenseLayer built) {
+        return hp.has("denseLayer") && hp.getString("denseLayer").equals("dl4j") ? built : FastDense.of(built);
+    }
 
     static void validate(Hyperparameters hp) {
         for (String a : activations(hp)) {
@@ -34,6 +45,7 @@ final class Neurons {
             if (a.equals("leakyrelu")) hp.check(hp.getDouble("leakySlope") > 0, "leakySlope", "must be positive");
         }
         hp.check(INITS.contains(hp.getString("weightInit")), "weightInit", "use one of " + INITS);
+        hp.check(!hp.has("denseLayer") || DENSE.contains(hp.getString("denseLayer")), "denseLayer", "use one of " + DENSE);
         if (hp.getString("weightInit").equals("normal")) {
             hp.check(hp.getDouble("weightStd") > 0, "weightStd", "must be positive");
         }

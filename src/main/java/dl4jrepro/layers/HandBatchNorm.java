@@ -62,13 +62,8 @@ public class HandBatchNorm extends FeedForwardLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                                        int layerIndex, INDArray paramsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        HandBatchNormLayer layer = newLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return Wiring.wire(newLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView,
+                initializer().init(conf, paramsView, initializeParams));
     }
 
     /** The layer object; a subclass may return a variant of it. */

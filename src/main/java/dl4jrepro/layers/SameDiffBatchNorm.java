@@ -74,12 +74,8 @@ public class SameDiffBatchNorm extends SameDiffLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                                        int layerIndex, INDArray paramsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        ExternalErrorsOnce layer = new ExternalErrorsOnce(conf, networkDataType);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return Wiring.wire(new ExternalErrorsOnce(conf, networkDataType), conf, listeners, layerIndex, paramsView,
+                initializer().init(conf, paramsView, initializeParams));
     }
 
     /** DL4J's SameDiff layer with its doubled backward pass (see the class comment) halved. */

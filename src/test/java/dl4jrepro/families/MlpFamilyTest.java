@@ -44,6 +44,18 @@ class MlpFamilyTest {
     }
 
     @Test
+    void denseLayerPicksDl4jsOwnOrTheOneKeepingItsForwardPass() {
+        Map<String, Object> m = twoLayer();
+        assertEquals(dl4jrepro.layers.FastDense.class,
+                family.configure(new Hyperparameters("t", m), CIFAR, 10, 1, 245).getConf(0).getLayer().getClass());
+        m.put("denseLayer", "dl4j");
+        assertEquals(DenseLayer.class, family.configure(new Hyperparameters("t", m), CIFAR, 10, 1, 245).getConf(0).getLayer().getClass());
+        m.put("denseLayer", "quick");
+        UserError e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t", m), CIFAR));
+        assertTrue(e.getMessage().contains("denseLayer"), e.getMessage());
+    }
+
+    @Test
     void buildsTheReportsTwoLayerNet() {
         Hyperparameters hp = new Hyperparameters("t", twoLayer());
         family.validate(hp, CIFAR);
@@ -124,8 +136,8 @@ class MlpFamilyTest {
         m.put("dropout", 0.3);
         MultiLayerConfiguration conf = family.configure(new Hyperparameters("t", m), CIFAR, 10, 1, 245);
         List<String> kinds = conf.getConfs().stream().map(c -> c.getLayer().getClass().getSimpleName()).toList();
-        assertEquals(List.of("DenseLayer", "BatchNormalization", "ActivationLayer", "DenseLayer", "BatchNormalization",
-                "ActivationLayer", "DenseLayer", "BatchNormalization", "ActivationLayer", "OutputLayer"), kinds);
+        assertEquals(List.of("FastDense", "BatchNormalization", "ActivationLayer", "FastDense", "BatchNormalization",
+                "ActivationLayer", "FastDense", "BatchNormalization", "ActivationLayer", "OutputLayer"), kinds);
         DenseLayer second = (DenseLayer) conf.getConf(3).getLayer();
         assertEquals(250, second.getNIn());
         assertEquals(150, second.getNOut());
