@@ -70,21 +70,32 @@ public final class Alternation {
                                       dl4jrepro.data.InputShape shape, int classes, String key, List<String> values,
                                       int rounds) {
         List<MultiLayerNetwork> nets = new ArrayList<>();
-        int batch = 0;
         for (String value : values) {
             java.util.Map<String, Object> hp = new java.util.LinkedHashMap<>(hyperparameters);
             hp.put(key, value);
-            dl4jrepro.spec.Hyperparameters h = new dl4jrepro.spec.Hyperparameters(label, hp);
-            batch = h.getInt("batch");
-            MultiLayerNetwork net = new MultiLayerNetwork(dl4jrepro.families.Families.byName(family)
-                    .configure(h, shape, classes, 1, 100));
-            net.init();
-            nets.add(net);
+            nets.add(network(label, family, hp, shape, classes, conf -> conf));
         }
-        INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, shape.features()).subi(0.5f);
-        INDArray y = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, classes);
-        for (int i = 0; i < batch; i++) y.putScalar(i, i % classes, 1f);
-        return run(label, values, nets, x, y, rounds);
+        INDArray[] xy = randomBatch(((Number) hyperparameters.get("batch")).intValue(), shape.features(), classes);
+        return run(label, values, nets, xy[0], xy[1], rounds);
+    }
+
+    /** The family's network for these hyperparameters, its configuration passed through {@code adjust} first. */
+    public static MultiLayerNetwork network(String label, String family, java.util.Map<String, Object> hyperparameters,
+                                            dl4jrepro.data.InputShape shape, int classes,
+                                            java.util.function.UnaryOperator<org.deeplearning4j.nn.conf.MultiLayerConfiguration> adjust) {
+        dl4jrepro.spec.Hyperparameters hp = new dl4jrepro.spec.Hyperparameters(label, hyperparameters);
+        MultiLayerNetwork net = new MultiLayerNetwork(adjust.apply(dl4jrepro.families.Families.byName(family)
+                .configure(hp, shape, classes, 1, 100)));
+        net.init();
+        return net;
+    }
+
+    /** A random minibatch of {@code rows} examples and one-hot labels cycling through the classes. */
+    public static INDArray[] randomBatch(int rows, int features, int classes) {
+        INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, features).subi(0.5f);
+        INDArray y = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, classes);
+        for (int i = 0; i < rows; i++) y.putScalar(i, i % classes, 1f);
+        return new INDArray[] {x, y};
     }
 
     /** Enough steps for about 5 seconds of the first network, at least 3 and at most 500. */

@@ -2,7 +2,10 @@ package dl4jrepro.bench;
 
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
+import dl4jrepro.layers.FastDense;
 import dl4jrepro.results.ResultsStore;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Before and after {@link dl4jrepro.layers.FastDense}: training samples/s of the dense models of the peer benchmark
- * (experiments/bench/peer-models.json) with DL4J's own dense layer ({@code denseLayer} "dl4j") and with the one that
- * keeps its forward pass ("fast"), in turns in one JVM. Writes {@code results/benchmarks/fast-dense.{md,json}}.
+ * Before and after {@link dl4jrepro.layers.FastDense}, change by change: training samples/s of the dense models of the
+ * peer benchmark (experiments/bench/peer-models.json) with DL4J's own dense layer ({@code denseLayer} "dl4j"), with
+ * FastDense keeping the forward pass but still computing every input gradient (the first change alone), and with
+ * FastDense as the families build it (also no input gradient for the first layer), in turns in one JVM. Writes
+ * {@code results/benchmarks/fast-dense.{md,json}}.
  *
  * <p>Run: {@code REPRO_MAIN=dl4jrepro.bench.FastDenseBenchmark ./repro [rounds]}
  */
@@ -27,22 +32,33 @@ public final class FastDenseBenchmark {
         PeerBenchmark.Workload workload = ResultsStore.JSON.readValue(Path.of("experiments", "bench", "peer-models.json").toFile(),
                 PeerBenchmark.Workload.class);
         List<Map<String, Object>> rows = new ArrayList<>();
-        StringBuilder md = new StringBuilder("# Keeping the forward pass: FastDense against DL4J's dense layer\n\n");
+        StringBuilder md = new StringBuilder("# Skipping the products DL4J repeats or throws away: FastDense against DL4J's dense layer\n\n");
         md.append("Training samples/s (one fixed random minibatch per step, data loading excluded), 1 thread, ").append(rounds)
-                .append(" rounds per model, the two sides in turns; ").append(backend.oneLine())
-                .append(". Only the ratio within a round compares the sides.\n\n| model | DL4J's dense samples/s (median) | "
-                        + "FastDense samples/s (median) | ratio (median) | ratio range |\n|---|---:|---:|---:|---|\n");
+                .append(" rounds per model, the three sides in turns (the order rotating); ").append(backend.oneLine())
+                .append(". Only the ratios within a round compare the sides. Columns: DL4J's own dense layer; FastDense "
+                        + "keeping the forward pass's pre-activation (change 1); FastDense also skipping the first layer's "
+                        + "input gradient (change 2, as the families build it).\n\n| model | DL4J's dense samples/s | change 1 "
+                        + "samples/s | changes 1+2 samples/s | change 1 / DL4J (median, range) | changes 1+2 / DL4J (median, range) |"
+                        + "\n|---|---:|---:|---:|---|---|\n");
         for (PeerBenchmark.PeerModel m : workload.models()) {
             if (!MODELS.contains(m.name())) continue;
-            List<Alternation.Side> sides = Alternation.variants(m.name(), m.family(), m.hyperparameters(), m.shape(),
-                    m.classes(), "denseLayer", List.of("dl4j", "fast"), rounds);
-            Alternation.Side dl4j = sides.get(0), fast = sides.get(1);
+            Map<String, Object> dl4jHp = new LinkedHashMap<>(m.hyperparameters());
+            dl4jHp.put("denseLayer", "dl4j");
+            List<MultiLayerNetwork> nets = List.of(
+                    Alternation.network(m.name(), m.family(), dl4jHp, m.shape(), m.classes(), c -> c),
+                    Alternation.network(m.name(), m.family(), m.hyperparameters(), m.shape(), m.classes(), FastDense::withInputGradients),
+                    Alternation.network(m.name(), m.family(), m.hyperparameters(), m.shape(), m.classes(), c -> c));
+            INDArray[] xy = Alternation.randomBatch(((Number) m.hyperparameters().get("batch")).intValue(), m.shape().features(), m.classes());
+            List<Alternation.Side> sides = Alternation.run(m.name(), List.of("dl4j", "keep-forward", "keep-forward+no-input-gradient"),
+                    nets, xy[0], xy[1], rounds);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("model", m.name());
             row.put("sides", sides);
             rows.add(row);
-            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.2f | %.2f – %.2f |%n", m.name(), dl4j.median(),
-                    fast.median(), fast.medianRatio(), fast.ratioMin(), fast.ratioMax()));
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.2f (%.2f – %.2f) | %.2f (%.2f – %.2f) |%n", m.name(),
+                    sides.get(0).median(), sides.get(1).median(), sides.get(2).median(), sides.get(1).medianRatio(),
+                    sides.get(1).ratioMin(), sides.get(1).ratioMax(), sides.get(2).medianRatio(), sides.get(2).ratioMin(),
+                    sides.get(2).ratioMax()));
         }
         md.append("\nRegenerate: `REPRO_MAIN=dl4jrepro.bench.FastDenseBenchmark ./repro ").append(rounds).append("`\n");
         Map<String, Object> out = BenchmarkFiles.figures("fast-dense", "training samples/s with DL4J's dense layer and "

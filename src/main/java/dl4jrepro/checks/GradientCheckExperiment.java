@@ -139,7 +139,7 @@ public final class GradientCheckExperiment {
     /** The net as training builds it (its own updater, here plain steps), in double precision. */
     private static MultiLayerNetwork trainable(ModelFamily family, dl4jrepro.spec.Hyperparameters hp, InputShape shape,
                                                int classes, long seed) {
-        var conf = family.configure(hp, shape, classes, seed, 1);
+        var conf = dl4jrepro.layers.FastDense.withInputGradients(family.configure(hp, shape, classes, seed, 1));
         conf.setDataType(DataType.DOUBLE);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();

@@ -100,7 +100,7 @@ public final class CnnFamily implements ModelFamily {
         if (dropConv > 0) layers.layer(new DropoutLayer.Builder(1 - dropConv).build());
         for (int width : hp.getIntList("dense")) {
             layers.layer(Neurons.dense(hp, new DenseLayer.Builder().nOut(width)
-                    .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp)).build()));
+                    .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp)).build(), true));
             activate(layers, hp, batchNorm);
             if (dropDense > 0) layers.layer(new DropoutLayer.Builder(1 - dropDense).build());
         }

@@ -89,7 +89,8 @@ public final class MlpFamily implements ModelFamily {
                     .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp, i));
             if (hp.has("regPerLayer")) dense.l2(2 * hp.getDoubleList("regPerLayer").get(i));
             if (!first && keep < 1) dense.dropOut(keep);
-            layers.layer(Neurons.dense(hp, dense.build()));
+            // Nothing lies below the first layer: its input gradient would be computed only to be thrown away.
+            layers.layer(Neurons.dense(hp, dense.build(), !first));
             if (batchNorm) {
                 layers.layer(batchNormLayer(hp, width));
                 layers.layer(new ActivationLayer.Builder().activation(Neurons.activation(hp, i)).build());

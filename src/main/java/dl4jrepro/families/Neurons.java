@@ -34,9 +34,16 @@ final class Neurons {
 
     private Neurons() {}
 
-    /** The dense layer {@code built} describes, as {@code denseLayer} says it is implemented. */
-    static Layer dense(Hyperparameters hp, DenseLayer built) {
-        return hp.has("denseLayer") && hp.getString("denseLayer").equals("dl4j") ? built : FastDense.of(built);
+    /**
+     * The dense layer {@code built} describes, as {@code denseLayer} says it is implemented.
+     *
+     * @param inputGradient false for a network's first layer, whose input gradient nothing uses
+     */
+    static Layer dense(Hyperparameters hp, DenseLayer built, boolean inputGradient) {
+        if (hp.has("denseLayer") && hp.getString("denseLayer").equals("dl4j")) return built;
+        FastDense fast = FastDense.of(built);
+        fast.setInputGradient(inputGradient);
+        return fast;
     }
 
     static void validate(Hyperparameters hp) {

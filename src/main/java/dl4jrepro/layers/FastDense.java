@@ -13,11 +13,34 @@ import java.util.Collection;
 
 /**
  * DL4J's dense layer, configured exactly as {@link DenseLayer} (same parameters, JSON and ModelSerializer form apart from
- * the class name), whose training step skips a matrix product DL4J repeats: see {@link FastDenseLayer}.
+ * the class name), whose training step skips the matrix products it does not need: see {@link FastDenseLayer}.
+ *
+ * <p>{@code inputGradient}: whether backpropagation computes the gradient with respect to the layer's input. A network's
+ * first layer has no layer below to hand it to, and training discards it, so the families switch it off there; code
+ * that asks a network for its input gradient ({@code calculateGradients}) needs it on ({@link #withInputGradients}).
  */
 public class FastDense extends DenseLayer {
+    private boolean inputGradient = true;
+
     /** For JSON: DL4J rebuilds layer configurations by reflection when a model is loaded. */
     public FastDense() {}
+
+    public boolean isInputGradient() {
+        return inputGradient;
+    }
+
+    public void setInputGradient(boolean inputGradient) {
+        this.inputGradient = inputGradient;
+    }
+
+    /** The configuration with every FastDense layer computing its input gradient, for code that reads it. */
+    public static org.deeplearning4j.nn.conf.MultiLayerConfiguration withInputGradients(
+            org.deeplearning4j.nn.conf.MultiLayerConfiguration conf) {
+        for (NeuralNetConfiguration layer : conf.getConfs()) {
+            if (layer.getLayer() instanceof FastDense fast) fast.setInputGradient(true);
+        }
+        return conf;
+    }
 
     /** The same layer as {@code built}, every setting copied. */
     public static FastDense of(DenseLayer built) {

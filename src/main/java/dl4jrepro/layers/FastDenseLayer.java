@@ -15,10 +15,12 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * DL4J's dense layer with the training forward pass's pre-activation z = xW + b kept for the backward pass.
  *
- * <p>Why: DL4J M2.1's {@code BaseLayer.backpropGradient} computes z again, a second x·W per layer and step: on the
- * 3072-50-10 net that product is a fifth of the whole training step (profiled with JFR: 86 of 431 samples; the forward
- * x·W 97, the weight gradient 92). Everything else is DL4J's own code path, so outputs and gradients are the same
- * numbers (FastDenseTest holds them equal to DL4J's layer).
+ * <p>Why: DL4J M2.1's {@code BaseLayer.backpropGradient} computes z again, a second x·W per layer and step, and always
+ * the input gradient δ·Wᵀ, which training throws away for the first layer. On the 3072-50-10 net these two products
+ * are a third of the whole training step (profiled with JFR: 86 and 64 of 431 samples; the forward x·W 97, the weight
+ * gradient 92). Everything else is DL4J's own code path, so outputs and gradients are the same numbers (FastDenseTest
+ * holds them equal to DL4J's layer). The input gradient is skipped only where the configuration says so
+ * ({@link FastDense#isInputGradient}).
  *
  * <p>The kept z is used only when it is still valid: computed in training mode from the very input array the layer holds,
  * in a workspace still open at the same generation; otherwise (or with layer norm, masks) DL4J's own path runs.
@@ -59,14 +61,17 @@ public class FastDenseLayer extends DenseLayer {
             ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
         }
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-        INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
-                new long[] {w.size(0), delta.size(0)}, 'f');
-        epsilonNext = w.mmuli(delta.transpose(), epsilonNext).transpose();
+        INDArray epsilonNext = null;
+        if (((FastDense) layerConf()).isInputGradient()) {
+            epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
+                    new long[] {w.size(0), delta.size(0)}, 'f');
+            epsilonNext = w.mmuli(delta.transpose(), epsilonNext).transpose();
+        }
         INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
         ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
         weightNoiseParams.clear();
-        return new Pair<>(ret, backpropDropOutIfPresent(epsilonNext));
+        return new Pair<>(ret, epsilonNext == null ? null : backpropDropOutIfPresent(epsilonNext));
     }
 
     /** Backward passes that used the forward pass's z instead of computing it again. */

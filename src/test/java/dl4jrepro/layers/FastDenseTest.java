@@ -71,6 +71,33 @@ class FastDenseTest {
     }
 
     @Test
+    void aFirstLayerWithoutInputGradientTrainsTheSame() {
+        UnaryOperator<DenseLayer> noInputGradientBelowTheFirst = new UnaryOperator<>() {
+            boolean first = true;
+
+            @Override
+            public DenseLayer apply(DenseLayer d) {
+                FastDense fast = FastDense.of(d);
+                fast.setInputGradient(!first);
+                first = false;
+                return fast;
+            }
+        };
+        MultiLayerNetwork dl4j = built(net(d -> d, Activation.RELU, 0)), fast = built(net(noInputGradientBelowTheFirst, Activation.RELU, 0));
+        fast.setParams(dl4j.params().dup());
+        assertEquals(null, fast.calculateGradients(x, y, null, null).getSecond(), "no input gradient computed");
+        for (int i = 0; i < 5; i++) {
+            dl4j.fit(x, y);
+            fast.fit(x, y);
+        }
+        assertEquals(0, dl4j.params().sub(fast.params()).amaxNumber().doubleValue(), 1e-12);
+        MultiLayerNetwork asked = built(FastDense.withInputGradients(net(noInputGradientBelowTheFirst, Activation.RELU, 0)));
+        asked.setParams(dl4j.params().dup());
+        assertEquals(0, dl4j.calculateGradients(x, y, null, null).getSecond()
+                .sub(asked.calculateGradients(x, y, null, null).getSecond()).amaxNumber().doubleValue(), 1e-12);
+    }
+
+    @Test
     void passesGradientChecks() {
         MultiLayerNetwork net = GradientCheck.network(net(FastDense::of, Activation.TANH, 0));
         assertTrue(net.getLayer(0) instanceof FastDenseLayer);
