@@ -2,6 +2,7 @@ package dl4jrepro.families;
 
 import dl4jrepro.cli.Repro;
 import dl4jrepro.data.InputShape;
+import dl4jrepro.layers.FastConv;
 import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -32,8 +33,9 @@ import java.util.Set;
  * the block's last convolution moves with stride 2 instead, a learnable down-sampling), {@code batchNorm} (batch
  * normalisation after every convolution and dense layer, before its activation), {@code dropoutConv} (probability of
  * dropping each unit of the last block's output), {@code dense} (widths of the dense layers), {@code dropoutDense}
- * (probability of dropping each dense unit), the units of {@link Neurons} and the training settings of
- * {@link Optimizers}.
+ * (probability of dropping each dense unit), {@code convLayer} ("fast", the default: {@link FastConv}, DL4J's
+ * convolution without the forward pass its backward repeats; "dl4j": DL4J's own; the same numbers), the units of
+ * {@link Neurons} and the training settings of {@link Optimizers}.
  *
  * <p>{@code main} runs {@code mnist-cnn-003}, or the CNN experiment named as the first argument.
  */
@@ -55,6 +57,8 @@ public final class CnnFamily implements ModelFamily {
         hp.check(DOWNSAMPLE.contains(hp.getString("downsample")), "downsample", "use one of " + DOWNSAMPLE);
         hp.check(hp.getIntList("dense").stream().allMatch(w -> w > 0), "dense", "every dense width must be at least 1");
         hp.check(probability(hp, "dropoutConv"), "dropoutConv", "is the probability of dropping a unit: use [0, 1)");
+        hp.check(!hp.has("convLayer") || Set.of("fast", "dl4j").contains(hp.getString("convLayer")), "convLayer",
+                "use fast (DL4J's convolution without the forward pass its backward repeats) or dl4j");
         hp.check(probability(hp, "dropoutDense"), "dropoutDense", "is the probability of dropping a unit: use [0, 1)");
         Neurons.validate(hp);
         Optimizers.validate(hp);
@@ -86,8 +90,9 @@ public final class CnnFamily implements ModelFamily {
         for (List<Integer> block : blocks(hp)) {
             for (int i = 0; i < block.size(); i++) {
                 int stride = !pool && i == block.size() - 1 ? 2 : 1;
-                layers.layer(new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(block.get(i))
-                        .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp)).build());
+                ConvolutionLayer conv = new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(block.get(i))
+                        .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp)).build();
+                layers.layer(hp.has("convLayer") && hp.getString("convLayer").equals("dl4j") ? conv : FastConv.of(conv));
                 activate(layers, hp, batchNorm);
             }
             if (pool) {

@@ -7,8 +7,6 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
 
 /**
@@ -44,19 +42,7 @@ public class FastDense extends DenseLayer {
 
     /** The same layer as {@code built}, every setting copied. */
     public static FastDense of(DenseLayer built) {
-        FastDense fast = new FastDense();
-        try {
-            for (Class<?> c = DenseLayer.class; c != Object.class; c = c.getSuperclass()) {
-                for (Field f : c.getDeclaredFields()) {
-                    if (Modifier.isStatic(f.getModifiers())) continue;
-                    f.setAccessible(true);
-                    f.set(fast, f.get(built));
-                }
-            }
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot copy DL4J's DenseLayer settings", e);
-        }
-        return fast;
+        return Wiring.copySettings(built, new FastDense(), DenseLayer.class);
     }
 
     @Override

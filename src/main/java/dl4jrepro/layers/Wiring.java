@@ -8,9 +8,28 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Collection;
 import java.util.Map;
 
-/** What every layer configuration's {@code instantiate} does with the layer object it creates, in one place. */
+/**
+ * What every layer configuration's {@code instantiate} does with the layer object it creates, and how a configuration
+ * of ours takes over every setting of the DL4J configuration it extends, in one place.
+ */
 final class Wiring {
     private Wiring() {}
+
+    /** Copies every instance field declared by {@code from}'s class {@code upTo} and its superclasses into {@code to}. */
+    static <C> C copySettings(Object from, C to, Class<?> upTo) {
+        try {
+            for (Class<?> c = upTo; c != Object.class; c = c.getSuperclass()) {
+                for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                    if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) continue;
+                    f.setAccessible(true);
+                    f.set(to, f.get(from));
+                }
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot copy the settings of DL4J's " + upTo.getSimpleName(), e);
+        }
+        return to;
+    }
 
     static <L extends Layer> L wire(L layer, NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
                                     INDArray paramsView, Map<String, INDArray> params) {

@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import dl4jrepro.layers.FastConv;
 import dl4jrepro.layers.FastDense;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -63,8 +64,8 @@ public class CnnFamilyTest {
         Hyperparameters hp = new Hyperparameters("t", reportModel());
         family.validate(hp, MNIST);
         MultiLayerConfiguration conf = family.configure(hp, MNIST, 10, 1, 750);
-        assertEquals(List.of(ConvolutionLayer.class, BatchNormalization.class, ActivationLayer.class,
-                ConvolutionLayer.class, BatchNormalization.class, ActivationLayer.class, SubsamplingLayer.class,
+        assertEquals(List.of(FastConv.class, BatchNormalization.class, ActivationLayer.class,
+                FastConv.class, BatchNormalization.class, ActivationLayer.class, SubsamplingLayer.class,
                 DropoutLayer.class, FastDense.class, BatchNormalization.class, ActivationLayer.class, DropoutLayer.class,
                 OutputLayer.class), layerTypes(conf));
         ConvolutionLayer conv1 = (ConvolutionLayer) conf.getConf(0).getLayer();
@@ -94,7 +95,7 @@ public class CnnFamilyTest {
         Hyperparameters hp = new Hyperparameters("t", m);
         family.validate(hp, MNIST);
         MultiLayerConfiguration conf = family.configure(hp, MNIST, 10, 1, 10);
-        assertEquals(List.of(ConvolutionLayer.class, ConvolutionLayer.class, ConvolutionLayer.class, FastDense.class,
+        assertEquals(List.of(FastConv.class, FastConv.class, FastConv.class, FastDense.class,
                 DropoutLayer.class, OutputLayer.class), layerTypes(conf));
         int[] strides = conf.getConfs().stream().map(c -> c.getLayer()).filter(l -> l instanceof ConvolutionLayer)
                 .mapToInt(l -> ((ConvolutionLayer) l).getStride()[0]).toArray();
