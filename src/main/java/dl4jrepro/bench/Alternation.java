@@ -75,7 +75,8 @@ public final class Alternation {
             hp.put(key, value);
             nets.add(network(label, family, hp, shape, classes, conf -> conf));
         }
-        INDArray[] xy = randomBatch(((Number) hyperparameters.get("batch")).intValue(), shape.features(), classes);
+        INDArray[] xy = randomBatch(new dl4jrepro.spec.Hyperparameters(label, hyperparameters).getInt("batch"),
+                shape.features(), classes);
         return run(label, values, nets, xy[0], xy[1], rounds);
     }
 

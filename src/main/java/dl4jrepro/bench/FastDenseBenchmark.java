@@ -4,6 +4,7 @@ import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.layers.FastDense;
 import dl4jrepro.results.ResultsStore;
+import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -48,7 +49,8 @@ public final class FastDenseBenchmark {
                     Alternation.network(m.name(), m.family(), dl4jHp, m.shape(), m.classes(), c -> c),
                     Alternation.network(m.name(), m.family(), m.hyperparameters(), m.shape(), m.classes(), FastDense::withInputGradients),
                     Alternation.network(m.name(), m.family(), m.hyperparameters(), m.shape(), m.classes(), c -> c));
-            INDArray[] xy = Alternation.randomBatch(((Number) m.hyperparameters().get("batch")).intValue(), m.shape().features(), m.classes());
+            INDArray[] xy = Alternation.randomBatch(new Hyperparameters(m.name(), m.hyperparameters()).getInt("batch"),
+                    m.shape().features(), m.classes());
             List<Alternation.Side> sides = Alternation.run(m.name(), List.of("dl4j", "keep-forward", "keep-forward+no-input-gradient"),
                     nets, xy[0], xy[1], rounds);
             Map<String, Object> row = new LinkedHashMap<>();

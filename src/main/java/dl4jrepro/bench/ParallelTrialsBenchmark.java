@@ -94,8 +94,7 @@ public final class ParallelTrialsBenchmark {
     }
 
     private static double median(List<Map<String, Object>> ms, int parallel) {
-        double[] v = ms.stream().filter(m -> (int) m.get("parallel") == parallel)
-                .mapToDouble(m -> (double) m.get("trials_per_hour")).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return Alternation.median(ms.stream().filter(m -> (int) m.get("parallel") == parallel)
+                .mapToDouble(m -> (double) m.get("trials_per_hour")).toArray());
     }
 }

@@ -125,9 +125,8 @@ public final class PeerBenchmark {
         row.put("ratio_median", Alternation.median(ratio));
         row.put("ratio_min", Arrays.stream(ratio).min().orElse(Double.NaN));
         row.put("ratio_max", Arrays.stream(ratio).max().orElse(Double.NaN));
-        List<long[]> dense = denseShapes(net);
         if (m.family().equals("MlpFamily") && m.classes() > 0) {
-            row.put("gemm_limit_samples_per_s", GemmLimit.denseTraining(dense, batch, 5));
+            row.put("gemm_limit_samples_per_s", GemmLimit.denseTraining(denseShapes(net), batch, 5));
         }
         if (m.classes() == 0) {
             row.put("dl4j_iterations_per_s", (double) row.get("dl4j_train_median") / batch);

@@ -43,7 +43,6 @@ import java.util.Map;
 public final class GradientCheckExperiment {
     static final String RESULT = "check.json";
 
-    /** One network's check. */
     /**
      * One network's check: per-matrix statistics and DL4J's GradientCheckUtil verdict (kind "gradient"), or formulas
      * (kind "closed-forms", where dl4jPasses is not measured and false).
@@ -102,8 +101,7 @@ public final class GradientCheckExperiment {
             if (check.kind().equals("layers") && !nets.isEmpty()) {
                 CheckNet first = check.nets().get(0);
                 var firstHp = ResolvedConfig.of(spec, false, first.overrides()).hyperparameters();
-                var hpMap = hp.asMap();
-                boolean batchInference = "samediff".equals(hpMap.get("batchNormLayer"));
+                boolean batchInference = hp.has("batchNormLayer") && hp.getString("batchNormLayer").equals("samediff");
                 equivalence = LayerEquivalence.compare(trainable(family, firstHp, shape, data.classes(), seed),
                         trainable(family, hp, shape, data.classes(), seed), x, y, EQUIVALENCE_STEPS, !batchInference);
                 for (LayerEquivalence.Row r : equivalence) {

@@ -146,10 +146,6 @@ public class HandBatchNormLayer extends BaseLayer<HandBatchNorm> {
         xHat = inverseStd = batchMean = batchVar = null;
     }
 
-    protected INDArray cachedXHat() {
-        return xHat;
-    }
-
     protected INDArray cachedInverseStd() {
         return inverseStd;
     }
