@@ -28,7 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Runs every trial of a search that has no record yet, appending each to the {@link TrialStore} as it finishes, then
+ * Runs every trial of a search that has no record yet (in a seeded random order), appending each to the {@link TrialStore} as it finishes, then
  * writes the search's table. Interrupted at any point, the next {@code run} picks up where this one stopped. With
  * {@code --parallel k > 1}, k worker processes (one JVM each: DL4J's off-heap memory has a history of trouble with
  * several networks in one JVM) take trials from a queue.
@@ -91,8 +91,13 @@ public final class SearchRunner {
                 out.println("[" + spec.id() + "] " + stale + " stored trials were trained with an earlier version of the "
                         + "spec (other data, hyperparameters or budget): they run again");
             }
-            Deque<Trial> todo = new ArrayDeque<>();
-            for (Trial t : plan) if (!done.containsKey(t.id())) todo.add(t);
+            List<Trial> pending = new java.util.ArrayList<>();
+            for (Trial t : plan) if (!done.containsKey(t.id())) pending.add(t);
+            // Seeded random order, not the grid's: a search stopped after k of n trials (they take hours) then holds
+            // an even sample of the grid for its partial table and heat map, and the ETA averages cheap and costly
+            // corners instead of extrapolating from the first rows.
+            java.util.Collections.shuffle(pending, new java.util.Random(spec.seed()));
+            Deque<Trial> todo = new ArrayDeque<>(pending);
             out.println(String.format(Locale.ROOT, "[%s] search: %d trials, %d already recorded, %d to run%s; %s",
                     spec.id(), plan.size(), plan.size() - todo.size(), todo.size(),
                     parallel > 1 ? " in " + parallel + " worker processes" : "", backend.oneLine()));

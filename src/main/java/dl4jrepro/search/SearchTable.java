@@ -90,7 +90,7 @@ public final class SearchTable {
 
         String sortLabel = label(ts, sortBy);
         if (ranked.size() <= FULL_TABLE_MAX) {
-            md.append("\n## All trials, best ").append(sortLabel).append(" first\n\n");
+            md.append("\n## All trials, ranked by ").append(sortLabel).append("\n\n");
             rowsTable(md, spec, ranked, ranked, axes, repeats);
         } else {
             int top = ts.top() == null ? 10 : ts.top(), bottom = ts.bottom() == null ? 10 : ts.bottom();
@@ -194,10 +194,11 @@ public final class SearchTable {
                 boolean better = RunRecord.lowerIsBetter(sortBy) ? m < v[y][x] : m > v[y][x];
                 if (Double.isFinite(m) && (Double.isNaN(v[y][x]) || better)) v[y][x] = m;
             }
-            HeatMapPlot.write(dir.resolve("heatmap.png"), spec.id() + ": best " + sortLabel, hm.get(0),
+            HeatMapPlot.write(dir.resolve("heatmap.png"), spec.id() + ": " + sortLabel + ", best trial per cell", hm.get(0),
                     xs.stream().map(SearchTable::value).toList(), hm.get(1), ys.stream().map(SearchTable::value).toList(), v);
-            md.append("Best ").append(sortLabel).append(" over ").append(hm.get(0)).append(" × ").append(hm.get(1))
-                    .append(" (each cell: the best trial over the other settings):\n\n![heat map](heatmap.png)\n\n");
+            md.append(sortLabel.substring(0, 1).toUpperCase(java.util.Locale.ROOT)).append(sortLabel.substring(1)).append(" over ")
+                    .append(hm.get(0)).append(" × ").append(hm.get(1))
+                    .append(" (each cell: its best trial over the other settings):\n\n![heat map](heatmap.png)\n\n");
         }
         String by = spec.table().curvesBy();
         if (by != null && axes.contains(by)) {

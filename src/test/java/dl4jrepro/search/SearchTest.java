@@ -105,16 +105,29 @@ class SearchTest {
         assertEquals(table(uninterrupted), table(interrupted));
     }
 
+    /** Trial indices in the order their records were written. */
+    static List<Integer> recordOrder(Path trials) throws IOException {
+        List<Integer> order = new ArrayList<>();
+        for (String line : Files.readAllLines(trials)) order.add(JSON.readTree(line).get("trialIndex").asInt());
+        return order;
+    }
+
     @Test
     void editingTheSpecMakesItsStoredTrialsStale() throws IOException {
         Path results = tmp.resolve("edited");
         assertEquals(0, run(results, "--quick", "--parallel", "1").exitCode());
+        Path trials = results.resolve("grid-smoke/quick/trials.jsonl");
+        List<Integer> firstOrder = recordOrder(trials);
         Path spec = experiments.resolve("grid-smoke.json");
         Files.writeString(spec, Files.readString(spec).replace("\"batch\": 50", "\"batch\": 40"));
         CliRun again = run(results, "--quick", "--parallel", "1");
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("0 already recorded, 16 to run"), again.out());
         assertTrue(again.out().contains("16 stored trials were trained with an earlier version"), again.out());
+        // Trials run in a seeded random order (a stopped search holds an even sample of its grid), the same each time.
+        List<Integer> secondOrder = recordOrder(trials).subList(TRIALS, 2 * TRIALS);
+        assertEquals(firstOrder, secondOrder);
+        assertTrue(!firstOrder.equals(firstOrder.stream().sorted().toList()), "not the grid's order: " + firstOrder);
         JsonNode summary = JSON.readTree(results.resolve("grid-smoke/quick/summary.json").toFile());
         assertEquals(TRIALS, summary.get("trials_recorded").asInt(), "the table counts each trial once, the new record");
     }
