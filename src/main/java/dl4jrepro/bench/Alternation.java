@@ -86,14 +86,18 @@ public final class Alternation {
                                             java.util.function.UnaryOperator<org.deeplearning4j.nn.conf.MultiLayerConfiguration> adjust) {
         dl4jrepro.spec.Hyperparameters hp = new dl4jrepro.spec.Hyperparameters(label, hyperparameters);
         MultiLayerNetwork net = new MultiLayerNetwork(adjust.apply(dl4jrepro.families.Families.byName(family)
-                .configure(hp, shape, classes, 1, 100)));
+                .configure(hp, shape, classes == 0 ? 1 : classes, 1, 100)));
         net.init();
         return net;
     }
 
-    /** A random minibatch of {@code rows} examples and one-hot labels cycling through the classes. */
+    /**
+     * A random minibatch of {@code rows} examples and one-hot labels cycling through the classes, or for a regression
+     * net ({@code classes} 0, as the peer workload marks it) one random target each.
+     */
     public static INDArray[] randomBatch(int rows, int features, int classes) {
         INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, features).subi(0.5f);
+        if (classes == 0) return new INDArray[] {x, org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, 1)};
         INDArray y = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, classes);
         for (int i = 0; i < rows; i++) y.putScalar(i, i % classes, 1f);
         return new INDArray[] {x, y};

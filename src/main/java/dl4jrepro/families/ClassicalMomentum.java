@@ -35,7 +35,7 @@ public final class ClassicalMomentum extends ScheduledUpdater {
     }
 
     @Override
-    protected void step(INDArray gradient, INDArray[] state, double learningRate) {
+    protected void step(INDArray gradient, INDArray[] state, double learningRate, int iteration) {
         INDArray v = state[0];
         v.muli(momentum).addi(gradient.mul(learningRate));
         gradient.assign(v);

@@ -25,8 +25,11 @@ public abstract class ScheduledUpdater implements IUpdater {
     /** Slots of state per parameter (velocity, running averages). */
     protected abstract int stateSlots();
 
-    /** Turns {@code gradient} in place into the step DL4J subtracts; {@code state} holds {@link #stateSlots()} arrays. */
-    protected abstract void step(INDArray gradient, INDArray[] state, double learningRate);
+    /**
+     * Turns {@code gradient} in place into the step DL4J subtracts; {@code state} holds {@link #stateSlots()} arrays;
+     * {@code iteration} counts from 0.
+     */
+    protected abstract void step(INDArray gradient, INDArray[] state, double learningRate, int iteration);
 
     public double getLearningRate() {
         return learningRate;
@@ -146,7 +149,7 @@ public abstract class ScheduledUpdater implements IUpdater {
 
         @Override
         public void applyUpdater(INDArray gradient, int iteration, int epoch) {
-            config.step(gradient, state, config.getLearningRate(iteration, epoch));
+            config.step(gradient, state, config.getLearningRate(iteration, epoch), iteration);
         }
     }
 }

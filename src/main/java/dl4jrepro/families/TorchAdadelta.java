@@ -47,7 +47,7 @@ public final class TorchAdadelta extends ScheduledUpdater {
     }
 
     @Override
-    protected void step(INDArray gradient, INDArray[] state, double learningRate) {
+    protected void step(INDArray gradient, INDArray[] state, double learningRate, int iteration) {
         INDArray squareAvg = state[0], deltaAvg = state[1];
         squareAvg.muli(rho).addi(gradient.mul(gradient).muli(1 - rho));
         INDArray delta = Transforms.sqrt(deltaAvg.add(epsilon), false)

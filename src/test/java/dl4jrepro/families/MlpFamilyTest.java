@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 
 import java.util.HashMap;
 import java.util.List;
@@ -74,7 +73,7 @@ class MlpFamilyTest {
         assertEquals(1e-3, sd, 5e-5);
         assertEquals(0.0, net.getParam("0_b").sumNumber().doubleValue());
         // Learning rate decays ×0.95 once per 245-step epoch.
-        Adam adam = assertInstanceOf(Adam.class, hidden.getIUpdater());
+        FastAdam adam = assertInstanceOf(FastAdam.class, hidden.getIUpdater());
         assertEquals(1e-3, adam.getLearningRate(244, 0), 1e-12);
         assertEquals(0.95e-3, adam.getLearningRate(245, 1), 1e-12);
     }
