@@ -2,6 +2,7 @@ package dl4jrepro.families;
 
 import dl4jrepro.cli.Repro;
 import dl4jrepro.data.InputShape;
+import dl4jrepro.layers.FastBatchNorm;
 import dl4jrepro.layers.FastConv;
 import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -34,7 +35,9 @@ import java.util.Set;
  * normalisation after every convolution and dense layer, before its activation), {@code dropoutConv} (probability of
  * dropping each unit of the last block's output), {@code dense} (widths of the dense layers), {@code dropoutDense}
  * (probability of dropping each dense unit), {@code convLayer} ("fast", the default: {@link FastConv}, DL4J's
- * convolution without the forward pass its backward repeats; "dl4j": DL4J's own; the same numbers), the units of
+ * convolution without the forward pass its backward repeats; "dl4j": DL4J's own; the same numbers),
+ * {@code batchNormLayer} ("fast", the default: {@link FastBatchNorm}, DL4J's batch norm with its minibatch statistics
+ * from a streaming pass; "dl4j": DL4J's own; the same numbers up to float rounding), the units of
  * {@link Neurons} and the training settings of {@link Optimizers}.
  *
  * <p>{@code main} runs {@code mnist-cnn-003}, or the CNN experiment named as the first argument.
@@ -59,6 +62,8 @@ public final class CnnFamily implements ModelFamily {
         hp.check(probability(hp, "dropoutConv"), "dropoutConv", "is the probability of dropping a unit: use [0, 1)");
         hp.check(!hp.has("convLayer") || Set.of("fast", "dl4j").contains(hp.getString("convLayer")), "convLayer",
                 "use fast (DL4J's convolution without the forward pass its backward repeats) or dl4j");
+        hp.check(!hp.has("batchNormLayer") || Set.of("fast", "dl4j").contains(hp.getString("batchNormLayer")),
+                "batchNormLayer", "use fast (DL4J's batch norm with streaming minibatch statistics) or dl4j");
         hp.check(probability(hp, "dropoutDense"), "dropoutDense", "is the probability of dropping a unit: use [0, 1)");
         Neurons.validate(hp);
         Optimizers.validate(hp);
@@ -119,7 +124,9 @@ public final class CnnFamily implements ModelFamily {
     /** With batch norm the layer before was linear: normalise, then apply the activation. */
     private static void activate(NeuralNetConfiguration.ListBuilder layers, Hyperparameters hp, boolean batchNorm) {
         if (!batchNorm) return;
-        layers.layer(new BatchNormalization.Builder().build());
+        BatchNormalization dl4j = new BatchNormalization.Builder().build();
+        boolean fast = !hp.has("batchNormLayer") || hp.getString("batchNormLayer").equals("fast");
+        layers.layer(fast ? FastBatchNorm.of(dl4j) : dl4j);
         layers.layer(new ActivationLayer.Builder().activation(Neurons.activation(hp)).build());
     }
 

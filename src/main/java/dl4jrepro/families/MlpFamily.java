@@ -2,6 +2,7 @@ package dl4jrepro.families;
 
 import dl4jrepro.cli.Repro;
 import dl4jrepro.data.InputShape;
+import dl4jrepro.layers.FastBatchNorm;
 import dl4jrepro.layers.HandBatchNorm;
 import dl4jrepro.layers.SameDiffBatchNorm;
 import dl4jrepro.spec.Hyperparameters;
@@ -27,15 +28,17 @@ import java.util.List;
  * {@code activation} for all), {@code regPerLayer} (optional: λ of each weight layer's λ‖W‖², hidden layers then output,
  * instead of one {@code reg}), {@code dropout} (probability of dropping each hidden unit, default 0),
  * {@code batchNorm} (batch normalisation between each hidden layer's linear part and its activation, default off),
- * {@code batchNormLayer} (which layer does it: "dl4j", DL4J's own BatchNormalization, the default; "hand", the
- * hand-derived {@link HandBatchNorm}; "samediff", the automatically differentiated {@link SameDiffBatchNorm}), the
+ * {@code batchNormLayer} (which layer does it: "dl4j", DL4J's own BatchNormalization, the default; "fast", the same
+ * with the minibatch statistics of {@link FastBatchNorm}, which pays off after convolutions, not here
+ * (results/benchmarks/fast-batchnorm.md); "hand", the hand-derived {@link HandBatchNorm}; "samediff", the
+ * automatically differentiated {@link SameDiffBatchNorm}), the
  * units of {@link Neurons} and the training settings of {@link Optimizers}.
  *
  * <p>{@code main} runs {@code two-layer-torch-000}, or the MLP experiment named as the first argument.
  */
 public final class MlpFamily implements ModelFamily {
     private static final java.util.Set<String> OUTPUTS = java.util.Set.of("softmax", "linear");
-    private static final java.util.Set<String> BATCH_NORM_LAYERS = java.util.Set.of("dl4j", "hand", "samediff");
+    private static final java.util.Set<String> BATCH_NORM_LAYERS = java.util.Set.of("fast", "dl4j", "hand", "samediff");
 
     public static void main(String[] args) {
         Repro.familyMain("two-layer-torch-000", args);
@@ -63,6 +66,7 @@ public final class MlpFamily implements ModelFamily {
         return switch (hp.has("batchNormLayer") ? hp.getString("batchNormLayer") : "dl4j") {
             case "hand" -> new HandBatchNorm.Builder().nIn(width).nOut(width).build();
             case "samediff" -> new SameDiffBatchNorm(width, 1e-5);
+            case "fast" -> FastBatchNorm.of(new BatchNormalization.Builder().nIn(width).nOut(width).build());
             default -> new BatchNormalization.Builder().nIn(width).nOut(width).build();
         };
     }

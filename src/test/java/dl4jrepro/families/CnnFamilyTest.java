@@ -13,8 +13,8 @@ import dl4jrepro.train.ProgressLine;
 import dl4jrepro.train.Trainer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import dl4jrepro.layers.FastBatchNorm;
 import dl4jrepro.layers.FastConv;
 import dl4jrepro.layers.FastDense;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -64,9 +64,9 @@ public class CnnFamilyTest {
         Hyperparameters hp = new Hyperparameters("t", reportModel());
         family.validate(hp, MNIST);
         MultiLayerConfiguration conf = family.configure(hp, MNIST, 10, 1, 750);
-        assertEquals(List.of(FastConv.class, BatchNormalization.class, ActivationLayer.class,
-                FastConv.class, BatchNormalization.class, ActivationLayer.class, SubsamplingLayer.class,
-                DropoutLayer.class, FastDense.class, BatchNormalization.class, ActivationLayer.class, DropoutLayer.class,
+        assertEquals(List.of(FastConv.class, FastBatchNorm.class, ActivationLayer.class,
+                FastConv.class, FastBatchNorm.class, ActivationLayer.class, SubsamplingLayer.class,
+                DropoutLayer.class, FastDense.class, FastBatchNorm.class, ActivationLayer.class, DropoutLayer.class,
                 OutputLayer.class), layerTypes(conf));
         ConvolutionLayer conv1 = (ConvolutionLayer) conf.getConf(0).getLayer();
         ConvolutionLayer conv2 = (ConvolutionLayer) conf.getConf(3).getLayer();

@@ -1,0 +1,31 @@
+package dl4jrepro.layers;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+
+/**
+ * DL4J's batch normalisation, configured exactly as {@link BatchNormalization}, whose minibatch mean and variance come
+ * from a streaming pass instead of ND4J's strided variance: see {@link FastBatchNormLayer}.
+ */
+public class FastBatchNorm extends BatchNormalization {
+    /** For JSON: DL4J rebuilds layer configurations by reflection when a model is loaded. */
+    public FastBatchNorm() {}
+
+    /** The same layer as {@code built}, every setting copied. */
+    public static FastBatchNorm of(BatchNormalization built) {
+        return Wiring.copySettings(built, new FastBatchNorm(), BatchNormalization.class);
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+                                                       int layerIndex, INDArray paramsView, boolean initializeParams,
+                                                       DataType networkDataType) {
+        return Wiring.wire(new FastBatchNormLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView,
+                initializer().init(conf, paramsView, initializeParams));
+    }
+}
