@@ -47,6 +47,10 @@ public final class Trainer {
         EarlyStopping earlyStopping = budget.earlyStopping() == null || data.valX().isEmpty() ? null
                 : new EarlyStopping(budget.earlyStopping().patience(), budget.earlyStopping().minDelta());
         long started = System.nanoTime();
+        // The minibatch is gathered into the same two arrays every step (one pair per batch size, the last batch of an
+        // epoch may be short): allocating fresh native buffers each step was the largest native item in a JFR profile
+        // of a B3 trial; reusing them ran that trial 1.02× and 1.15× faster in two alternating pairs, same results.
+        java.util.Map<Integer, INDArray[]> batches = new java.util.HashMap<>();
 
         for (int step = 1; step <= totalSteps; step++) {
             int posInEpoch = (step - 1) % stepsPerEpoch;
@@ -56,8 +60,11 @@ public final class Trainer {
             boolean evalStep = step % evalEvery == 0 || step == totalSteps;
 
             long t0 = System.nanoTime();
-            INDArray x = Nd4j.pullRows(data.trainX(), 1, rows);
-            INDArray y = Nd4j.pullRows(data.trainY(), 1, rows);
+            INDArray[] xy = batches.computeIfAbsent(rows.length, r -> new INDArray[] {
+                    Nd4j.create(data.trainX().dataType(), r, data.trainX().columns()),
+                    Nd4j.create(data.trainY().dataType(), r, data.trainY().columns())});
+            INDArray x = Nd4j.pullRows(data.trainX(), xy[0], 1, rows);
+            INDArray y = Nd4j.pullRows(data.trainY(), xy[1], 1, rows);
             if (trainMetric.equals("running") || trainMetric.equals("last-batch") && evalStep) {
                 // Measured before the update, on the batch about to be learned, as the reports' loops do.
                 INDArray probs = net.output(x, false);
