@@ -198,7 +198,8 @@ public final class SearchTable {
                     xs.stream().map(SearchTable::value).toList(), hm.get(1), ys.stream().map(SearchTable::value).toList(), v);
             md.append(sortLabel.substring(0, 1).toUpperCase(java.util.Locale.ROOT)).append(sortLabel.substring(1)).append(" over ")
                     .append(hm.get(0)).append(" × ").append(hm.get(1))
-                    .append(" (each cell: its best trial over the other settings):\n\n![heat map](heatmap.png)\n\n");
+                    .append(" (each cell: its best trial over the other settings; a blank cell has no trial with a finite "
+                            + "result, all diverged or none run yet):\n\n![heat map](heatmap.png)\n\n");
         }
         String by = spec.table().curvesBy();
         if (by != null && axes.contains(by)) {
