@@ -13,7 +13,8 @@ import java.nio.FloatBuffer;
  * Adam exactly as DL4J 1.0.0-M2.1's {@code Adam} computes it (m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
  * step = α_t·m / (√v + ε) with α_t = lr·√(1−β₂^t)/(1−β₁^t), t = iteration + 1), in one Java loop over the native
  * buffers. DL4J's fused {@code adam_updater} op takes about 5 ns per parameter on this machine, longer than the
- * first layer's forward GEMM at batch 100 for report 004's MLPs; this loop takes about 2 ns. Arrays that are not contiguous take ND4J's element-wise ops instead.
+ * first layer's forward GEMM at batch 100 for report 004's MLPs; this loop takes about 2 ns. Arrays that are not
+ * contiguous take ND4J's element-wise ops instead.
  */
 public final class FastAdam extends ScheduledUpdater {
     private double beta1;
@@ -44,9 +45,10 @@ public final class FastAdam extends ScheduledUpdater {
         double alpha = learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
         // DL4J's op falls back to ε when the bias correction is degenerate (β₁ = 0 and t huge, say); so does this.
         if (!Double.isFinite(alpha) || alpha == 0) alpha = epsilon;
-        if (contiguousAlike(gradient, m, v) && gradient.dataType() == DataType.FLOAT) {
+        boolean flat = contiguousAlike(gradient, m, v);
+        if (flat && gradient.dataType() == DataType.FLOAT) {
             floatLoop(gradient, m, v, (float) alpha);
-        } else if (contiguousAlike(gradient, m, v) && gradient.dataType() == DataType.DOUBLE) {
+        } else if (flat && gradient.dataType() == DataType.DOUBLE) {
             doubleLoop(gradient, m, v, alpha);
         } else {
             m.muli(beta1).addi(gradient.mul(1 - beta1));

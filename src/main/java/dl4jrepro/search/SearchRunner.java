@@ -28,8 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Runs every trial of a search that has no record yet (in a seeded random order), appending each to the {@link TrialStore} as it finishes, then
- * writes the search's table. Interrupted at any point, the next {@code run} picks up where this one stopped. With
+ * Runs every trial of a search that has no record yet (in a seeded random order), appending each to the
+ * {@link TrialStore} as it finishes, then writes the search's table. Interrupted at any point, the next {@code run} picks up where this one stopped. With
  * {@code --parallel k > 1}, k worker processes (one JVM each: DL4J's off-heap memory has a history of trouble with
  * several networks in one JVM) take trials from a queue.
  */
