@@ -60,10 +60,8 @@ public final class CnnFamily implements ModelFamily {
         hp.check(DOWNSAMPLE.contains(hp.getString("downsample")), "downsample", "use one of " + DOWNSAMPLE);
         hp.check(hp.getIntList("dense").stream().allMatch(w -> w > 0), "dense", "every dense width must be at least 1");
         hp.check(probability(hp, "dropoutConv"), "dropoutConv", "is the probability of dropping a unit: use [0, 1)");
-        hp.check(!hp.has("convLayer") || Set.of("fast", "dl4j").contains(hp.getString("convLayer")), "convLayer",
-                "use fast (DL4J's convolution without the forward pass its backward repeats) or dl4j");
-        hp.check(!hp.has("batchNormLayer") || Set.of("fast", "dl4j").contains(hp.getString("batchNormLayer")),
-                "batchNormLayer", "use fast (DL4J's batch norm with streaming minibatch statistics) or dl4j");
+        Implementation.validate(hp, "convLayer", "DL4J's convolution without the forward pass its backward repeats");
+        Implementation.validate(hp, "batchNormLayer", "DL4J's batch norm with streaming minibatch statistics");
         hp.check(probability(hp, "dropoutDense"), "dropoutDense", "is the probability of dropping a unit: use [0, 1)");
         Neurons.validate(hp);
         Optimizers.validate(hp);
@@ -97,7 +95,7 @@ public final class CnnFamily implements ModelFamily {
                 int stride = !pool && i == block.size() - 1 ? 2 : 1;
                 ConvolutionLayer conv = new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(block.get(i))
                         .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp)).build();
-                layers.layer(hp.has("convLayer") && hp.getString("convLayer").equals("dl4j") ? conv : FastConv.of(conv));
+                layers.layer(Implementation.fast(hp, "convLayer") ? FastConv.of(conv) : conv);
                 activate(layers, hp, batchNorm);
             }
             if (pool) {
@@ -125,8 +123,7 @@ public final class CnnFamily implements ModelFamily {
     private static void activate(NeuralNetConfiguration.ListBuilder layers, Hyperparameters hp, boolean batchNorm) {
         if (!batchNorm) return;
         BatchNormalization dl4j = new BatchNormalization.Builder().build();
-        boolean fast = !hp.has("batchNormLayer") || hp.getString("batchNormLayer").equals("fast");
-        layers.layer(fast ? FastBatchNorm.of(dl4j) : dl4j);
+        layers.layer(Implementation.fast(hp, "batchNormLayer") ? FastBatchNorm.of(dl4j) : dl4j);
         layers.layer(new ActivationLayer.Builder().activation(Neurons.activation(hp)).build());
     }
 

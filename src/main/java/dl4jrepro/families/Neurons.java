@@ -30,7 +30,6 @@ import java.util.Set;
 final class Neurons {
     private static final Set<String> ACTIVATIONS = Set.of("relu", "leakyrelu", "tanh", "sigmoid", "selu", "identity");
     private static final Set<String> INITS = Set.of("normal", "xavier", "he", "uniform", "lecun");
-    private static final Set<String> DENSE = Set.of("fast", "dl4j");
 
     private Neurons() {}
 
@@ -40,7 +39,7 @@ final class Neurons {
      * @param inputGradient false for a network's first layer, whose input gradient nothing uses
      */
     static Layer dense(Hyperparameters hp, DenseLayer built, boolean inputGradient) {
-        if (hp.has("denseLayer") && hp.getString("denseLayer").equals("dl4j")) return built;
+        if (!Implementation.fast(hp, "denseLayer")) return built;
         FastDense fast = FastDense.of(built);
         fast.setInputGradient(inputGradient);
         return fast;
@@ -52,7 +51,7 @@ final class Neurons {
             if (a.equals("leakyrelu")) hp.check(hp.getDouble("leakySlope") > 0, "leakySlope", "must be positive");
         }
         hp.check(INITS.contains(hp.getString("weightInit")), "weightInit", "use one of " + INITS);
-        hp.check(!hp.has("denseLayer") || DENSE.contains(hp.getString("denseLayer")), "denseLayer", "use one of " + DENSE);
+        Implementation.validate(hp, "denseLayer", "DL4J's dense layer keeping its pre-activation for the backward pass");
         if (hp.getString("weightInit").equals("normal")) {
             hp.check(hp.getDouble("weightStd") > 0, "weightStd", "must be positive");
         }

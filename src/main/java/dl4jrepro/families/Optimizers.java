@@ -21,7 +21,6 @@ import java.util.Set;
  */
 final class Optimizers {
     private static final Set<String> OPTIMIZERS = Set.of("sgd", "momentum", "adam", "adadelta");
-    private static final Set<String> ADAM_UPDATERS = Set.of("fast", "dl4j");
 
     private Optimizers() {}
 
@@ -50,8 +49,7 @@ final class Optimizers {
                 hp.check(hp.getDouble("beta1") >= 0 && hp.getDouble("beta1") < 1, "beta1", "must be in [0, 1)");
                 hp.check(hp.getDouble("beta2") >= 0 && hp.getDouble("beta2") < 1, "beta2", "must be in [0, 1)");
                 hp.check(hp.getDouble("epsilon") > 0, "epsilon", "must be positive");
-                hp.check(!hp.has("adamUpdater") || ADAM_UPDATERS.contains(hp.getString("adamUpdater")), "adamUpdater",
-                        "use one of " + ADAM_UPDATERS);
+                Implementation.validate(hp, "adamUpdater", "DL4J's Adam in one loop over the native buffers");
             }
             default -> { }
         }
@@ -62,10 +60,10 @@ final class Optimizers {
         // ×decay once per epoch, counted in iterations so it does not depend on DL4J's epoch counter.
         ISchedule schedule = new StepSchedule(ScheduleType.ITERATION, lr, hp.getDouble("lrDecayPerEpoch", 1.0), stepsPerEpoch);
         return switch (hp.getString("optimizer")) {
-            case "adam" -> hp.has("adamUpdater") && hp.getString("adamUpdater").equals("dl4j")
-                    ? new Adam.Builder().learningRateSchedule(schedule)
-                            .beta1(hp.getDouble("beta1")).beta2(hp.getDouble("beta2")).epsilon(hp.getDouble("epsilon")).build()
-                    : new FastAdam(hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), schedule);
+            case "adam" -> Implementation.fast(hp, "adamUpdater")
+                    ? new FastAdam(hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), schedule)
+                    : new Adam.Builder().learningRateSchedule(schedule)
+                            .beta1(hp.getDouble("beta1")).beta2(hp.getDouble("beta2")).epsilon(hp.getDouble("epsilon")).build();
             case "momentum" -> new ClassicalMomentum(hp.getDouble("momentum"), schedule);
             case "adadelta" -> new TorchAdadelta(hp.getDouble("rho"), hp.getDouble("adadeltaEpsilon"), schedule);
             default -> new Sgd(schedule);

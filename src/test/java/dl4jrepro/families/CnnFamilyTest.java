@@ -13,6 +13,7 @@ import dl4jrepro.train.ProgressLine;
 import dl4jrepro.train.Trainer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import dl4jrepro.layers.FastBatchNorm;
 import dl4jrepro.layers.FastConv;
@@ -104,6 +105,25 @@ public class CnnFamilyTest {
         assertEquals("relu", ((DenseLayer) dense).getActivationFn().toString());
         // 28 → (5×5, stride 2) 12 → 8 → (stride 2) 2: 2 × 2 × 32 inputs to the dense layer.
         assertEquals(2 * 2 * 32, ((DenseLayer) dense).getNIn());
+    }
+
+    @Test
+    void implementationSwitchesPickDl4jsOwnLayersAndRejectOtherValues() {
+        Map<String, Object> m = reportModel();
+        m.put("convLayer", "dl4j");
+        m.put("batchNormLayer", "dl4j");
+        m.put("denseLayer", "dl4j");
+        Hyperparameters hp = new Hyperparameters("t", m);
+        family.validate(hp, MNIST);
+        List<Class<?>> types = layerTypes(family.configure(hp, MNIST, 10, 1, 10));
+        assertEquals(List.of(ConvolutionLayer.class, BatchNormalization.class, DenseLayer.class), List.of(types.get(0),
+                types.get(1), types.get(8)));
+        for (String key : List.of("convLayer", "batchNormLayer", "denseLayer", "adamUpdater")) {
+            Map<String, Object> bad = reportModel();
+            bad.put(key, "quick");
+            UserError e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t", bad), MNIST));
+            assertTrue(e.getMessage().contains(key + "=quick") && e.getMessage().contains("use fast ("), e.getMessage());
+        }
     }
 
     @Test
