@@ -34,8 +34,11 @@ public final class LearningCurvePlot {
     public static void compare(Path png, String title, java.util.Map<String, List<CurvePoint>> curves, boolean byEpoch)
             throws IOException {
         String xTitle = byEpoch ? "epoch" : "step";
-        XYChart loss = chart(title + ": training loss", xTitle, "loss", Styler.LegendPosition.InsideNE);
-        XYChart acc = chart(title + ": training and validation accuracy", xTitle, "accuracy", Styler.LegendPosition.InsideSE);
+        // Run names are long and the lines many: legends inside the plot would hide them, so they go below it.
+        int legendHeight = 22 * (2 * curves.size() + 1);
+        XYChart loss = chart(title + ": training loss", xTitle, "loss", Styler.LegendPosition.OutsideS, legendHeight);
+        XYChart acc = chart(title + ": training and validation accuracy", xTitle, "accuracy", Styler.LegendPosition.OutsideS,
+                legendHeight);
         int i = 0;
         for (var e : curves.entrySet()) {
             // One colour per run; its validation line is dashed beside its solid training line.
@@ -49,7 +52,11 @@ public final class LearningCurvePlot {
     }
 
     private static XYChart chart(String title, String xTitle, String yTitle, Styler.LegendPosition legend) {
-        XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        return chart(title, xTitle, yTitle, legend, 0);
+    }
+
+    private static XYChart chart(String title, String xTitle, String yTitle, Styler.LegendPosition legend, int extraHeight) {
+        XYChart c = new XYChartBuilder().width(640).height(420 + extraHeight).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         c.getStyler().setLegendPosition(legend);
         c.getStyler().setMarkerSize(4);
         return c;
