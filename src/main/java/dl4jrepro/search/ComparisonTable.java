@@ -24,8 +24,9 @@ final class ComparisonTable {
 
     static void write(StringBuilder md, ExperimentSpec spec, Path dir, List<RunRecord> rows) throws IOException {
         RunRecord any = rows.stream().filter(r -> !r.budget().isEmpty()).findFirst().orElse(null);
+        String budget = any == null ? "—" : ReportTable.json(any.budget());
         md.append("\n## One factor at a time\n\nEvery other setting stays at the spec's (marked ◆). Budget per trial: `")
-                .append(any == null ? "—" : ReportTable.json(any.budget())).append("`.\n");
+                .append(budget).append("`.\n");
         for (Map.Entry<String, Map<String, List<Object>>> c : spec.search().comparisons().entrySet()) {
             String name = c.getKey(), key = c.getValue().keySet().iterator().next();
             Object base = spec.hyperparameters().get(key);
@@ -52,7 +53,9 @@ final class ComparisonTable {
                 String png = "compare-" + name + ".png";
                 LearningCurvePlot.compare(dir.resolve(png), spec.id() + ": " + name, curves,
                         any != null && any.budget().containsKey("epochs"));
-                md.append("\n![").append(name).append("](").append(png).append(")\n");
+                md.append("\n![").append(name).append("](").append(png).append(")\n\nOne colour per setting: training loss "
+                        + "(left); training (solid) and validation (dashed) accuracy (right). Each line is one trial at the "
+                        + "budget `").append(budget).append("`, not the headline run's.\n");
             }
         }
     }

@@ -29,8 +29,10 @@ public final class ProgressLine {
         long now = System.nanoTime();
         if ((now - lastNanos) / 1e9 < intervalSeconds) return;
         lastNanos = now;
-        String line = String.format(Locale.ROOT, "[%s] epoch %d/%d  step %d/%d  loss %.4f  acc %.3f  %,.0f samples/s  ETA %s",
-                label, epoch, epochs, step, steps, loss, acc, samplesPerSecond, eta(etaSeconds));
+        // Before the first evaluation a run scoring only its last batch has no accuracy yet: show a dash, not NaN.
+        String accText = Double.isNaN(acc) ? "—" : String.format(Locale.ROOT, "%.3f", acc);
+        String line = String.format(Locale.ROOT, "[%s] epoch %d/%d  step %d/%d  loss %.4f  acc %s  %,.0f samples/s  ETA %s",
+                label, epoch, epochs, step, steps, loss, accText, samplesPerSecond, eta(etaSeconds));
         if (terminal) {
             out.print("\r" + line + "   ");
             pending = true;
