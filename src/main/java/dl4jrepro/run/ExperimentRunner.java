@@ -10,6 +10,7 @@ import dl4jrepro.results.RunRecord;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.ResolvedConfig;
 import dl4jrepro.spec.SpecCatalog;
+import dl4jrepro.train.Checkpoint;
 
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -26,6 +27,7 @@ import java.util.Locale;
  */
 public final class ExperimentRunner {
     static final String MODEL = "model.zip";
+    static final String CHECKPOINT = "checkpoint";
     private final SpecCatalog specs;
     private final ResultsStore results;
     private final PrintStream out;
@@ -45,16 +47,19 @@ public final class ExperimentRunner {
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
         out.println("[" + spec.id() + "] " + backend.oneLine());
         TrialRunner trials = new TrialRunner(backend, new DatasetRepository(DataLocations.resolve(request.dataDir())), out);
-        TrialRunner.Trained trained = trials.train(config, seed, new LinkedHashMap<>(request.overrides()), request.command(),
-                spec.id(), null, null, request.quick());
-        RunRecord record = trained.record();
         Path dir = results.dir(spec, request.quick());
+        // A stopped run continues where it was when the same command runs again (not for the seconds-long quick runs).
+        Path checkpoint = request.quick() ? null : dir.resolve(CHECKPOINT);
+        TrialRunner.Trained trained = trials.train(config, seed, new LinkedHashMap<>(request.overrides()), request.command(),
+                spec.id(), null, null, request.quick(), checkpoint);
+        RunRecord record = trained.record();
         ModelPictures.write(dir, config.spec(), trained.data(), trained.net());
         // The trained weights, for anyone who wants to look further (not committed: see .gitignore).
         Path model = AtomicFiles.tempBeside(dir.resolve(MODEL));
         ModelSerializer.writeModel(trained.net(), model.toFile(), false);
         AtomicFiles.moveInto(model, dir.resolve(MODEL));
         results.save(config.spec(), record);
+        if (checkpoint != null) Checkpoint.delete(checkpoint);
         out.println(String.format(Locale.ROOT, "[%s] %s in %.1f s (%,.0f samples/s)%s; results in %s", spec.id(),
                 record.status(), record.wallSeconds(), record.samplesPerSecond(),
                 record.finalMetrics().isEmpty() ? ""

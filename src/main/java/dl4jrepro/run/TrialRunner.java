@@ -12,6 +12,7 @@ import dl4jrepro.results.RunRecord;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
 import dl4jrepro.spec.ResolvedConfig;
+import dl4jrepro.train.Checkpoint;
 import dl4jrepro.train.ProgressLine;
 import dl4jrepro.train.Scores;
 import dl4jrepro.train.Trainer;
@@ -19,6 +20,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +34,8 @@ public final class TrialRunner {
     private final DatasetRepository data;
     private final PrintStream out;
     private final Map<String, Object> software = Provenance.software();
+    /** A checkpoint costs a few seconds (the CNNs' updater state is 20-100 MB); every 10 minutes loses little. */
+    private static final double CHECKPOINT_SECONDS = 600;
 
     public TrialRunner(BackendInfo backend, DatasetRepository data, PrintStream out) {
         this.backend = backend;
@@ -55,15 +59,19 @@ public final class TrialRunner {
      */
     public RunRecord run(ResolvedConfig config, long seed, Map<String, Object> overrides, String command, String label,
                          Integer trialIndex, String trialId, boolean quick) {
-        return train(config, seed, overrides, command, label, trialIndex, trialId, quick).record();
+        return train(config, seed, overrides, command, label, trialIndex, trialId, quick, null).record();
     }
 
     /** A finished trial with the trained network and the data it saw, for pictures of its insides. */
     public record Trained(RunRecord record, MultiLayerNetwork net, PreparedData data) {}
 
-    /** As {@link #run}, keeping the network. */
+    /**
+     * As {@link #run}, keeping the network.
+     *
+     * @param checkpointDir where a long run saves its progress and resumes from it, or null
+     */
     public Trained train(ResolvedConfig config, long seed, Map<String, Object> overrides, String command, String label,
-                         Integer trialIndex, String trialId, boolean quick) {
+                         Integer trialIndex, String trialId, boolean quick, Path checkpointDir) {
         long wallStart = System.nanoTime();
         String started = Instant.now().toString();
         ExperimentSpec spec = config.spec();
@@ -85,7 +93,10 @@ public final class TrialRunner {
             out.println("[" + label + "] " + spec.family() + ": " + net.numParams() + " parameters, hyperparameters " + hp);
         }
 
-        Trainer.Outcome outcome = Trainer.train(net, prepared, config.budget(), batch, seed, new ProgressLine(out, label));
+        Checkpoint checkpoint = checkpointDir == null ? null
+                : new Checkpoint(checkpointDir, fingerprint(spec, hp, config.budget(), seed, prepared), CHECKPOINT_SECONDS);
+        Trainer.Outcome outcome = Trainer.train(net, prepared, config.budget(), batch, seed, new ProgressLine(out, label),
+                checkpoint);
 
         Map<String, Double> finals = new LinkedHashMap<>();
         int[][] confusion = null;
@@ -99,6 +110,10 @@ public final class TrialRunner {
             finals.put("train_full_acc", trainFull.acc());
             finals.put("train_seconds", outcome.trainSeconds());
             finals.put("ms_per_step", outcome.trainSeconds() * 1000 / outcome.steps());
+            // Where an interrupted run was continued from its checkpoints (see Checkpoint: dropout masks differ).
+            for (int i = 0; i < outcome.resumedFrom().size(); i++) {
+                finals.put("resumed_at_step_" + (i + 1), (double) outcome.resumedFrom().get(i));
+            }
             if (outcome.earlyStopping() != null) {
                 finals.put("best_epoch", (double) outcome.earlyStopping().bestEpoch());
                 finals.put("stopped_epoch", (double) outcome.curve().size());
@@ -110,6 +125,20 @@ public final class TrialRunner {
                 hp.asMap(), budgetMap(config.budget()), prepared.provenance(), backendMap(), software, started,
                 (System.nanoTime() - wallStart) / 1e9, outcome.trainSeconds(), outcome.evalSeconds(),
                 outcome.samplesPerSecond(), net.numParams(), outcome.curve(), finals, confusion), net, prepared);
+    }
+
+    /** Everything that decides what a run computes; a checkpoint of another fingerprint is not resumed. */
+    private static String fingerprint(ExperimentSpec spec, Hyperparameters hp, ExperimentSpec.Budget budget, long seed,
+                                      PreparedData prepared) {
+        Map<String, Object> data = new LinkedHashMap<>(prepared.provenance());
+        data.remove("dir");  // the same files elsewhere are the same data (their md5 is in the provenance)
+        Map<String, Object> what = new LinkedHashMap<>();
+        what.put("family", spec.family());
+        what.put("hyperparameters", hp.asMap());
+        what.put("budget", budgetMap(budget));
+        what.put("seed", seed);
+        what.put("data", data);
+        return canonical(what);
     }
 
     private Map<String, Object> backendMap() {

@@ -1,0 +1,131 @@
+package dl4jrepro.train;
+
+import dl4jrepro.results.AtomicFiles;
+import dl4jrepro.results.ResultsStore;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Lets a long single run (the CNNs take hours here) survive being stopped: at an evaluation boundary, at most every
+ * {@code everySeconds}, the network with its updater state ({@link ModelSerializer}) and the loop's counters are saved;
+ * running the same command again continues from the last one. A checkpoint written for another configuration (its
+ * fingerprint differs) is ignored, never resumed.
+ *
+ * <p>The shuffling order is replayed exactly on resume; dropout masks are not (ND4J's random stream is not saved), so a
+ * resumed run with dropout is a statistically equal run, not a bit-identical one. The run record says where it resumed.
+ */
+public final class Checkpoint {
+    private static final String STATE = "state.json";
+
+    /**
+     * @param step         minibatch updates done when saved
+     * @param model        file name of the network saved with it
+     * @param curve        evaluations so far
+     * @param trainSeconds training time so far (evaluation excluded)
+     * @param evalSeconds  evaluation time so far
+     * @param samples      training examples seen so far
+     * @param resumedFrom  steps at which earlier segments of this run resumed
+     */
+    public record State(String fingerprint, int step, String model, List<CurvePoint> curve, double trainSeconds,
+                        double evalSeconds, long samples, List<Integer> resumedFrom, String saved) {}
+
+    private final Path dir;
+    private final String fingerprint;
+    private final double everySeconds;
+    private long lastSave = System.nanoTime();
+
+    /**
+     * @param fingerprint  what the run is (configuration, budget, seed, data checksum), compared on resume
+     * @param everySeconds the least training time between two checkpoints (0: at every evaluation)
+     */
+    public Checkpoint(Path dir, String fingerprint, double everySeconds) {
+        this.dir = dir;
+        this.fingerprint = fingerprint;
+        this.everySeconds = everySeconds;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The saved state of this configuration, if there is one; a stale or unreadable one is reported and skipped. */
+    public Optional<State> load(java.util.function.Consumer<String> say) {
+        Path file = dir.resolve(STATE);
+        if (!Files.exists(file)) return Optional.empty();
+        try {
+            State s = ResultsStore.JSON.readValue(file.toFile(), State.class);
+            if (!s.fingerprint().equals(fingerprint)) {
+                say.accept("checkpoint in " + dir + " is from another configuration of this experiment; starting afresh");
+                return Optional.empty();
+            }
+            if (!Files.exists(dir.resolve(s.model()))) throw new IOException("its network " + s.model() + " is missing");
+            return Optional.of(s);
+        } catch (IOException e) {
+            say.accept("checkpoint in " + dir + " is unreadable (" + e.getMessage() + "); starting afresh");
+            return Optional.empty();
+        }
+    }
+
+    /** Copies the saved weights, updater state and counters into {@code net}, which has the same configuration. */
+    public void restoreInto(MultiLayerNetwork net, State state) {
+        try {
+            MultiLayerNetwork saved = ModelSerializer.restoreMultiLayerNetwork(dir.resolve(state.model()).toFile(), true);
+            net.setParams(saved.params());
+            if (saved.getUpdater().getStateViewArray() != null) {
+                net.getUpdater().getStateViewArray().assign(saved.getUpdater().getStateViewArray());
+            }
+            net.setIterationCount(saved.getIterationCount());
+            net.setEpochCount(saved.getEpochCount());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the checkpoint in " + dir + ": " + e.getMessage()
+                    + "; delete that folder to start afresh", e);
+        }
+    }
+
+    /** Whether enough training time has passed since the last save (or the start) to save again. */
+    public boolean due() {
+        return (System.nanoTime() - lastSave) / 1e9 >= everySeconds;
+    }
+
+    /** Saves network and state; the state names its network, so a save cut short leaves the previous one usable. */
+    public void save(MultiLayerNetwork net, int step, List<CurvePoint> curve, double trainSeconds, double evalSeconds,
+                     long samples, List<Integer> resumedFrom) {
+        try {
+            Files.createDirectories(dir);
+            String model = "model-" + step + ".zip";
+            Path tmp = AtomicFiles.tempBeside(dir.resolve(model));
+            ModelSerializer.writeModel(net, tmp.toFile(), true);
+            AtomicFiles.moveInto(tmp, dir.resolve(model));
+            State state = new State(fingerprint, step, model, List.copyOf(curve), trainSeconds, evalSeconds, samples,
+                    List.copyOf(resumedFrom), Instant.now().toString());
+            AtomicFiles.write(dir.resolve(STATE), ResultsStore.JSON.writeValueAsString(state));
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    String name = p.getFileName().toString();
+                    if (name.startsWith("model-") && !name.equals(model)) Files.delete(p);
+                }
+            }
+            lastSave = System.nanoTime();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write a checkpoint to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the checkpoint in {@code dir} once the run's results are stored. */
+    public static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) Files.delete(p);
+        }
+        Files.delete(dir);
+    }
+}

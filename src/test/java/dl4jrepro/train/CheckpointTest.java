@@ -1,0 +1,100 @@
+package dl4jrepro.train;
+
+import dl4jrepro.data.DataLocations;
+import dl4jrepro.data.DatasetRepository;
+import dl4jrepro.data.InputShape;
+import dl4jrepro.data.PreparedData;
+import dl4jrepro.families.CnnFamily;
+import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.spec.Hyperparameters;
+import dl4jrepro.spec.SpecCatalog;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A run stopped and continued from its checkpoint ends where the uninterrupted run ends. */
+class CheckpointTest {
+    private static final ExperimentSpec SPEC = new SpecCatalog(Path.of("experiments")).load("mnist-cnn-003");
+    // 200 digits in batches of 32: 7 steps an epoch; evaluations every 3 steps put the last checkpoint (step 15) at
+    // the start of the third epoch, so resuming must replay that epoch's shuffle and continue inside it.
+    private static final ExperimentSpec.Budget BUDGET = new ExperimentSpec.Budget(null, 17, 3, "last-batch", null, null);
+    private final CnnFamily family = new CnnFamily();
+    private final PreparedData data = new DatasetRepository(DataLocations.resolve(null)).prepare(
+            new ExperimentSpec.DataSpec("mnist", 200, 0, "last", 100, "scale-01-normalize", null,
+                    SPEC.data().normalize(), null), 1);
+
+    /** The report's CNN, small, without dropout (whose masks a resumed run does not repeat): BN, Adam, conv, dense. */
+    private MultiLayerNetwork net() {
+        Map<String, Object> m = new LinkedHashMap<>(SPEC.hyperparameters());
+        m.put("blocks", List.of(List.of(4, 8)));
+        m.put("dense", List.of(16));
+        m.put("dropoutConv", 0.0);
+        m.put("dropoutDense", 0.0);
+        m.put("batch", 32);
+        Hyperparameters hp = new Hyperparameters("t", m);
+        MultiLayerNetwork net = new MultiLayerNetwork(family.configure(hp, InputShape.of(SPEC.data()), 10, 5, 7));
+        net.init();
+        return net;
+    }
+
+    private Trainer.Outcome train(MultiLayerNetwork net, Checkpoint checkpoint, ByteArrayOutputStream log) {
+        return Trainer.train(net, data, BUDGET, 32, 9, new ProgressLine(new PrintStream(log), "t"), checkpoint);
+    }
+
+    @Test
+    void aResumedRunEndsWithTheWeightsAndCurveOfTheUninterruptedOne(@TempDir Path dir) throws Exception {
+        MultiLayerNetwork whole = net();
+        Trainer.Outcome uninterrupted = train(whole, null, new ByteArrayOutputStream());
+
+        // The same run with checkpoints at every evaluation; it leaves the one of step 15 behind.
+        Path saved = dir.resolve("checkpoint");
+        train(net(), new Checkpoint(saved, "config A", 0), new ByteArrayOutputStream());
+        assertTrue(Files.exists(saved.resolve("model-15.zip")));
+        assertEquals(2, Files.list(saved).count(), "one network and its state, older ones removed");
+
+        MultiLayerNetwork continued = net();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Trainer.Outcome resumed = train(continued, new Checkpoint(saved, "config A", 0), log);
+        assertTrue(log.toString().contains("resuming from the checkpoint"), log.toString());
+        assertEquals(List.of(15), resumed.resumedFrom());
+        assertEquals(17, resumed.steps());
+        assertEquals(uninterrupted.curve().size(), resumed.curve().size());
+        CurvePoint a = uninterrupted.curve().get(uninterrupted.curve().size() - 1);
+        CurvePoint b = resumed.curve().get(resumed.curve().size() - 1);
+        assertEquals(a.testLoss(), b.testLoss(), 1e-5);
+        assertEquals(a.testAcc(), b.testAcc(), 1e-9);
+        double maxDiff = whole.params().sub(continued.params()).amaxNumber().doubleValue();
+        assertTrue(maxDiff < 1e-5, "weights, BN statistics and Adam's step count carry over: max difference " + maxDiff);
+        assertEquals(whole.getIterationCount(), continued.getIterationCount());
+
+        // Not resuming would have ended elsewhere: the comparison above can tell runs apart.
+        MultiLayerNetwork restarted = net();
+        Trainer.train(restarted, data, new ExperimentSpec.Budget(null, 2, 3, "last-batch", null, null), 32, 9,
+                new ProgressLine(new PrintStream(new ByteArrayOutputStream()), "t"));
+        assertTrue(whole.params().sub(restarted.params()).amaxNumber().doubleValue() > 1e-3);
+    }
+
+    @Test
+    void aCheckpointOfAnotherConfigurationIsNotResumed(@TempDir Path dir) {
+        Path saved = dir.resolve("checkpoint");
+        train(net(), new Checkpoint(saved, "config A", 0), new ByteArrayOutputStream());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Trainer.Outcome other = train(net(), new Checkpoint(saved, "config B", 0), log);
+        assertTrue(log.toString().contains("from another configuration"), log.toString());
+        assertTrue(other.resumedFrom().isEmpty());
+        assertEquals(17, other.steps());
+        assertFalse(log.toString().contains("resuming"));
+    }
+}
