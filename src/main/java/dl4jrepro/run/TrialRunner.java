@@ -123,7 +123,7 @@ public final class TrialRunner {
         return new Trained(new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), outcome.status(),
                 outcome.failure(), quick, command, trialIndex == null ? spec : null, trialIndex, trialId, seed, overrides,
                 hp.asMap(), budgetMap(config.budget()), prepared.provenance(), backendMap(), software, started,
-                (System.nanoTime() - wallStart) / 1e9, outcome.trainSeconds(), outcome.evalSeconds(),
+                (System.nanoTime() - wallStart) / 1e9 + outcome.priorWallSeconds(), outcome.trainSeconds(), outcome.evalSeconds(),
                 outcome.samplesPerSecond(), net.numParams(), outcome.curve(), finals, confusion), net, prepared);
     }
 

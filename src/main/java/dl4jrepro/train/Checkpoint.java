@@ -34,9 +34,16 @@ public final class Checkpoint {
      * @param evalSeconds  evaluation time so far
      * @param samples      training examples seen so far
      * @param resumedFrom  steps at which earlier segments of this run resumed
+     * @param wallSeconds  time the training loop has run so far, over all segments
      */
     public record State(String fingerprint, int step, String model, List<CurvePoint> curve, double trainSeconds,
-                        double evalSeconds, long samples, List<Integer> resumedFrom, String saved) {}
+                        double evalSeconds, long samples, List<Integer> resumedFrom, String saved, double wallSeconds) {
+
+        /** The wall time so far; checkpoints written before it was recorded count training and evaluation only. */
+        public double wallSecondsSoFar() {
+            return wallSeconds > 0 ? wallSeconds : trainSeconds + evalSeconds;
+        }
+    }
 
     private final Path dir;
     private final String fingerprint;
@@ -98,7 +105,7 @@ public final class Checkpoint {
 
     /** Saves network and state; the state names its network, so a save cut short leaves the previous one usable. */
     public void save(MultiLayerNetwork net, int step, List<CurvePoint> curve, double trainSeconds, double evalSeconds,
-                     long samples, List<Integer> resumedFrom) {
+                     long samples, List<Integer> resumedFrom, double wallSeconds) {
         try {
             Files.createDirectories(dir);
             String model = "model-" + step + ".zip";
@@ -106,7 +113,7 @@ public final class Checkpoint {
             ModelSerializer.writeModel(net, tmp.toFile(), true);
             AtomicFiles.moveInto(tmp, dir.resolve(model));
             State state = new State(fingerprint, step, model, List.copyOf(curve), trainSeconds, evalSeconds, samples,
-                    List.copyOf(resumedFrom), Instant.now().toString());
+                    List.copyOf(resumedFrom), Instant.now().toString(), wallSeconds);
             AtomicFiles.write(dir.resolve(STATE), ResultsStore.JSON.writeValueAsString(state));
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) files::iterator) {

@@ -22,10 +22,12 @@ public final class Trainer {
      * @param status           "completed" or "diverged"
      * @param failure          why training stopped early, or null
      * @param samplesPerSecond training examples per second of training time (evaluation excluded)
+     * @param resumedFrom      steps at which the run was continued from a checkpoint
+     * @param priorWallSeconds wall time of the segments before the last resume (0 for a run in one go)
      */
     public record Outcome(String status, String failure, List<CurvePoint> curve, int steps, int stepsPerEpoch,
                           double trainSeconds, double evalSeconds, double samplesPerSecond, EarlyStopping earlyStopping,
-                          List<Integer> resumedFrom) {}
+                          List<Integer> resumedFrom, double priorWallSeconds) {}
 
     private Trainer() {}
 
@@ -59,6 +61,7 @@ public final class Trainer {
         if (earlyStopping != null) checkpoint = null;
         int firstStep = 1;
         List<Integer> resumedFrom = new ArrayList<>();
+        double priorWall = 0;
         java.util.Optional<Checkpoint.State> saved = checkpoint == null ? java.util.Optional.empty()
                 : checkpoint.load(progress::println);
         if (saved.isPresent()) {
@@ -70,6 +73,7 @@ public final class Trainer {
             samples = s.samples();
             resumedFrom.addAll(s.resumedFrom());
             resumedFrom.add(s.step());
+            priorWall = s.wallSecondsSoFar();
             firstStep = s.step() + 1;
             // Replay the shuffles of the epochs done, so the rest of the run sees the order it would have seen.
             for (int e = 0; e <= (firstStep - 1) / stepsPerEpoch; e++) order = permutation(n, shuffle);
@@ -117,7 +121,7 @@ public final class Trainer {
                         (double) step / stepsPerEpoch);
                 progress.println("diverged: " + why);
                 return new Outcome("diverged", why, curve, step, stepsPerEpoch, trainNanos / 1e9, evalNanos / 1e9,
-                        samples / (trainNanos / 1e9), earlyStopping, resumedFrom);
+                        samples / (trainNanos / 1e9), earlyStopping, resumedFrom, priorWall);
             }
             double samplesPerSecond = samples / (trainNanos / 1e9);
             double elapsed = (System.nanoTime() - started) / 1e9;
@@ -158,7 +162,8 @@ public final class Trainer {
                     break;
                 }
                 if (checkpoint != null && step < totalSteps && checkpoint.due()) {
-                    checkpoint.save(net, step, curve, trainNanos / 1e9, evalNanos / 1e9, samples, resumedFrom);
+                    checkpoint.save(net, step, curve, trainNanos / 1e9, evalNanos / 1e9, samples, resumedFrom,
+                            priorWall + (System.nanoTime() - started) / 1e9);
                 }
             }
         }
@@ -166,7 +171,7 @@ public final class Trainer {
         if (earlyStopping != null) earlyStopping.restoreBest(net);
         double seconds = trainNanos / 1e9;
         return new Outcome("completed", null, curve, totalSteps, stepsPerEpoch, seconds, evalNanos / 1e9,
-                samples / seconds, earlyStopping, resumedFrom);
+                samples / seconds, earlyStopping, resumedFrom, priorWall);
     }
 
     private static int[] permutation(int n, Random random) {

@@ -78,12 +78,21 @@ class CheckpointTest {
         double maxDiff = whole.params().sub(continued.params()).amaxNumber().doubleValue();
         assertTrue(maxDiff < 1e-5, "weights, BN statistics and Adam's step count carry over: max difference " + maxDiff);
         assertEquals(whole.getIterationCount(), continued.getIterationCount());
+        assertTrue(resumed.priorWallSeconds() > 0, "the first segment's time is counted in the run's wall time");
 
         // Not resuming would have ended elsewhere: the comparison above can tell runs apart.
         MultiLayerNetwork restarted = net();
         Trainer.train(restarted, data, new ExperimentSpec.Budget(null, 2, 3, "last-batch", null, null), 32, 9,
                 new ProgressLine(new PrintStream(new ByteArrayOutputStream()), "t"));
         assertTrue(whole.params().sub(restarted.params()).amaxNumber().doubleValue() > 1e-3);
+    }
+
+    @Test
+    void aCheckpointWrittenBeforeWallTimeWasRecordedCountsItsTrainingAndEvaluationTime() throws Exception {
+        String old = "{\"fingerprint\":\"f\",\"step\":3,\"model\":\"model-3.zip\",\"curve\":[],\"trainSeconds\":5.0,"
+                + "\"evalSeconds\":2.0,\"samples\":96,\"resumedFrom\":[],\"saved\":\"2026-11-29T23:37:00Z\"}";
+        Checkpoint.State s = dl4jrepro.results.ResultsStore.JSON.readValue(old, Checkpoint.State.class);
+        assertEquals(7.0, s.wallSecondsSoFar(), 1e-12);
     }
 
     @Test
