@@ -197,6 +197,10 @@ public final class Repro implements Callable<Integer> {
         @Option(names = "--quick", description = "Use the stored quick run instead of the full one.")
         boolean quick;
 
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Where the data sets are, for redrawing a stored network's pictures (as for run).")
+        Path dataDir;
+
         @Override
         public Integer call() throws Exception {
             ExperimentSpec spec = parent.specs().load(id);
@@ -204,9 +208,14 @@ public final class Repro implements Callable<Integer> {
             Path dir = spec.check() != null ? GradientCheckExperiment.rewrite(spec, store.dir(spec, quick))
                     : spec.search() != null ? SearchTable.rewrite(spec, store.dir(spec, quick), quick)
                     : store.writeDerived(spec, store.load(spec, quick));
+            // A single run's trained network (model.zip, kept locally, not committed) gives its filter and feature-map
+            // pictures; without it those stay as the run drew them.
+            boolean network = spec.check() == null && spec.search() == null
+                    && ExperimentRunner.redrawModelPictures(spec, dir, dataDir);
             parent.out.print(Files.readString(dir.resolve("table.md")).lines()
                     .filter(l -> l.startsWith("|")).reduce("", (a, b) -> a + b + "\n"));
-            parent.out.println("rewrote the table, summary.json and pictures in " + dir);
+            parent.out.println("rewrote the table, summary.json and pictures" + (network ? ", including the stored network's," : "")
+                    + " in " + dir);
             return 0;
         }
     }

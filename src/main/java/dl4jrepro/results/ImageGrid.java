@@ -16,7 +16,7 @@ import java.util.List;
  * Each tile is stretched to its own min-max range (grey, or RGB for 3-channel tiles) and scaled up without smoothing.
  */
 public final class ImageGrid {
-    private static final int GAP = 4, LABEL_WIDTH = 150, TITLE_HEIGHT = 28;
+    private static final int GAP = 4, TITLE_HEIGHT = 28, MIN_TILE = 24;
 
     /** One tile: {@code channels} planes of height × width values, planes one after another. */
     public record Tile(float[] values, int channels, int height, int width) {}
@@ -26,12 +26,26 @@ public final class ImageGrid {
 
     private ImageGrid() {}
 
-    /** @param scale pixels per value along each side */
+    /**
+     * @param scale pixels per value along each side; rows of small tiles (a deep layer's 2×2 feature maps) are scaled
+     *              up further so that no tile is drawn smaller than {@value #MIN_TILE} pixels
+     */
     public static void write(Path png, String title, List<Row> rows, int scale) throws IOException {
-        int tileW = rows.stream().flatMap(r -> r.tiles().stream()).mapToInt(Tile::width).max().orElse(1) * scale;
-        int tileH = rows.stream().flatMap(r -> r.tiles().stream()).mapToInt(Tile::height).max().orElse(1) * scale;
+        int[] rowScale = new int[rows.size()], rowH = new int[rows.size()], rowW = new int[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            List<Tile> tiles = rows.get(r).tiles();
+            int h = tiles.stream().mapToInt(Tile::height).max().orElse(1), w = tiles.stream().mapToInt(Tile::width).max().orElse(1);
+            rowScale[r] = Math.max(scale, (MIN_TILE + Math.max(h, w) - 1) / Math.max(h, w));
+            rowH[r] = h * rowScale[r];
+            rowW[r] = w * rowScale[r];
+        }
         int cols = rows.stream().mapToInt(r -> r.tiles().size()).max().orElse(1);
-        int width = LABEL_WIDTH + cols * (tileW + GAP) + GAP, height = TITLE_HEIGHT + rows.size() * (tileH + GAP) + GAP;
+        Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        java.awt.FontMetrics metrics = probe.createGraphics().getFontMetrics(labelFont);
+        int labelWidth = rows.stream().mapToInt(r -> metrics.stringWidth(r.label())).max().orElse(0) + 3 * GAP;
+        int width = labelWidth + cols * (java.util.Arrays.stream(rowW).max().orElse(1) + GAP) + GAP;
+        int height = TITLE_HEIGHT + java.util.Arrays.stream(rowH).map(h -> h + GAP).sum() + GAP;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -40,13 +54,14 @@ public final class ImageGrid {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title, GAP, 19);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.setFont(labelFont);
+        int y = TITLE_HEIGHT;
         for (int r = 0; r < rows.size(); r++) {
-            int y = TITLE_HEIGHT + r * (tileH + GAP);
             g.setColor(Color.BLACK);
-            g.drawString(rows.get(r).label(), GAP, y + tileH / 2 + 5);
+            g.drawString(rows.get(r).label(), GAP, y + rowH[r] / 2 + 5);
             List<Tile> tiles = rows.get(r).tiles();
-            for (int c = 0; c < tiles.size(); c++) draw(img, tiles.get(c), LABEL_WIDTH + c * (tileW + GAP), y, scale);
+            for (int c = 0; c < tiles.size(); c++) draw(img, tiles.get(c), labelWidth + c * (rowW[r] + GAP), y, rowScale[r]);
+            y += rowH[r] + GAP;
         }
         g.dispose();
         Path tmp = AtomicFiles.tempBeside(png);

@@ -38,6 +38,18 @@ public final class ExperimentRunner {
         this.out = out;
     }
 
+    /**
+     * Redraws the pictures of a stored run's network (filters, feature maps, fits) from its {@code model.zip}, without
+     * training: for after the drawing code changed. Returns false when no network is stored there.
+     */
+    public static boolean redrawModelPictures(ExperimentSpec spec, Path dir, Path dataDir) throws IOException {
+        Path model = dir.resolve(MODEL);
+        if (!java.nio.file.Files.exists(model)) return false;
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(model.toFile(), false);
+        ModelPictures.write(dir, spec, new DatasetRepository(DataLocations.resolve(dataDir)).prepare(spec.data(), spec.seed()), net);
+        return true;
+    }
+
     public RunRecord run(RunRequest request) throws IOException {
         ExperimentSpec spec = specs.load(request.experiment());
         ResolvedConfig config = ResolvedConfig.of(spec, request.quick(), request.overrides());

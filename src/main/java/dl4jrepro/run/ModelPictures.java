@@ -31,7 +31,8 @@ import java.util.Map;
  * single run's table; searches skip them.
  */
 final class ModelPictures {
-    static final int SHOWN = 10, MAPS_PER_ROW = 16;
+    // At most 64 maps a layer: all of the MNIST CNN's; a VGG stack's 512-map layers would make a picture 17,000 px tall.
+    static final int SHOWN = 10, MAPS_PER_ROW = 16, MAPS_PER_LAYER = 64;
 
     private ModelPictures() {}
 
@@ -112,13 +113,14 @@ final class ModelPictures {
             INDArray maps = outputs.get(shown + 1);   // [1, channels, height, width]
             int channels = (int) maps.size(1), h = (int) maps.size(2), wd = (int) maps.size(3);
             float[] all = floats(maps);
-            for (int start = 0; start < channels; start += MAPS_PER_ROW) {
+            int drawn = Math.min(channels, MAPS_PER_LAYER);
+            for (int start = 0; start < drawn; start += MAPS_PER_ROW) {
                 List<Tile> tiles = new ArrayList<>();
-                for (int c = start; c < Math.min(channels, start + MAPS_PER_ROW); c++) {
+                for (int c = start; c < Math.min(drawn, start + MAPS_PER_ROW); c++) {
                     tiles.add(new Tile(java.util.Arrays.copyOfRange(all, c * h * wd, (c + 1) * h * wd), 1, h, wd));
                 }
-                rows.add(new Row("conv " + conv + ": maps " + (start + 1) + "–" + Math.min(channels, start + MAPS_PER_ROW),
-                        tiles));
+                rows.add(new Row("conv " + conv + ": maps " + (start + 1) + "–" + Math.min(drawn, start + MAPS_PER_ROW)
+                        + (drawn < channels ? " of " + channels : "") + " (" + h + "×" + wd + ")", tiles));
             }
         }
         ImageGrid.write(png, spec.id() + ": feature maps after each convolution for one test image", rows, 3);
