@@ -60,10 +60,6 @@ public final class Checkpoint {
         this.everySeconds = everySeconds;
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     /** The saved state of this configuration, if there is one; a stale or unreadable one is reported and skipped. */
     public Optional<State> load(java.util.function.Consumer<String> say) {
         Path file = dir.resolve(STATE);
