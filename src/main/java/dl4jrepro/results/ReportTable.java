@@ -104,6 +104,14 @@ public final class ReportTable {
         md.append("\n## Run\n\n");
         md.append(String.format(Locale.ROOT, "- wall time %.1f s (training %.1f s, evaluation %.1f s), %,.0f training samples/s, %,d parameters%n",
                 run.wallSeconds(), run.trainSeconds(), run.evalSeconds(), run.samplesPerSecond(), run.parameters()));
+        List<String> resumes = run.finalMetrics().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("resumed_at_step_"))
+                .map(Map.Entry::getValue).sorted().map(step -> String.format(Locale.ROOT, "%.0f", step)).toList();
+        if (!resumes.isEmpty()) {
+            // a stopped run that continued from its checkpoint: its times are summed over the segments
+            md.append("- continued from a checkpoint at step ").append(String.join(", ", resumes))
+                    .append(" (times above summed over the segments)\n");
+        }
         md.append("- seed ").append(run.seed()).append(", budget `").append(json(run.budget())).append("`\n");
         md.append("- hyperparameters `").append(json(run.hyperparameters())).append("`\n");
         md.append("- data ").append(run.data().get("dataset")).append(", split `").append(json(run.data().get("split")))
