@@ -104,12 +104,11 @@ public final class ReportTable {
         md.append("\n## Run\n\n");
         md.append(String.format(Locale.ROOT, "- wall time %.1f s (training %.1f s, evaluation %.1f s), %,.0f training samples/s, %,d parameters%n",
                 run.wallSeconds(), run.trainSeconds(), run.evalSeconds(), run.samplesPerSecond(), run.parameters()));
-        List<String> resumes = run.finalMetrics().entrySet().stream()
-                .filter(e -> e.getKey().startsWith("resumed_at_step_"))
-                .map(Map.Entry::getValue).sorted().map(step -> String.format(Locale.ROOT, "%.0f", step)).toList();
+        List<Long> resumes = run.resumedAtSteps();
         if (!resumes.isEmpty()) {
             // a stopped run that continued from its checkpoint: its times are summed over the segments
-            md.append("- continued from a checkpoint at step ").append(String.join(", ", resumes))
+            md.append("- continued from a checkpoint at step ")
+                    .append(String.join(", ", resumes.stream().map(String::valueOf).toList()))
                     .append(" (times above summed over the segments)\n");
         }
         md.append("- seed ").append(run.seed()).append(", budget `").append(json(run.budget())).append("`\n");

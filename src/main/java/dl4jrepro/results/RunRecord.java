@@ -53,6 +53,16 @@ public record RunRecord(
         return all;
     }
 
+    /** Prefix of the final metrics that record where a stopped run continued from its checkpoint (1, 2, ...). */
+    public static final String RESUMED_AT_STEP = "resumed_at_step_";
+
+    /** The steps at which this run continued from a checkpoint, in order; empty for a run that was never stopped. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public List<Long> resumedAtSteps() {
+        return finalMetrics.entrySet().stream().filter(e -> e.getKey().startsWith(RESUMED_AT_STEP))
+                .map(e -> e.getValue().longValue()).sorted().toList();
+    }
+
     /** The metric oriented so that higher is better: losses (lower is better) are negated. */
     public double score(String name) {
         return lowerIsBetter(name) ? -metric(name) : metric(name);

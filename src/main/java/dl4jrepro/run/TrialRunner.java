@@ -112,7 +112,7 @@ public final class TrialRunner {
             finals.put("ms_per_step", outcome.trainSeconds() * 1000 / outcome.steps());
             // Where an interrupted run was continued from its checkpoints (see Checkpoint: dropout masks differ).
             for (int i = 0; i < outcome.resumedFrom().size(); i++) {
-                finals.put("resumed_at_step_" + (i + 1), (double) outcome.resumedFrom().get(i));
+                finals.put(RunRecord.RESUMED_AT_STEP + (i + 1), (double) outcome.resumedFrom().get(i));
             }
             if (outcome.earlyStopping() != null) {
                 finals.put("best_epoch", (double) outcome.earlyStopping().bestEpoch());
