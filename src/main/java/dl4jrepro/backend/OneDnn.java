@@ -2,6 +2,7 @@ package dl4jrepro.backend;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.nativeblas.Nd4jCpu;
 
 /**
  * oneDNN for DL4J's convolution, pooling and batch-norm layers on the CPU backend: 5-6x faster CNN training on this
@@ -46,6 +47,6 @@ public final class OneDnn {
     /** Whether DL4J layers will use oneDNN: the loaded native build has it and the helpers are allowed. */
     public static boolean active() {
         return !Boolean.parseBoolean(System.getProperty(HELPERS_DISABLED, "true"))
-                && org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN();
+                && Nd4jCpu.Environment.getInstance().isUseMKLDNN();
     }
 }

@@ -1,12 +1,21 @@
 package dl4jrepro.bench;
 
+import dl4jrepro.data.InputShape;
+import dl4jrepro.families.Families;
+import dl4jrepro.spec.Hyperparameters;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Training samples/s of several networks on one fixed minibatch, measured in turns: each round times every network once,
@@ -66,26 +75,26 @@ public final class Alternation {
      * One model in several variants that differ in one hyperparameter ({@code key} set to each of {@code values}), timed
      * in turns on a fixed random minibatch of the model's batch size.
      */
-    public static List<Side> variants(String label, String family, java.util.Map<String, Object> hyperparameters,
-                                      dl4jrepro.data.InputShape shape, int classes, String key, List<String> values,
+    public static List<Side> variants(String label, String family, Map<String, Object> hyperparameters,
+                                      InputShape shape, int classes, String key, List<String> values,
                                       int rounds) {
         List<MultiLayerNetwork> nets = new ArrayList<>();
         for (String value : values) {
-            java.util.Map<String, Object> hp = new java.util.LinkedHashMap<>(hyperparameters);
+            Map<String, Object> hp = new LinkedHashMap<>(hyperparameters);
             hp.put(key, value);
             nets.add(network(label, family, hp, shape, classes, conf -> conf));
         }
-        INDArray[] xy = randomBatch(new dl4jrepro.spec.Hyperparameters(label, hyperparameters).getInt("batch"),
+        INDArray[] xy = randomBatch(new Hyperparameters(label, hyperparameters).getInt("batch"),
                 shape.features(), classes);
         return run(label, values, nets, xy[0], xy[1], rounds);
     }
 
     /** The family's network for these hyperparameters, its configuration passed through {@code adjust} first. */
-    public static MultiLayerNetwork network(String label, String family, java.util.Map<String, Object> hyperparameters,
-                                            dl4jrepro.data.InputShape shape, int classes,
-                                            java.util.function.UnaryOperator<org.deeplearning4j.nn.conf.MultiLayerConfiguration> adjust) {
-        dl4jrepro.spec.Hyperparameters hp = new dl4jrepro.spec.Hyperparameters(label, hyperparameters);
-        MultiLayerNetwork net = new MultiLayerNetwork(adjust.apply(dl4jrepro.families.Families.byName(family)
+    public static MultiLayerNetwork network(String label, String family, Map<String, Object> hyperparameters,
+                                            InputShape shape, int classes,
+                                            UnaryOperator<MultiLayerConfiguration> adjust) {
+        Hyperparameters hp = new Hyperparameters(label, hyperparameters);
+        MultiLayerNetwork net = new MultiLayerNetwork(adjust.apply(Families.byName(family)
                 .configure(hp, shape, classes == 0 ? 1 : classes, 1, 100)));
         net.init();
         return net;
@@ -96,9 +105,9 @@ public final class Alternation {
      * net ({@code classes} 0, as the peer workload marks it) one random target each.
      */
     public static INDArray[] randomBatch(int rows, int features, int classes) {
-        INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, features).subi(0.5f);
-        if (classes == 0) return new INDArray[] {x, org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, 1)};
-        INDArray y = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, classes);
+        INDArray x = Nd4j.rand(DataType.FLOAT, rows, features).subi(0.5f);
+        if (classes == 0) return new INDArray[] {x, Nd4j.rand(DataType.FLOAT, rows, 1)};
+        INDArray y = Nd4j.zeros(DataType.FLOAT, rows, classes);
         for (int i = 0; i < rows; i++) y.putScalar(i, i % classes, 1f);
         return new INDArray[] {x, y};
     }

@@ -7,6 +7,7 @@ import dl4jrepro.run.Provenance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Where benchmarks put their figures: {@code results/benchmarks/<name>.json} (with the software's provenance) and {@code .md}. */
@@ -15,7 +16,7 @@ final class BenchmarkFiles {
 
     /** A benchmark's figures start with its name, what it measures and on which backend. */
     static Map<String, Object> figures(String name, String what, String backend) {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         out.put("benchmark", name);
         out.put("what", what);
         out.put("backend", backend);

@@ -2,9 +2,12 @@ package dl4jrepro.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dl4jrepro.backend.JarVersion;
+import dl4jrepro.cli.Repro;
 import dl4jrepro.results.ResultsStore;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,8 +61,8 @@ public final class ParallelTrialsBenchmark {
 
     private static int run(Path results, int parallel, int threads) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), dl4jrepro.cli.Repro.class.getName(),
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Repro.class.getName(),
                 "--experiments-dir", SPECS.toString(), "--results-dir", results.toString(), "run", WORKLOAD,
                 "--parallel", String.valueOf(parallel), "--threads", String.valueOf(threads)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -79,7 +82,7 @@ public final class ParallelTrialsBenchmark {
         out.put("median_trials_per_hour_parallel_1", p1);
         out.put("median_trials_per_hour_parallel_2", p2);
         out.put("speedup_parallel_2", p2 / p1);
-        out.put("nd4j", JarVersion.of(org.nd4j.linalg.factory.Nd4j.class, "nd4j-api"));
+        out.put("nd4j", JarVersion.of(Nd4j.class, "nd4j-api"));
         StringBuilder md = new StringBuilder("# Parallel trials: --parallel 1 against --parallel 2\n\n");
         md.append("Workload: ").append(out.get("workload")).append(". Each measurement is a fresh JVM (data loading included, ")
                 .append("as in a real search); the two sides alternate round by round. ").append(cores).append(" cores.\n\n");

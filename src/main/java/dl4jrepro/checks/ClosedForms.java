@@ -8,6 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -121,7 +122,7 @@ public final class ClosedForms {
     }
 
     private static boolean shapesMatch(INDArray a, INDArray b) {
-        return java.util.Arrays.equals(a.shape(), b.shape());
+        return Arrays.equals(a.shape(), b.shape());
     }
 
     private static String shape(INDArray a) {

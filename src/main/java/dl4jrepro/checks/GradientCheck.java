@@ -1,9 +1,9 @@
 package dl4jrepro.checks;
 
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
-import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -13,8 +13,10 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.NoOp;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Backpropagation against central differences, per parameter matrix, the way report 002 tabulates it: the sum of the
@@ -139,7 +141,7 @@ public final class GradientCheck {
     /** DL4J's own gradient check on the same network and data. */
     public static boolean dl4j(MultiLayerNetwork net, INDArray x, INDArray y, double epsilon, double maxRelError,
                                double minAbsoluteError) {
-        java.util.Set<String> running = new java.util.HashSet<>();
+        Set<String> running = new HashSet<>();
         for (String name : net.paramTable().keySet()) if (isRunningStatistic(name)) running.add(name);
         return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y)
                 .epsilon(epsilon).maxRelError(maxRelError).minAbsoluteError(minAbsoluteError).excludeParams(running)

@@ -10,14 +10,16 @@ import dl4jrepro.data.InputShape;
 import dl4jrepro.data.PreparedData;
 import dl4jrepro.families.Families;
 import dl4jrepro.families.ModelFamily;
+import dl4jrepro.layers.FastDense;
 import dl4jrepro.results.AtomicFiles;
 import dl4jrepro.results.FigureRow;
 import dl4jrepro.results.ReportTable;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.run.Provenance;
 import dl4jrepro.run.RunRequest;
-import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.ExperimentSpec.CheckNet;
+import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.spec.Hyperparameters;
 import dl4jrepro.spec.ResolvedConfig;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -135,9 +137,9 @@ public final class GradientCheckExperiment {
     static final int EQUIVALENCE_STEPS = 5;
 
     /** The net as training builds it (its own updater, here plain steps), in double precision. */
-    private static MultiLayerNetwork trainable(ModelFamily family, dl4jrepro.spec.Hyperparameters hp, InputShape shape,
-                                               int classes, long seed) {
-        var conf = dl4jrepro.layers.FastDense.withInputGradients(family.configure(hp, shape, classes, seed, 1));
+    private static MultiLayerNetwork trainable(ModelFamily family, Hyperparameters hp, InputShape shape,
+            int classes, long seed) {
+        var conf = FastDense.withInputGradients(family.configure(hp, shape, classes, seed, 1));
         conf.setDataType(DataType.DOUBLE);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();

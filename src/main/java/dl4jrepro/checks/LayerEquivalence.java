@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -116,7 +117,7 @@ public final class LayerEquivalence {
         net.setLabels(y);
         net.computeGradientAndScore();
         loss[slot] = net.score();
-        Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+        Map<String, INDArray> out = new LinkedHashMap<>();
         net.gradient().gradientForVariable().forEach((k, v) -> out.put(k, v.dup()));
         return out;
     }
@@ -127,7 +128,7 @@ public final class LayerEquivalence {
 
     /** Running mean and variance per batch-norm layer, as "L_mean"/"L_var"; DL4J's log10(std) turned into a variance. */
     private static Map<String, INDArray> runningStatistics(MultiLayerNetwork net) {
-        Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+        Map<String, INDArray> out = new LinkedHashMap<>();
         for (var e : net.paramTable().entrySet()) {
             String k = e.getKey();
             if (k.endsWith("_mean") || k.endsWith("_var")) out.put(k, e.getValue().dup());

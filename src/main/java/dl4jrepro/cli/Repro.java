@@ -205,13 +205,18 @@ public final class Repro implements Callable<Integer> {
         public Integer call() throws Exception {
             ExperimentSpec spec = parent.specs().load(id);
             ResultsStore store = new ResultsStore(parent.resultsDir);
-            Path dir = spec.check() != null ? GradientCheckExperiment.rewrite(spec, store.dir(spec, quick))
-                    : spec.search() != null ? SearchTable.rewrite(spec, store.dir(spec, quick), quick)
-                    : store.writeDerived(spec, store.load(spec, quick));
-            // A single run's trained network (model.zip, kept locally, not committed) gives its filter and feature-map
-            // pictures; without it those stay as the run drew them.
-            boolean network = spec.check() == null && spec.search() == null
-                    && ExperimentRunner.redrawModelPictures(spec, dir, dataDir);
+            Path dir;
+            boolean network = false;
+            if (spec.check() != null) {
+                dir = GradientCheckExperiment.rewrite(spec, store.dir(spec, quick));
+            } else if (spec.search() != null) {
+                dir = SearchTable.rewrite(spec, store.dir(spec, quick), quick);
+            } else {
+                dir = store.writeDerived(spec, store.load(spec, quick));
+                // A single run's trained network (model.zip, kept locally, not committed) gives its filter and
+                // feature-map pictures; without it those stay as the run drew them.
+                network = ExperimentRunner.redrawModelPictures(spec, dir, dataDir);
+            }
             parent.out.print(Files.readString(dir.resolve("table.md")).lines()
                     .filter(l -> l.startsWith("|")).reduce("", (a, b) -> a + b + "\n"));
             parent.out.println("rewrote the table, summary.json and pictures" + (network ? ", including the stored network's," : "")

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -138,7 +139,7 @@ public final class OneDimensionalData {
     public static int[] foldIndices(int n, int folds, int fold, long seed) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < n; i++) order.add(i);
-        java.util.Collections.shuffle(order, new Random(seed));
+        Collections.shuffle(order, new Random(seed));
         int from = (int) ((long) fold * n / folds), to = (int) ((long) (fold + 1) * n / folds);
         return order.subList(from, to).stream().mapToInt(Integer::intValue).sorted().toArray();
     }

@@ -1,5 +1,7 @@
 package dl4jrepro.data;
 
+import dl4jrepro.cli.UserError;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -21,11 +23,11 @@ public final class PrincipalComponents {
 
     public static PrincipalComponents fit(INDArray train, int k) {
         if (k > train.columns()) {
-            throw new dl4jrepro.cli.UserError("data.pca=" + k + ": the data has only " + train.columns() + " features");
+            throw new UserError("data.pca=" + k + ": the data has only " + train.columns() + " features");
         }
         INDArray mean = train.mean(0);
         INDArray centred = train.subRowVector(mean);
-        INDArray covariance = centred.transpose().mmul(centred).divi(train.rows() - 1).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        INDArray covariance = centred.transpose().mmul(centred).divi(train.rows() - 1).castTo(DataType.DOUBLE);
         // syev: eigenvalues ascending, eigenvectors overwrite the matrix column by column.
         INDArray eigenvalues = Eigen.symmetricGeneralizedEigenvalues(covariance, true);
         long d = train.columns();

@@ -8,6 +8,8 @@ import org.nd4j.linalg.schedule.ISchedule;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Adam exactly as DL4J 1.0.0-M2.1's {@code Adam} computes it (m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
@@ -61,7 +63,7 @@ public final class FastAdam extends ScheduledUpdater {
     private static boolean contiguousAlike(INDArray g, INDArray m, INDArray v) {
         for (INDArray a : new INDArray[] {g, m, v}) {
             if (a.elementWiseStride() != 1 || a.length() != g.length() || a.dataType() != g.dataType()) return false;
-            if (!a.isVectorOrScalar() && (a.ordering() != g.ordering() || !java.util.Arrays.equals(a.shape(), g.shape()))) {
+            if (!a.isVectorOrScalar() && (a.ordering() != g.ordering() || !Arrays.equals(a.shape(), g.shape()))) {
                 return false;
             }
         }
@@ -110,6 +112,6 @@ public final class FastAdam extends ScheduledUpdater {
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + java.util.Objects.hash(beta1, beta2, epsilon);
+        return 31 * super.hashCode() + Objects.hash(beta1, beta2, epsilon);
     }
 }

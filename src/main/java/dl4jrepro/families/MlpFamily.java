@@ -11,12 +11,14 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Fully connected nets: input → hidden dense layers → softmax trained on cross-entropy, or → one linear output trained on
@@ -37,8 +39,8 @@ import java.util.List;
  * <p>{@code main} runs {@code two-layer-torch-000}, or the MLP experiment named as the first argument.
  */
 public final class MlpFamily implements ModelFamily {
-    private static final java.util.Set<String> OUTPUTS = java.util.Set.of("softmax", "linear");
-    private static final java.util.Set<String> BATCH_NORM_LAYERS = java.util.Set.of("fast", "dl4j", "hand", "samediff");
+    private static final Set<String> OUTPUTS = Set.of("softmax", "linear");
+    private static final Set<String> BATCH_NORM_LAYERS = Set.of("fast", "dl4j", "hand", "samediff");
 
     public static void main(String[] args) {
         Repro.familyMain("two-layer-torch-000", args);
@@ -62,7 +64,7 @@ public final class MlpFamily implements ModelFamily {
                 "is the probability of dropping a hidden unit: use [0, 1)");
     }
 
-    private static org.deeplearning4j.nn.conf.layers.Layer batchNormLayer(Hyperparameters hp, int width) {
+    private static Layer batchNormLayer(Hyperparameters hp, int width) {
         return switch (hp.has("batchNormLayer") ? hp.getString("batchNormLayer") : "dl4j") {
             case "hand" -> new HandBatchNorm.Builder().nIn(width).nOut(width).build();
             case "samediff" -> new SameDiffBatchNorm(width, 1e-5);

@@ -1,10 +1,12 @@
 package dl4jrepro.families;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -129,7 +131,7 @@ public abstract class ScheduledUpdater implements IUpdater {
 
         @Override
         public Map<String, INDArray> getState() {
-            Map<String, INDArray> map = new java.util.LinkedHashMap<>();
+            Map<String, INDArray> map = new LinkedHashMap<>();
             for (int i = 0; i < state.length; i++) map.put("S" + i, state[i]);
             return map;
         }
@@ -142,7 +144,7 @@ public abstract class ScheduledUpdater implements IUpdater {
             INDArray flat = viewArray.reshape(viewArray.length());
             state = new INDArray[slots];
             for (int i = 0; i < slots; i++) {
-                state[i] = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i * n, (i + 1) * n))
+                state[i] = flat.get(NDArrayIndex.interval(i * n, (i + 1) * n))
                         .reshape(gradientOrder, gradientShape);
             }
         }

@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
 import org.nd4j.linalg.api.buffer.DataType;
 
+import java.lang.reflect.Field;
+
 /**
  * DL4J's batch-norm layer whose oneDNN helper takes its minibatch statistics from {@link FastBatchNormHelper}; with
  * any other helper (cuDNN on a GPU) or none, exactly DL4J's layer.
@@ -16,7 +18,7 @@ public class FastBatchNormLayer extends BatchNormalization {
         if (getHelper() instanceof MKLDNNBatchNormHelper dl4jHelper) {
             try {
                 // DL4J picks the helper in a package-private method and field; this swaps it after the fact.
-                java.lang.reflect.Field field = BatchNormalization.class.getDeclaredField("helper");
+                Field field = BatchNormalization.class.getDeclaredField("helper");
                 field.setAccessible(true);
                 field.set(this, new FastBatchNormHelper((BatchNormalizationHelper) dl4jHelper));
             } catch (ReflectiveOperationException e) {

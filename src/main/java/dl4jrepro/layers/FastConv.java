@@ -1,5 +1,6 @@
 package dl4jrepro.layers;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -22,9 +23,9 @@ public class FastConv extends ConvolutionLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-                                                       int layerIndex, INDArray paramsView, boolean initializeParams,
-                                                       DataType networkDataType) {
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+            int layerIndex, INDArray paramsView, boolean initializeParams,
+            DataType networkDataType) {
         return Wiring.wire(new FastConvLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView,
                 initializer().init(conf, paramsView, initializeParams));
     }

@@ -1,5 +1,7 @@
 package dl4jrepro.layers;
 
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
@@ -32,8 +34,7 @@ public class FastDense extends DenseLayer {
     }
 
     /** The configuration with every FastDense layer computing its input gradient, for code that reads it. */
-    public static org.deeplearning4j.nn.conf.MultiLayerConfiguration withInputGradients(
-            org.deeplearning4j.nn.conf.MultiLayerConfiguration conf) {
+    public static MultiLayerConfiguration withInputGradients(MultiLayerConfiguration conf) {
         for (NeuralNetConfiguration layer : conf.getConfs()) {
             if (layer.getLayer() instanceof FastDense fast) fast.setInputGradient(true);
         }
@@ -46,9 +47,9 @@ public class FastDense extends DenseLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-                                                       int layerIndex, INDArray paramsView, boolean initializeParams,
-                                                       DataType networkDataType) {
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+            int layerIndex, INDArray paramsView, boolean initializeParams,
+            DataType networkDataType) {
         return Wiring.wire(new FastDenseLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView,
                 DefaultParamInitializer.getInstance().init(conf, paramsView, initializeParams));
     }

@@ -1,5 +1,6 @@
 package dl4jrepro.layers;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -59,9 +60,9 @@ public class HandBatchNorm extends FeedForwardLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-                                                       int layerIndex, INDArray paramsView, boolean initializeParams,
-                                                       DataType networkDataType) {
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+            int layerIndex, INDArray paramsView, boolean initializeParams,
+            DataType networkDataType) {
         return Wiring.wire(newLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView,
                 initializer().init(conf, paramsView, initializeParams));
     }

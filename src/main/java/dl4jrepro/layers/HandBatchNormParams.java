@@ -3,9 +3,11 @@ package dl4jrepro.layers;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,32 +38,32 @@ public final class HandBatchNormParams implements ParamInitializer {
     }
 
     @Override
-    public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
+    public long numParams(Layer layer) {
         return 4 * ((FeedForwardLayer) layer).getNOut();
     }
 
     @Override
-    public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+    public List<String> paramKeys(Layer layer) {
         return KEYS;
     }
 
     @Override
-    public List<String> weightKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+    public List<String> weightKeys(Layer layer) {
         return List.of();
     }
 
     @Override
-    public List<String> biasKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+    public List<String> biasKeys(Layer layer) {
         return List.of();
     }
 
     @Override
-    public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
+    public boolean isWeightParam(Layer layer, String key) {
         return false;
     }
 
     @Override
-    public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
+    public boolean isBiasParam(Layer layer, String key) {
         return false;
     }
 
@@ -86,7 +88,7 @@ public final class HandBatchNormParams implements ParamInitializer {
     private static Map<String, INDArray> views(NeuralNetConfiguration conf, INDArray flat) {
         long n = width(conf);
         INDArray row = flat.reshape(flat.length());
-        Map<String, INDArray> views = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+        Map<String, INDArray> views = Collections.synchronizedMap(new LinkedHashMap<>());
         for (int k = 0; k < KEYS.size(); k++) {
             views.put(KEYS.get(k), row.get(NDArrayIndex.interval(k * n, (k + 1) * n)).reshape(1, n));
         }

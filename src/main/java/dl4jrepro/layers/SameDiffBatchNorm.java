@@ -1,20 +1,22 @@
 package dl4jrepro.layers;
 
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.regularization.Regularization;
-
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.regularization.Regularization;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -71,9 +73,9 @@ public class SameDiffBatchNorm extends SameDiffLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-                                                       int layerIndex, INDArray paramsView, boolean initializeParams,
-                                                       DataType networkDataType) {
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+            int layerIndex, INDArray paramsView, boolean initializeParams,
+            DataType networkDataType) {
         return Wiring.wire(new ExternalErrorsOnce(conf, networkDataType), conf, listeners, layerIndex, paramsView,
                 initializer().init(conf, paramsView, initializeParams));
     }
@@ -94,8 +96,8 @@ public class SameDiffBatchNorm extends SameDiffLayer {
             } else {
                 // The first call builds SameDiff's gradient function, which prints a line per op straight to
                 // System.out (SameDiff.createGradFunction in M2.1); keep it out of the run's progress output.
-                java.io.PrintStream out = System.out;
-                System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                PrintStream out = System.out;
+                System.setOut(new PrintStream(OutputStream.nullOutputStream()));
                 try {
                     doubled = super.backpropGradient(epsilon, workspaceMgr);
                 } finally {

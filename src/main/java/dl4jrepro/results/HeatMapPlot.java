@@ -7,6 +7,8 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /** A grid of values as coloured cells with the value printed in each: search heat maps and confusion matrices. */
@@ -18,9 +20,9 @@ public final class HeatMapPlot {
         // The chart's y axis grows upwards; rows go in reversed so the first class reads at the top, as tables do.
         int n = counts.length;
         double[][] v = new double[n][];
-        for (int i = 0; i < n; i++) v[i] = java.util.Arrays.stream(counts[n - 1 - i]).asDoubleStream().toArray();
-        List<String> down = new java.util.ArrayList<>(classNames);
-        java.util.Collections.reverse(down);
+        for (int i = 0; i < n; i++) v[i] = Arrays.stream(counts[n - 1 - i]).asDoubleStream().toArray();
+        List<String> down = new ArrayList<>(classNames);
+        Collections.reverse(down);
         write(png, title, "predicted", classNames, "true class", down, v);
     }
 

@@ -1,15 +1,17 @@
 package dl4jrepro.results;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 /**
  * Small images laid out in labelled rows, as one PNG: digits beside their augmented copies, conv filters, feature maps.
@@ -41,11 +43,12 @@ public final class ImageGrid {
         }
         int cols = rows.stream().mapToInt(r -> r.tiles().size()).max().orElse(1);
         Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-        java.awt.FontMetrics metrics = probe.createGraphics().getFontMetrics(labelFont);
+        Graphics2D probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        FontMetrics metrics = probe.getFontMetrics(labelFont);
+        probe.dispose();
         int labelWidth = rows.stream().mapToInt(r -> metrics.stringWidth(r.label())).max().orElse(0) + 3 * GAP;
-        int width = labelWidth + cols * (java.util.Arrays.stream(rowW).max().orElse(1) + GAP) + GAP;
-        int height = TITLE_HEIGHT + java.util.Arrays.stream(rowH).map(h -> h + GAP).sum() + GAP;
+        int width = labelWidth + cols * (Arrays.stream(rowW).max().orElse(1) + GAP) + GAP;
+        int height = TITLE_HEIGHT + Arrays.stream(rowH).map(h -> h + GAP).sum() + GAP;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);

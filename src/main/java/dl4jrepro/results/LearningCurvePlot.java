@@ -6,9 +6,12 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /** Loss and accuracy against training progress for train, validation and test, side by side in one PNG. */
@@ -31,7 +34,7 @@ public final class LearningCurvePlot {
     }
 
     /** Several runs in one picture: training loss and validation accuracy, one line per run. */
-    public static void compare(Path png, String title, java.util.Map<String, List<CurvePoint>> curves, boolean byEpoch)
+    public static void compare(Path png, String title, Map<String, List<CurvePoint>> curves, boolean byEpoch)
             throws IOException {
         String xTitle = byEpoch ? "epoch" : "step";
         // Run names are long and the lines many: legends inside the plot would hide them, so they go below it.
@@ -42,7 +45,7 @@ public final class LearningCurvePlot {
         int i = 0;
         for (var e : curves.entrySet()) {
             // One colour per run; its validation line is dashed beside its solid training line.
-            java.awt.Color colour = PALETTE[i++ % PALETTE.length];
+            Color colour = PALETTE[i++ % PALETTE.length];
             double[] x = e.getValue().stream().mapToDouble(p -> byEpoch ? p.epoch() : p.step()).toArray();
             style(addSeries(loss, e.getKey(), x, e.getValue(), CurvePoint::trainLoss), colour, false);
             style(addSeries(acc, e.getKey() + " train", x, e.getValue(), CurvePoint::trainAcc), colour, false);
@@ -62,21 +65,21 @@ public final class LearningCurvePlot {
         return c;
     }
 
-    private static final java.awt.Color[] PALETTE = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xff7f0e),
-            new java.awt.Color(0x2ca02c), new java.awt.Color(0xd62728), new java.awt.Color(0x9467bd),
-            new java.awt.Color(0x8c564b), new java.awt.Color(0xe377c2), new java.awt.Color(0x7f7f7f)};
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e),
+            new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
+            new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
 
     /** @return the series, or null when the curve has no finite value of this kind */
     private static org.knowm.xchart.XYSeries addSeries(XYChart chart, String name, double[] x, List<CurvePoint> curve,
                                                        ToDoubleFunction<CurvePoint> value) {
         double[] y = curve.stream().mapToDouble(value).toArray();
-        if (y.length == 0 || java.util.Arrays.stream(y).noneMatch(Double::isFinite)) return null;
+        if (y.length == 0 || Arrays.stream(y).noneMatch(Double::isFinite)) return null;
         org.knowm.xchart.XYSeries s = chart.addSeries(name, x, y);
         s.setMarker(SeriesMarkers.CIRCLE);
         return s;
     }
 
-    private static void style(org.knowm.xchart.XYSeries s, java.awt.Color colour, boolean dashed) {
+    private static void style(org.knowm.xchart.XYSeries s, Color colour, boolean dashed) {
         if (s == null) return;
         s.setLineColor(colour);
         s.setMarkerColor(colour);

@@ -12,7 +12,9 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** Report 003 fig. 2: the fitted curve over the training and test points, and a histogram of the trained weights. */
 public final class RegressionPlots {
@@ -60,12 +62,12 @@ public final class RegressionPlots {
 
     /** A histogram of every weight (biases excluded), {@code bins} equal bins. */
     public static void weights(Path png, String title, double[] weights, int bins) throws IOException {
-        double lo = java.util.Arrays.stream(weights).min().orElse(0), hi = java.util.Arrays.stream(weights).max().orElse(1);
+        double lo = Arrays.stream(weights).min().orElse(0), hi = Arrays.stream(weights).max().orElse(1);
         double width = (hi - lo) / bins;
         List<String> labels = new ArrayList<>();
         List<Integer> counts = new ArrayList<>();
         for (int b = 0; b < bins; b++) {
-            labels.add(String.format(java.util.Locale.ROOT, "%.2f", lo + (b + 0.5) * width));
+            labels.add(String.format(Locale.ROOT, "%.2f", lo + (b + 0.5) * width));
             counts.add(0);
         }
         for (double w : weights) {

@@ -3,7 +3,9 @@ package dl4jrepro.results;
 import dl4jrepro.spec.ExperimentSpec;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,7 +81,7 @@ public final class ReportTable {
     }
 
     /** Pictures a single run may leave beside its table (see dl4jrepro.run.ModelPictures), with their captions, in order. */
-    private static final Map<String, String> INSIDE = new java.util.LinkedHashMap<>();
+    private static final Map<String, String> INSIDE = new LinkedHashMap<>();
     static {
         INSIDE.put("augmentation.png", "Training images (top row) beside their augmented copies");
         INSIDE.put("filters.png", "The first convolution layer's filters after training");
@@ -123,7 +125,7 @@ public final class ReportTable {
         if (!run.curve().isEmpty()) md.append("\n![learning curves](learning-curve.png)\n");
         if (run.testConfusion() != null) md.append("\nTest set confusion matrix (rows: true class):\n\n![confusion matrix](confusion.png)\n");
         for (Map.Entry<String, String> png : INSIDE.entrySet()) {
-            if (java.nio.file.Files.isRegularFile(dir.resolve(png.getKey()))) {
+            if (Files.isRegularFile(dir.resolve(png.getKey()))) {
                 md.append('\n').append(png.getValue()).append(":\n\n![").append(png.getKey()).append("](")
                         .append(png.getKey()).append(")\n");
             }
@@ -149,10 +151,10 @@ public final class ReportTable {
             md.append("\nThis is stage `").append(spec.stageName()).append("` of [").append(spec.stageOf())
                     .append("](../table.md).\n");
         }
-        List<String> stages = new java.util.ArrayList<>();
-        if (java.nio.file.Files.isDirectory(dir)) {
-            try (var children = java.nio.file.Files.list(dir)) {
-                children.filter(c -> !c.getFileName().toString().equals("quick") && java.nio.file.Files.isRegularFile(c.resolve("table.md")))
+        List<String> stages = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (var children = Files.list(dir)) {
+                children.filter(c -> !c.getFileName().toString().equals("quick") && Files.isRegularFile(c.resolve("table.md")))
                         .map(c -> c.getFileName().toString()).sorted().forEach(stages::add);
             }
         }

@@ -3,12 +3,14 @@ package dl4jrepro.results;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dl4jrepro.cli.UserError;
+import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.train.CurvePoint;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The results folder of an experiment: {@code results/<id>/} for full-budget runs, {@code results/<id>/quick/} for
@@ -58,10 +60,10 @@ public final class ResultsStore {
     }
 
     @SuppressWarnings("unchecked")
-    static java.util.List<String> classNames(RunRecord run) {
+    static List<String> classNames(RunRecord run) {
         Object names = run.data().get("class_names");
-        return names instanceof java.util.List<?> l ? (java.util.List<String>) l
-                : dl4jrepro.data.DatasetRepository.classNames(String.valueOf(run.data().get("dataset")));
+        return names instanceof List<?> l ? (List<String>) l
+                : DatasetRepository.classNames(String.valueOf(run.data().get("dataset")));
     }
 
     public RunRecord load(ExperimentSpec spec, boolean quick) {

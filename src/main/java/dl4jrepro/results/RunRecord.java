@@ -3,8 +3,10 @@ package dl4jrepro.results;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.train.CurvePoint;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -46,8 +48,8 @@ public record RunRecord(
      * data settings and labels). A trial that kept the spec's value of a key still has it here.
      */
     @com.fasterxml.jackson.annotation.JsonIgnore
-    public java.util.Map<String, Object> settings() {
-        java.util.Map<String, Object> all = new java.util.LinkedHashMap<>();
+    public Map<String, Object> settings() {
+        Map<String, Object> all = new LinkedHashMap<>();
         if (hyperparameters() != null) all.putAll(hyperparameters());
         if (overrides() != null) all.putAll(overrides());
         return all;
@@ -94,10 +96,10 @@ public record RunRecord(
     }
 
     /** The first evaluation with the highest validation accuracy: where early stopping keeps the weights. */
-    private java.util.Optional<CurvePoint> atBestValidation() {
+    private Optional<CurvePoint> atBestValidation() {
         CurvePoint best = null;
         for (CurvePoint p : curve) if (Double.isFinite(p.valAcc()) && (best == null || p.valAcc() > best.valAcc())) best = p;
-        return java.util.Optional.ofNullable(best);
+        return Optional.ofNullable(best);
     }
 
     static ToDoubleFunction<CurvePoint> column(String column) {

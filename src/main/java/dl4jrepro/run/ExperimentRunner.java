@@ -11,12 +11,13 @@ import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.ResolvedConfig;
 import dl4jrepro.spec.SpecCatalog;
 import dl4jrepro.train.Checkpoint;
-
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 
@@ -44,8 +45,8 @@ public final class ExperimentRunner {
      */
     public static boolean redrawModelPictures(ExperimentSpec spec, Path dir, Path dataDir) throws IOException {
         Path model = dir.resolve(MODEL);
-        if (!java.nio.file.Files.exists(model)) return false;
-        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(model.toFile(), false);
+        if (!Files.exists(model)) return false;
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(model.toFile(), false);
         ModelPictures.write(dir, spec, new DatasetRepository(DataLocations.resolve(dataDir)).prepare(spec.data(), spec.seed()), net);
         return true;
     }

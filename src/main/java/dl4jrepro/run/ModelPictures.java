@@ -4,9 +4,9 @@ import dl4jrepro.data.InputShape;
 import dl4jrepro.data.OneDimensionalData;
 import dl4jrepro.data.PreparedData;
 import dl4jrepro.results.AtomicFiles;
-import dl4jrepro.results.ImageGrid;
 import dl4jrepro.results.ImageGrid.Row;
 import dl4jrepro.results.ImageGrid.Tile;
+import dl4jrepro.results.ImageGrid;
 import dl4jrepro.results.RegressionPlots;
 import dl4jrepro.spec.ExperimentSpec;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -21,6 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -73,7 +74,7 @@ final class ModelPictures {
         for (int start = 0; start < filters; start += 16) {
             List<Tile> tiles = new ArrayList<>();
             for (int f = start; f < Math.min(filters, start + 16); f++) {
-                float[] v = java.util.Arrays.copyOfRange(all, f * size, (f + 1) * size);
+                float[] v = Arrays.copyOfRange(all, f * size, (f + 1) * size);
                 tiles.add(new Tile(v, channels == 3 ? 3 : 1, kh, kw));
             }
             rows.add(new Row("filters " + (start + 1) + "–" + Math.min(filters, start + 16), tiles));
@@ -117,7 +118,7 @@ final class ModelPictures {
             for (int start = 0; start < drawn; start += MAPS_PER_ROW) {
                 List<Tile> tiles = new ArrayList<>();
                 for (int c = start; c < Math.min(drawn, start + MAPS_PER_ROW); c++) {
-                    tiles.add(new Tile(java.util.Arrays.copyOfRange(all, c * h * wd, (c + 1) * h * wd), 1, h, wd));
+                    tiles.add(new Tile(Arrays.copyOfRange(all, c * h * wd, (c + 1) * h * wd), 1, h, wd));
                 }
                 rows.add(new Row("conv " + conv + ": maps " + (start + 1) + "–" + Math.min(drawn, start + MAPS_PER_ROW)
                         + (drawn < channels ? " of " + channels : "") + " (" + h + "×" + wd + ")", tiles));
@@ -170,17 +171,17 @@ final class ModelPictures {
 
     private static double[] concat(INDArray a, INDArray b) {
         double[] x = column(a), y = b.isEmpty() ? new double[0] : column(b);
-        double[] out = java.util.Arrays.copyOf(x, x.length + y.length);
+        double[] out = Arrays.copyOf(x, x.length + y.length);
         System.arraycopy(y, 0, out, x.length, y.length);
         return out;
     }
 
     private static double min(double[] v) {
-        return java.util.Arrays.stream(v).min().orElse(0);
+        return Arrays.stream(v).min().orElse(0);
     }
 
     private static double max(double[] v) {
-        return java.util.Arrays.stream(v).max().orElse(1);
+        return Arrays.stream(v).max().orElse(1);
     }
 
     private static Layer layer(MultiLayerNetwork net, int i) {

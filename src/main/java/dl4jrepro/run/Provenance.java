@@ -1,5 +1,8 @@
 package dl4jrepro.run;
 
+import dl4jrepro.backend.JarVersion;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -18,8 +21,7 @@ public final class Provenance {
         String status = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)results");
         s.put("git_dirty", status != null && !status.isBlank());
         s.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        s.put("dl4j", dl4jrepro.backend.JarVersion.of(org.deeplearning4j.nn.multilayer.MultiLayerNetwork.class,
-                "deeplearning4j-nn"));
+        s.put("dl4j", JarVersion.of(MultiLayerNetwork.class, "deeplearning4j-nn"));
         s.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         return s;
     }

@@ -1,13 +1,16 @@
 package dl4jrepro.search;
 
 import dl4jrepro.results.RunRecord;
+import dl4jrepro.spec.ResolvedConfig;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,13 +68,13 @@ public record Aggregate(String function, String metric, Map<String, String> filt
         }
         double[] v = kept.stream().mapToDouble(t -> t.metric(metric)).filter(Double::isFinite).toArray();
         if (v.length == 0) return Double.NaN;
-        double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
+        double mean = Arrays.stream(v).average().orElse(Double.NaN);
         return switch (function) {
-            case "max" -> java.util.Arrays.stream(v).max().getAsDouble();
-            case "min" -> java.util.Arrays.stream(v).min().getAsDouble();
+            case "max" -> Arrays.stream(v).max().getAsDouble();
+            case "min" -> Arrays.stream(v).min().getAsDouble();
             case "mean" -> mean;
             default -> v.length < 2 ? Double.NaN
-                    : Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
+                    : Math.sqrt(Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
         };
     }
 
@@ -113,8 +116,8 @@ public record Aggregate(String function, String metric, Map<String, String> filt
 
     /** What makes a trial's configuration: its overrides without the fold (seeds are not overrides). */
     static Map<String, Object> configuration(RunRecord t) {
-        Map<String, Object> c = new java.util.TreeMap<>(t.settings());
-        c.remove(dl4jrepro.spec.ResolvedConfig.FOLD);
+        Map<String, Object> c = new TreeMap<>(t.settings());
+        c.remove(ResolvedConfig.FOLD);
         return c;
     }
 

@@ -2,6 +2,7 @@ package dl4jrepro.search;
 
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.search.TrialPlan.Trial;
+import dl4jrepro.train.ProgressLine;
 
 import java.io.PrintStream;
 import java.util.Collection;
@@ -48,7 +49,7 @@ final class Progress {
                 "[%s] trial %d/%d %s%s in %.0f s | %d completed, %d diverged, %d failed | %d left, ETA %s (%.0f trials/hour)",
                 experiment, t.index() + 1, total, status,
                 Double.isFinite(val) ? String.format(Locale.ROOT, " (val acc %.4f)", val) : "", wallSeconds,
-                finished, diverged, failed, remaining, dl4jrepro.train.ProgressLine.eta(eta), doneThisRun / elapsed * 3600));
+                finished, diverged, failed, remaining, ProgressLine.eta(eta), doneThisRun / elapsed * 3600));
         out.flush();
     }
 }

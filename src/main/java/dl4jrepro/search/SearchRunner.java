@@ -22,10 +22,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Runs every trial of a search that has no record yet (in a seeded random order), appending each to the
@@ -91,12 +97,12 @@ public final class SearchRunner {
                 out.println("[" + spec.id() + "] " + stale + " stored trials were trained with an earlier version of the "
                         + "spec (other data, hyperparameters or budget): they run again");
             }
-            List<Trial> pending = new java.util.ArrayList<>();
+            List<Trial> pending = new ArrayList<>();
             for (Trial t : plan) if (!done.containsKey(t.id())) pending.add(t);
             // Seeded random order, not the grid's: a search stopped after k of n trials (they take hours) then holds
             // an even sample of the grid for its partial table and heat map, and the ETA averages cheap and costly
             // corners instead of extrapolating from the first rows.
-            java.util.Collections.shuffle(pending, new java.util.Random(spec.seed()));
+            Collections.shuffle(pending, new Random(spec.seed()));
             Deque<Trial> todo = new ArrayDeque<>(pending);
             out.println(String.format(Locale.ROOT, "[%s] search: %d trials, %d already recorded, %d to run%s; %s",
                     spec.id(), plan.size(), plan.size() - todo.size(), todo.size(),
@@ -112,7 +118,7 @@ public final class SearchRunner {
             } else {
                 new WorkerPool(spec, request, parallel, progress, out).runAll(todo);
             }
-            List<RunRecord> all = new java.util.ArrayList<>(current(spec, plan, store.load(), request.quick()).values());
+            List<RunRecord> all = new ArrayList<>(current(spec, plan, store.load(), request.quick()).values());
             SearchTable.write(spec, plan, all, dir, request.quick());
             out.println("[" + spec.id() + "] " + all.size() + " of " + plan.size() + " trials recorded; table in "
                     + dir.resolve("table.md"));
@@ -123,7 +129,7 @@ public final class SearchRunner {
     /** The stored records of the plan's trials that were trained with the spec as it is now, by trial id. */
     public static Map<String, RunRecord> current(ExperimentSpec spec, List<Trial> plan, Map<String, RunRecord> stored,
                                           boolean quick) {
-        Map<String, RunRecord> current = new java.util.LinkedHashMap<>();
+        Map<String, RunRecord> current = new LinkedHashMap<>();
         for (Trial t : plan) {
             RunRecord r = stored.get(t.id());
             if (r != null && TrialRunner.trainedWith(r, ResolvedConfig.of(spec, quick, t.overrides()))) current.put(t.id(), r);
@@ -157,7 +163,7 @@ public final class SearchRunner {
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
         TrialRunner runner = new TrialRunner(backend, new DatasetRepository(DataLocations.resolve(request.dataDir())), log);
         TrialStore store = new TrialStore(new ResultsStore(request.resultsDir()).dir(spec, request.quick()));
-        java.util.concurrent.BlockingQueue<Integer> work = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<Integer> work = new LinkedBlockingQueue<>();
         Thread listener = new Thread(() -> {
             try (BufferedReader commands = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = commands.readLine()) != null; ) {

@@ -2,6 +2,7 @@ package dl4jrepro.search;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dl4jrepro.cli.UserError;
+import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.results.AtomicFiles;
 import dl4jrepro.results.FigureRow;
 import dl4jrepro.results.HeatMapPlot;
@@ -10,13 +11,18 @@ import dl4jrepro.results.ReportTable;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.search.TrialPlan.Trial;
-import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.ExperimentSpec.Column;
+import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.spec.ResolvedConfig;
+import dl4jrepro.train.CurvePoint;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -156,7 +162,7 @@ public final class SearchTable {
     }
 
     private static void repeatsTable(StringBuilder md, ExperimentSpec spec, List<RunRecord> rows, List<String> axes) {
-        List<String> configAxes = axes.stream().filter(a -> !a.equals(dl4jrepro.spec.ResolvedConfig.FOLD)).toList();
+        List<String> configAxes = axes.stream().filter(a -> !a.equals(ResolvedConfig.FOLD)).toList();
         // Best mean first (by the table's sortBy), as a cross-validation ranks its configurations.
         String sortBy = spec.table().sortBy();
         boolean folds = Boolean.TRUE.equals(spec.search().crossValidate());
@@ -173,8 +179,8 @@ public final class SearchTable {
             for (Column c : spec.table().columns()) {
                 double[] v = g.getValue().stream().mapToDouble(r -> r.metric(c.metric())).filter(Double::isFinite).toArray();
                 md.append(' ').append(v.length == 0 ? "—" : String.format(Locale.ROOT, "%.4f ± %.4f (%.4f – %.4f)",
-                        mean(v), sd(v), java.util.Arrays.stream(v).min().getAsDouble(),
-                        java.util.Arrays.stream(v).max().getAsDouble())).append(" |");
+                        mean(v), sd(v), Arrays.stream(v).min().getAsDouble(),
+                        Arrays.stream(v).max().getAsDouble())).append(" |");
             }
             md.append('\n');
         }
@@ -187,7 +193,7 @@ public final class SearchTable {
         if (hm != null && hm.size() == 2 && axes.containsAll(hm) && !ranked.isEmpty()) {
             List<Object> xs = distinct(ranked, hm.get(0)), ys = distinct(ranked, hm.get(1));
             double[][] v = new double[ys.size()][xs.size()];
-            for (double[] row : v) java.util.Arrays.fill(row, Double.NaN);
+            for (double[] row : v) Arrays.fill(row, Double.NaN);
             for (RunRecord r : ranked) {
                 int x = indexOf(xs, r.settings().get(hm.get(0))), y = indexOf(ys, r.settings().get(hm.get(1)));
                 double m = r.metric(sortBy);
@@ -196,14 +202,14 @@ public final class SearchTable {
             }
             HeatMapPlot.write(dir.resolve("heatmap.png"), spec.id() + ": " + sortLabel + ", best trial per cell", hm.get(0),
                     xs.stream().map(SearchTable::value).toList(), hm.get(1), ys.stream().map(SearchTable::value).toList(), v);
-            md.append(sortLabel.substring(0, 1).toUpperCase(java.util.Locale.ROOT)).append(sortLabel.substring(1)).append(" over ")
+            md.append(sortLabel.substring(0, 1).toUpperCase(Locale.ROOT)).append(sortLabel.substring(1)).append(" over ")
                     .append(hm.get(0)).append(" × ").append(hm.get(1))
                     .append(" (each cell: its best trial over the other settings; a blank cell has no trial with a finite "
                             + "result, all diverged or none run yet):\n\n![heat map](heatmap.png)\n\n");
         }
         String by = spec.table().curvesBy();
         if (by != null && axes.contains(by)) {
-            java.util.Map<String, java.util.List<dl4jrepro.train.CurvePoint>> curves = new LinkedHashMap<>();
+            Map<String, List<CurvePoint>> curves = new LinkedHashMap<>();
             for (Object v : distinct(ranked, by)) {
                 // The first seed's trial stands for its setting.
                 ranked.stream().filter(r -> Aggregate.sameValue(r.settings().get(by), v) && !r.curve().isEmpty())
@@ -219,7 +225,7 @@ public final class SearchTable {
         }
         List<Map<String, Object>> chosen = spec.table().chosen();
         if (chosen != null && !chosen.isEmpty()) {
-            java.util.Map<String, java.util.List<dl4jrepro.train.CurvePoint>> curves = new LinkedHashMap<>();
+            Map<String, List<CurvePoint>> curves = new LinkedHashMap<>();
             for (Map<String, Object> c : chosen) {
                 ranked.stream().filter(r -> Aggregate.matches(r.settings(), c) && !r.curve().isEmpty()).findFirst()
                         .ifPresent(r -> curves.put(describe(r, new ArrayList<>(c.keySet())).replace(", seed " + r.seed(), ""),
@@ -240,7 +246,7 @@ public final class SearchTable {
                     .append("![best trial](best-learning-curve.png)\n");
             if (best.testConfusion() != null) {
                 HeatMapPlot.confusion(dir.resolve("confusion.png"), spec.id() + " best trial: test confusion matrix",
-                        best.testConfusion(), dl4jrepro.data.DatasetRepository.classNames(spec.data().dataset()));
+                        best.testConfusion(), DatasetRepository.classNames(spec.data().dataset()));
                 md.append("\nIts test set confusion matrix (rows: true class):\n\n![confusion matrix](confusion.png)\n");
             }
         }
@@ -362,7 +368,7 @@ public final class SearchTable {
     /** A setting as the reports write it: 0.001, 250, 1e+30, [200, 100]. */
     static String value(Object v) {
         if (v instanceof Double d) {
-            java.math.BigDecimal b = java.math.BigDecimal.valueOf(d).round(new java.math.MathContext(4)).stripTrailingZeros();
+            BigDecimal b = BigDecimal.valueOf(d).round(new MathContext(4)).stripTrailingZeros();
             return Math.abs(d) >= 1e-5 && Math.abs(d) < 1e7 || d == 0 ? b.toPlainString() : b.toString().toLowerCase(Locale.ROOT);
         }
         return v == null ? "—" : String.valueOf(v);
@@ -377,12 +383,12 @@ public final class SearchTable {
     }
 
     private static double mean(double[] v) {
-        return java.util.Arrays.stream(v).average().orElse(Double.NaN);
+        return Arrays.stream(v).average().orElse(Double.NaN);
     }
 
     private static double sd(double[] v) {
         if (v.length < 2) return 0;
         double m = mean(v);
-        return Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1));
+        return Math.sqrt(Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1));
     }
 }

@@ -2,10 +2,13 @@ package dl4jrepro.search;
 
 import dl4jrepro.cli.UserError;
 import dl4jrepro.data.Md5;
-import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.results.ResultsStore;
 import dl4jrepro.spec.ExperimentSpec.Search;
+import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.spec.ResolvedConfig;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +60,7 @@ public final class TrialPlan {
             for (Map<String, Object> p : points) {
                 for (int k = 0; k < spec.data().folds(); k++) {
                     Map<String, Object> q = new LinkedHashMap<>(p);
-                    q.put(dl4jrepro.spec.ResolvedConfig.FOLD, k);
+                    q.put(ResolvedConfig.FOLD, k);
                     withFolds.add(q);
                 }
             }
@@ -81,9 +84,9 @@ public final class TrialPlan {
             // A seeded random sample: evenly spaced indices would alias with the grid's innermost axes.
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < trials.size(); i++) order.add(i);
-            java.util.Collections.shuffle(order, new Random(spec.seed()));
+            Collections.shuffle(order, new Random(spec.seed()));
             List<Integer> chosen = new ArrayList<>(order.subList(0, sample));
-            java.util.Collections.sort(chosen);
+            Collections.sort(chosen);
             List<Trial> spread = new ArrayList<>();
             for (int i : chosen) {
                 Trial t = trials.get(i);
@@ -178,7 +181,7 @@ public final class TrialPlan {
             identity.put("budget", quick ? "quick" : "full");
             identity.put("overrides", new TreeMap<>(overrides));
             identity.put("seed", seed);
-            return Md5.of(dl4jrepro.results.ResultsStore.CANONICAL.writeValueAsBytes(identity)).substring(0, 12);
+            return Md5.of(ResultsStore.CANONICAL.writeValueAsBytes(identity)).substring(0, 12);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

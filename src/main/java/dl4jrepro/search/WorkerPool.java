@@ -1,5 +1,6 @@
 package dl4jrepro.search;
 
+import dl4jrepro.cli.Repro;
 import dl4jrepro.run.RunRequest;
 import dl4jrepro.search.TrialPlan.Trial;
 import dl4jrepro.spec.ExperimentSpec;
@@ -100,7 +101,7 @@ final class WorkerPool {
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(dl4jrepro.cli.Repro.class.getName());
+        cmd.add(Repro.class.getName());
         cmd.addAll(List.of("--experiments-dir", request.experimentsDir().toString(),
                 "--results-dir", request.resultsDir().toString(), "worker", spec.id(),
                 "--backend", request.backend(), "--threads", String.valueOf(threads)));

@@ -1,7 +1,9 @@
 package dl4jrepro.spec;
 
 import dl4jrepro.cli.UserError;
+import dl4jrepro.data.OneDimensionalData;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -62,8 +64,8 @@ public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameter
             throw new UserError(CSV + "=" + files + ": " + (spec.data().isOneDimensional()
                     ? "give two files, TRAIN.csv,TEST.csv" : spec.id() + " trains on images, not (x, y) pairs"));
         }
-        var train = dl4jrepro.data.OneDimensionalData.readCsv(java.nio.file.Path.of(parts[0].trim()));
-        var test = dl4jrepro.data.OneDimensionalData.readCsv(java.nio.file.Path.of(parts[1].trim()));
+        var train = OneDimensionalData.readCsv(Path.of(parts[0].trim()));
+        var test = OneDimensionalData.readCsv(Path.of(parts[1].trim()));
         return spec.data().withCsv(new ExperimentSpec.Csv(parts[0].trim(), parts[1].trim()), train.size(), test.size());
     }
 

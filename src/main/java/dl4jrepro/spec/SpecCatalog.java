@@ -1,7 +1,7 @@
 package dl4jrepro.spec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dl4jrepro.cli.UserError;
@@ -128,7 +128,7 @@ public final class SpecCatalog {
         checkBudget(file, "quickBudget", s.quickBudget());
         checkSearch(file, s);
         if (s.check() != null) {
-            require(file, java.util.Set.of("gradient", "closed-forms", "layers").contains(s.check().kind()) && s.check().nets() != null && !s.check().nets().isEmpty()
+            require(file, Set.of("gradient", "closed-forms", "layers").contains(s.check().kind()) && s.check().nets() != null && !s.check().nets().isEmpty()
                     && s.check().epsilon() > 0 && s.check().maxRelError() > 0 && s.search() == null,
                     "check needs kind 'gradient', 'closed-forms' or 'layers', epsilon > 0, maxRelError > 0, at least one net, and no search");
         }

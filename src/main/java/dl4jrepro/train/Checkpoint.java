@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -61,7 +62,7 @@ public final class Checkpoint {
     }
 
     /** The saved state of this configuration, if there is one; a stale or unreadable one is reported and skipped. */
-    public Optional<State> load(java.util.function.Consumer<String> say) {
+    public Optional<State> load(Consumer<String> say) {
         Path file = dir.resolve(STATE);
         if (!Files.exists(file)) return Optional.empty();
         try {

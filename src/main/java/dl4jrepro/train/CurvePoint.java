@@ -1,5 +1,7 @@
 package dl4jrepro.train;
 
+import java.util.Locale;
+
 /**
  * Metrics at one evaluation. Losses are the mean cross-entropy of the data alone (no L2 term), as the reports plot them.
  *
@@ -19,6 +21,6 @@ public record CurvePoint(int step, double epoch, double trainLoss, double trainA
     }
 
     private static String fmt(double v) {
-        return Double.isNaN(v) ? "" : String.format(java.util.Locale.ROOT, "%.6g", v);
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
     }
 }

@@ -1,9 +1,12 @@
 package dl4jrepro.train;
 
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -22,8 +25,8 @@ public final class Scores {
     /** Whether the network is trained on mean squared error rather than classes. */
     public static boolean isRegression(MultiLayerNetwork net) {
         return net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer()
-                instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer out
-                && out.getLossFn() instanceof org.nd4j.linalg.lossfunctions.impl.LossMSE;
+                instanceof BaseOutputLayer out
+                && out.getLossFn() instanceof LossMSE;
     }
 
     /** Sum over rows of the loss: −log p(true class), or the squared error averaged over outputs. */
@@ -62,6 +65,6 @@ public final class Scores {
     }
 
     public static long countCorrect(INDArray probs, INDArray oneHot) {
-        return probs.argMax(1).eq(oneHot.argMax(1)).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().longValue();
+        return probs.argMax(1).eq(oneHot.argMax(1)).castTo(DataType.INT).sumNumber().longValue();
     }
 }

@@ -1,6 +1,7 @@
 package dl4jrepro.backend;
 
 import dl4jrepro.data.InputShape;
+import dl4jrepro.families.CnnFamily;
 import dl4jrepro.families.CnnFamilyTest;
 import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
@@ -27,7 +28,7 @@ class OneDnnTest {
         m.put("dense", List.of(16));
         m.put("dropoutConv", 0.0);
         m.put("dropoutDense", 0.0);
-        return OneDnn.network(new dl4jrepro.families.CnnFamily()
+        return OneDnn.network(new CnnFamily()
                 .configure(new Hyperparameters("t", m), new InputShape(1, 28, 28), 10, 5, 10), oneDnn);
     }
 

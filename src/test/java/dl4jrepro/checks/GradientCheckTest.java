@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,12 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The check passes DL4J's backpropagation and catches a gradient with a report-style slip in its L2 term. */
-@org.junit.jupiter.api.extension.ExtendWith(dl4jrepro.checks.DoublePrecision.class)
+@org.junit.jupiter.api.extension.ExtendWith(DoublePrecision.class)
 class GradientCheckTest {
 
 
     static MultiLayerNetwork twoLayer(String activation) {
-        Map<String, Object> m = new java.util.HashMap<>(Map.of("hidden", List.of(6), "activation", activation,
+        Map<String, Object> m = new HashMap<>(Map.of("hidden", List.of(6), "activation", activation,
                 "weightInit", "normal", "weightStd", 0.5, "optimizer", "sgd", "lr", 1.0, "regPerLayer", List.of(0.1, 0.3),
                 "l2Bias", 0.0, "batch", 7));
         return GradientCheck.network(new MlpFamily().configure(new Hyperparameters("t", m), new InputShape(1, 1, 5), 3, 3, 1));

@@ -2,6 +2,7 @@ package dl4jrepro.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,15 @@ class EndToEndTest {
         assertEquals(table, Files.readString(dir.resolve("table.md")), "table regenerated from the stored run");
         assertEquals(csv, Files.readString(dir.resolve("curve.csv")));
         assertTrue(Files.size(dir.resolve("learning-curve.png")) > 0 && Files.exists(dir.resolve("summary.json")));
+
+        // A run stopped and continued from its checkpoint says where, as its record has it.
+        assertFalse(table.contains("continued from a checkpoint"), table);
+        ObjectNode run = (ObjectNode) JSON.readTree(dir.resolve("run.json").toFile());
+        ((ObjectNode) run.get("finalMetrics")).put("resumed_at_step_2", 90.0).put("resumed_at_step_1", 40.0);
+        JSON.writeValue(dir.resolve("run.json").toFile(), run);
+        assertEquals(0, CliRun.of("--results-dir", tmp.toString(), "table", "quickstart", "--quick").exitCode());
+        assertTrue(Files.readString(dir.resolve("table.md")).contains("- continued from a checkpoint at step 40, 90 "),
+                Files.readString(dir.resolve("table.md")));
     }
 
     @Test

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,6 +78,6 @@ class AffineAugmentationTest {
         }
         assertEquals(p.trainX().getRow(5), d.trainX().getRow(10), "originals are untouched");
         assertEquals(p.valX(), d.valX(), "validation is never augmented");
-        assertEquals(600, ((java.util.Map<?, ?>) d.provenance().get("augment")).get("train_after_augmentation"));
+        assertEquals(600, ((Map<?, ?>) d.provenance().get("augment")).get("train_after_augmentation"));
     }
 }

@@ -6,6 +6,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -53,11 +58,11 @@ class DatasetRepositoryTest {
         assertEquals(a.valY(), b.valY());
         assertNotEquals(a.trainX(), c.trainX());
         // No validation image is also a training image.
-        java.util.Set<String> train = new java.util.HashSet<>();
-        for (int i = 0; i < 1000; i++) train.add(java.util.Arrays.toString(a.trainX().getRow(i).toFloatVector()));
+        Set<String> train = new HashSet<>();
+        for (int i = 0; i < 1000; i++) train.add(Arrays.toString(a.trainX().getRow(i).toFloatVector()));
         for (int i = 0; i < 400; i++) {
             INDArray v = a.valX().getRow(i);
-            assertTrue(!train.contains(java.util.Arrays.toString(v.toFloatVector())) || duplicateImage(v), "val row " + i);
+            assertTrue(!train.contains(Arrays.toString(v.toFloatVector())) || duplicateImage(v), "val row " + i);
         }
     }
 
@@ -94,7 +99,7 @@ class DatasetRepositoryTest {
         PreparedData d = DatasetRepository.build(mnist, new DataSpec("mnist", 2000, 500, "last", 500, "scale-01", 40, null, null), 1);
         assertEquals(40, d.features());
         assertEquals(40, d.testX().columns());
-        double explained = ((Number) ((java.util.Map<?, ?>) d.provenance().get("pca")).get("explained_variance")).doubleValue();
+        double explained = ((Number) ((Map<?, ?>) d.provenance().get("pca")).get("explained_variance")).doubleValue();
         assertTrue(explained > 0.5 && explained < 1, "40 components of MNIST keep most but not all variance: " + explained);
         // Components come out in ascending eigenvalue order: the last column carries the most variance.
         INDArray var = d.trainX().var(0);

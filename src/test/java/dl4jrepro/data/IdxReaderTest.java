@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -52,7 +53,7 @@ class IdxReaderTest {
         assertEquals(0, d.pixel(0, 0));
         for (int row = 0; row < 5; row++) {
             int r = row;
-            long inked = java.util.stream.IntStream.range(0, 784).filter(f -> d.pixel(r, f) > 128).count();
+            long inked = IntStream.range(0, 784).filter(f -> d.pixel(r, f) > 128).count();
             assertTrue(inked > 784 * 0.03 && inked < 784 * 0.3, "digit " + row + " has " + inked + " inked pixels");
         }
     }

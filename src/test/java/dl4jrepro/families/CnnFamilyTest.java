@@ -5,19 +5,20 @@ import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.data.PreparedData;
-import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.layers.FastBatchNorm;
+import dl4jrepro.layers.FastConv;
+import dl4jrepro.layers.FastDense;
 import dl4jrepro.spec.ExperimentSpec.DataSpec;
+import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
 import dl4jrepro.spec.SpecCatalog;
 import dl4jrepro.train.ProgressLine;
 import dl4jrepro.train.Trainer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import dl4jrepro.layers.FastBatchNorm;
-import dl4jrepro.layers.FastConv;
-import dl4jrepro.layers.FastDense;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,7 @@ public class CnnFamilyTest {
     }
 
     private List<Class<?>> layerTypes(MultiLayerConfiguration conf) {
-        List<Class<?>> types = new java.util.ArrayList<>();
+        List<Class<?>> types = new ArrayList<>();
         for (var c : conf.getConfs()) types.add(c.getLayer().getClass());
         return types;
     }
@@ -77,7 +79,7 @@ public class CnnFamilyTest {
         assertEquals(64L * 10 * 10, ((DenseLayer) conf.getConf(8).getLayer()).getNIn(), "28 → 24 → 20 → pool 10");
         assertEquals(512, ((DenseLayer) conf.getConf(8).getLayer()).getNOut());
         // DL4J's DropoutLayer takes the probability of keeping a unit.
-        assertEquals(0.75, ((org.deeplearning4j.nn.conf.dropout.Dropout) conf.getConf(7).getLayer().getIDropout()).getP(), 1e-12);
+        assertEquals(0.75, ((Dropout) conf.getConf(7).getLayer().getIDropout()).getP(), 1e-12);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         long convs = (25 * 32 + 32) + (25 * 32 * 64 + 64), bn = 4 * (32 + 64 + 512);

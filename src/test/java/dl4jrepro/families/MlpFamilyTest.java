@@ -1,16 +1,32 @@
 package dl4jrepro.families;
 
 import dl4jrepro.cli.UserError;
+import dl4jrepro.data.DataLocations;
+import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.data.InputShape;
+import dl4jrepro.layers.FastDense;
+import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
+import dl4jrepro.spec.SpecCatalog;
+import dl4jrepro.train.ProgressLine;
+import dl4jrepro.train.Trainer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.nd4j.linalg.schedule.StepSchedule;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +61,7 @@ class MlpFamilyTest {
     @Test
     void denseLayerPicksDl4jsOwnOrTheOneKeepingItsForwardPass() {
         Map<String, Object> m = twoLayer();
-        assertEquals(dl4jrepro.layers.FastDense.class,
+        assertEquals(FastDense.class,
                 family.configure(new Hyperparameters("t", m), CIFAR, 10, 1, 245).getConf(0).getLayer().getClass());
         m.put("denseLayer", "dl4j");
         assertEquals(DenseLayer.class, family.configure(new Hyperparameters("t", m), CIFAR, 10, 1, 245).getConf(0).getLayer().getClass());
@@ -80,8 +96,8 @@ class MlpFamilyTest {
 
     @Test
     void classicalMomentumAccumulatesVelocity() {
-        var updater = new ClassicalMomentum(0.8, new org.nd4j.linalg.schedule.StepSchedule(
-                org.nd4j.linalg.schedule.ScheduleType.ITERATION, 0.1, 0.5, 10)).instantiate(Nd4j.zeros(1, 2), true);
+        var updater = new ClassicalMomentum(0.8, new StepSchedule(
+                ScheduleType.ITERATION, 0.1, 0.5, 10)).instantiate(Nd4j.zeros(1, 2), true);
         INDArray g = Nd4j.createFromArray(1f, -2f).reshape(1, 2);
         updater.applyUpdater(g, 0, 0);
         assertEquals(Nd4j.createFromArray(0.1f, -0.2f).reshape(1, 2), g, "first step: lr·g");
@@ -93,8 +109,8 @@ class MlpFamilyTest {
 
     @Test
     void adadeltaStepMatchesPyTorchsFormula() {
-        var updater = new TorchAdadelta(0.9, 1e-6, new org.nd4j.linalg.schedule.StepSchedule(
-                org.nd4j.linalg.schedule.ScheduleType.ITERATION, 0.5, 1.0, 10)).instantiate(Nd4j.zeros(1, 4), true);
+        var updater = new TorchAdadelta(0.9, 1e-6, new StepSchedule(
+                ScheduleType.ITERATION, 0.5, 1.0, 10)).instantiate(Nd4j.zeros(1, 4), true);
         INDArray g = Nd4j.createFromArray(1f, -2f).reshape(1, 2);
         updater.applyUpdater(g, 0, 0);
         // E[g²] = 0.1·g²; Δ = √(0 + ε)/√(E[g²] + ε)·g; step = lr·Δ
@@ -115,7 +131,7 @@ class MlpFamilyTest {
         MultiLayerConfiguration conf = family.configure(hp, new InputShape(1, 1, 8), 3, 1, 10);
         assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()), "custom updater round-trips through JSON");
         assertEquals(null, conf.getConf(0).getLayer().getIDropout(), "no dropout on the input pixels");
-        assertInstanceOf(org.deeplearning4j.nn.conf.dropout.Dropout.class, conf.getConf(1).getLayer().getIDropout());
+        assertInstanceOf(Dropout.class, conf.getConf(1).getLayer().getIDropout());
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         INDArray x = Nd4j.rand(32, 8), y = Nd4j.zeros(32, 3);
@@ -141,9 +157,9 @@ class MlpFamilyTest {
         assertEquals(250, second.getNIn());
         assertEquals(150, second.getNOut());
         assertEquals("identity", second.getActivationFn().toString(), "the activation comes after the normalisation");
-        assertInstanceOf(org.nd4j.linalg.activations.impl.ActivationLReLU.class,
-                ((org.deeplearning4j.nn.conf.layers.ActivationLayer) conf.getConf(2).getLayer()).getActivationFn());
-        assertInstanceOf(org.deeplearning4j.nn.conf.dropout.Dropout.class, second.getIDropout(), "dropout after layer 1");
+        assertInstanceOf(ActivationLReLU.class,
+                ((ActivationLayer) conf.getConf(2).getLayer()).getActivationFn());
+        assertInstanceOf(Dropout.class, second.getIDropout(), "dropout after layer 1");
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         // weights + biases of 4 dense layers, and gamma, beta, running mean and variance of 3 batch norms
@@ -190,7 +206,7 @@ class MlpFamilyTest {
 
     @Test
     void report003sRegressionNetIsSeluThenSigmoidWithALinearMseOutputAndLearns() {
-        dl4jrepro.spec.ExperimentSpec spec = new dl4jrepro.spec.SpecCatalog(java.nio.file.Path.of("experiments"))
+        ExperimentSpec spec = new SpecCatalog(Path.of("experiments"))
                 .load("regression-selu-003-final");
         Hyperparameters hp = new Hyperparameters("t", spec.hyperparameters());
         InputShape one = InputShape.of(spec.data());
@@ -199,22 +215,22 @@ class MlpFamilyTest {
         assertEquals("selu", ((DenseLayer) conf.getConf(0).getLayer()).getActivationFn().toString());
         assertEquals("sigmoid", ((DenseLayer) conf.getConf(1).getLayer()).getActivationFn().toString());
         OutputLayer out = assertInstanceOf(OutputLayer.class, conf.getConf(2).getLayer());
-        assertInstanceOf(org.nd4j.linalg.lossfunctions.impl.LossMSE.class, out.getLossFn());
+        assertInstanceOf(LossMSE.class, out.getLossFn());
         assertEquals("identity", out.getActivationFn().toString());
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         assertEquals(1 * 16 + 16 + 16 * 64 + 64 + 64 + 1, net.numParams(), "the report's 'about 1 k'");
 
-        var data = new dl4jrepro.data.DatasetRepository(dl4jrepro.data.DataLocations.resolve(null)).prepare(spec.data(), 42);
+        var data = new DatasetRepository(DataLocations.resolve(null)).prepare(spec.data(), 42);
         double variance = data.trainY().varNumber().doubleValue();
-        var outcome = dl4jrepro.train.Trainer.train(net, data,
-                new dl4jrepro.spec.ExperimentSpec.Budget(400, null, null, "full", null, null), 50, 1,
-                new dl4jrepro.train.ProgressLine(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), "t"));
+        var outcome = Trainer.train(net, data,
+                new ExperimentSpec.Budget(400, null, null, "full", null, null), 50, 1,
+                new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), "t"));
         double trainMse = outcome.curve().get(outcome.curve().size() - 1).trainLoss();
         assertTrue(trainMse < 0.6 * variance, "fits far better than the mean: MSE " + trainMse + " vs variance " + variance);
         assertTrue(Double.isNaN(outcome.curve().get(0).trainAcc()), "regression has no accuracy");
         UserError e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t",
-                java.util.Map.of("hidden", List.of(16, 64), "activations", List.of("selu"), "output", "linear")), one));
+                Map.of("hidden", List.of(16, 64), "activations", List.of("selu"), "output", "linear")), one));
         assertTrue(e.getMessage().contains("one activation per hidden layer"), e.getMessage());
     }
 }

@@ -1,17 +1,24 @@
 package dl4jrepro.layers;
 
+import dl4jrepro.checks.DoublePrecision;
 import dl4jrepro.checks.GradientCheck;
 import dl4jrepro.checks.LayerEquivalence;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The hand-written and SameDiff batch-norm layers (catalogue E3) against finite differences and against DL4J's own
  * BatchNormalization, on generated data in double precision; a deliberately broken backward pass must be caught.
  */
-@org.junit.jupiter.api.extension.ExtendWith(dl4jrepro.checks.DoublePrecision.class)
+@org.junit.jupiter.api.extension.ExtendWith(DoublePrecision.class)
 class BatchNormLayersTest {
     final INDArray x = Nd4j.rand(DataType.DOUBLE, 12, 5).muli(3).subi(1);
     final INDArray y = oneHot(12, 3);
@@ -106,7 +113,7 @@ class BatchNormLayersTest {
     }
 
     /** γx + β as a plain DL4J SameDiff layer, without {@link SameDiffBatchNorm.ExternalErrorsOnce}. */
-    public static class PlainAffine extends org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer {
+    public static class PlainAffine extends SameDiffLayer {
         private long width;
 
         protected PlainAffine() {}
@@ -124,14 +131,14 @@ class BatchNormLayersTest {
         }
 
         @Override
-        public org.nd4j.autodiff.samediff.SDVariable defineLayer(org.nd4j.autodiff.samediff.SameDiff sd,
-                org.nd4j.autodiff.samediff.SDVariable x, Map<String, org.nd4j.autodiff.samediff.SDVariable> p,
-                org.nd4j.autodiff.samediff.SDVariable mask) {
+        public SDVariable defineLayer(SameDiff sd,
+                SDVariable x, Map<String, SDVariable> p,
+                SDVariable mask) {
             return x.mul(p.get("gamma")).add(p.get("beta"));
         }
 
         @Override
-        public void defineParameters(org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams params) {
+        public void defineParameters(SDLayerParams params) {
             params.clear();
             params.addWeightParam("gamma", 1, width);
             params.addBiasParam("beta", 1, width);
@@ -144,7 +151,7 @@ class BatchNormLayersTest {
         }
 
         @Override
-        public org.deeplearning4j.nn.conf.inputs.InputType getOutputType(int i, org.deeplearning4j.nn.conf.inputs.InputType t) {
+        public InputType getOutputType(int i, InputType t) {
             return t;
         }
     }
@@ -165,7 +172,7 @@ class BatchNormLayersTest {
         net.setInput(x);
         net.feedForward(true, false);
         var back = net.getLayer(0).backpropGradient(Nd4j.ones(DataType.DOUBLE, 12, 5),
-                org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+                LayerWorkspaceMgr.noWorkspaces());
         assertEquals(24.0, back.getFirst().gradientForVariable().get("beta").getDouble(0), 1e-12);
         assertEquals(2.0, back.getSecond().getDouble(0, 0), 1e-12);
     }

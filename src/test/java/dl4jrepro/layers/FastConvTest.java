@@ -1,5 +1,6 @@
 package dl4jrepro.layers;
 
+import dl4jrepro.checks.DoublePrecision;
 import dl4jrepro.checks.LayerEquivalence;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.families.CnnFamily;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link FastConv} computes what DL4J's ConvolutionLayer computes, with and without batch norm after it. */
-@ExtendWith(dl4jrepro.checks.DoublePrecision.class)
+@ExtendWith(DoublePrecision.class)
 class FastConvTest {
     static final InputShape IMAGES = new InputShape(2, 8, 8);
     final INDArray x = Nd4j.rand(DataType.DOUBLE, 10, IMAGES.features()).subi(0.5);

@@ -1,5 +1,6 @@
 package dl4jrepro.layers;
 
+import dl4jrepro.checks.DoublePrecision;
 import dl4jrepro.checks.GradientCheck;
 import dl4jrepro.checks.LayerEquivalence;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link FastDense} computes what DL4J's DenseLayer computes, in training steps, gradients and serialisation. */
-@ExtendWith(dl4jrepro.checks.DoublePrecision.class)
+@ExtendWith(DoublePrecision.class)
 class FastDenseTest {
     final INDArray x = Nd4j.rand(DataType.DOUBLE, 16, 7).subi(0.5);
     final INDArray y = BatchNormLayersTest.oneHot(16, 3);

@@ -3,6 +3,7 @@ package dl4jrepro.search;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dl4jrepro.cli.CliRun;
+import dl4jrepro.cli.Repro;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +86,7 @@ class SearchTest {
         assertEquals(0, run(uninterrupted).exitCode());
 
         Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), dl4jrepro.cli.Repro.class.getName(),
+                System.getProperty("java.class.path"), Repro.class.getName(),
                 "--experiments-dir", experiments.toString(), "--results-dir", interrupted.toString(), "run", "grid-smoke")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

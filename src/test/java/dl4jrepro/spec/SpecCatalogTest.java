@@ -1,7 +1,7 @@
 package dl4jrepro.spec;
 
-import dl4jrepro.data.InputShape;
 import dl4jrepro.cli.UserError;
+import dl4jrepro.data.InputShape;
 import dl4jrepro.families.Families;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +24,7 @@ class SpecCatalogTest {
     @Test
     void everyCommittedSpecIsValid() {
         SpecCatalog catalog = new SpecCatalog(REAL);
-        assertTrue(catalog.ids().containsAll(java.util.List.of("quickstart", "two-layer-torch-000", "mlp-defaults-004")));
+        assertTrue(catalog.ids().containsAll(List.of("quickstart", "two-layer-torch-000", "mlp-defaults-004")));
         for (ExperimentSpec s : catalog.all()) {
             Families.byName(s.family()).validate(new Hyperparameters(s.id(), s.hyperparameters()), InputShape.of(s.data()));
             assertFalse(s.reference().figures().isEmpty(), s.id() + " has figures to hold the run against");

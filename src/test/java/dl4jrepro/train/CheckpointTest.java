@@ -5,6 +5,7 @@ import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.data.PreparedData;
 import dl4jrepro.families.CnnFamily;
+import dl4jrepro.results.ResultsStore;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
 import dl4jrepro.spec.SpecCatalog;
@@ -91,7 +92,7 @@ class CheckpointTest {
     void aCheckpointWrittenBeforeWallTimeWasRecordedCountsItsTrainingAndEvaluationTime() throws Exception {
         String old = "{\"fingerprint\":\"f\",\"step\":3,\"model\":\"model-3.zip\",\"curve\":[],\"trainSeconds\":5.0,"
                 + "\"evalSeconds\":2.0,\"samples\":96,\"resumedFrom\":[],\"saved\":\"2026-11-29T23:37:00Z\"}";
-        Checkpoint.State s = dl4jrepro.results.ResultsStore.JSON.readValue(old, Checkpoint.State.class);
+        Checkpoint.State s = ResultsStore.JSON.readValue(old, Checkpoint.State.class);
         assertEquals(7.0, s.wallSecondsSoFar(), 1e-12);
     }
 
