@@ -3,6 +3,7 @@ package dl4jrepro.bench;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.families.Families;
 import dl4jrepro.spec.Hyperparameters;
+import dl4jrepro.train.TrainingStep;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -45,10 +46,10 @@ public final class Alternation {
     private Alternation() {}
 
     /** @param label prefixes the progress lines */
-    public static List<Side> run(String label, List<String> names, List<MultiLayerNetwork> nets, INDArray x, INDArray y,
+    public static List<Side> run(String label, List<String> names, List<TrainingStep> nets, INDArray x, INDArray y,
                                  int rounds) {
         int k = nets.size();
-        for (MultiLayerNetwork net : nets) timed(net, x, y, 3);  // warm-up: first calls build workspaces and caches
+        for (TrainingStep net : nets) timed(net, x, y, 3);  // warm-up: first calls build workspaces and caches
         int steps = steps(nets.get(0), x, y);
         double[][] perSecond = new double[k][rounds];
         for (int round = 0; round < rounds; round++) {
@@ -78,11 +79,11 @@ public final class Alternation {
     public static List<Side> variants(String label, String family, Map<String, Object> hyperparameters,
                                       InputShape shape, int classes, String key, List<String> values,
                                       int rounds) {
-        List<MultiLayerNetwork> nets = new ArrayList<>();
+        List<TrainingStep> nets = new ArrayList<>();
         for (String value : values) {
             Map<String, Object> hp = new LinkedHashMap<>(hyperparameters);
             hp.put(key, value);
-            nets.add(network(label, family, hp, shape, classes, conf -> conf));
+            nets.add(TrainingStep.of(network(label, family, hp, shape, classes, conf -> conf), new Hyperparameters(label, hp)));
         }
         INDArray[] xy = randomBatch(new Hyperparameters(label, hyperparameters).getInt("batch"),
                 shape.features(), classes);
@@ -113,12 +114,12 @@ public final class Alternation {
     }
 
     /** Enough steps for about 5 seconds of the first network, at least 3 and at most 500. */
-    private static int steps(MultiLayerNetwork net, INDArray x, INDArray y) {
+    private static int steps(TrainingStep net, INDArray x, INDArray y) {
         double perStep = timed(net, x, y, 3) / 3;
         return (int) Math.max(3, Math.min(500, 5 / perStep));
     }
 
-    private static double timed(MultiLayerNetwork net, INDArray x, INDArray y, int steps) {
+    private static double timed(TrainingStep net, INDArray x, INDArray y, int steps) {
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) net.fit(x, y);
         return (System.nanoTime() - t0) / 1e9;

@@ -5,6 +5,7 @@ import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.layers.FastDense;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.spec.Hyperparameters;
+import dl4jrepro.train.TrainingStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -52,7 +53,7 @@ public final class FastDenseBenchmark {
             INDArray[] xy = Alternation.randomBatch(new Hyperparameters(m.name(), m.hyperparameters()).getInt("batch"),
                     m.shape().features(), m.classes());
             List<Alternation.Side> sides = Alternation.run(m.name(), List.of("dl4j", "keep-forward", "keep-forward+no-input-gradient"),
-                    nets, xy[0], xy[1], rounds);
+                    nets.stream().<TrainingStep>map(net -> net::fit).toList(), xy[0], xy[1], rounds);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("model", m.name());
             row.put("sides", sides);

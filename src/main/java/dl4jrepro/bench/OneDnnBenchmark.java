@@ -52,7 +52,7 @@ public final class OneDnnBenchmark {
             INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
             for (int i = 0; i < batch; i++) y.putScalar(i, i % 10, 1f);
             Alternation.Side fast = null, slow = null;
-            for (Alternation.Side side : Alternation.run(id, List.of("oneDNN", "DL4J's own"), List.of(oneDnn, own), x, y, pairs)) {
+            for (Alternation.Side side : Alternation.run(id, List.of("oneDNN", "DL4J's own"), List.of(oneDnn::fit, own::fit), x, y, pairs)) {
                 if (fast == null) fast = side;
                 else slow = side;
             }

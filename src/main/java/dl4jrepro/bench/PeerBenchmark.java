@@ -8,6 +8,7 @@ import dl4jrepro.data.InputShape;
 import dl4jrepro.families.Families;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.spec.Hyperparameters;
+import dl4jrepro.train.TrainingStep;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -91,17 +92,18 @@ public final class PeerBenchmark {
         MultiLayerNetwork net = new MultiLayerNetwork(Families.byName(m.family())
                 .configure(hp, m.shape(), outputs, 1, Math.max(1, m.samples() / batch)));
         net.init();
+        TrainingStep step = TrainingStep.of(net, hp);
         List<INDArray[]> batches = batches(m, batch, outputs);
         List<Turn> dl4j = new ArrayList<>(), torch = new ArrayList<>();
         double[] ratio = new double[pairs];
         for (int p = 0; p < pairs; p++) {
             // Alternate which side goes first, so a drift in machine speed favours neither.
             if (p % 2 == 0) {
-                dl4j.add(dl4jTurn(net, batches, m.passes(), epochs));
+                dl4j.add(dl4jTurn(net, step, batches, m.passes(), epochs));
                 torch.add(torchTurn(m, epochs, peer));
             } else {
                 torch.add(torchTurn(m, epochs, peer));
-                dl4j.add(dl4jTurn(net, batches, m.passes(), epochs));
+                dl4j.add(dl4jTurn(net, step, batches, m.passes(), epochs));
             }
             ratio[p] = dl4j.get(p).trainSamplesPerSecond() / torch.get(p).trainSamplesPerSecond();
             System.out.printf(Locale.ROOT, "%s pair %d/%d: DL4J %.0f, PyTorch %.0f training samples/s, ratio %.2f%n",
@@ -154,7 +156,8 @@ public final class PeerBenchmark {
         return out;
     }
 
-    private static Turn dl4jTurn(MultiLayerNetwork net, List<INDArray[]> batches, int passes, int epochs) {
+    private static Turn dl4jTurn(MultiLayerNetwork net, TrainingStep step, List<INDArray[]> batches, int passes,
+                                 int epochs) {
         long samples = 0;
         for (INDArray[] b : batches) samples += b[0].rows();
         samples *= passes;
@@ -162,7 +165,7 @@ public final class PeerBenchmark {
         double[] seconds = new double[epochs];
         for (int e = -1; e < epochs; e++) {  // epoch -1 is the warm-up
             long t0 = System.nanoTime();
-            for (int p = 0; p < passes; p++) for (INDArray[] b : batches) net.fit(b[0], b[1]);
+            for (int p = 0; p < passes; p++) for (INDArray[] b : batches) step.fit(b[0], b[1]);
             if (e >= 0) seconds[e] = (System.nanoTime() - t0) / 1e9;
             peak = Math.max(peak, Pointer.physicalBytes() / 1e6);
         }

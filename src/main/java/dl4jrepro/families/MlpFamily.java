@@ -6,6 +6,7 @@ import dl4jrepro.layers.FastBatchNorm;
 import dl4jrepro.layers.HandBatchNorm;
 import dl4jrepro.layers.SameDiffBatchNorm;
 import dl4jrepro.spec.Hyperparameters;
+import dl4jrepro.train.TrainingStep;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -60,6 +61,7 @@ public final class MlpFamily implements ModelFamily {
                 "use one of " + BATCH_NORM_LAYERS);
         Neurons.validate(hp);
         Optimizers.validate(hp);
+        Implementation.validate(hp, TrainingStep.KEY, "a small dense regression net's whole step in Java loops");
         hp.check(hp.getDouble("dropout", 0) >= 0 && hp.getDouble("dropout", 0) < 1, "dropout",
                 "is the probability of dropping a hidden unit: use [0, 1)");
     }

@@ -16,6 +16,7 @@ import dl4jrepro.train.Checkpoint;
 import dl4jrepro.train.ProgressLine;
 import dl4jrepro.train.Scores;
 import dl4jrepro.train.Trainer;
+import dl4jrepro.train.TrainingStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 
@@ -95,8 +96,8 @@ public final class TrialRunner {
 
         Checkpoint checkpoint = checkpointDir == null ? null
                 : new Checkpoint(checkpointDir, fingerprint(spec, hp, config.budget(), seed, prepared), CHECKPOINT_SECONDS);
-        Trainer.Outcome outcome = Trainer.train(net, prepared, config.budget(), batch, seed, new ProgressLine(out, label),
-                checkpoint);
+        Trainer.Outcome outcome = Trainer.train(net, TrainingStep.of(net, hp), prepared, config.budget(), batch, seed,
+                new ProgressLine(out, label), checkpoint);
 
         Map<String, Double> finals = new LinkedHashMap<>();
         int[][] confusion = null;

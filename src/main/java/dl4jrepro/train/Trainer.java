@@ -37,15 +37,16 @@ public final class Trainer {
 
     public static Outcome train(MultiLayerNetwork net, PreparedData data, Budget budget, int batch, long seed,
                                 ProgressLine progress) {
-        return train(net, data, budget, batch, seed, progress, null);
+        return train(net, net::fit, data, budget, batch, seed, progress, null);
     }
 
     /**
+     * @param update     how the network learns from one minibatch ({@link TrainingStep#of}, or {@code net::fit})
      * @param checkpoint where to save and resume from, or null; not used with early stopping, whose best weights
      *                   would have to be saved as well (those runs are short searches' trials)
      */
-    public static Outcome train(MultiLayerNetwork net, PreparedData data, Budget budget, int batch, long seed,
-                                ProgressLine progress, Checkpoint checkpoint) {
+    public static Outcome train(MultiLayerNetwork net, TrainingStep update, PreparedData data, Budget budget, int batch,
+                                long seed, ProgressLine progress, Checkpoint checkpoint) {
         int n = (int) data.trainX().rows();
         int stepsPerEpoch = (n + batch - 1) / batch;
         int totalSteps = budget.epochs() != null ? budget.epochs() * stepsPerEpoch : budget.steps();
@@ -113,7 +114,7 @@ public final class Trainer {
                 runningCount += rows.length;
                 lastBatch = new Scores.LossAcc(lossSum / rows.length, regression ? Double.NaN : (double) correct / rows.length);
             }
-            net.fit(x, y);
+            update.fit(x, y);
             samples += rows.length;
             double score = net.score();
             trainNanos += System.nanoTime() - t0;

@@ -51,7 +51,7 @@ class CheckpointTest {
     }
 
     private Trainer.Outcome train(MultiLayerNetwork net, Checkpoint checkpoint, ByteArrayOutputStream log) {
-        return Trainer.train(net, data, BUDGET, 32, 9, new ProgressLine(new PrintStream(log), "t"), checkpoint);
+        return Trainer.train(net, net::fit, data, BUDGET, 32, 9, new ProgressLine(new PrintStream(log), "t"), checkpoint);
     }
 
     @Test

@@ -1,0 +1,111 @@
+package dl4jrepro.train;
+
+import dl4jrepro.cli.UserError;
+import dl4jrepro.data.InputShape;
+import dl4jrepro.families.MlpFamily;
+import dl4jrepro.spec.Hyperparameters;
+import dl4jrepro.spec.SpecCatalog;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SmallDenseStepTest {
+    static final InputShape ONE = new InputShape(1, 1, 1);
+
+    /**
+     * Report 003's regression net as its final stage trains it (1-16-64-1, SELU then sigmoid, Adam, weight decay on
+     * weights and biases), at a larger learning rate so 120 steps move it far.
+     */
+    static Map<String, Object> regression() {
+        Map<String, Object> m = new LinkedHashMap<>(
+                new SpecCatalog(Path.of("experiments")).load("regression-selu-003-final").hyperparameters());
+        m.put("lr", 1e-2);
+        return m;
+    }
+
+    static MultiLayerNetwork net(Map<String, Object> hp, InputShape shape, int outputs) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new MlpFamily().configure(new Hyperparameters("t", hp), shape, outputs, 7, 2));
+        net.init();
+        return net;
+    }
+
+    /**
+     * Trains two copies of the net, one with DL4J's fit and one with the Java step, on the same minibatches.
+     *
+     * @param paramTolerance largest parameter difference allowed at any step
+     */
+    static void assertSameTraining(Map<String, Object> hp, int inputs, double paramTolerance) {
+        InputShape shape = new InputShape(1, 1, inputs);
+        MultiLayerNetwork dl4j = net(hp, shape, 1), java = net(hp, shape, 1);
+        SmallDenseStep step = SmallDenseStep.of(java).orElseThrow();
+        Nd4j.getRandom().setSeed(3);
+        // Two minibatch sizes, as an epoch's short last batch gives: the loops must follow the rows they are given.
+        INDArray[] xs = {Nd4j.rand(DataType.FLOAT, 50, inputs).muli(10).subi(5), Nd4j.rand(DataType.FLOAT, 30, inputs)};
+        INDArray[] ys = {Nd4j.rand(DataType.FLOAT, 50, 1), Nd4j.rand(DataType.FLOAT, 30, 1)};
+        double startScore = Double.NaN;
+        for (int i = 0; i < 120; i++) {
+            dl4j.fit(xs[i % 2], ys[i % 2]);
+            step.fit(xs[i % 2], ys[i % 2]);
+            if (i == 0) startScore = dl4j.score();
+            assertEquals(dl4j.score(), java.score(), 1e-5 * Math.max(1, dl4j.score()), "score at step " + i);
+            double diff = dl4j.params().sub(java.params()).amaxNumber().doubleValue();
+            assertTrue(diff < paramTolerance, "parameters differ by " + diff + " after step " + i);
+        }
+        INDArray state = dl4j.getUpdater().getStateViewArray();  // Adam's m and v; SGD has none
+        if (state != null) assertEquals(state, java.getUpdater().getStateViewArray(), "updater state");
+        assertEquals(dl4j.getIterationCount(), java.getIterationCount());
+        assertTrue(dl4j.score() < startScore, "the nets learned: " + startScore + " -> " + dl4j.score());
+    }
+
+    @Test
+    void theReportsRegressionNetTrainsAsDl4jsFitDoes() {
+        // Adam divides each gradient by its own running size, so a gradient that is rounding noise (a bias whose
+        // minibatch terms cancel, summed in another order) still moves by up to lr: the parameters agree to a tenth
+        // of lr (0.01) here, the scores to 1e-5. A wrong gradient would move parameters by lr at every step.
+        assertSameTraining(regression(), 1, 1e-3);
+    }
+
+    @Test
+    void otherActivationsL2OnWeightsOnlyAndSgdWithSeveralInputs() {
+        Map<String, Object> hp = regression();
+        hp.remove("weightDecay");
+        hp.put("l2", 0.01);
+        hp.put("activations", List.of("relu", "tanh"));
+        hp.put("optimizer", "sgd");
+        hp.put("lr", 0.05);
+        hp.remove("beta1");
+        hp.remove("beta2");
+        hp.remove("epsilon");
+        assertSameTraining(hp, 3, 1e-5);  // without Adam's normalisation, float rounding stays float rounding
+    }
+
+    @Test
+    void netsTheLoopsDoNotComputeKeepDl4jsFit() {
+        Map<String, Object> classifier = regression();
+        classifier.put("output", "softmax");
+        assertTrue(SmallDenseStep.of(net(classifier, ONE, 3)).isEmpty(), "softmax output");
+        Map<String, Object> dropout = regression();
+        dropout.put("dropout", 0.2);
+        assertTrue(SmallDenseStep.of(net(dropout, ONE, 1)).isEmpty(), "dropout");
+        assertTrue(SmallDenseStep.of(net(regression(), ONE, 1)).isPresent());
+    }
+
+    @Test
+    void theSwitchTakesFastOrDl4jOnly() {
+        Map<String, Object> hp = regression();
+        hp.put(TrainingStep.KEY, "java");
+        UserError e = assertThrows(UserError.class, () -> new MlpFamily().validate(new Hyperparameters("t", hp), ONE));
+        assertTrue(e.getMessage().contains("trainStep") && e.getMessage().contains("dl4j"), e.getMessage());
+    }
+}
