@@ -32,7 +32,8 @@ import java.util.Map;
  * DL4J against the reports' peer, PyTorch, on the five models of {@code experiments/bench/peer-models.json}, and both
  * against the machine's GEMM limit. For every model the two sides take turns (DL4J, PyTorch, PyTorch, DL4J, ...), each
  * turn a warm-up epoch and then {@code epochs} timed epochs on random data of the model's shape, pre-batched in
- * memory; a turn's figure is its median epoch. Writes {@code results/benchmarks/latest.{md,json}}.
+ * memory; a turn's figure is its median epoch. Writes {@code results/benchmarks/latest.{md,json}}, or for a run of
+ * some models only ({@code --models}) {@code peer-<models>.{md,json}}.
  *
  * <p>Run: {@code src/bench/peer-benchmark.sh [--pairs 3] [--epochs 3] [--models a,b] [--peer PATH]}
  * (installs PyTorch from Debian if needed, then runs this main).
@@ -65,6 +66,10 @@ public final class PeerBenchmark {
         if (!Files.isRegularFile(peer)) throw new UserError("no PyTorch peer at " + peer + ": pass --peer PATH to torch_peer.py");
         Workload workload = ResultsStore.JSON.readValue(Path.of("experiments", "bench", "peer-models.json").toFile(), Workload.class);
         List<String> only = options.containsKey("models") ? List.of(options.get("models").split(",")) : null;
+        List<String> known = workload.models().stream().map(PeerModel::name).toList();
+        for (String m : only == null ? List.<String>of() : only) {
+            if (!known.contains(m)) throw new UserError("unknown model '" + m + "' in --models: use some of " + known);
+        }
 
         List<Map<String, Object>> rows = new ArrayList<>();
         BackendInfo backend = null;
@@ -74,7 +79,9 @@ public final class PeerBenchmark {
             rows.add(compare(m, pairs, epochs, peer));
         }
         Map<String, Object> gemm = GemmLimit.square(2048);
-        Map<String, Object> out = BenchmarkFiles.figures("latest", "training and inference samples/s of DL4J and PyTorch "
+        // A run of some models only must not replace the full table: it gets a file of its own.
+        String name = only == null ? "latest" : "peer-" + String.join("-", only).replace('_', '-');
+        Map<String, Object> out = BenchmarkFiles.figures(name, "training and inference samples/s of DL4J and PyTorch "
                 + "on the same five models, alternating; dense models also against the GEMM limit measured here",
                 backend == null ? null : backend.oneLine());
         out.put("pairs", pairs);
@@ -82,7 +89,7 @@ public final class PeerBenchmark {
         out.put("square_sgemm", gemm);
         out.put("models", rows);
         out.put("peer", peer.toAbsolutePath().normalize().toString());
-        BenchmarkFiles.write("latest", out, PeerTable.markdown(rows, gemm, pairs, epochs, backend, String.join(" ", args)));
+        BenchmarkFiles.write(name, out, PeerTable.markdown(rows, gemm, pairs, epochs, backend, String.join(" ", args)));
     }
 
     private static Map<String, Object> compare(PeerModel m, int pairs, int epochs, Path peer) throws Exception {
