@@ -49,7 +49,7 @@ public final class Alternation {
     public static List<Side> run(String label, List<String> names, List<TrainingStep> nets, INDArray x, INDArray y,
                                  int rounds) {
         int k = nets.size();
-        for (TrainingStep net : nets) timed(net, x, y, 3);  // warm-up: first calls build workspaces and caches
+        for (TrainingStep net : nets) warmUp(net, x, y);
         int steps = steps(nets.get(0), x, y);
         double[][] perSecond = new double[k][rounds];
         for (int round = 0; round < rounds; round++) {
@@ -117,6 +117,15 @@ public final class Alternation {
     private static int steps(TrainingStep net, INDArray x, INDArray y) {
         double perStep = timed(net, x, y, 3) / 3;
         return (int) Math.max(3, Math.min(500, 5 / perStep));
+    }
+
+    /**
+     * At least 3 steps and 1 second: the first calls build workspaces and caches, and Java loops (FastAdam,
+     * SmallDenseStep) reach full speed only once the JIT has compiled them, after thousands of small steps.
+     */
+    private static void warmUp(TrainingStep net, INDArray x, INDArray y) {
+        long end = System.nanoTime() + 1_000_000_000L;
+        for (int i = 0; i < 3 || System.nanoTime() < end; i++) net.fit(x, y);
     }
 
     private static double timed(TrainingStep net, INDArray x, INDArray y, int steps) {

@@ -7,14 +7,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The Markdown of {@code results/benchmarks/latest.md}, from the figures {@link PeerBenchmark} measured. */
+/**
+ * The Markdown of {@code results/benchmarks/latest.md} (or {@code peer-<models>.md}), from the figures
+ * {@link PeerBenchmark} measured.
+ */
 final class PeerTable {
     private PeerTable() {}
 
     static String markdown(List<Map<String, Object>> rows, Map<String, Object> gemm, int pairs, int epochs,
                            BackendInfo backend, String args) {
         StringBuilder md = new StringBuilder("# DL4J against PyTorch and the GEMM limit\n\n");
-        md.append(String.format(Locale.ROOT, "Five models with the reports' shapes, random data of those shapes, pre-batched in "
+        String models = rows.size() == 5 ? "Five models"
+                : rows.size() == 1 ? "One of the five models" : rows.size() + " of the five models";
+        md.append(String.format(Locale.ROOT, models + " with the reports' shapes, random data of those shapes, pre-batched in "
                 + "memory. Per model the two sides take %d turns each, alternating (DL4J, PyTorch, PyTorch, DL4J, ...); a turn "
                 + "is a warm-up epoch and %d timed epochs, its figure the median epoch. Ratio: DL4J over PyTorch training "
                 + "samples/s within a pair, median and range over the pairs. Both sides run each model with the same thread "
