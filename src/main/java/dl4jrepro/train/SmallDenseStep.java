@@ -1,5 +1,10 @@
 package dl4jrepro.train;
 
+import org.deeplearning4j.nn.api.OptimizationAlgorithm;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -60,20 +65,34 @@ public final class SmallDenseStep {
         this.gradients = new float[params.length];
     }
 
-    /** The step for this network, or empty when it has a layer, loss, regularization or data type the loops lack. */
+    /**
+     * The step for this network, or empty when it has a layer, loss, regularization, data type or training option
+     * (dropout, gradient clipping, layer norm, ...) the loops lack: such a net keeps DL4J's fit.
+     */
     public static Optional<SmallDenseStep> of(MultiLayerNetwork net) {
-        if (net.getLayerWiseConfigurations().getDataType() != DataType.FLOAT) return Optional.empty();
+        MultiLayerConfiguration whole = net.getLayerWiseConfigurations();
+        if (whole.getDataType() != DataType.FLOAT || !whole.getInputPreProcessors().isEmpty()
+                || whole.getBackpropType() != BackpropType.Standard) return Optional.empty();
         int n = net.getnLayers();
         Layer[] layers = new Layer[n];
         int offset = 0;
         for (int i = 0; i < n; i++) {
-            var conf = net.getLayer(i).conf().getLayer();
+            NeuralNetConfiguration layerConf = net.getLayer(i).conf();
+            // fit's other paths: no minibatch averaging, maximising, another optimiser, gradient clipping
+            if (!layerConf.isMiniBatch() || !layerConf.isMinimize()
+                    || layerConf.getOptimizationAlgo() != OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT) {
+                return Optional.empty();
+            }
+            var conf = layerConf.getLayer();
             boolean output = i == n - 1;
             if (output ? !(conf instanceof OutputLayer o && o.getLossFn() instanceof LossMSE mse && mse.getWeights() == null)
                     : !(conf instanceof DenseLayer)) return Optional.empty();
             BaseLayer base = (BaseLayer) conf;
-            boolean bias = conf instanceof DenseLayer dense ? dense.hasBias() : ((OutputLayer) conf).hasBias();
-            if (base.getIDropout() != null || base.getWeightNoise() != null || !bias
+            boolean plain = conf instanceof DenseLayer dense ? dense.hasBias() && !dense.hasLayerNorm()
+                    : ((OutputLayer) conf).hasBias();
+            boolean clipped = base.getGradientNormalization() != null
+                    && base.getGradientNormalization() != GradientNormalization.None;
+            if (base.getIDropout() != null || base.getWeightNoise() != null || !plain || clipped
                     || !supported(base.getActivationFn())) return Optional.empty();
             if (output && !(base.getActivationFn() instanceof ActivationIdentity)) return Optional.empty();
             Optional<Double> l2W = l2(base.getRegularization()), l2B = l2(base.getRegularizationBias());
