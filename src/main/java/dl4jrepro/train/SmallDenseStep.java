@@ -37,10 +37,11 @@ import java.util.Optional;
  * of a step whatever their size (a JFR profile: shape buffers, deallocator bookkeeping), so the report's 1-16-64-1 SELU
  * net (1,185 parameters) trained at a tenth of PyTorch's speed; its whole step is ~0.2 MFLOP, microseconds of loops.
  *
- * <p>Same arithmetic, order and float precision as DL4J's: forward pass, MSE gradient 2(ŷ−y)/nOut, sums over the
- * minibatch divided by its size, then c·w of each L2 term added, then the updater's own {@code applyUpdater} (so its
- * state stays DL4J's, and checkpoints and ModelSerializer see an ordinary network), then params −= update; the score
- * is the mean loss plus ½c‖w‖² per L2 term. The network's iteration count advances as {@code fit}'s does.
+ * <p>Same arithmetic, steps and float precision as DL4J's, only the sums in another order: forward pass, MSE gradient
+ * 2(ŷ−y)/nOut, sums over the minibatch divided by its size, then c·w of each L2 term added, then the updater's own
+ * {@code applyUpdater} (so its state stays DL4J's, and checkpoints and ModelSerializer see an ordinary network), then
+ * params −= update; the score is the mean loss plus ½c‖w‖² per L2 term. The network's iteration count advances as
+ * {@code fit}'s does.
  */
 public final class SmallDenseStep {
     private final MultiLayerNetwork net;
@@ -53,7 +54,7 @@ public final class SmallDenseStep {
     private float[] target;
     private int allocatedRows = -1;
 
-    private record Layer(int nIn, int nOut, int wOffset, int bOffset, IActivation activation, double l2W, double l2B) {}
+    private record Layer(int nIn, int nOut, int wOffset, int bOffset, Activation activation, double l2W, double l2B) {}
 
     private SmallDenseStep(MultiLayerNetwork net, Layer[] layers, List<UpdaterBlock> blocks) {
         this.net = net;
@@ -92,24 +93,19 @@ public final class SmallDenseStep {
                     : ((OutputLayer) conf).hasBias();
             boolean clipped = base.getGradientNormalization() != null
                     && base.getGradientNormalization() != GradientNormalization.None;
+            Optional<Activation> activation = Activation.of(base.getActivationFn());
             if (base.getIDropout() != null || base.getWeightNoise() != null || !plain || clipped
-                    || !supported(base.getActivationFn())) return Optional.empty();
-            if (output && !(base.getActivationFn() instanceof ActivationIdentity)) return Optional.empty();
+                    || activation.isEmpty() || output && activation.get() != Activation.IDENTITY) return Optional.empty();
             Optional<Double> l2W = l2(base.getRegularization()), l2B = l2(base.getRegularizationBias());
             if (l2W.isEmpty() || l2B.isEmpty()) return Optional.empty();
             int nIn = (int) ((FeedForwardLayer) conf).getNIn(), nOut = (int) ((FeedForwardLayer) conf).getNOut();
-            layers[i] = new Layer(nIn, nOut, offset, offset + nIn * nOut, base.getActivationFn(), l2W.get(), l2B.get());
+            layers[i] = new Layer(nIn, nOut, offset, offset + nIn * nOut, activation.get(), l2W.get(), l2B.get());
             offset += nIn * nOut + nOut;
         }
         if (offset != net.numParams()) return Optional.empty();
         if (!(net.getUpdater() instanceof BaseMultiLayerUpdater<?> updater)) return Optional.empty();
         if (net.getGradientsViewArray() == null) net.initGradientsView();
         return Optional.of(new SmallDenseStep(net, layers, new ArrayList<>(updater.getUpdaterBlocks())));
-    }
-
-    private static boolean supported(IActivation a) {
-        return a instanceof ActivationIdentity || a instanceof ActivationReLU || a instanceof ActivationSigmoid
-                || a instanceof ActivationTanH || a instanceof ActivationSELU;
     }
 
     /** The constant coefficient of a regularization list that is only L2 (0 for none); empty for anything else. */
@@ -177,7 +173,7 @@ public final class SmallDenseStep {
                 float z = params[layer.bOffset + j];
                 int w = layer.wOffset + j * layer.nIn, i = r * layer.nIn;
                 for (int k = 0; k < layer.nIn; k++) z += in[i + k] * params[w + k];
-                out[r * layer.nOut + j] = activate(layer.activation, z);
+                out[r * layer.nOut + j] = layer.activation.apply(z);
             }
         }
     }
@@ -189,7 +185,7 @@ public final class SmallDenseStep {
     private void backward(int l, int rows) {
         Layer layer = layers[l];
         float[] in = activations[l], out = activations[l + 1], d = deltas[l], below = l == 0 ? null : deltas[l - 1];
-        for (int i = 0; i < d.length; i++) d[i] *= derivative(layer.activation, out[i]);
+        for (int i = 0; i < d.length; i++) d[i] *= layer.activation.derivative(out[i]);
         if (below != null) Arrays.fill(below, 0);
         for (int r = 0; r < rows; r++) {
             int i = r * layer.nIn;
@@ -217,24 +213,45 @@ public final class SmallDenseStep {
         return 0.5 * c * sumSq;
     }
 
-    private static final float SELU_LAMBDA = 1.0507009873554804934193349852946f;
-    private static final float SELU_ALPHA = 1.6732632423543772848170429916717f;
+    /** The activations the loops compute, each with its derivative written in terms of its output alone. */
+    private enum Activation {
+        IDENTITY {
+            float apply(float z) { return z; }
+            float derivative(float out) { return 1; }
+        },
+        RELU {
+            float apply(float z) { return z > 0 ? z : 0; }
+            float derivative(float out) { return out > 0 ? 1 : 0; }
+        },
+        SIGMOID {
+            float apply(float z) { return 1f / (1f + (float) Math.exp(-z)); }
+            float derivative(float out) { return out * (1 - out); }
+        },
+        TANH {
+            float apply(float z) { return (float) Math.tanh(z); }
+            float derivative(float out) { return 1 - out * out; }
+        },
+        SELU {
+            // libnd4j's constants
+            static final float LAMBDA = 1.0507009873554804934193349852946f;
+            static final float ALPHA = 1.6732632423543772848170429916717f;
+            float apply(float z) { return z > 0 ? LAMBDA * z : LAMBDA * ALPHA * ((float) Math.exp(z) - 1); }
+            float derivative(float out) { return out > 0 ? LAMBDA : out + LAMBDA * ALPHA; }
+        };
 
-    private static float activate(IActivation a, float z) {
-        if (a instanceof ActivationSELU) return z > 0 ? SELU_LAMBDA * z : SELU_LAMBDA * SELU_ALPHA * ((float) Math.exp(z) - 1);
-        if (a instanceof ActivationSigmoid) return 1f / (1f + (float) Math.exp(-z));
-        if (a instanceof ActivationTanH) return (float) Math.tanh(z);
-        if (a instanceof ActivationReLU) return z > 0 ? z : 0;
-        return z;
-    }
+        abstract float apply(float z);
 
-    /** The activation's derivative from its output (each of these is a function of its output alone). */
-    private static float derivative(IActivation a, float out) {
-        if (a instanceof ActivationSELU) return out > 0 ? SELU_LAMBDA : out + SELU_LAMBDA * SELU_ALPHA;
-        if (a instanceof ActivationSigmoid) return out * (1 - out);
-        if (a instanceof ActivationTanH) return 1 - out * out;
-        if (a instanceof ActivationReLU) return out > 0 ? 1 : 0;
-        return 1;
+        abstract float derivative(float out);
+
+        /** DL4J's activation as one of these, or empty when the loops lack it. */
+        static Optional<Activation> of(IActivation a) {
+            if (a instanceof ActivationIdentity) return Optional.of(IDENTITY);
+            if (a instanceof ActivationReLU) return Optional.of(RELU);
+            if (a instanceof ActivationSigmoid) return Optional.of(SIGMOID);
+            if (a instanceof ActivationTanH) return Optional.of(TANH);
+            if (a instanceof ActivationSELU) return Optional.of(SELU);
+            return Optional.empty();
+        }
     }
 
     private static FloatBuffer buffer(INDArray a) {
