@@ -121,7 +121,7 @@ public final class Alternation {
 
     /**
      * At least 3 steps and 1 second: the first calls build workspaces and caches, and Java loops (FastAdam,
-     * SmallDenseStep) reach full speed only once the JIT has compiled them, after thousands of small steps.
+     * DenseStep) reach full speed only once the JIT has compiled them, after thousands of small steps.
      */
     private static void warmUp(TrainingStep net, INDArray x, INDArray y) {
         long end = System.nanoTime() + 1_000_000_000L;

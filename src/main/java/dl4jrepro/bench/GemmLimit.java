@@ -48,7 +48,9 @@ final class GemmLimit {
         for (long[] s : shapes) {
             layers.add(new INDArray[] {Nd4j.rand(DataType.FLOAT, batch, s[0]), Nd4j.rand(DataType.FLOAT, s[0], s[1]),
                     Nd4j.zeros(DataType.FLOAT, batch, s[1]), Nd4j.rand(DataType.FLOAT, batch, s[1]),
-                    Nd4j.zeros(DataType.FLOAT, s[0], s[1]), Nd4j.zeros(DataType.FLOAT, batch, s[0])});
+                    // dW column-major, as DL4J keeps it: OpenBLAS writes Aᵀ·dZ into it twice as fast as into a
+                    // row-major one (1.3 against 2.4 ms at 200×3072×50)
+                    Nd4j.create(DataType.FLOAT, new long[] {s[0], s[1]}, 'f'), Nd4j.zeros(DataType.FLOAT, batch, s[0])});
         }
         step(layers);
         long t0 = System.nanoTime();

@@ -18,6 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +54,11 @@ public final class PeerBenchmark {
 
     public record Workload(String about, List<PeerModel> models) {}
 
-    /** One turn of one side: training and inference samples/s and the process's peak resident memory. */
-    public record Turn(double trainSamplesPerSecond, double inferSamplesPerSecond, double peakRssMb) {}
+    /**
+     * One turn of one side: training and inference samples/s, the process's peak resident memory, and its CPU time
+     * over wall time (how many cores it kept busy: the check that both sides ran on the same thread count).
+     */
+    public record Turn(double trainSamplesPerSecond, double inferSamplesPerSecond, double peakRssMb, double coresBusy) {}
 
     private PeerBenchmark() {}
 
@@ -103,6 +107,9 @@ public final class PeerBenchmark {
         List<INDArray[]> batches = batches(m, batch, outputs);
         List<Turn> dl4j = new ArrayList<>(), torch = new ArrayList<>();
         double[] ratio = new double[pairs];
+        // The GEMM limit is measured within each pair too: on this machine only figures taken side by side compare.
+        boolean dense = m.family().equals("MlpFamily") && m.classes() > 0;
+        double[] limit = new double[pairs], dl4jOfLimit = new double[pairs], torchOfLimit = new double[pairs];
         for (int p = 0; p < pairs; p++) {
             // Alternate which side goes first, so a drift in machine speed favours neither.
             if (p % 2 == 0) {
@@ -113,6 +120,11 @@ public final class PeerBenchmark {
                 dl4j.add(dl4jTurn(net, step, batches, m.passes(), epochs));
             }
             ratio[p] = dl4j.get(p).trainSamplesPerSecond() / torch.get(p).trainSamplesPerSecond();
+            if (dense) {
+                limit[p] = GemmLimit.denseTraining(denseShapes(net), batch, 2);
+                dl4jOfLimit[p] = dl4j.get(p).trainSamplesPerSecond() / limit[p];
+                torchOfLimit[p] = torch.get(p).trainSamplesPerSecond() / limit[p];
+            }
             System.out.printf(Locale.ROOT, "%s pair %d/%d: DL4J %.0f, PyTorch %.0f training samples/s, ratio %.2f%n",
                     m.name(), p + 1, pairs, dl4j.get(p).trainSamplesPerSecond(), torch.get(p).trainSamplesPerSecond(), ratio[p]);
         }
@@ -129,13 +141,17 @@ public final class PeerBenchmark {
         row.put("pytorch_train_median", Alternation.median(torch.stream().mapToDouble(Turn::trainSamplesPerSecond).toArray()));
         row.put("dl4j_infer_median", Alternation.median(dl4j.stream().mapToDouble(Turn::inferSamplesPerSecond).toArray()));
         row.put("pytorch_infer_median", Alternation.median(torch.stream().mapToDouble(Turn::inferSamplesPerSecond).toArray()));
+        row.put("dl4j_cores_busy", Alternation.median(dl4j.stream().mapToDouble(Turn::coresBusy).toArray()));
+        row.put("pytorch_cores_busy", Alternation.median(torch.stream().mapToDouble(Turn::coresBusy).toArray()));
         row.put("dl4j_peak_rss_mb", dl4j.stream().mapToDouble(Turn::peakRssMb).max().orElse(Double.NaN));
         row.put("pytorch_peak_rss_mb", torch.stream().mapToDouble(Turn::peakRssMb).max().orElse(Double.NaN));
         row.put("ratio_median", Alternation.median(ratio));
         row.put("ratio_min", Arrays.stream(ratio).min().orElse(Double.NaN));
         row.put("ratio_max", Arrays.stream(ratio).max().orElse(Double.NaN));
-        if (m.family().equals("MlpFamily") && m.classes() > 0) {
-            row.put("gemm_limit_samples_per_s", GemmLimit.denseTraining(denseShapes(net), batch, 5));
+        if (dense) {
+            row.put("gemm_limit_samples_per_s", Alternation.median(limit));
+            row.put("dl4j_fraction_of_limit", Alternation.median(dl4jOfLimit));
+            row.put("pytorch_fraction_of_limit", Alternation.median(torchOfLimit));
         }
         if (m.classes() == 0) {
             row.put("dl4j_iterations_per_s", (double) row.get("dl4j_train_median") / batch);
@@ -170,6 +186,7 @@ public final class PeerBenchmark {
         samples *= passes;
         double peak = 0;
         double[] seconds = new double[epochs];
+        long wall0 = System.nanoTime(), cpu0 = processCpuNanos();
         for (int e = -1; e < epochs; e++) {  // epoch -1 is the warm-up
             long t0 = System.nanoTime();
             for (int p = 0; p < passes; p++) for (INDArray[] b : batches) step.fit(b[0], b[1]);
@@ -180,15 +197,26 @@ public final class PeerBenchmark {
         for (int p = 0; p < passes; p++) for (INDArray[] b : batches) net.output(b[0], false);
         double infer = samples / ((System.nanoTime() - t0) / 1e9);
         peak = Math.max(peak, Pointer.physicalBytes() / 1e6);
-        return new Turn(samples / Alternation.median(seconds), infer, peak);
+        double cores = (double) (processCpuNanos() - cpu0) / (System.nanoTime() - wall0);
+        return new Turn(samples / Alternation.median(seconds), infer, peak, cores);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static Turn torchTurn(PeerModel m, int epochs, Path peer) throws IOException, InterruptedException {
         Path err = Files.createTempFile("torch-peer", ".err");
         try {
-            Process p = new ProcessBuilder("/usr/bin/time", "-f", "maxrss_kb=%M", "/usr/bin/python3", peer.toString(),
-                    "--threads", String.valueOf(m.threads()), "--models", m.name(), "--epochs", String.valueOf(epochs))
-                    .redirectError(err.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder("/usr/bin/time", "-f", "maxrss_kb=%M cpu=%S+%U wall=%e",
+                    "/usr/bin/python3", peer.toString(), "--threads", String.valueOf(m.threads()), "--models", m.name(),
+                    "--epochs", String.valueOf(epochs)).redirectError(err.toFile());
+            // torch.set_num_threads does not reach the BLAS: Debian's pthread OpenBLAS ran PyTorch's matrix products
+            // on both cores at "1 thread" (CPU/wall 1.99 on a 3072×250 product). Its own variables cap it.
+            for (String v : List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")) {
+                builder.environment().put(v, String.valueOf(m.threads()));
+            }
+            Process p = builder.start();
             String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int code = p.waitFor();
             String stderr = Files.readString(err);
@@ -198,12 +226,27 @@ public final class PeerBenchmark {
             }
             JsonNode r = ResultsStore.JSON.readTree(stdout.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
                     .orElseThrow(() -> new UserError("the PyTorch peer printed no result: " + stdout)));
-            double rssMb = stderr.lines().filter(l -> l.startsWith("maxrss_kb=")).findFirst()
-                    .map(l -> Double.parseDouble(l.substring("maxrss_kb=".length())) / 1e3).orElse(Double.NaN);
-            return new Turn(r.get("train_samples_per_s").asDouble(), r.get("infer_samples_per_s").asDouble(), rssMb);
+            Map<String, Double> time = timeFigures(stderr);
+            return new Turn(r.get("train_samples_per_s").asDouble(), r.get("infer_samples_per_s").asDouble(),
+                    time.getOrDefault("maxrss_kb", Double.NaN) / 1e3,
+                    time.getOrDefault("cpu", Double.NaN) / time.getOrDefault("wall", Double.NaN));
         } finally {
             Files.deleteIfExists(err);
         }
+    }
+
+    /** The figures of /usr/bin/time's line ("maxrss_kb=… cpu=sys+user wall=…"), the CPU seconds summed. */
+    private static Map<String, Double> timeFigures(String stderr) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        stderr.lines().filter(l -> l.startsWith("maxrss_kb=")).findFirst().ifPresent(line -> {
+            for (String field : line.trim().split(" ")) {
+                String[] kv = field.split("=", 2);
+                double sum = 0;
+                for (String part : kv[1].split("\\+")) sum += Double.parseDouble(part);
+                out.put(kv[0], sum);
+            }
+        });
+        return out;
     }
 
     /** [nIn, nOut] of every dense and output layer, in order. */

@@ -23,22 +23,25 @@ final class PeerTable {
                 + "memory. Per model the two sides take %d turns each, alternating (DL4J, PyTorch, PyTorch, DL4J, ...); a turn "
                 + "is a warm-up epoch and %d timed epochs, its figure the median epoch. Ratio: DL4J over PyTorch training "
                 + "samples/s within a pair, median and range over the pairs. Both sides run each model with the same thread "
-                + "count. This machine is shared and its speed swings 2–5×: compare only the ratios. DL4J: %s.%n%n",
+                + "count (PyTorch's OpenBLAS capped by OPENBLAS_NUM_THREADS, which torch.set_num_threads does not reach); "
+                + "cores busy, the check: CPU time over wall time of each side's turns, median (PyTorch: its whole process, "
+                + "start-up included). This machine is shared and its speed swings 2–5×: compare only the ratios. DL4J: %s.%n%n",
                 pairs, epochs, backend == null ? "?" : backend.oneLine()));
         md.append("| model | threads | DL4J train samples/s | PyTorch train samples/s | ratio DL4J/PyTorch (range) | target ≥ 1.0 "
                 + "| DL4J infer samples/s | PyTorch infer samples/s | GEMM limit samples/s | DL4J / limit | PyTorch / limit "
-                + "| peak RSS MB (DL4J JVM / PyTorch) |\n|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---|\n");
+                + "| cores busy (DL4J / PyTorch) | peak RSS MB (DL4J JVM / PyTorch) |\n"
+                + "|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---|---|\n");
         for (Map<String, Object> r : rows) {
             double dl4j = d(r, "dl4j_train_median"), torch = d(r, "pytorch_train_median"), ratio = d(r, "ratio_median");
             Double limit = r.get("gemm_limit_samples_per_s") instanceof Number n ? n.doubleValue() : null;
-            md.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.2f (%.2f–%.2f) | %s | %,.0f | %,.0f | %s | %s | %s | %.0f / %.0f |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.2f (%.2f–%.2f) | %s | %,.0f | %,.0f | %s | %s | %s | %.2f / %.2f | %.0f / %.0f |%n",
                     r.get("model"), (int) r.get("threads"), dl4j, torch, ratio, d(r, "ratio_min"), d(r, "ratio_max"),
                     ratio >= 1.0 ? "met" : String.format(Locale.ROOT, "MISSED by %.0f %%", 100 * (1 - ratio)),
                     d(r, "dl4j_infer_median"), d(r, "pytorch_infer_median"),
                     limit == null ? "—" : String.format(Locale.ROOT, "%,.0f", limit),
-                    limit == null ? "—" : String.format(Locale.ROOT, "%.0f %%", 100 * dl4j / limit),
-                    limit == null ? "—" : String.format(Locale.ROOT, "%.0f %%", 100 * torch / limit),
-                    d(r, "dl4j_peak_rss_mb"), d(r, "pytorch_peak_rss_mb")));
+                    limit == null ? "—" : String.format(Locale.ROOT, "%.0f %%", 100 * d(r, "dl4j_fraction_of_limit")),
+                    limit == null ? "—" : String.format(Locale.ROOT, "%.0f %%", 100 * d(r, "pytorch_fraction_of_limit")),
+                    d(r, "dl4j_cores_busy"), d(r, "pytorch_cores_busy"), d(r, "dl4j_peak_rss_mb"), d(r, "pytorch_peak_rss_mb")));
         }
         for (Map<String, Object> r : rows) {
             if (r.containsKey("dl4j_iterations_per_s")) {
@@ -49,7 +52,8 @@ final class PeerTable {
             }
         }
         md.append("\nGEMM limit: the dense model's matrix products alone (forward A·W, weight gradient Aᵀ·dZ, input gradient "
-                + "dZ·Wᵀ except for the first layer) at its own shapes and batch, through ND4J, best of 3. For orientation, one "
+                + "dZ·Wᵀ except for the first layer) at its own shapes and batch, through ND4J, best of 3, measured right after each pair; "
+                + "a side's share of it is the median over the pairs of its figure over that pair's limit. For orientation, one "
                 + "square single-precision product (").append(gemm.get("n")).append("³):");
         gemm.forEach((k, v) -> {
             if (k.startsWith("gflops_")) {
