@@ -4,6 +4,7 @@ import dl4jrepro.cli.Repro;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.layers.FastBatchNorm;
 import dl4jrepro.layers.FastConv;
+import dl4jrepro.layers.FastMaxPool;
 import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -37,7 +38,8 @@ import java.util.Set;
  * (probability of dropping each dense unit), {@code convLayer} ("fast", the default: {@link FastConv}, DL4J's
  * convolution without the forward pass its backward repeats; "dl4j": DL4J's own; the same numbers),
  * {@code batchNormLayer} ("fast", the default: {@link FastBatchNorm}, DL4J's batch norm with its minibatch statistics
- * from a streaming pass; "dl4j": DL4J's own; the same numbers up to float rounding), the units of
+ * from a streaming pass; "dl4j": DL4J's own; the same numbers up to float rounding), {@code poolLayer} ("fast", the
+ * default: {@link FastMaxPool}, DL4J's 2×2 max pooling in Java loops; "dl4j": DL4J's own; the same numbers), the units of
  * {@link Neurons} and the training settings of {@link Optimizers}.
  *
  * <p>{@code main} runs {@code mnist-cnn-003}, or the CNN experiment named as the first argument.
@@ -62,6 +64,7 @@ public final class CnnFamily implements ModelFamily {
         hp.check(probability(hp, "dropoutConv"), "dropoutConv", "is the probability of dropping a unit: use [0, 1)");
         Implementation.validate(hp, "convLayer", "DL4J's convolution without the forward pass its backward repeats");
         Implementation.validate(hp, "batchNormLayer", "DL4J's batch norm with streaming minibatch statistics");
+        Implementation.validate(hp, "poolLayer", "DL4J's 2×2 max pooling in Java loops");
         hp.check(probability(hp, "dropoutDense"), "dropoutDense", "is the probability of dropping a unit: use [0, 1)");
         Neurons.validate(hp);
         Optimizers.validate(hp);
@@ -99,8 +102,9 @@ public final class CnnFamily implements ModelFamily {
                 activate(layers, hp, batchNorm);
             }
             if (pool) {
-                layers.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                        .kernelSize(2, 2).stride(2, 2).build());
+                SubsamplingLayer maxPool = new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2).stride(2, 2).build();
+                layers.layer(Implementation.fast(hp, "poolLayer") ? FastMaxPool.of(maxPool) : maxPool);
             }
         }
         // DL4J's dropout keeps each unit with the given probability; the spec gives the probability of dropping it.

@@ -8,6 +8,7 @@ import dl4jrepro.data.PreparedData;
 import dl4jrepro.layers.FastBatchNorm;
 import dl4jrepro.layers.FastConv;
 import dl4jrepro.layers.FastDense;
+import dl4jrepro.layers.FastMaxPool;
 import dl4jrepro.spec.ExperimentSpec.DataSpec;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
@@ -23,7 +24,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +68,7 @@ public class CnnFamilyTest {
         family.validate(hp, MNIST);
         MultiLayerConfiguration conf = family.configure(hp, MNIST, 10, 1, 750);
         assertEquals(List.of(FastConv.class, FastBatchNorm.class, ActivationLayer.class,
-                FastConv.class, FastBatchNorm.class, ActivationLayer.class, SubsamplingLayer.class,
+                FastConv.class, FastBatchNorm.class, ActivationLayer.class, FastMaxPool.class,
                 DropoutLayer.class, FastDense.class, FastBatchNorm.class, ActivationLayer.class, DropoutLayer.class,
                 OutputLayer.class), layerTypes(conf));
         ConvolutionLayer conv1 = (ConvolutionLayer) conf.getConf(0).getLayer();
