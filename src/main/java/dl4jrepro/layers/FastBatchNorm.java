@@ -11,7 +11,8 @@ import java.util.Collection;
 
 /**
  * DL4J's batch normalisation, configured exactly as {@link BatchNormalization}, whose minibatch mean and variance come
- * from a streaming pass instead of ND4J's strided variance: see {@link FastBatchNormLayer}.
+ * from a streaming pass instead of ND4J's strided variance, and whose backward pass runs in Java loops
+ * ({@link BatchNormGradients}): see {@link FastBatchNormLayer}.
  */
 public class FastBatchNorm extends BatchNormalization {
     /** For JSON: DL4J rebuilds layer configurations by reflection when a model is loaded. */

@@ -12,7 +12,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
@@ -20,9 +19,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * DL4J's oneDNN batch-norm helper with the minibatch statistics computed by {@link BatchStatistics}: the same
- * {@code batchnorm} and {@code batchnorm_bp} ops, fed the same mean and variance, so the layer (and its running
- * averages, which it reads back from here) behaves as before. Inference, and inputs {@link BatchStatistics} cannot
+ * DL4J's oneDNN batch-norm helper with the minibatch statistics computed by {@link BatchStatistics} and the backward
+ * pass by {@link BatchNormGradients}: the same {@code batchnorm} op forward, fed the same mean and variance, and
+ * {@code batchnorm_bp}'s formula backward, so the layer (and its running averages, which it reads back from here)
+ * behaves as before. Inference, and inputs {@link BatchStatistics} cannot
  * read, go to DL4J's helper as they did.
  */
 final class FastBatchNormHelper implements BatchNormalizationHelper {
@@ -31,6 +31,7 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
     private INDArray var;
     /** Whether the last forward pass went to DL4J's helper, whose statistics its backward pass then needs. */
     private boolean delegated = true;
+    private final BatchNormGradients gradients = new BatchNormGradients();
     private long passes;
     private long backwardPasses;
 
@@ -76,17 +77,8 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         if (delegated) {
             return dl4j.backpropGradient(input, epsilon, shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
         }
-        if (!Shape.hasDefaultStridesForShape(epsilon)) epsilon = epsilon.dup('c');
-        INDArray epsAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
-        INDArray dLdMean = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, mean.dataType(), mean.shape());
-        INDArray dLdVar = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, mean.dataType(), mean.shape());
-        List<INDArray> in = new ArrayList<>(List.of(inputs(input, gamma, beta)));
-        in.add(epsilon);
-        List<INDArray> out = new ArrayList<>(List.of(epsAtInput, dLdMean, dLdVar));
-        // γ and β are present or absent together.
-        if (dGammaView != null) out.addAll(List.of(dGammaView.reshape(dGammaView.length()), dBetaView.reshape(dBetaView.length())));
-        Nd4j.exec(op("batchnorm_bp", gamma, beta, eps).addInputs(in.toArray(INDArray[]::new))
-                .addOutputs(out.toArray(INDArray[]::new)).build());
+        INDArray epsAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+        gradients.compute(input, epsilon, mean, var, gamma, eps, epsAtInput, dGammaView, dBetaView);
         backwardPasses++;
         Gradient g = new DefaultGradient();
         g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);

@@ -11,9 +11,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -40,10 +38,10 @@ public class FastMaxPoolLayer extends SubsamplingLayer {
         long n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {n, c, h / 2, w / 2}, 'c');
-        inputs = copy(input, inputs);
-        outputs = grown(outputs, out.length());
+        inputs = JavaArrays.read(input, inputs);
+        outputs = JavaArrays.atLeast(outputs, out.length());
         pool(inputs, outputs, (int) (n * c), (int) h, (int) w);
-        buffer(out).put(0, outputs, 0, (int) out.length());
+        JavaArrays.write(outputs, out);
         loopPasses++;
         return out;
     }
@@ -53,11 +51,11 @@ public class FastMaxPoolLayer extends SubsamplingLayer {
         if (!ours() || epsilon.dataType() != DataType.FLOAT) return super.backpropGradient(epsilon, workspaceMgr);
         long n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3);
         INDArray epsAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        inputs = copy(input, inputs);
-        outputs = copy(epsilon, outputs);
-        gradients = grown(gradients, epsAtInput.length());
+        inputs = JavaArrays.read(input, inputs);
+        outputs = JavaArrays.read(epsilon, outputs);
+        gradients = JavaArrays.atLeast(gradients, epsAtInput.length());
         route(inputs, outputs, gradients, (int) (n * c), (int) h, (int) w);
-        buffer(epsAtInput).put(0, gradients, 0, (int) epsAtInput.length());
+        JavaArrays.write(gradients, epsAtInput);
         loopPasses++;
         return new Pair<>(new DefaultGradient(), epsAtInput);
     }
@@ -112,22 +110,5 @@ public class FastMaxPoolLayer extends SubsamplingLayer {
                 }
             }
         }
-    }
-
-    /** The array's floats in row-major order, into {@code scratch} when it is large enough. */
-    private static float[] copy(INDArray a, float[] scratch) {
-        INDArray c = a.ordering() == 'c' && !a.isView() && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
-        float[] to = grown(scratch, c.length());
-        buffer(c).get(0, to, 0, (int) c.length());
-        return to;
-    }
-
-    private static float[] grown(float[] scratch, long length) {
-        return scratch != null && scratch.length >= length ? scratch : new float[Math.toIntExact(length)];
-    }
-
-    /** The array's floats from its first element (a contiguous, non-view array starts its buffer). */
-    private static FloatBuffer buffer(INDArray a) {
-        return a.data().asNioFloat();
     }
 }
