@@ -151,8 +151,8 @@ class MlpFamilyTest {
         m.put("dropout", 0.3);
         MultiLayerConfiguration conf = family.configure(new Hyperparameters("t", m), CIFAR, 10, 1, 245);
         List<String> kinds = conf.getConfs().stream().map(c -> c.getLayer().getClass().getSimpleName()).toList();
-        assertEquals(List.of("FastDense", "BatchNormalization", "ActivationLayer", "FastDense", "BatchNormalization",
-                "ActivationLayer", "FastDense", "BatchNormalization", "ActivationLayer", "OutputLayer"), kinds);
+        assertEquals(List.of("FastDense", "FastBatchNorm", "ActivationLayer", "FastDense", "FastBatchNorm",
+                "ActivationLayer", "FastDense", "FastBatchNorm", "ActivationLayer", "OutputLayer"), kinds);
         DenseLayer second = (DenseLayer) conf.getConf(3).getLayer();
         assertEquals(250, second.getNIn());
         assertEquals(150, second.getNOut());
