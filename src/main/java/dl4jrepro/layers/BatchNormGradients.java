@@ -16,8 +16,8 @@ final class BatchNormGradients {
     private float[] dx;
 
     /**
-     * Writes the input gradient into {@code epsAtInput} (C order, the input's shape, no view) and, when γ is present, the sums dγ and dβ into
-     * their views.
+     * Writes the input gradient into {@code epsAtInput} (C order, the input's shape, no view) and, when γ is present,
+     * the sums dγ and dβ into their views.
      *
      * @param gamma the scale γ [C], or null when the layer has none (then dγ, dβ are not written)
      */

@@ -21,7 +21,8 @@ import java.util.Arrays;
  * <p>Why: in the MNIST CNN's training step (batch 128, 2 threads) a JFR profile put 28 % of the time in pooling: 18 %
  * in oneDNN's max-pool backward and 10 % in libnd4j's forward, for what is one pass over 4.8M floats each way. The
  * loops give the same numbers: forward, each window's maximum; backward, each window's gradient to the first cell
- * (row by row) holding its maximum, zero to the other three, as libnd4j's {@code maxpool2d_bp} does.
+ * (row by row) holding its maximum, zero to the other three. Which cell of a tie gets it is not checked against
+ * DL4J's: after ReLU, where ties are zeros, the ReLU below discards that gradient either way (FastMaxPoolTest).
  */
 public class FastMaxPoolLayer extends SubsamplingLayer {
     private long loopPasses;

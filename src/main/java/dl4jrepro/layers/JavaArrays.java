@@ -1,28 +1,37 @@
 package dl4jrepro.layers;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 
 import java.nio.FloatBuffer;
 
 /**
- * Bulk copies between ND4J's float arrays and Java arrays, for layers whose loops run on Java arrays: per-element
- * reads of ND4J's direct buffers cost several times the arithmetic.
+ * Bulk copies between ND4J's arrays and Java float arrays, for code whose loops run on Java arrays (this package's
+ * layers, {@link dl4jrepro.train.DenseStep}): per-element reads of ND4J's direct buffers cost several times the
+ * arithmetic.
  */
-final class JavaArrays {
+public final class JavaArrays {
     private JavaArrays() {}
 
-    /** The array's floats in C order, into {@code scratch} when it is large enough (else a new array). */
-    static float[] read(INDArray a, float[] scratch) {
-        INDArray c = a.ordering() == 'c' && !a.isView() && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
-        float[] to = atLeast(scratch, c.length());
-        FloatBuffer b = c.data().asNioFloat();
-        b.get(b.position(), to, 0, (int) c.length());
+    /** The array's values as floats in C order, into {@code scratch} when it is large enough (else a new array). */
+    public static float[] read(INDArray a, float[] scratch) {
+        float[] to = atLeast(scratch, a.length());
+        readInto(a, to);
         return to;
     }
 
-    /** Writes the first {@code to.length()} floats of {@code from} into {@code to}, a C-order array that is no view. */
-    static void write(float[] from, INDArray to) {
+    /** Writes the array's values as floats in C order into the start of {@code to}. */
+    public static void readInto(INDArray a, float[] to) {
+        // A view or another order or type is copied first: the buffer holds a view's data at an offset of its own.
+        INDArray c = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView()
+                && Shape.hasDefaultStridesForShape(a) ? a : a.castTo(DataType.FLOAT).dup('c');
+        FloatBuffer b = c.data().asNioFloat();
+        b.get(b.position(), to, 0, (int) c.length());
+    }
+
+    /** Writes the first {@code to.length()} floats of {@code from} into {@code to}, a C-order float array that is no view. */
+    public static void write(float[] from, INDArray to) {
         FloatBuffer b = to.data().asNioFloat();
         b.put(b.position(), from, 0, (int) to.length());
     }

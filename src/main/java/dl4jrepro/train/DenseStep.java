@@ -1,5 +1,6 @@
 package dl4jrepro.train;
 
+import dl4jrepro.layers.JavaArrays;
 import org.deeplearning4j.nn.api.OptimizationAlgorithm;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -179,13 +180,13 @@ public final class DenseStep {
         FloatBuffer paramBuffer = buffer(net.params()), gradientBuffer = buffer(net.getGradientsViewArray());
         for (int[] r : mirrored) paramBuffer.get(paramBuffer.position() + r[0], params, r[0], r[1]);
         input = x.dataType() == DataType.FLOAT ? x : x.castTo(DataType.FLOAT);
-        if (!blas[0]) copyRows(input, activations[0]);
+        if (!blas[0]) JavaArrays.readInto(input, activations[0]);
         for (int l = 0; l < layers.length; l++) {
             if (blas[l]) forwardBlas(l, rows);
             else forward(layers[l], activations[l], activations[l + 1], rows);
         }
 
-        copyRows(y, target);
+        JavaArrays.readInto(y, target);
         int last = layers.length - 1;
         double score = loss.apply(activations[last + 1], target, deltas[last], layers[last].nOut) / rows;
 
@@ -254,10 +255,10 @@ public final class DenseStep {
     /** The same through one BLAS product: x·W into ND4J, then bias and activation in the loops. */
     private void forwardBlas(int l, int rows) {
         Layer layer = layers[l];
-        if (l > 0) put(activations[l], staged[l]);
+        if (l > 0) JavaArrays.write(activations[l], staged[l]);
         Nd4j.gemm(blasInput(l), layer.w, products[l], false, false, 1.0, 0.0);
         float[] out = activations[l + 1];
-        copyRows(products[l], out);
+        JavaArrays.readInto(products[l], out);
         for (int r = 0; r < rows; r++) {
             for (int j = 0, o = r * layer.nOut; j < layer.nOut; j++) out[o + j] += params[layer.bOffset + j];
         }
@@ -298,12 +299,12 @@ public final class DenseStep {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < layer.nOut; j++) gradients[layer.bOffset + j] += d[r * layer.nOut + j];
         }
-        put(d, stagedDeltas[l]);
+        JavaArrays.write(d, stagedDeltas[l]);
         // alpha 1/rows: the mean over the minibatch straight from the product, where DL4J divides the sum after
         Nd4j.gemm(blasInput(l), stagedDeltas[l], layer.gradW, true, false, 1.0 / rows, 0.0);
         if (l > 0) {
             Nd4j.gemm(stagedDeltas[l], layer.w, stagedBelow[l], false, true, 1.0, 0.0);
-            copyRows(stagedBelow[l], deltas[l - 1]);
+            JavaArrays.readInto(stagedBelow[l], deltas[l - 1]);
         }
     }
 
@@ -457,18 +458,5 @@ public final class DenseStep {
             throw new IllegalStateException("expected a contiguous float array, got " + a.shapeInfoToString());
         }
         return a.data().asNioFloat();
-    }
-
-    /** Writes {@code from} into a contiguous row-major float array of the same length. */
-    private static void put(float[] from, INDArray to) {
-        FloatBuffer b = to.data().asNioFloat();
-        b.put(b.position(), from, 0, from.length);
-    }
-
-    private static void copyRows(INDArray a, float[] to) {
-        INDArray c = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.elementWiseStride() == 1 ? a
-                : a.castTo(DataType.FLOAT).dup('c');
-        FloatBuffer b = c.data().asNioFloat();
-        b.get(b.position(), to, 0, to.length);
     }
 }
