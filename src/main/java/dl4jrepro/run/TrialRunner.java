@@ -95,7 +95,8 @@ public final class TrialRunner {
         }
 
         Checkpoint checkpoint = checkpointDir == null ? null
-                : new Checkpoint(checkpointDir, fingerprint(spec, hp, config.budget(), seed, prepared), CHECKPOINT_SECONDS);
+                : new Checkpoint(checkpointDir, fingerprint(spec, hp, config.budget(), seed, prepared), CHECKPOINT_SECONDS,
+                        software);
         Trainer.Outcome outcome = Trainer.train(net, TrainingStep.of(net, hp), prepared, config.budget(), batch, seed,
                 new ProgressLine(out, label), checkpoint);
 

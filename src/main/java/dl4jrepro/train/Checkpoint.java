@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -36,9 +37,11 @@ public final class Checkpoint {
      * @param samples      training examples seen so far
      * @param resumedFrom  steps at which earlier segments of this run resumed
      * @param wallSeconds  time the training loop has run so far, over all segments
+     * @param software     the code that wrote it (git commit, versions), so a partial run's speed can be attributed
      */
     public record State(String fingerprint, int step, String model, List<CurvePoint> curve, double trainSeconds,
-                        double evalSeconds, long samples, List<Integer> resumedFrom, String saved, double wallSeconds) {
+                        double evalSeconds, long samples, List<Integer> resumedFrom, String saved, double wallSeconds,
+                        Map<String, Object> software) {
 
         /** The wall time so far; checkpoints written before it was recorded count training and evaluation only. */
         public double wallSecondsSoFar() {
@@ -49,6 +52,7 @@ public final class Checkpoint {
     private final Path dir;
     private final String fingerprint;
     private final double everySeconds;
+    private final Map<String, Object> software;
     private long lastSave = System.nanoTime();
 
     /**
@@ -56,9 +60,15 @@ public final class Checkpoint {
      * @param everySeconds the least training time between two checkpoints (0: at every evaluation)
      */
     public Checkpoint(Path dir, String fingerprint, double everySeconds) {
+        this(dir, fingerprint, everySeconds, Map.of());
+    }
+
+    /** @param software what the saved states record as the code that wrote them */
+    public Checkpoint(Path dir, String fingerprint, double everySeconds, Map<String, Object> software) {
         this.dir = dir;
         this.fingerprint = fingerprint;
         this.everySeconds = everySeconds;
+        this.software = software;
     }
 
     /** The saved state of this configuration, if there is one; a stale or unreadable one is reported and skipped. */
@@ -110,7 +120,7 @@ public final class Checkpoint {
             ModelSerializer.writeModel(net, tmp.toFile(), true);
             AtomicFiles.moveInto(tmp, dir.resolve(model));
             State state = new State(fingerprint, step, model, List.copyOf(curve), trainSeconds, evalSeconds, samples,
-                    List.copyOf(resumedFrom), Instant.now().toString(), wallSeconds);
+                    List.copyOf(resumedFrom), Instant.now().toString(), wallSeconds, software);
             AtomicFiles.write(dir.resolve(STATE), ResultsStore.JSON.writeValueAsString(state));
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) files::iterator) {
