@@ -1,5 +1,6 @@
 package dl4jrepro.bench;
 
+import dl4jrepro.cli.UserError;
 import dl4jrepro.results.AtomicFiles;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.run.Provenance;
@@ -21,6 +22,33 @@ final class BenchmarkFiles {
         out.put("what", what);
         out.put("backend", backend);
         return out;
+    }
+
+    /** A benchmark's body, run by {@link #main}. */
+    interface Body {
+        void run(String[] args) throws Exception;
+    }
+
+    /** Runs a benchmark main: bad input ends it with a one-line error and exit code 2, not a stack trace. */
+    static void main(String[] args, Body body) throws Exception {
+        try {
+            body.run(args);
+        } catch (UserError e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** {@code --name value} pairs; anything else is refused with {@code usage}, the options there are. */
+    static Map<String, String> options(String[] args, String usage) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new UserError("unexpected argument '" + args[i] + "': use " + usage);
+            }
+            o.put(args[i].substring(2), args[++i]);
+        }
+        return o;
     }
 
     static void write(String name, Map<String, Object> figures, String markdown) throws IOException {

@@ -64,7 +64,11 @@ public final class PeerBenchmark {
     private PeerBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
+        BenchmarkFiles.main(args, PeerBenchmark::run);
+    }
+
+    private static void run(String[] args) throws Exception {
+        Map<String, String> options = BenchmarkFiles.options(args, "--pairs N, --epochs N, --models a,b, --peer PATH");
         int pairs = Integer.parseInt(options.getOrDefault("pairs", "3"));
         int epochs = Integer.parseInt(options.getOrDefault("epochs", "3"));
         Path peer = Path.of(options.getOrDefault("peer", "../shared/bench/torch_peer.py"));
@@ -258,16 +262,5 @@ public final class PeerBenchmark {
             if (conf.getLayer() instanceof OutputLayer o) shapes.add(new long[] {o.getNIn(), o.getNOut()});
         }
         return shapes;
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new UserError("unexpected argument '" + args[i] + "': use --pairs N, --epochs N, --models a,b, --peer PATH");
-            }
-            o.put(args[i].substring(2), args[++i]);
-        }
-        return o;
     }
 }

@@ -1,6 +1,7 @@
 package dl4jrepro.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dl4jrepro.cli.UserError;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.search.SearchRunner;
@@ -8,21 +9,33 @@ import dl4jrepro.search.TrialPlan;
 import dl4jrepro.search.TrialStore;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.SpecCatalog;
+import dl4jrepro.train.Checkpoint;
+import dl4jrepro.train.CurvePoint;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
 
 /**
- * What reproducing the whole catalogue at full budget costs on this machine, from the committed results themselves:
- * a single run's or a check's wall time, a search's trial wall times summed (a search still running is projected from
- * its finished trials and marked so). Writes {@code results/benchmarks/suite-cost.{md,json}}; trains nothing.
+ * What reproducing the whole catalogue at full budget costs on this machine, read from results already made (it trains
+ * nothing): a single run's or a check's wall time, a search's trial wall times summed. Work not finished is projected
+ * and marked so: a search from its finished trials (they run in a seeded random order, so they are a fair sample), a
+ * single run from its last checkpoint.
  *
- * <p>Run: {@code REPRO_MAIN=dl4jrepro.bench.SuiteCost ./repro}
+ * <p>The committed results were made over weeks, many of them by code since made faster. {@code --rerun DIR} adds a
+ * second column from reruns made with today's code ({@code ./repro --results-dir DIR run ID}, stopped at any point),
+ * and a total that takes each experiment's rerun where there is one and its committed figure elsewhere.
+ *
+ * <p>Run: {@code REPRO_MAIN=dl4jrepro.bench.SuiteCost ./repro [--rerun DIR]}; writes
+ * {@code results/benchmarks/suite-cost.{md,json}}.
  */
 public final class SuiteCost {
     /** Issue 8's budget for reproducing the whole catalogue on this machine. */
@@ -31,77 +44,121 @@ public final class SuiteCost {
     /** Searches run as --parallel 2 (two trials at a time on two cores), so their machine time is about half the sum. */
     private static final int PARALLEL = SearchRunner.DEFAULT_PARALLEL;
 
+    /**
+     * One experiment's full-budget wall time as read from one results folder.
+     *
+     * @param hours     NaN when there is nothing to read
+     * @param basis     how the figure was got, for the table
+     * @param projected whether it extrapolates from part of the work
+     * @param commits   the git commits of the code that did the work read
+     */
+    record Cost(double hours, String basis, boolean projected, Collection<String> commits) {
+        static final Cost NONE = new Cost(Double.NaN, "not run yet", false, List.of());
+
+        boolean known() {
+            return !Double.isNaN(hours);
+        }
+    }
+
     private SuiteCost() {}
 
     public static void main(String[] args) throws Exception {
-        ResultsStore store = new ResultsStore(Path.of("results"));
+        BenchmarkFiles.main(args, SuiteCost::run);
+    }
+
+    private static void run(String[] args) throws Exception {
+        Map<String, String> options = BenchmarkFiles.options(args, "--rerun DIR (results of reruns with today's code)");
+        if (!options.keySet().stream().allMatch("rerun"::equals)) {
+            throw new UserError("unknown option in " + options.keySet() + ": the only option is --rerun DIR");
+        }
+        Path rerunDir = options.containsKey("rerun") ? Path.of(options.get("rerun")) : null;
+        if (rerunDir != null && !Files.isDirectory(rerunDir)) {
+            throw new UserError("no rerun folder " + rerunDir + ": make one with ./repro --results-dir DIR run ID");
+        }
+        ResultsStore committed = new ResultsStore(Path.of("results"));
+        ResultsStore rerun = rerunDir == null ? null : new ResultsStore(rerunDir);
+
         List<Map<String, Object>> rows = new ArrayList<>();
-        double measured = 0, projected = 0;
-        List<String> notRun = new ArrayList<>();
+        double[] committedTotal = new double[2], currentTotal = new double[2]; // [measured, projected]
         for (ExperimentSpec spec : new SpecCatalog(Path.of("experiments")).all()) {
-            Path dir = store.dir(spec, false);
+            Cost before = cost(spec, committed);
+            Cost now = rerun == null ? Cost.NONE : cost(spec, rerun);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", spec.id());
             row.put("catalogue", spec.catalogue() == null ? "–" : spec.catalogue());
-            double hours = Double.NaN;
-            String basis;
-            if (spec.search() != null) {
-                List<TrialPlan.Trial> plan = TrialPlan.expand(spec, false, Map.of(), spec.seed());
-                Map<String, RunRecord> done = SearchRunner.current(spec, plan, new TrialStore(dir).load(), false);
-                double trialSeconds = done.values().stream().mapToDouble(RunRecord::wallSeconds).sum();
-                row.put("trials", plan.size());
-                row.put("trials_done", done.size());
-                row.put("trial_seconds_sum", trialSeconds);
-                if (!done.isEmpty()) hours = trialSeconds * plan.size() / done.size() / PARALLEL / 3600;
-                basis = done.size() == plan.size() ? "measured: " + plan.size() + " trials, sum of trial times / " + PARALLEL
-                        : done.isEmpty() ? "not run yet" : "PROJECTED from " + done.size() + " of " + plan.size() + " trials";
-            } else if (spec.check() != null) {
-                Path check = dir.resolve("check.json");
-                if (Files.isRegularFile(check)) {
-                    JsonNode c = ResultsStore.JSON.readTree(check.toFile());
-                    hours = c.path("provenance").path("wall_s").asDouble(Double.NaN) / 3600;
-                }
-                basis = Double.isNaN(hours) ? "not run yet" : "measured";
-            } else {
-                if (Files.isRegularFile(dir.resolve(ResultsStore.RUN))) hours = store.load(spec, false).wallSeconds() / 3600;
-                basis = Double.isNaN(hours) ? "not run yet" : "measured";
+            row.put("committed", before);
+            add(committedTotal, before);
+            if (rerun != null) {
+                row.put("rerun", now);
+                add(currentTotal, now.known() ? now : before);
             }
-            row.put("hours", hours);
-            row.put("basis", basis);
             rows.add(row);
-            if (Double.isNaN(hours)) notRun.add(spec.id());
-            else if (basis.startsWith("PROJECTED")) projected += hours;
-            else measured += hours;
         }
         Map<String, Object> out = BenchmarkFiles.figures("suite-cost", "full-budget wall time of every catalogue "
-                + "experiment on this machine, from the committed results", null);
+                + "experiment on this machine, from the committed results" + (rerun == null ? "" : " and from reruns "
+                + "with today's code in " + rerunDir), null);
         out.put("experiments", rows);
-        out.put("measured_hours", measured);
-        out.put("projected_hours", projected);
-        out.put("not_run", notRun);
-        BenchmarkFiles.write("suite-cost", out, markdown(rows, measured, projected, notRun));
+        out.put("committed_hours", Map.of("measured", committedTotal[0], "projected", committedTotal[1]));
+        if (rerun != null) out.put("current_code_hours", Map.of("measured", currentTotal[0], "projected", currentTotal[1]));
+        BenchmarkFiles.write("suite-cost", out, SuiteCostTable.markdown(rows, committedTotal,
+                rerun == null ? null : currentTotal, rerunDir, PARALLEL, TARGET_HOURS));
     }
 
-    private static String markdown(List<Map<String, Object>> rows, double measured, double projected, List<String> notRun) {
-        StringBuilder md = new StringBuilder("# What the whole catalogue costs on this machine\n\n");
-        md.append("Full-budget wall time per experiment, read from the committed results (nothing is trained to make this "
-                + "table): a single run's or a check's own wall time; for a search the sum of its trials' wall times "
-                + "divided by " + PARALLEL + ", since searches run two trials at a time on the two cores. A search that has "
-                + "not finished is projected from its finished trials (PROJECTED). The machine is shared: the same work "
-                + "took up to 2–5× longer at busy times.\n\n| experiment | catalogue | hours | basis |\n|---|---|---:|---|\n");
-        for (Map<String, Object> r : rows) {
-            double h = (double) r.get("hours");
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", r.get("id"), r.get("catalogue"),
-                    Double.isNaN(h) ? "—" : String.format(Locale.ROOT, "%.2f", h), r.get("basis")));
+    private static void add(double[] total, Cost c) {
+        if (c.known()) total[c.projected() ? 1 : 0] += c.hours();
+    }
+
+    /** The experiment's full-budget hours as far as {@code store} holds its work. */
+    static Cost cost(ExperimentSpec spec, ResultsStore store) throws IOException {
+        Path dir = store.dir(spec, false);
+        if (spec.search() != null) return searchCost(spec, dir);
+        if (spec.check() != null) {
+            Path check = dir.resolve("check.json");
+            if (!Files.isRegularFile(check)) return Cost.NONE;
+            JsonNode p = ResultsStore.JSON.readTree(check.toFile()).path("provenance");
+            return new Cost(p.path("wall_s").asDouble(Double.NaN) / 3600, "measured", false,
+                    commits(List.of(p.path("software").path("git_commit").asText("unknown"))));
         }
-        md.append(String.format(Locale.ROOT, "%nTotal: %.1f hours measured + %.1f hours projected = %.1f hours", measured,
-                projected, measured + projected));
-        md.append(notRun.isEmpty() ? ".\n" : ", without the experiments not run yet: " + String.join(", ", notRun) + ".\n");
-        double total = measured + projected;
-        md.append(String.format(Locale.ROOT, "%nTarget (issue 8): every table at full budget in under %.0f hours: %s.%n",
-                TARGET_HOURS, total < TARGET_HOURS ? "met" : String.format(Locale.ROOT, "MISSED by %.1f hours (%.2f× the target)",
-                        total - TARGET_HOURS, total / TARGET_HOURS)));
-        md.append("\nRegenerate: `REPRO_MAIN=dl4jrepro.bench.SuiteCost ./repro`\n");
-        return md.toString();
+        if (Files.isRegularFile(dir.resolve(ResultsStore.RUN))) {
+            RunRecord run = store.load(spec, false);
+            return new Cost(run.wallSeconds() / 3600, "measured", false, commits(List.of(commit(run.software()))));
+        }
+        return checkpointCost(spec, dir);
+    }
+
+    private static Cost searchCost(ExperimentSpec spec, Path dir) {
+        List<TrialPlan.Trial> plan = TrialPlan.expand(spec, false, Map.of(), spec.seed());
+        Map<String, RunRecord> done = SearchRunner.current(spec, plan, new TrialStore(dir).load(), false);
+        if (done.isEmpty()) return Cost.NONE;
+        double seconds = done.values().stream().mapToDouble(RunRecord::wallSeconds).sum();
+        double hours = seconds * plan.size() / done.size() / PARALLEL / 3600;
+        List<String> commits = done.values().stream().map(r -> commit(r.software())).toList();
+        return done.size() == plan.size()
+                ? new Cost(hours, "measured: " + plan.size() + " trials, sum of trial times / " + PARALLEL, false, commits(commits))
+                : new Cost(hours, "PROJECTED from " + done.size() + " of " + plan.size() + " trials", true, commits(commits));
+    }
+
+    /** A single run stopped part-way: its last checkpoint's wall time, scaled by the share of the budget it covers. */
+    private static Cost checkpointCost(ExperimentSpec spec, Path dir) throws IOException {
+        Path state = dir.resolve("checkpoint").resolve("state.json");
+        if (!Files.isRegularFile(state)) return Cost.NONE;
+        Checkpoint.State s = ResultsStore.JSON.readValue(state.toFile(), Checkpoint.State.class);
+        ExperimentSpec.Budget budget = spec.budget();
+        if (s.curve().isEmpty() || budget.epochs() == null) return Cost.NONE;
+        CurvePoint last = s.curve().get(s.curve().size() - 1);
+        double share = last.epoch() / budget.epochs();
+        return new Cost(s.wallSecondsSoFar() / share / 3600, String.format(Locale.ROOT,
+                "PROJECTED from its checkpoint after %.0f of %d epochs", last.epoch(), budget.epochs()), true,
+                commits(List.of(s.software() == null ? "unknown" : commit(s.software()))));
+    }
+
+    private static String commit(Map<String, Object> software) {
+        return Objects.toString(software.get("git_commit"), "unknown");
+    }
+
+    private static Collection<String> commits(List<String> full) {
+        TreeSet<String> shortened = new TreeSet<>();
+        for (String c : full) shortened.add(c.length() >= 7 && c.matches("[0-9a-f]+") ? c.substring(0, 7) : c);
+        return shortened;
     }
 }

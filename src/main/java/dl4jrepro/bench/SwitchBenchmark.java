@@ -26,12 +26,7 @@ public final class SwitchBenchmark {
     record Switches(String about, Map<String, Switch> switches) {}
 
     public static void main(String[] args) throws Exception {
-        try {
-            run(args);
-        } catch (UserError e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        }
+        BenchmarkFiles.main(args, SwitchBenchmark::run);
     }
 
     private static void run(String[] args) throws Exception {

@@ -1,0 +1,80 @@
+package dl4jrepro.bench;
+
+import dl4jrepro.results.ResultsStore;
+import dl4jrepro.results.RunRecord;
+import dl4jrepro.search.TrialPlan;
+import dl4jrepro.search.TrialStore;
+import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.spec.ResolvedConfig;
+import dl4jrepro.spec.SpecCatalog;
+import dl4jrepro.train.Checkpoint;
+import dl4jrepro.train.CurvePoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How the suite cost reads unfinished work: a search from its finished trials, a single run from its checkpoint. */
+class SuiteCostTest {
+    @TempDir Path results;
+
+    @Test
+    void aSearchStoppedPartWayIsProjectedFromItsFinishedTrials() throws Exception {
+        ExperimentSpec spec = new SpecCatalog(Path.of("src/test/resources/experiments")).load("grid-smoke");
+        List<TrialPlan.Trial> plan = TrialPlan.expand(spec, false, Map.of(), spec.seed());
+        TrialStore store = new TrialStore(new ResultsStore(results).dir(spec, false));
+        double[] seconds = {100, 200, 300, 400};
+        for (int i = 0; i < seconds.length; i++) store.append(trial(spec, plan.get(i), seconds[i], i < 2 ? "aaaaaaa111" : "bbbbbbb222"));
+
+        SuiteCost.Cost cost = SuiteCost.cost(spec, new ResultsStore(results));
+        // 1,000 s for 4 of 16 trials, two at a time: 16/4 × 1,000 / 2 seconds.
+        assertEquals(16.0 / 4 * 1000 / 2 / 3600, cost.hours(), 1e-12);
+        assertTrue(cost.projected());
+        assertEquals("PROJECTED from 4 of 16 trials", cost.basis());
+        assertEquals(List.of("aaaaaaa", "bbbbbbb"), List.copyOf(cost.commits()));
+    }
+
+    @Test
+    void aSingleRunStoppedPartWayIsProjectedFromItsLastCheckpoint() throws Exception {
+        ExperimentSpec spec = new SpecCatalog(Path.of("experiments")).load("mnist-cnn-003");
+        Path checkpoint = Files.createDirectories(new ResultsStore(results).dir(spec, false).resolve("checkpoint"));
+        List<CurvePoint> curve = List.of(point(1), point(2), point(4));
+        Checkpoint.State state = new Checkpoint.State("f", 3000, "model-3000.zip", curve, 700, 50, 384000, List.of(),
+                "2026-11-30T11:00:00Z", 800, Map.of("git_commit", "0123456789abcdef"));
+        Files.writeString(checkpoint.resolve("state.json"), ResultsStore.JSON.writeValueAsString(state));
+
+        SuiteCost.Cost cost = SuiteCost.cost(spec, new ResultsStore(results));
+        // 800 s of wall time for 4 of the budget's 50 epochs.
+        assertEquals(800.0 * 50 / 4 / 3600, cost.hours(), 1e-12);
+        assertTrue(cost.projected());
+        assertEquals("PROJECTED from its checkpoint after 4 of 50 epochs", cost.basis());
+        assertEquals(List.of("0123456"), List.copyOf(cost.commits()));
+    }
+
+    @Test
+    void anExperimentWithNothingStoredHasNoCost() throws Exception {
+        ExperimentSpec spec = new SpecCatalog(Path.of("experiments")).load("mnist-cnn-003");
+        SuiteCost.Cost cost = SuiteCost.cost(spec, new ResultsStore(results));
+        assertFalse(cost.known());
+        assertEquals("not run yet", cost.basis());
+    }
+
+    private static CurvePoint point(double epoch) {
+        return new CurvePoint((int) (epoch * 750), epoch, 0.1, 0.9, 0.1, 0.9, 0.1, 0.9, 1e-3, epoch * 170);
+    }
+
+    /** A trial record as a search leaves it; only its configuration, wall time and code matter here. */
+    private static RunRecord trial(ExperimentSpec spec, TrialPlan.Trial t, double wallSeconds, String commit) {
+        ResolvedConfig config = ResolvedConfig.of(spec, false, t.overrides());
+        return new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), "failed", "stopped", false, "run",
+                null, t.index(), t.id(), t.seed(), t.overrides(), config.hyperparameters().asMap(), Map.of(), Map.of(),
+                Map.of(), Map.of("git_commit", commit), null, wallSeconds, 0, 0, 0, 0, List.of(), Map.of(), null);
+    }
+}
