@@ -25,7 +25,8 @@ import java.util.Set;
  * uniform, U(−1/√fan_in, 1/√fan_in) as PyTorch's nn.Linear and nn.Conv2d start; lecun, N(0, 1/fan_in), the
  * initialisation SELU's self-normalisation assumes). Biases start at zero. {@code denseLayer}: "fast" (the default),
  * DL4J's dense layer keeping the forward pass's pre-activation for the backward pass ({@link FastDense}), or "dl4j",
- * DL4J's own, which computes it twice; the two give the same numbers.
+ * DL4J's own, which computes it twice; the two give the same numbers. {@code reluActivation}: "fast" (the default),
+ * {@link FastReLU}, ReLU with a faster backward pass, or "dl4j", DL4J's own; again the same numbers.
  */
 final class Neurons {
     private static final Set<String> ACTIVATIONS = Set.of("relu", "leakyrelu", "tanh", "sigmoid", "selu", "identity");
@@ -52,6 +53,7 @@ final class Neurons {
         }
         hp.check(INITS.contains(hp.getString("weightInit")), "weightInit", "use one of " + INITS);
         Implementation.validate(hp, "denseLayer", "DL4J's dense layer keeping its pre-activation for the backward pass");
+        Implementation.validate(hp, "reluActivation", "ReLU whose backward pass is step(z) times the gradient");
         if (hp.getString("weightInit").equals("normal")) {
             hp.check(hp.getDouble("weightStd") > 0, "weightStd", "must be positive");
         }
@@ -91,7 +93,7 @@ final class Neurons {
             case "sigmoid" -> new ActivationSigmoid();
             case "selu" -> new ActivationSELU();
             case "identity" -> new ActivationIdentity();
-            default -> new ActivationReLU();
+            default -> Implementation.fast(hp, "reluActivation") ? new FastReLU() : new ActivationReLU();
         };
     }
 }
