@@ -144,11 +144,13 @@ public final class SuiteCost {
         if (!Files.isRegularFile(state)) return Cost.NONE;
         Checkpoint.State s = ResultsStore.JSON.readValue(state.toFile(), Checkpoint.State.class);
         ExperimentSpec.Budget budget = spec.budget();
-        if (s.curve().isEmpty() || budget.epochs() == null) return Cost.NONE;
+        if (s.curve().isEmpty() || (budget.epochs() == null && budget.steps() == null)) return Cost.NONE;
         CurvePoint last = s.curve().get(s.curve().size() - 1);
-        double share = last.epoch() / budget.epochs();
+        boolean steps = budget.steps() != null;
+        double share = steps ? (double) last.step() / budget.steps() : last.epoch() / budget.epochs();
         return new Cost(s.wallSecondsSoFar() / share / 3600, String.format(Locale.ROOT,
-                "PROJECTED from its checkpoint after %.0f of %d epochs", last.epoch(), budget.epochs()), true,
+                "PROJECTED from its checkpoint after %.0f of %d %s", steps ? last.step() : last.epoch(),
+                steps ? budget.steps() : budget.epochs(), steps ? "steps" : "epochs"), true,
                 commits(List.of(s.software() == null ? "unknown" : commit(s.software()))));
     }
 

@@ -59,6 +59,21 @@ class SuiteCostTest {
     }
 
     @Test
+    void aRunWithAStepBudgetIsProjectedFromItsStepsDone() throws Exception {
+        ExperimentSpec spec = new SpecCatalog(Path.of("experiments")).load("cifar-cnn-004");
+        assertEquals(5000, spec.budget().steps());
+        Path checkpoint = Files.createDirectories(new ResultsStore(results).dir(spec, false).resolve("checkpoint"));
+        CurvePoint at1000 = new CurvePoint(1000, 0.65, 1, 0.5, 1, 0.5, 1, 0.5, 1e-4, 900);
+        Checkpoint.State state = new Checkpoint.State("f", 1000, "model-1000.zip", List.of(at1000), 900, 100, 32000,
+                List.of(), "2026-11-30T12:00:00Z", 1000, Map.of("git_commit", "fedcba9876543210"));
+        Files.writeString(checkpoint.resolve("state.json"), ResultsStore.JSON.writeValueAsString(state));
+
+        SuiteCost.Cost cost = SuiteCost.cost(spec, new ResultsStore(results));
+        assertEquals(1000.0 * 5000 / 1000 / 3600, cost.hours(), 1e-12);
+        assertEquals("PROJECTED from its checkpoint after 1000 of 5000 steps", cost.basis());
+    }
+
+    @Test
     void anExperimentWithNothingStoredHasNoCost() throws Exception {
         ExperimentSpec spec = new SpecCatalog(Path.of("experiments")).load("mnist-cnn-003");
         SuiteCost.Cost cost = SuiteCost.cost(spec, new ResultsStore(results));
