@@ -11,19 +11,16 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
- * DL4J's oneDNN batch-norm helper with the minibatch statistics computed by {@link BatchStatistics} and the backward
- * pass by {@link BatchNormGradients}: the same {@code batchnorm} op forward, fed the same mean and variance, and
- * {@code batchnorm_bp}'s formula backward, so the layer (and its running averages, which it reads back from here)
- * behaves as before. Inference, and inputs {@link BatchStatistics} cannot
- * read, go to DL4J's helper as they did.
+ * DL4J's oneDNN batch-norm helper replaced, in training, by Java loops over the minibatch copied once into a Java
+ * array: {@link BatchStatistics} for the minibatch mean and variance, then y = γ·(x − μ)/√(σ² + ε) + β (the
+ * {@code batchnorm} op's formula), and backward {@link BatchNormGradients} ({@code batchnorm_bp}'s formula) on the same
+ * copy of x. The layer reads the statistics back from here for its running averages, as from DL4J's helper.
+ * Inference, and inputs {@link BatchStatistics} cannot read, go to DL4J's helper as they did.
  */
 final class FastBatchNormHelper implements BatchNormalizationHelper {
     private final BatchNormalizationHelper dl4j;
@@ -32,6 +29,12 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
     /** Whether the last forward pass went to DL4J's helper, whose statistics its backward pass then needs. */
     private boolean delegated = true;
     private final BatchNormGradients gradients = new BatchNormGradients();
+    // The last training forward pass: its input, that input's values in C order, the statistics, the output's values.
+    private INDArray forwardInput;
+    private float[] values;
+    private double[] mu;
+    private double[] sigma2;
+    private float[] normalized;
     private long passes;
     private long backwardPasses;
 
@@ -63,9 +66,22 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
                 var = Nd4j.createUninitialized(DataType.FLOAT, x.size(1));
             }
         }
-        BatchStatistics.compute(x, mean, var);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
-        Nd4j.exec(op("batchnorm", gamma, beta, eps).addInputs(inputs(x, gamma, beta)).addOutputs(out).build());
+        int n = (int) x.size(0), channels = (int) x.size(1), plane = (int) (x.size(2) * x.size(3));
+        values = JavaArrays.read(x, values);
+        if (mu == null || mu.length != channels) {
+            mu = new double[channels];
+            sigma2 = new double[channels];
+        }
+        BatchStatistics.compute(values, n, channels, plane, mu, sigma2);
+        for (int c = 0; c < channels; c++) {
+            mean.putScalar(c, mu[c]);
+            var.putScalar(c, sigma2[c]);
+        }
+        normalized = JavaArrays.atLeast(normalized, x.length());
+        normalize(values, normalized, n, channels, plane, gamma, beta, eps);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+        JavaArrays.write(normalized, out);
+        forwardInput = x;
         passes++;
         return out;
     }
@@ -78,7 +94,10 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
             return dl4j.backpropGradient(input, epsilon, shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
         }
         INDArray epsAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-        gradients.compute(input, epsilon, mean, var, gamma, eps, epsAtInput, dGammaView, dBetaView);
+        // The forward pass's copy of the input, when this is the input it saw (it is, within one training step)
+        gradients.compute(input == forwardInput ? values : null, input, epsilon, mean, var, gamma, eps, epsAtInput,
+                dGammaView, dBetaView);
+        forwardInput = null;
         backwardPasses++;
         Gradient g = new DefaultGradient();
         g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
@@ -86,17 +105,20 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         return new Pair<>(g, epsAtInput);
     }
 
-    /** Integer arguments: apply γ, apply β, channel axis 1 (NCHW); the float argument: ε. */
-    private static DynamicCustomOp.DynamicCustomOpsBuilder op(String name, INDArray gamma, INDArray beta, double eps) {
-        return DynamicCustomOp.builder(name).addIntegerArguments(gamma == null ? 0 : 1, beta == null ? 0 : 1, 1)
-                .addFloatingPointArguments(eps);
-    }
-
-    /** The ops' inputs in one call (the builder checks their count): x, mean, variance, then γ and β, rank 1, if present. */
-    private INDArray[] inputs(INDArray x, INDArray gamma, INDArray beta) {
-        List<INDArray> in = new ArrayList<>(List.of(x, mean, var));
-        for (INDArray a : new INDArray[] {gamma, beta}) if (a != null) in.add(a.reshape(a.length()));
-        return in.toArray(INDArray[]::new);
+    /** y = γ·(x − μ)/√(σ² + ε) + β per channel, in single precision (the loop runs on vector registers). */
+    private void normalize(float[] x, float[] y, int n, int channels, int plane, INDArray gamma, INDArray beta, double eps) {
+        for (int c = 0; c < channels; c++) {
+            float scale = (float) ((gamma == null ? 1 : gamma.getDouble(c)) / Math.sqrt(sigma2[c] + eps));
+            float shift = beta == null ? 0f : beta.getFloat(c), center = (float) mu[c];
+            if (plane == 1) {
+                for (int k = c; k < n * channels; k += channels) y[k] = (x[k] - center) * scale + shift;
+            } else {
+                for (int i = 0; i < n; i++) {
+                    int from = (i * channels + c) * plane;
+                    for (int k = from; k < from + plane; k++) y[k] = (x[k] - center) * scale + shift;
+                }
+            }
+        }
     }
 
     /**
