@@ -1,5 +1,6 @@
 package dl4jrepro.families;
 
+import dl4jrepro.layers.ParallelLoops;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -76,14 +77,16 @@ public final class FastAdam extends ScheduledUpdater {
         int gi = g.position(), mi = m.position(), vi = v.position(), n = (int) gradient.length();
         float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2);
         float eps = (float) epsilon;
-        for (int i = 0; i < n; i++) {
-            float gradI = g.get(gi + i);
-            float mI = b1 * m.get(mi + i) + gradI * c1;
-            float vI = b2 * v.get(vi + i) + gradI * gradI * c2;
-            m.put(mi + i, mI);
-            v.put(vi + i, vI);
-            g.put(gi + i, mI * alpha / ((float) Math.sqrt(vI) + eps));
-        }
+        ParallelLoops.forRange(n, (first, end) -> {
+            for (int i = first; i < end; i++) {
+                float gradI = g.get(gi + i);
+                float mI = b1 * m.get(mi + i) + gradI * c1;
+                float vI = b2 * v.get(vi + i) + gradI * gradI * c2;
+                m.put(mi + i, mI);
+                v.put(vi + i, vI);
+                g.put(gi + i, mI * alpha / ((float) Math.sqrt(vI) + eps));
+            }
+        });
     }
 
     private void doubleLoop(INDArray gradient, INDArray mArray, INDArray vArray, double alpha) {

@@ -30,31 +30,49 @@ final class BatchNormGradients {
         dy = JavaArrays.read(epsilon, dy);
         dx = JavaArrays.atLeast(dx, input.length());
         double m = (double) n * plane;
+        double[] mus = new double[channels], invs = new double[channels], gammas = new double[channels];
         for (int c = 0; c < channels; c++) {
-            double mu = mean.getDouble(c), inv = 1 / Math.sqrt(var.getDouble(c) + eps);
-            // Σ dy and Σ dy·(x − μ) over the channel, four sums each so the additions need not wait on one another
-            double[] sums = new double[8];
-            if (plane == 1) {
-                accumulate(x, dy, c, n * channels, channels, mu, sums);  // [N, C] from a dense layer: one strided run
-            } else {
-                for (int i = 0; i < n; i++) {
-                    int from = (i * channels + c) * plane;
-                    accumulate(x, dy, from, from + plane, 1, mu, sums);
+            mus[c] = mean.getDouble(c);
+            invs[c] = 1 / Math.sqrt(var.getDouble(c) + eps);
+            gammas[c] = gamma == null ? 1 : gamma.getDouble(c);
+        }
+        double[] dGammas = new double[channels], dBetas = new double[channels];
+        float[] dy = this.dy, dx = this.dx;
+        ParallelLoops.forRange(channels, (first, end) -> {
+            for (int c = first; c < end; c++) {
+                double mu = mus[c], inv = invs[c];
+                // Σ dy and Σ dy·(x − μ) over the channel, four sums each so the additions need not wait on one another
+                double[] sums = new double[8];
+                if (plane == 1) {
+                    accumulate(x, dy, c, n * channels, channels, mu, sums);  // [N, C] from a dense layer: one strided run
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        int from = (i * channels + c) * plane;
+                        accumulate(x, dy, from, from + plane, 1, mu, sums);
+                    }
                 }
+                double sumDy = sums[0] + sums[1] + sums[2] + sums[3];
+                double sumDyXhat = (sums[4] + sums[5] + sums[6] + sums[7]) * inv;
+                double scale = gammas[c] * inv / m;
+                // dx = A·dy + B·(x − μ) + C, in single precision so the loop runs on vector registers
+                float a = (float) (scale * m), b = (float) (-scale * inv * sumDyXhat), k0 = (float) (-scale * sumDy);
+                float muF = (float) mu;
+                if (plane == 1) {
+                    for (int k = c; k < n * channels; k += channels) dx[k] = a * dy[k] + b * (x[k] - muF) + k0;
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        int from = (i * channels + c) * plane;
+                        for (int k = from; k < from + plane; k++) dx[k] = a * dy[k] + b * (x[k] - muF) + k0;
+                    }
+                }
+                dGammas[c] = sumDyXhat;
+                dBetas[c] = sumDy;
             }
-            double sumDy = sums[0] + sums[1] + sums[2] + sums[3];
-            double sumDyXhat = (sums[4] + sums[5] + sums[6] + sums[7]) * inv;
-            double g = gamma == null ? 1 : gamma.getDouble(c), scale = g * inv / m;
-            // dx = A·dy + B·(x − μ) + C, in single precision so the loop runs on vector registers
-            float a = (float) (scale * m), b = (float) (-scale * inv * sumDyXhat), k0 = (float) (-scale * sumDy);
-            float muF = (float) mu;
-            for (int i = 0; i < n; i++) {
-                int from = (i * channels + c) * plane;
-                for (int k = from; k < from + plane; k++) dx[k] = a * dy[k] + b * (x[k] - muF) + k0;
-            }
-            if (gamma != null) {
-                dGamma.putScalar(c, sumDyXhat);
-                dBeta.putScalar(c, sumDy);
+        });
+        if (gamma != null) {
+            for (int c = 0; c < channels; c++) {
+                dGamma.putScalar(c, dGammas[c]);
+                dBeta.putScalar(c, dBetas[c]);
             }
         }
         JavaArrays.write(dx, epsAtInput);

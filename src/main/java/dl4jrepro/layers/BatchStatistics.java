@@ -34,23 +34,25 @@ final class BatchStatistics {
      */
     static void compute(float[] x, int n, int channels, int plane, double[] mean, double[] var) {
         double count = (double) n * plane;
-        for (int c = 0; c < channels; c++) {
-            double s = 0, q = 0;
-            // Squared deviations from the mean, not E[x²] − E[x]², which cancels badly when |mean| ≫ sd.
-            if (plane == 1) {
-                s = sum(x, c, n * channels, channels, 0, false);
-            } else {
-                for (int i = 0; i < n; i++) s += sum(x, (i * channels + c) * plane, (i * channels + c + 1) * plane, 1, 0, false);
+        ParallelLoops.forRange(channels, (first, end) -> {
+            for (int c = first; c < end; c++) {
+                double s = 0, q = 0;
+                // Squared deviations from the mean, not E[x²] − E[x]², which cancels badly when |mean| ≫ sd.
+                if (plane == 1) {
+                    s = sum(x, c, n * channels, channels, 0, false);
+                } else {
+                    for (int i = 0; i < n; i++) s += sum(x, (i * channels + c) * plane, (i * channels + c + 1) * plane, 1, 0, false);
+                }
+                double mu = s / count;
+                if (plane == 1) {
+                    q = sum(x, c, n * channels, channels, mu, true);
+                } else {
+                    for (int i = 0; i < n; i++) q += sum(x, (i * channels + c) * plane, (i * channels + c + 1) * plane, 1, mu, true);
+                }
+                mean[c] = mu;
+                var[c] = q / count;
             }
-            double mu = s / count;
-            if (plane == 1) {
-                q = sum(x, c, n * channels, channels, mu, true);
-            } else {
-                for (int i = 0; i < n; i++) q += sum(x, (i * channels + c) * plane, (i * channels + c + 1) * plane, 1, mu, true);
-            }
-            mean[c] = mu;
-            var[c] = q / count;
-        }
+        });
     }
 
     /**

@@ -107,18 +107,24 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
 
     /** y = γ·(x − μ)/√(σ² + ε) + β per channel, in single precision (the loop runs on vector registers). */
     private void normalize(float[] x, float[] y, int n, int channels, int plane, INDArray gamma, INDArray beta, double eps) {
+        float[] scales = new float[channels], shifts = new float[channels];
         for (int c = 0; c < channels; c++) {
-            float scale = (float) ((gamma == null ? 1 : gamma.getDouble(c)) / Math.sqrt(sigma2[c] + eps));
-            float shift = beta == null ? 0f : beta.getFloat(c), center = (float) mu[c];
-            if (plane == 1) {
-                for (int k = c; k < n * channels; k += channels) y[k] = (x[k] - center) * scale + shift;
-            } else {
-                for (int i = 0; i < n; i++) {
-                    int from = (i * channels + c) * plane;
-                    for (int k = from; k < from + plane; k++) y[k] = (x[k] - center) * scale + shift;
+            scales[c] = (float) ((gamma == null ? 1 : gamma.getDouble(c)) / Math.sqrt(sigma2[c] + eps));
+            shifts[c] = beta == null ? 0f : beta.getFloat(c);
+        }
+        ParallelLoops.forRange(channels, (first, end) -> {
+            for (int c = first; c < end; c++) {
+                float scale = scales[c], shift = shifts[c], center = (float) mu[c];
+                if (plane == 1) {
+                    for (int k = c; k < n * channels; k += channels) y[k] = (x[k] - center) * scale + shift;
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        int from = (i * channels + c) * plane;
+                        for (int k = from; k < from + plane; k++) y[k] = (x[k] - center) * scale + shift;
+                    }
                 }
             }
-        }
+        });
     }
 
     /**

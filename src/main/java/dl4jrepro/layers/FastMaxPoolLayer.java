@@ -79,8 +79,12 @@ public class FastMaxPoolLayer extends SubsamplingLayer {
 
     /** out[p][i][j] = max of the 2×2 window at (2i, 2j) of plane p. */
     private static void pool(float[] in, float[] out, int planes, int h, int w) {
+        ParallelLoops.forRange(planes, (first, end) -> pool(in, out, first, end, h, w));
+    }
+
+    private static void pool(float[] in, float[] out, int first, int end, int h, int w) {
         int oh = h / 2, ow = w / 2;
-        for (int p = 0; p < planes; p++) {
+        for (int p = first; p < end; p++) {
             for (int i = 0; i < oh; i++) {
                 int top = p * h * w + 2 * i * w, o = (p * oh + i) * ow;
                 for (int j = 0; j < ow; j++) {
@@ -98,8 +102,12 @@ public class FastMaxPoolLayer extends SubsamplingLayer {
      * gradient to its last cell; training has diverged by then anyway.
      */
     private static void route(float[] in, float[] eps, float[] grad, int planes, int h, int w) {
+        ParallelLoops.forRange(planes, (first, end) -> route(in, eps, grad, first, end, h, w));
+    }
+
+    private static void route(float[] in, float[] eps, float[] grad, int first, int end, int h, int w) {
         int oh = h / 2, ow = w / 2;
-        for (int p = 0; p < planes; p++) {
+        for (int p = first; p < end; p++) {
             for (int i = 0; i < oh; i++) {
                 int top = p * h * w + 2 * i * w, o = (p * oh + i) * ow;
                 for (int j = 0; j < ow; j++) {

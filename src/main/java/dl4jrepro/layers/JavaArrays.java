@@ -12,6 +12,9 @@ import java.nio.FloatBuffer;
  * arithmetic.
  */
 public final class JavaArrays {
+    /** Copies of fewer floats than this (4 MB) are not worth handing to a second thread. */
+    private static final int PARALLEL_COPY = 1 << 20;
+
     private JavaArrays() {}
 
     /** The array's values as floats in C order, into {@code scratch} when it is large enough (else a new array). */
@@ -27,13 +30,21 @@ public final class JavaArrays {
         INDArray c = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView()
                 && Shape.hasDefaultStridesForShape(a) ? a : a.castTo(DataType.FLOAT).dup('c');
         FloatBuffer b = c.data().asNioFloat();
-        b.get(b.position(), to, 0, (int) c.length());
+        int at = b.position();
+        inShares((int) c.length(), (from, end) -> b.get(at + from, to, from, end - from));
     }
 
     /** Writes the first {@code to.length()} floats of {@code from} into {@code to}, a C-order float array that is no view. */
     public static void write(float[] from, INDArray to) {
         FloatBuffer b = to.data().asNioFloat();
-        b.put(b.position(), from, 0, (int) to.length());
+        int at = b.position();
+        inShares((int) to.length(), (start, end) -> b.put(at + start, from, start, end - start));
+    }
+
+    /** A large copy split over the native thread count (a core alone does not saturate memory here); a small one inline. */
+    private static void inShares(int length, ParallelLoops.Range copy) {
+        if (length < PARALLEL_COPY) copy.run(0, length);
+        else ParallelLoops.forRange(length, copy);
     }
 
     /** {@code scratch} when it holds {@code length} floats, else a new array that does. */
