@@ -111,19 +111,24 @@ public final class SuiteCost {
     /** The experiment's full-budget hours as far as {@code store} holds its work. */
     static Cost cost(ExperimentSpec spec, ResultsStore store) throws IOException {
         Path dir = store.dir(spec, false);
-        if (spec.search() != null) return searchCost(spec, dir);
-        if (spec.check() != null) {
-            Path check = dir.resolve("check.json");
-            if (!Files.isRegularFile(check)) return Cost.NONE;
-            JsonNode p = ResultsStore.JSON.readTree(check.toFile()).path("provenance");
-            return new Cost(p.path("wall_s").asDouble(Double.NaN) / 3600, "measured", false,
-                    commits(List.of(p.path("software").path("git_commit").asText("unknown"))));
-        }
-        if (Files.isRegularFile(dir.resolve(ResultsStore.RUN))) {
-            RunRecord run = store.load(spec, false);
-            return new Cost(run.wallSeconds() / 3600, "measured", false, commits(List.of(commit(run.software()))));
-        }
-        return checkpointCost(spec, dir);
+        return switch (spec.kind()) {
+            case SEARCH -> searchCost(spec, dir);
+            case CHECK -> checkCost(dir);
+            case RUN -> Files.isRegularFile(dir.resolve(ResultsStore.RUN)) ? runCost(store.load(spec, false))
+                    : checkpointCost(spec, dir);
+        };
+    }
+
+    private static Cost checkCost(Path dir) throws IOException {
+        Path check = dir.resolve("check.json");
+        if (!Files.isRegularFile(check)) return Cost.NONE;
+        JsonNode p = ResultsStore.JSON.readTree(check.toFile()).path("provenance");
+        return new Cost(p.path("wall_s").asDouble(Double.NaN) / 3600, "measured", false,
+                commits(List.of(p.path("software").path("git_commit").asText("unknown"))));
+    }
+
+    private static Cost runCost(RunRecord run) {
+        return new Cost(run.wallSeconds() / 3600, "measured", false, commits(List.of(commit(run.software()))));
     }
 
     private static Cost searchCost(ExperimentSpec spec, Path dir) {

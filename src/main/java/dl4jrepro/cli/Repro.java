@@ -159,14 +159,11 @@ public final class Repro implements Callable<Integer> {
             int exit = 0;
             for (ExperimentSpec spec : specs) {
                 RunRequest request = options.request(parent, spec.id());
-                boolean ok;
-                if (spec.check() != null) {
-                    ok = GradientCheckExperiment.run(spec, request, store, parent.out);
-                } else if (spec.search() != null) {
-                    ok = new SearchRunner(store, parent.out).run(spec, request, request.parallel()).equals("completed");
-                } else {
-                    ok = new ExperimentRunner(parent.specs(), store, parent.out).run(request).status().equals("completed");
-                }
+                boolean ok = switch (spec.kind()) {
+                    case CHECK -> GradientCheckExperiment.run(spec, request, store, parent.out);
+                    case SEARCH -> new SearchRunner(store, parent.out).run(spec, request, request.parallel()).equals("completed");
+                    case RUN -> new ExperimentRunner(parent.specs(), store, parent.out).run(request).status().equals("completed");
+                };
                 if (!ok) exit = 3;
             }
             return exit;
@@ -205,18 +202,14 @@ public final class Repro implements Callable<Integer> {
         public Integer call() throws Exception {
             ExperimentSpec spec = parent.specs().load(id);
             ResultsStore store = new ResultsStore(parent.resultsDir);
-            Path dir;
-            boolean network = false;
-            if (spec.check() != null) {
-                dir = GradientCheckExperiment.rewrite(spec, store.dir(spec, quick));
-            } else if (spec.search() != null) {
-                dir = SearchTable.rewrite(spec, store.dir(spec, quick), quick);
-            } else {
-                dir = store.writeDerived(spec, store.load(spec, quick));
-                // A single run's trained network (model.zip, kept locally, not committed) gives its filter and
-                // feature-map pictures; without it those stay as the run drew them.
-                network = ExperimentRunner.redrawModelPictures(spec, dir, dataDir);
-            }
+            Path dir = switch (spec.kind()) {
+                case CHECK -> GradientCheckExperiment.rewrite(spec, store.dir(spec, quick));
+                case SEARCH -> SearchTable.rewrite(spec, store.dir(spec, quick), quick);
+                case RUN -> store.writeDerived(spec, store.load(spec, quick));
+            };
+            // A single run's trained network (model.zip, kept locally, not committed) gives its filter and feature-map
+            // pictures; without it those stay as the run drew them.
+            boolean network = spec.kind() == ExperimentSpec.Kind.RUN && ExperimentRunner.redrawModelPictures(spec, dir, dataDir);
             parent.out.print(Files.readString(dir.resolve("table.md")).lines()
                     .filter(l -> l.startsWith("|")).reduce("", (a, b) -> a + b + "\n"));
             parent.out.println("rewrote the table, summary.json and pictures" + (network ? ", including the stored network's," : "")

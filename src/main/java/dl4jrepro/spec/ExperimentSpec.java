@@ -43,6 +43,14 @@ public record ExperimentSpec(
         Check check,
         String stageOf) {
 
+    /** What running the experiment does: check backpropagation, train a search's trials, or train one run. */
+    public enum Kind { CHECK, SEARCH, RUN }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public Kind kind() {
+        return check != null ? Kind.CHECK : search != null ? Kind.SEARCH : Kind.RUN;
+    }
+
     /** The same experiment on other data settings. */
     public ExperimentSpec withData(DataSpec d) {
         return new ExperimentSpec(id, catalogue, title, family, source, d, hyperparameters, budget, quickBudget, seed,
