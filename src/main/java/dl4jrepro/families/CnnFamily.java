@@ -37,8 +37,8 @@ import java.util.Set;
  * dropping each unit of the last block's output), {@code dense} (widths of the dense layers), {@code dropoutDense}
  * (probability of dropping each dense unit), {@code convLayer} ("fast", the default: {@link FastConv}, DL4J's
  * convolution without the forward pass its backward repeats; "dl4j": DL4J's own; the same numbers),
- * {@code batchNormLayer} ("fast", the default: {@link FastBatchNorm}, DL4J's batch norm with its minibatch statistics
- * from a streaming pass and its backward pass in Java loops; "dl4j": DL4J's own; the same numbers up to float rounding), {@code poolLayer} ("fast", the
+ * {@code batchNormLayer} ("fast", the default: {@link FastBatchNorm}, DL4J's batch norm with its training passes in Java
+ * loops; "dl4j": DL4J's own; the same numbers up to float rounding), {@code poolLayer} ("fast", the
  * default: {@link FastMaxPool}, DL4J's 2×2 max pooling in Java loops; "dl4j": DL4J's own; the same numbers), the units of
  * {@link Neurons} and the training settings of {@link Optimizers}.
  *
@@ -63,7 +63,7 @@ public final class CnnFamily implements ModelFamily {
         hp.check(hp.getIntList("dense").stream().allMatch(w -> w > 0), "dense", "every dense width must be at least 1");
         hp.check(probability(hp, "dropoutConv"), "dropoutConv", "is the probability of dropping a unit: use [0, 1)");
         Implementation.validate(hp, "convLayer", "DL4J's convolution without the forward pass its backward repeats");
-        Implementation.validate(hp, "batchNormLayer", "DL4J's batch norm with streaming minibatch statistics and a Java backward pass");
+        Implementation.validate(hp, "batchNormLayer", "DL4J's batch norm with its training passes in Java loops");
         Implementation.validate(hp, "poolLayer", "DL4J's 2×2 max pooling in Java loops");
         hp.check(probability(hp, "dropoutDense"), "dropoutDense", "is the probability of dropping a unit: use [0, 1)");
         Neurons.validate(hp);

@@ -32,8 +32,7 @@ import java.util.Set;
  * instead of one {@code reg}), {@code dropout} (probability of dropping each hidden unit, default 0),
  * {@code batchNorm} (batch normalisation between each hidden layer's linear part and its activation, default off),
  * {@code batchNormLayer} (which layer does it: "fast", the default, {@link FastBatchNorm}: DL4J's BatchNormalization
- * with streaming minibatch statistics and a Java backward pass, 1.28× DL4J's own on the 5-layer BN MLP
- * (results/benchmarks/fast-batchnorm.md); "dl4j", DL4J's own; "hand", the hand-derived {@link HandBatchNorm}; "samediff", the
+ * with its training passes in Java loops (speed against DL4J's own: results/benchmarks/fast-batchnorm.md); "dl4j", DL4J's own; "hand", the hand-derived {@link HandBatchNorm}; "samediff", the
  * automatically differentiated {@link SameDiffBatchNorm}), the
  * units of {@link Neurons} and the training settings of {@link Optimizers}.
  *

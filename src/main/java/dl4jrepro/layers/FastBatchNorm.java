@@ -10,9 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Collection;
 
 /**
- * DL4J's batch normalisation, configured exactly as {@link BatchNormalization}, whose minibatch mean and variance come
- * from a streaming pass instead of ND4J's strided variance, and whose backward pass runs in Java loops
- * ({@link BatchNormGradients}): see {@link FastBatchNormLayer}.
+ * DL4J's batch normalisation, configured exactly as {@link BatchNormalization}, whose training passes, forward
+ * (minibatch statistics and normalisation) and backward, run in Java loops over one copy of the input
+ * ({@link FastBatchNormHelper}): see {@link FastBatchNormLayer}.
  */
 public class FastBatchNorm extends BatchNormalization {
     /** For JSON: DL4J rebuilds layer configurations by reflection when a model is loaded. */

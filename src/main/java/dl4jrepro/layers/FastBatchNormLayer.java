@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import java.lang.reflect.Field;
 
 /**
- * DL4J's batch-norm layer whose oneDNN helper takes its minibatch statistics from {@link FastBatchNormHelper}; with
+ * DL4J's batch-norm layer whose oneDNN helper is replaced in training by {@link FastBatchNormHelper}'s Java loops; with
  * any other helper (cuDNN on a GPU) or none, exactly DL4J's layer.
  */
 public class FastBatchNormLayer extends BatchNormalization {
