@@ -131,12 +131,21 @@ public final class SuiteCost {
         return new Cost(run.wallSeconds() / 3600, "measured", false, commits(List.of(commit(run.software()))));
     }
 
+    /**
+     * A search's hours: its finished trials' wall times, and for the trials still to run the finished ones' mean
+     * training and evaluation time plus their median remaining time. The remaining time (data preparation, set-up) is
+     * mostly paid by each worker's first trial, so a mean would project a stopped search's few trials far too high.
+     */
     private static Cost searchCost(ExperimentSpec spec, Path dir) {
         List<TrialPlan.Trial> plan = TrialPlan.expand(spec, false, Map.of(), spec.seed());
         Map<String, RunRecord> done = SearchRunner.current(spec, plan, new TrialStore(dir).load(), false);
         if (done.isEmpty()) return Cost.NONE;
         double seconds = done.values().stream().mapToDouble(RunRecord::wallSeconds).sum();
-        double hours = seconds * plan.size() / done.size() / PARALLEL / 3600;
+        double compute = done.values().stream().mapToDouble(r -> r.trainSeconds() + r.evalSeconds()).average().orElse(0);
+        double[] rest = done.values().stream().mapToDouble(r -> Math.max(0, r.wallSeconds() - r.trainSeconds() - r.evalSeconds()))
+                .sorted().toArray();
+        double medianRest = (rest[(rest.length - 1) / 2] + rest[rest.length / 2]) / 2;
+        double hours = (seconds + (plan.size() - done.size()) * (compute + medianRest)) / PARALLEL / 3600;
         List<String> commits = done.values().stream().map(r -> commit(r.software())).toList();
         return done.size() == plan.size()
                 ? new Cost(hours, "measured: " + plan.size() + " trials, sum of trial times / " + PARALLEL, false, commits(commits))

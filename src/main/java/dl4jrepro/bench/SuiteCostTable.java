@@ -22,8 +22,10 @@ final class SuiteCostTable {
         md.append("Full-budget wall time per experiment, read from results already made (nothing is trained to make this "
                 + "table): a single run's or a check's own wall time; for a search the sum of its trials' wall times "
                 + "divided by " + parallel + ", since searches run two trials at a time on the two cores. Unfinished work "
-                + "is projected (PROJECTED): a search from its finished trials, which run in a seeded random order; a single "
-                + "run from the wall time and epochs of its last checkpoint. The machine is shared: the same work took up to "
+                + "is projected (PROJECTED): a search from its finished trials, which run in a seeded random order (the trials "
+                + "still to run at their mean training and evaluation time plus their median set-up time, since each "
+                + "worker's first trial also loads the data); a single run from the wall time and epochs of its last "
+                + "checkpoint. The machine is shared: the same work took up to "
                 + "2–5× longer at busy times. Code: the git commits that made the figures.\n");
         if (reruns) {
             md.append("\nToday's code: reruns into `" + rerunDir + "`, each stopped after a time limit and projected; an "

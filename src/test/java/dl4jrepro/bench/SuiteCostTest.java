@@ -30,12 +30,15 @@ class SuiteCostTest {
         ExperimentSpec spec = new SpecCatalog(Path.of("src/test/resources/experiments")).load("grid-smoke");
         List<TrialPlan.Trial> plan = TrialPlan.expand(spec, false, Map.of(), spec.seed());
         TrialStore store = new TrialStore(new ResultsStore(results).dir(spec, false));
-        double[] seconds = {100, 200, 300, 400};
-        for (int i = 0; i < seconds.length; i++) store.append(trial(spec, plan.get(i), seconds[i], i < 2 ? "aaaaaaa111" : "bbbbbbb222"));
+        // Wall, training and evaluation seconds; the first trial also loaded the data (60 s more than the others' 5)
+        double[][] seconds = {{160, 90, 5}, {200, 190, 5}, {300, 290, 5}, {400, 390, 5}};
+        for (int i = 0; i < seconds.length; i++) {
+            store.append(trial(spec, plan.get(i), seconds[i], i < 2 ? "aaaaaaa111" : "bbbbbbb222"));
+        }
 
         SuiteCost.Cost cost = SuiteCost.cost(spec, new ResultsStore(results));
-        // 1,000 s for 4 of 16 trials, two at a time: 16/4 × 1,000 / 2 seconds.
-        assertEquals(16.0 / 4 * 1000 / 2 / 3600, cost.hours(), 1e-12);
+        // 1,060 s done; 12 trials to go at the mean training + evaluation (245 s) plus the median rest (5 s); two at a time
+        assertEquals((1060 + 12 * (245 + 5)) / 2.0 / 3600, cost.hours(), 1e-12);
         assertTrue(cost.projected());
         assertEquals("PROJECTED from 4 of 16 trials", cost.basis());
         assertEquals(List.of("aaaaaaa", "bbbbbbb"), List.copyOf(cost.commits()));
@@ -86,10 +89,12 @@ class SuiteCostTest {
     }
 
     /** A trial record as a search leaves it; only its configuration, wall time and code matter here. */
-    private static RunRecord trial(ExperimentSpec spec, TrialPlan.Trial t, double wallSeconds, String commit) {
+    /** @param seconds wall, training and evaluation seconds */
+    private static RunRecord trial(ExperimentSpec spec, TrialPlan.Trial t, double[] seconds, String commit) {
         ResolvedConfig config = ResolvedConfig.of(spec, false, t.overrides());
         return new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), "failed", "stopped", false, "run",
                 null, t.index(), t.id(), t.seed(), t.overrides(), config.hyperparameters().asMap(), Map.of(), Map.of(),
-                Map.of(), Map.of("git_commit", commit), null, wallSeconds, 0, 0, 0, 0, List.of(), Map.of(), null);
+                Map.of(), Map.of("git_commit", commit), null, seconds[0], seconds[1], seconds[2], 0, 0, List.of(), Map.of(),
+                null);
     }
 }
