@@ -57,13 +57,9 @@ final class BatchNormGradients {
                 // dx = A·dy + B·(x − μ) + C, in single precision so the loop runs on vector registers
                 float a = (float) (scale * m), b = (float) (-scale * inv * sumDyXhat), k0 = (float) (-scale * sumDy);
                 float muF = (float) mu;
-                if (plane == 1) {
-                    for (int k = c; k < n * channels; k += channels) dx[k] = a * dy[k] + b * (x[k] - muF) + k0;
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        int from = (i * channels + c) * plane;
-                        for (int k = from; k < from + plane; k++) dx[k] = a * dy[k] + b * (x[k] - muF) + k0;
-                    }
+                for (int i = 0; i < n; i++) {
+                    int from = (i * channels + c) * plane;
+                    for (int k = from; k < from + plane; k++) dx[k] = a * dy[k] + b * (x[k] - muF) + k0;
                 }
                 dGammas[c] = sumDyXhat;
                 dBetas[c] = sumDy;

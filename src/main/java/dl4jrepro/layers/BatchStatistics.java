@@ -17,17 +17,6 @@ final class BatchStatistics {
         return x.dataType() == DataType.FLOAT && x.rank() == 4 && x.length() < Integer.MAX_VALUE;
     }
 
-    /** Writes the mean and variance of each channel of {@code x} [N, C, H, W] into {@code mean} and {@code var} [C]. */
-    static void compute(INDArray x, INDArray mean, INDArray var) {
-        int channels = (int) x.size(1);
-        double[] mu = new double[channels], sq = new double[channels];
-        compute(JavaArrays.read(x, null), (int) x.size(0), channels, (int) (x.size(2) * x.size(3)), mu, sq);
-        for (int c = 0; c < channels; c++) {
-            mean.putScalar(c, mu[c]);
-            var.putScalar(c, sq[c]);
-        }
-    }
-
     /**
      * Mean and variance of each channel of {@code x}, [N, C, plane] values in C order, into {@code mean} and
      * {@code var} [C].

@@ -115,13 +115,9 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         ParallelLoops.forRange(channels, (first, end) -> {
             for (int c = first; c < end; c++) {
                 float scale = scales[c], shift = shifts[c], center = (float) mu[c];
-                if (plane == 1) {
-                    for (int k = c; k < n * channels; k += channels) y[k] = (x[k] - center) * scale + shift;
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        int from = (i * channels + c) * plane;
-                        for (int k = from; k < from + plane; k++) y[k] = (x[k] - center) * scale + shift;
-                    }
+                for (int i = 0; i < n; i++) {
+                    int from = (i * channels + c) * plane;
+                    for (int k = from; k < from + plane; k++) y[k] = (x[k] - center) * scale + shift;
                 }
             }
         });

@@ -28,6 +28,8 @@ public class FastMaxPoolLayer extends SubsamplingLayer {
     private long loopPasses;
     // Scratch arrays reused from step to step: bulk copies in and out of ND4J's memory, the loops on Java arrays.
     private float[] inputs, outputs, gradients;
+    /** The input whose values {@code inputs} holds (the last forward pass's), so the backward pass need not copy it again. */
+    private INDArray copiedInput;
 
     public FastMaxPoolLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -40,6 +42,7 @@ public class FastMaxPoolLayer extends SubsamplingLayer {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {n, c, h / 2, w / 2}, 'c');
         inputs = JavaArrays.read(input, inputs);
+        copiedInput = input;
         outputs = JavaArrays.atLeast(outputs, out.length());
         pool(inputs, outputs, (int) (n * c), (int) h, (int) w);
         JavaArrays.write(outputs, out);
@@ -52,7 +55,8 @@ public class FastMaxPoolLayer extends SubsamplingLayer {
         if (!ours() || epsilon.dataType() != DataType.FLOAT) return super.backpropGradient(epsilon, workspaceMgr);
         long n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3);
         INDArray epsAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        inputs = JavaArrays.read(input, inputs);
+        if (input != copiedInput) inputs = JavaArrays.read(input, inputs);
+        copiedInput = null;
         outputs = JavaArrays.read(epsilon, outputs);
         gradients = JavaArrays.atLeast(gradients, epsAtInput.length());
         route(inputs, outputs, gradients, (int) (n * c), (int) h, (int) w);
