@@ -11,4 +11,4 @@ if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 fi
 command -v /usr/bin/time >/dev/null || { echo "error: /usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 cd "$root"
-REPRO_MAIN=dl4jrepro.bench.PeerBenchmark exec ./repro "$@"
+exec src/bench/run PeerBenchmark "$@"

@@ -10,7 +10,8 @@ package dl4jrepro.backend;
  * @param threads   OpenMP/BLAS threads in use
  * @param nd4jVersion ND4J build version
  * @param blas      BLAS vendor reported by ND4J
- * @param layerHelpers "oneDNN" when DL4J's convolution, pooling and batch-norm layers run on oneDNN, else "none"
+ * @param layerHelpers "oneDNN" when the CPU library has oneDNN, which DL4J's convolution, pooling and batch-norm layers
+ *                     use where a run's speed-ups switch their helpers on; else "none"
  */
 public record BackendInfo(String requested, String backend, String kind, String device, int threads, String nd4jVersion,
                           String blas, String layerHelpers) {
@@ -18,6 +19,6 @@ public record BackendInfo(String requested, String backend, String kind, String 
     public String oneLine() {
         return kind + " backend " + backend + " on " + device + ", " + threads + " thread" + (threads == 1 ? "" : "s")
                 + ", ND4J " + nd4jVersion + ", BLAS " + blas
-                + (layerHelpers.equals("none") ? "" : ", " + layerHelpers + " layers");
+                + (layerHelpers.equals("none") ? "" : ", " + layerHelpers + " available");
     }
 }

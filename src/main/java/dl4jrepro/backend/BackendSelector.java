@@ -1,6 +1,6 @@
 package dl4jrepro.backend;
 
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -65,7 +65,7 @@ public final class BackendSelector {
         String device = gpu ? String.valueOf(env.getOrDefault("cuda.devicesInformation", "CUDA device")) : cpuModel();
         return new BackendInfo(requested, loaded.substring(loaded.lastIndexOf('.') + 1), gpu ? "GPU" : "CPU", device,
                 inUse, nd4jVersion(), String.valueOf(env.getOrDefault("blas.vendor", "unknown")),
-                !gpu && OneDnn.active() ? "oneDNN" : "none");
+                !gpu && OneDnn.available() ? "oneDNN" : "none");
     }
 
     private static boolean present(String className) {

@@ -36,16 +36,21 @@ public final class GradientCheck {
                         double minAbsNum, double maxAbsNum, double maxRelError, double maxRelErrorAll, long failures) {}
 
     /**
-     * The network a check needs: double precision, and a NoOp updater so that the "update" is the gradient with its
-     * L2 term, which is what the loss's derivative must equal.
+     * The configuration a check needs: double precision, and a NoOp updater so that the "update" is the gradient with
+     * its L2 term, which is what the loss's derivative must equal.
      */
-    public static MultiLayerNetwork network(MultiLayerConfiguration conf) {
+    public static MultiLayerConfiguration checkable(MultiLayerConfiguration conf) {
         conf.setDataType(DataType.DOUBLE);
         for (var layer : conf.getConfs()) {
             if (layer.getLayer() instanceof BaseLayer b) b.setIUpdater(new NoOp());
             if (layer.getLayer() instanceof AbstractSameDiffLayer s) s.setUpdater(new NoOp());
         }
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        return conf;
+    }
+
+    /** The network of {@link #checkable}, initialised, with DL4J's own code throughout. */
+    public static MultiLayerNetwork network(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(checkable(conf));
         net.init();
         return net;
     }

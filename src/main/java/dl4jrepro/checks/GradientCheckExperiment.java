@@ -1,17 +1,20 @@
 package dl4jrepro.checks;
 
+import dl4jrepro.base.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.data.PreparedData;
 import dl4jrepro.families.Families;
 import dl4jrepro.families.ModelFamily;
-import dl4jrepro.layers.FastDense;
-import dl4jrepro.results.AtomicFiles;
+import dl4jrepro.base.Substitution;
+import dl4jrepro.speedups.SpeedupSetting;
+import dl4jrepro.speedups.Speedups;
+import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.results.FigureRow;
 import dl4jrepro.results.ReportTable;
 import dl4jrepro.results.ResultsStore;
@@ -20,7 +23,7 @@ import dl4jrepro.run.RunRequest;
 import dl4jrepro.spec.ExperimentSpec.CheckNet;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
-import dl4jrepro.spec.ResolvedConfig;
+import dl4jrepro.run.ResolvedConfig;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,10 +50,11 @@ public final class GradientCheckExperiment {
 
     /**
      * One network's check: per-matrix statistics and DL4J's GradientCheckUtil verdict (kind "gradient"), or formulas
-     * (kind "closed-forms", where dl4jPasses is not measured and false).
+     * (kind "closed-forms", where dl4jPasses is not measured and false). {@code substitutions}: this project's faster
+     * code the checked network ran instead of DL4J's (empty: DL4J's own code; null: not recorded, an older check).
      */
     public record NetResult(String label, Map<String, Object> overrides, Map<String, Object> hyperparameters,
-                            long parameters, boolean dl4jPasses, Map<String, GradientCheck.Stats> matrices,
+                            List<Substitution> substitutions, long parameters, boolean dl4jPasses, Map<String, GradientCheck.Stats> matrices,
                             List<ClosedForms.Row> formulas, double seconds, List<LayerEquivalence.Row> equivalence) {}
 
     /** @param tolerance the check's maxRelError, for judging formulas */
@@ -66,6 +70,7 @@ public final class GradientCheckExperiment {
         ModelFamily family = Families.byName(spec.family());
         InputShape shape = InputShape.of(spec.data());
         for (CheckNet n : check.nets()) family.validate(ResolvedConfig.of(spec, false, n.overrides()).hyperparameters(), shape);
+        SpeedupSetting speedups = request.speedupsFor(spec);
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
         // Finite differences need double precision everywhere (NOTES-DL4J: GradientCheckUtil works in double only).
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
@@ -78,7 +83,11 @@ public final class GradientCheckExperiment {
         for (CheckNet n : check.nets()) {
             long t0 = System.nanoTime();
             var hp = ResolvedConfig.of(spec, false, n.overrides()).hyperparameters();
-            MultiLayerNetwork net = GradientCheck.network(family.configure(hp, shape, data.classes(), seed, 1));
+            Speedups.Prepared model = Speedups.prepareKeepingInputGradients(
+                    GradientCheck.checkable(family.configure(hp, shape, data.classes(), seed, 1)), backend, speedups);
+            MultiLayerNetwork net = model.net();
+            out.println("[" + spec.id() + "] " + n.label() + ": speed-ups " + speedups + ": "
+                    + Substitution.describe(model.substitutions()));
             out.println(String.format(Locale.ROOT, "[%s] %s: %,d parameters, %d examples, %s ...", spec.id(), n.label(),
                     net.numParams(), x.rows(), !check.kind().equals("closed-forms")
                             ? String.format(Locale.ROOT, "central differences with ε = %g", check.epsilon())
@@ -88,7 +97,8 @@ public final class GradientCheckExperiment {
                 List<Double> reg = hp.getDoubleList("regPerLayer");
                 List<ClosedForms.Row> rows = ClosedForms.compare(net, x, y, reg.get(0), reg.get(1), analytic, check.epsilon());
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), net.numParams(), false, null, rows, seconds, null));
+                nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), model.substitutions(), net.numParams(), false,
+                        null, rows, seconds, null));
                 for (ClosedForms.Row r : rows) {
                     out.println(String.format(Locale.ROOT, "[%s] %s: max relative error %.2e (%s)", spec.id(), r.formula(),
                             r.maxRelError(), r.holds(check.maxRelError()) == r.expectedToHold() ? "as expected" : "UNEXPECTED"));
@@ -104,16 +114,17 @@ public final class GradientCheckExperiment {
                 CheckNet first = check.nets().get(0);
                 var firstHp = ResolvedConfig.of(spec, false, first.overrides()).hyperparameters();
                 boolean batchInference = hp.has("batchNormLayer") && hp.getString("batchNormLayer").equals("samediff");
-                equivalence = LayerEquivalence.compare(trainable(family, firstHp, shape, data.classes(), seed),
-                        trainable(family, hp, shape, data.classes(), seed), x, y, EQUIVALENCE_STEPS, !batchInference);
+                equivalence = LayerEquivalence.compare(trainable(family, firstHp, shape, data.classes(), seed, backend, speedups),
+                        trainable(family, hp, shape, data.classes(), seed, backend, speedups), x, y, EQUIVALENCE_STEPS,
+                        !batchInference);
                 for (LayerEquivalence.Row r : equivalence) {
                     out.println(String.format(Locale.ROOT, "[%s] %s vs %s: %s: max |difference| %.2e%s", spec.id(), n.label(),
                             first.label(), r.what(), r.maxAbsDiff(), r.applies() ? "" : " (differs by design)"));
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), net.numParams(), dl4j, stats, null, seconds,
-                    equivalence));
+            nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), model.substitutions(), net.numParams(), dl4j,
+                    stats, null, seconds, equivalence));
             out.println(String.format(Locale.ROOT, "[%s] %s: DL4J's check %s; central differences: max relative error %.2e "
                     + "(%.1f s)", spec.id(), n.label(), dl4j ? "passes" : "FAILS", maxRel(stats), seconds));
         }
@@ -123,11 +134,12 @@ public final class GradientCheckExperiment {
         provenance.put("check", check);
         provenance.put("data", data.provenance());
         provenance.put("backend", backend.oneLine());
+        provenance.put("speedups", speedups.toString());
         provenance.put("software", Provenance.software());
         provenance.put("wall_s", (System.nanoTime() - started) / 1e9);
         Result result = new Result(spec.id(), (int) x.rows(), check.epsilon(), check.maxRelError(), nets, provenance);
         Path dir = store.dir(spec, request.quick());
-        AtomicFiles.write(dir.resolve(RESULT), ResultsStore.JSON.writeValueAsString(result));
+        AtomicFiles.write(dir.resolve(RESULT), Json.MAPPER.writeValueAsString(result));
         List<FigureRow> figures = write(spec, result, dir);
         out.println("[" + spec.id() + "] results in " + dir);
         return figures.stream().noneMatch(f -> f.verdict().equals("FAIL") || f.verdict().equals("MISS"));
@@ -137,20 +149,18 @@ public final class GradientCheckExperiment {
     static final int EQUIVALENCE_STEPS = 5;
 
     /** The net as training builds it (its own updater, here plain steps), in double precision. */
-    private static MultiLayerNetwork trainable(ModelFamily family, Hyperparameters hp, InputShape shape,
-            int classes, long seed) {
-        var conf = FastDense.withInputGradients(family.configure(hp, shape, classes, seed, 1));
+    private static MultiLayerNetwork trainable(ModelFamily family, Hyperparameters hp, InputShape shape, int classes,
+                                               long seed, BackendInfo backend, SpeedupSetting speedups) {
+        var conf = family.configure(hp, shape, classes, seed, 1);
         conf.setDataType(DataType.DOUBLE);
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+        return Speedups.prepareKeepingInputGradients(conf, backend, speedups).net();
     }
 
     /** Rebuilds table.md and summary.json from the stored check.json. */
     public static Path rewrite(ExperimentSpec spec, Path dir) throws IOException {
         Path file = dir.resolve(RESULT);
         if (!Files.isRegularFile(file)) throw new UserError("no stored check for " + spec.id() + " at " + file + ": run it first");
-        write(spec, ResultsStore.JSON.readValue(file.toFile(), new TypeReference<Result>() {}), dir);
+        write(spec, Json.MAPPER.readValue(file.toFile(), new TypeReference<Result>() {}), dir);
         return dir;
     }
 
@@ -248,7 +258,7 @@ public final class GradientCheckExperiment {
         summary.put("experiment", spec.id());
         summary.put("figures", ReportTable.figuresJson(figures));
         summary.put("provenance", r.provenance());
-        AtomicFiles.write(dir.resolve("summary.json"), ResultsStore.JSON.writeValueAsString(summary));
+        AtomicFiles.write(dir.resolve("summary.json"), Json.MAPPER.writeValueAsString(summary));
         return figures;
     }
 

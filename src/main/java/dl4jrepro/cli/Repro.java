@@ -1,11 +1,13 @@
 package dl4jrepro.cli;
 
+import dl4jrepro.base.UserError;
 import dl4jrepro.checks.GradientCheckExperiment;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.run.ExperimentRunner;
 import dl4jrepro.run.RunRequest;
 import dl4jrepro.search.SearchRunner;
 import dl4jrepro.search.SearchTable;
+import dl4jrepro.speedups.SpeedupSetting;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.SpecCatalog;
 import picocli.CommandLine;
@@ -25,10 +27,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** The command line: {@code list}, {@code run ID}, {@code table ID}. Every family's {@code main} comes through here too. */
+/**
+ * The command line: {@code list}, {@code run ID}, {@code table ID}. The named experiment mains of
+ * {@code dl4jrepro.experiments} come through here too ({@link #experimentMain}).
+ */
 @Command(name = "repro", mixinStandardHelpOptions = true, version = "dl4j-repro 0.1.0",
         description = "Reproduces the experiments of five neural-network course reports with Deeplearning4j.",
-        subcommands = {Repro.ListCommand.class, Repro.RunCommand.class, Repro.TableCommand.class, Repro.WorkerCommand.class})
+        subcommands = {Repro.ListCommand.class, Repro.RunCommand.class, Repro.TableCommand.class})
 public final class Repro implements Callable<Integer> {
 
     @Option(names = "--experiments-dir", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "experiments",
@@ -46,10 +51,22 @@ public final class Repro implements Callable<Integer> {
         System.exit(execute(System.out, System.err, args));
     }
 
-    /** Runs {@code run <defaultId> args…}, or {@code run <args[0]> …} when the first argument is an experiment id. */
-    public static void familyMain(String defaultId, String[] args) {
+    /**
+     * What a named experiment main does: {@code run} its experiments one after another with the options given, or,
+     * when the first argument is an id, that experiment alone. An id from another main is refused.
+     *
+     * @param main the main's name, for messages
+     * @param ids  its catalogue experiments, in the order they run
+     */
+    public static void experimentMain(String main, List<String> ids, String[] args) {
         List<String> all = new ArrayList<>(List.of("run"));
-        if (args.length == 0 || args[0].startsWith("-")) all.add(defaultId);
+        if (args.length == 0 || args[0].startsWith("-")) {
+            all.addAll(ids);
+        } else if (!ids.contains(args[0])) {
+            System.err.println("error: " + args[0] + " is not one of " + main + "'s experiments (" + String.join(", ", ids)
+                    + "); './repro list' shows every id and './repro run ID' runs any of them");
+            System.exit(UserError.EXIT_CODE);
+        }
         all.addAll(Arrays.asList(args));
         main(all.toArray(String[]::new));
     }
@@ -100,7 +117,7 @@ public final class Repro implements Callable<Integer> {
         }
     }
 
-    /** The options of a run, shared by {@code run} and the worker processes of {@code run --parallel}. */
+    /** The options of a run. */
     static final class RunOptions {
         @Parameters(arity = "1..*", paramLabel = "ID", description = "Experiment id(s) (see 'list'), run one after another.")
         List<String> ids;
@@ -127,6 +144,12 @@ public final class Repro implements Callable<Integer> {
                 description = "OpenMP/BLAS threads; 0 keeps OMP_NUM_THREADS (./repro sets 1, the fastest for the MLPs here).")
         int threads;
 
+        @Option(names = "--speedups", paramLabel = "on|off|KINDS",
+                description = "This project's faster code, swapped in for DL4J's on the CPU and listed with every "
+                        + "result: on, off (DL4J's own code throughout), kinds to use (e.g. pool,adam) or to leave out "
+                        + "(-pool) from onednn, conv, pool, batchnorm, dense, relu, adam, step. Default: the spec's, else on.")
+        String speedups;
+
         @Option(names = "--parallel", paramLabel = "K",
                 description = "Trials of a search run at once, each in its own worker process with its share of the "
                         + "threads (default: " + SearchRunner.DEFAULT_PARALLEL + ", measured faster on 2 cores: "
@@ -138,7 +161,8 @@ public final class Repro implements Callable<Integer> {
             if (seed != null && seed < 0) throw new UserError("--seed " + seed + ": use a seed of 0 or more");
             List<String> command = new ArrayList<>();
             for (String a : parent.args) if (a.equals(id) || !ids.contains(a)) command.add(a);
-            return new RunRequest(id, quick, seed, overrides, dataDir, backend, threads,
+            if (speedups != null) SpeedupSetting.parse(speedups, "--speedups");
+            return new RunRequest(id, quick, seed, overrides, dataDir, backend, threads, speedups,
                     parallel == null ? SearchRunner.DEFAULT_PARALLEL : parallel, parent.experimentsDir,
                     parent.resultsDir, String.join(" ", command));
         }
@@ -155,6 +179,7 @@ public final class Repro implements Callable<Integer> {
             // Every id is checked before the first one trains: a typo in the last must not waste the first's hours.
             List<ExperimentSpec> specs = new ArrayList<>();
             for (String id : options.ids) specs.add(parent.specs().load(id));
+            for (ExperimentSpec spec : specs) options.request(parent, spec.id()).speedupsFor(spec);
             ResultsStore store = new ResultsStore(parent.resultsDir);
             int exit = 0;
             for (ExperimentSpec spec : specs) {
@@ -167,19 +192,6 @@ public final class Repro implements Callable<Integer> {
                 if (!ok) exit = 3;
             }
             return exit;
-        }
-    }
-
-    @Command(name = "worker", hidden = true, description = "A worker process of 'run --parallel': trials by number on stdin.")
-    static final class WorkerCommand implements Callable<Integer> {
-        @CommandLine.ParentCommand Repro parent;
-        @CommandLine.Mixin RunOptions options = new RunOptions();
-
-        @Override
-        public Integer call() throws Exception {
-            RunRequest request = options.request(parent, options.ids.get(0));
-            SearchRunner.serveWorker(parent.specs().load(request.experiment()), request, System.in, System.out, System.err);
-            return 0;
         }
     }
 

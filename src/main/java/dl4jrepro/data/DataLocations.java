@@ -1,6 +1,6 @@
 package dl4jrepro.data;
 
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dl4jrepro.data;
 
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 

@@ -1,6 +1,6 @@
 package dl4jrepro.data;
 
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 import dl4jrepro.spec.ExperimentSpec.DataSpec;
 import dl4jrepro.spec.ExperimentSpec.Function1d;
 import org.nd4j.linalg.api.buffer.DataType;

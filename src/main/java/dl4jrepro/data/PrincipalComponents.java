@@ -1,6 +1,6 @@
 package dl4jrepro.data;
 
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;

@@ -1,10 +1,6 @@
 package dl4jrepro.families;
 
-import dl4jrepro.cli.Repro;
 import dl4jrepro.data.InputShape;
-import dl4jrepro.layers.FastBatchNorm;
-import dl4jrepro.layers.FastConv;
-import dl4jrepro.layers.FastMaxPool;
 import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -35,22 +31,12 @@ import java.util.Set;
  * the block's last convolution moves with stride 2 instead, a learnable down-sampling), {@code batchNorm} (batch
  * normalisation after every convolution and dense layer, before its activation), {@code dropoutConv} (probability of
  * dropping each unit of the last block's output), {@code dense} (widths of the dense layers), {@code dropoutDense}
- * (probability of dropping each dense unit), {@code convLayer} ("fast", the default: {@link FastConv}, DL4J's
- * convolution without the forward pass its backward repeats; "dl4j": DL4J's own; the same numbers),
- * {@code batchNormLayer} ("fast", the default: {@link FastBatchNorm}, DL4J's batch norm with its training passes in Java
- * loops; "dl4j": DL4J's own; the same numbers up to float rounding), {@code poolLayer} ("fast", the
- * default: {@link FastMaxPool}, DL4J's 2×2 max pooling in Java loops; "dl4j": DL4J's own; the same numbers), the units of
- * {@link Neurons} and the training settings of {@link Optimizers}.
- *
- * <p>{@code main} runs {@code mnist-cnn-003}, or the CNN experiment named as the first argument.
+ * (probability of dropping each dense unit), the units of {@link Neurons} and the training settings of
+ * {@link Optimizers}.
  */
 public final class CnnFamily implements ModelFamily {
     private static final Set<String> PADDING = Set.of("valid", "same");
     private static final Set<String> DOWNSAMPLE = Set.of("maxpool", "stride2");
-
-    public static void main(String[] args) {
-        Repro.familyMain("mnist-cnn-003", args);
-    }
 
     @Override
     public void validate(Hyperparameters hp, InputShape input) {
@@ -62,9 +48,6 @@ public final class CnnFamily implements ModelFamily {
         hp.check(DOWNSAMPLE.contains(hp.getString("downsample")), "downsample", "use one of " + DOWNSAMPLE);
         hp.check(hp.getIntList("dense").stream().allMatch(w -> w > 0), "dense", "every dense width must be at least 1");
         hp.check(probability(hp, "dropoutConv"), "dropoutConv", "is the probability of dropping a unit: use [0, 1)");
-        Implementation.validate(hp, "convLayer", "DL4J's convolution without the forward pass its backward repeats");
-        Implementation.validate(hp, "batchNormLayer", "DL4J's batch norm with its training passes in Java loops");
-        Implementation.validate(hp, "poolLayer", "DL4J's 2×2 max pooling in Java loops");
         hp.check(probability(hp, "dropoutDense"), "dropoutDense", "is the probability of dropping a unit: use [0, 1)");
         Neurons.validate(hp);
         Optimizers.validate(hp);
@@ -96,23 +79,21 @@ public final class CnnFamily implements ModelFamily {
         for (List<Integer> block : blocks(hp)) {
             for (int i = 0; i < block.size(); i++) {
                 int stride = !pool && i == block.size() - 1 ? 2 : 1;
-                ConvolutionLayer conv = new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(block.get(i))
-                        .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp)).build();
-                layers.layer(Implementation.fast(hp, "convLayer") ? FastConv.of(conv) : conv);
+                layers.layer(new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(block.get(i))
+                        .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp)).build());
                 activate(layers, hp, batchNorm);
             }
             if (pool) {
-                SubsamplingLayer maxPool = new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                        .kernelSize(2, 2).stride(2, 2).build();
-                layers.layer(Implementation.fast(hp, "poolLayer") ? FastMaxPool.of(maxPool) : maxPool);
+                layers.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2).stride(2, 2).build());
             }
         }
         // DL4J's dropout keeps each unit with the given probability; the spec gives the probability of dropping it.
         double dropConv = hp.getDouble("dropoutConv"), dropDense = hp.getDouble("dropoutDense");
         if (dropConv > 0) layers.layer(new DropoutLayer.Builder(1 - dropConv).build());
         for (int width : hp.getIntList("dense")) {
-            layers.layer(Neurons.dense(hp, new DenseLayer.Builder().nOut(width)
-                    .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp)).build(), true));
+            layers.layer(new DenseLayer.Builder().nOut(width)
+                    .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp)).build());
             activate(layers, hp, batchNorm);
             if (dropDense > 0) layers.layer(new DropoutLayer.Builder(1 - dropDense).build());
         }
@@ -126,8 +107,7 @@ public final class CnnFamily implements ModelFamily {
     /** With batch norm the layer before was linear: normalise, then apply the activation. */
     private static void activate(NeuralNetConfiguration.ListBuilder layers, Hyperparameters hp, boolean batchNorm) {
         if (!batchNorm) return;
-        BatchNormalization dl4j = new BatchNormalization.Builder().build();
-        layers.layer(Implementation.fast(hp, "batchNormLayer") ? FastBatchNorm.of(dl4j) : dl4j);
+        layers.layer(new BatchNormalization.Builder().build());
         layers.layer(new ActivationLayer.Builder().activation(Neurons.activation(hp)).build());
     }
 

@@ -1,6 +1,6 @@
 package dl4jrepro.families;
 
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 
 import java.util.Map;
 

@@ -1,12 +1,9 @@
 package dl4jrepro.families;
 
-import dl4jrepro.cli.Repro;
 import dl4jrepro.data.InputShape;
-import dl4jrepro.layers.FastBatchNorm;
 import dl4jrepro.layers.HandBatchNorm;
 import dl4jrepro.layers.SameDiffBatchNorm;
 import dl4jrepro.spec.Hyperparameters;
-import dl4jrepro.train.TrainingStep;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -31,20 +28,13 @@ import java.util.Set;
  * {@code activation} for all), {@code regPerLayer} (optional: λ of each weight layer's λ‖W‖², hidden layers then output,
  * instead of one {@code reg}), {@code dropout} (probability of dropping each hidden unit, default 0),
  * {@code batchNorm} (batch normalisation between each hidden layer's linear part and its activation, default off),
- * {@code batchNormLayer} (which layer does it: "fast", the default, {@link FastBatchNorm}: DL4J's BatchNormalization
- * with its training passes in Java loops (speed against DL4J's own: results/benchmarks/fast-batchnorm.md); "dl4j", DL4J's own; "hand", the hand-derived {@link HandBatchNorm}; "samediff", the
- * automatically differentiated {@link SameDiffBatchNorm}), the
- * units of {@link Neurons} and the training settings of {@link Optimizers}.
- *
- * <p>{@code main} runs {@code two-layer-torch-000}, or the MLP experiment named as the first argument.
+ * {@code batchNormLayer} (which layer does it: "dl4j", the default, DL4J's BatchNormalization; "hand", the
+ * hand-derived {@link HandBatchNorm}; "samediff", the automatically differentiated {@link SameDiffBatchNorm}: catalogue
+ * E3 compares the three), the units of {@link Neurons} and the training settings of {@link Optimizers}.
  */
 public final class MlpFamily implements ModelFamily {
     private static final Set<String> OUTPUTS = Set.of("softmax", "linear");
-    private static final Set<String> BATCH_NORM_LAYERS = Set.of("fast", "dl4j", "hand", "samediff");
-
-    public static void main(String[] args) {
-        Repro.familyMain("two-layer-torch-000", args);
-    }
+    private static final Set<String> BATCH_NORM_LAYERS = Set.of("dl4j", "hand", "samediff");
 
     @Override
     public void validate(Hyperparameters hp, InputShape input) {
@@ -60,17 +50,15 @@ public final class MlpFamily implements ModelFamily {
                 "use one of " + BATCH_NORM_LAYERS);
         Neurons.validate(hp);
         Optimizers.validate(hp);
-        Implementation.validate(hp, TrainingStep.KEY, "a small dense regression net's whole step in Java loops");
         hp.check(hp.getDouble("dropout", 0) >= 0 && hp.getDouble("dropout", 0) < 1, "dropout",
                 "is the probability of dropping a hidden unit: use [0, 1)");
     }
 
     private static Layer batchNormLayer(Hyperparameters hp, int width) {
-        return switch (hp.has("batchNormLayer") ? hp.getString("batchNormLayer") : "fast") {
+        return switch (hp.has("batchNormLayer") ? hp.getString("batchNormLayer") : "dl4j") {
             case "hand" -> new HandBatchNorm.Builder().nIn(width).nOut(width).build();
             case "samediff" -> new SameDiffBatchNorm(width, 1e-5);
-            case "dl4j" -> new BatchNormalization.Builder().nIn(width).nOut(width).build();
-            default -> FastBatchNorm.of(new BatchNormalization.Builder().nIn(width).nOut(width).build());
+            default -> new BatchNormalization.Builder().nIn(width).nOut(width).build();
         };
     }
 
@@ -96,8 +84,7 @@ public final class MlpFamily implements ModelFamily {
                     .activation(batchNorm ? new ActivationIdentity() : Neurons.activation(hp, i));
             if (hp.has("regPerLayer")) dense.l2(2 * hp.getDoubleList("regPerLayer").get(i));
             if (!first && keep < 1) dense.dropOut(keep);
-            // Nothing lies below the first layer: its input gradient would be computed only to be thrown away.
-            layers.layer(Neurons.dense(hp, dense.build(), !first));
+            layers.layer(dense.build());
             if (batchNorm) {
                 layers.layer(batchNormLayer(hp, width));
                 layers.layer(new ActivationLayer.Builder().activation(Neurons.activation(hp, i)).build());

@@ -1,9 +1,6 @@
 package dl4jrepro.families;
 
-import dl4jrepro.layers.FastDense;
 import dl4jrepro.spec.Hyperparameters;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -23,10 +20,7 @@ import java.util.Set;
  * What every family's hidden units are: {@code activation} (relu, leakyrelu with {@code leakySlope}, tanh, sigmoid, selu,
  * identity) and how their weights start, {@code weightInit} (normal with {@code weightStd}; xavier; he, Kaiming normal;
  * uniform, U(−1/√fan_in, 1/√fan_in) as PyTorch's nn.Linear and nn.Conv2d start; lecun, N(0, 1/fan_in), the
- * initialisation SELU's self-normalisation assumes). Biases start at zero. {@code denseLayer}: "fast" (the default),
- * DL4J's dense layer keeping the forward pass's pre-activation for the backward pass ({@link FastDense}), or "dl4j",
- * DL4J's own, which computes it twice; the two give the same numbers. {@code reluActivation}: "fast" (the default),
- * {@link FastReLU}, ReLU with a faster backward pass, or "dl4j", DL4J's own; again the same numbers.
+ * initialisation SELU's self-normalisation assumes). Biases start at zero.
  */
 final class Neurons {
     private static final Set<String> ACTIVATIONS = Set.of("relu", "leakyrelu", "tanh", "sigmoid", "selu", "identity");
@@ -34,26 +28,12 @@ final class Neurons {
 
     private Neurons() {}
 
-    /**
-     * The dense layer {@code built} describes, as {@code denseLayer} says it is implemented.
-     *
-     * @param inputGradient false for a network's first layer, whose input gradient nothing uses
-     */
-    static Layer dense(Hyperparameters hp, DenseLayer built, boolean inputGradient) {
-        if (!Implementation.fast(hp, "denseLayer")) return built;
-        FastDense fast = FastDense.of(built);
-        fast.setInputGradient(inputGradient);
-        return fast;
-    }
-
     static void validate(Hyperparameters hp) {
         for (String a : activations(hp)) {
             hp.check(ACTIVATIONS.contains(a), hp.has("activations") ? "activations" : "activation", "use one of " + ACTIVATIONS);
             if (a.equals("leakyrelu")) hp.check(hp.getDouble("leakySlope") > 0, "leakySlope", "must be positive");
         }
         hp.check(INITS.contains(hp.getString("weightInit")), "weightInit", "use one of " + INITS);
-        Implementation.validate(hp, "denseLayer", "DL4J's dense layer keeping its pre-activation for the backward pass");
-        Implementation.validate(hp, "reluActivation", "ReLU whose backward pass is step(z) times the gradient");
         if (hp.getString("weightInit").equals("normal")) {
             hp.check(hp.getDouble("weightStd") > 0, "weightStd", "must be positive");
         }
@@ -93,7 +73,7 @@ final class Neurons {
             case "sigmoid" -> new ActivationSigmoid();
             case "selu" -> new ActivationSELU();
             case "identity" -> new ActivationIdentity();
-            default -> Implementation.fast(hp, "reluActivation") ? new FastReLU() : new ActivationReLU();
+            default -> new ActivationReLU();
         };
     }
 }

@@ -12,8 +12,7 @@ import java.util.Set;
 
 /**
  * How every family learns: {@code optimizer} (sgd; momentum with {@code momentum}, classical heavy-ball; adam with
- * {@code beta1}, {@code beta2}, {@code epsilon}, and {@code adamUpdater} "fast" (the default, {@link FastAdam}) or
- * "dl4j" (DL4J's own, the same arithmetic); adadelta with {@code rho}, {@code adadeltaEpsilon} and a learning rate,
+ * {@code beta1}, {@code beta2}, {@code epsilon}; adadelta with {@code rho}, {@code adadeltaEpsilon} and a learning rate,
  * as PyTorch has it), {@code lr}, {@code lrDecayPerEpoch} (×factor after every epoch, 1 = constant), {@code l2} and
  * {@code l2Bias} (coefficient c adds c·w to the gradient, i.e. PyTorch's weight_decay) or {@code reg} (λ of a λ‖W‖² loss
  * term on the weights, as the NumPy reports write it) or {@code weightDecay} (PyTorch's weight_decay, on weights and
@@ -49,7 +48,6 @@ final class Optimizers {
                 hp.check(hp.getDouble("beta1") >= 0 && hp.getDouble("beta1") < 1, "beta1", "must be in [0, 1)");
                 hp.check(hp.getDouble("beta2") >= 0 && hp.getDouble("beta2") < 1, "beta2", "must be in [0, 1)");
                 hp.check(hp.getDouble("epsilon") > 0, "epsilon", "must be positive");
-                Implementation.validate(hp, "adamUpdater", "DL4J's Adam in one loop over the native buffers");
             }
             default -> { }
         }
@@ -60,10 +58,8 @@ final class Optimizers {
         // ×decay once per epoch, counted in iterations so it does not depend on DL4J's epoch counter.
         ISchedule schedule = new StepSchedule(ScheduleType.ITERATION, lr, hp.getDouble("lrDecayPerEpoch", 1.0), stepsPerEpoch);
         return switch (hp.getString("optimizer")) {
-            case "adam" -> Implementation.fast(hp, "adamUpdater")
-                    ? new FastAdam(hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), schedule)
-                    : new Adam.Builder().learningRateSchedule(schedule)
-                            .beta1(hp.getDouble("beta1")).beta2(hp.getDouble("beta2")).epsilon(hp.getDouble("epsilon")).build();
+            case "adam" -> new Adam.Builder().learningRateSchedule(schedule)
+                    .beta1(hp.getDouble("beta1")).beta2(hp.getDouble("beta2")).epsilon(hp.getDouble("epsilon")).build();
             case "momentum" -> new ClassicalMomentum(hp.getDouble("momentum"), schedule);
             case "adadelta" -> new TorchAdadelta(hp.getDouble("rho"), hp.getDouble("adadeltaEpsilon"), schedule);
             default -> new Sgd(schedule);

@@ -14,11 +14,11 @@ import java.util.Map;
  * What every layer configuration's {@code instantiate} does with the layer object it creates, and how a configuration
  * of ours takes over every setting of the DL4J configuration it extends, in one place.
  */
-final class Wiring {
+public final class Wiring {
     private Wiring() {}
 
     /** Copies every instance field declared by {@code from}'s class {@code upTo} and its superclasses into {@code to}. */
-    static <C> C copySettings(Object from, C to, Class<?> upTo) {
+    public static <C> C copySettings(Object from, C to, Class<?> upTo) {
         try {
             for (Class<?> c = upTo; c != Object.class; c = c.getSuperclass()) {
                 for (Field f : c.getDeclaredFields()) {
@@ -33,7 +33,7 @@ final class Wiring {
         return to;
     }
 
-    static <L extends Layer> L wire(L layer, NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
+    public static <L extends Layer> L wire(L layer, NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
                                     INDArray paramsView, Map<String, INDArray> params) {
         if (listeners != null) layer.setListeners(listeners);
         layer.setIndex(index);

@@ -1,5 +1,6 @@
 package dl4jrepro.results;
 
+import dl4jrepro.base.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;

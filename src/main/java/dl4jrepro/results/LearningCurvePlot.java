@@ -1,6 +1,6 @@
 package dl4jrepro.results;
 
-import dl4jrepro.train.CurvePoint;
+import dl4jrepro.base.CurvePoint;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;

@@ -1,5 +1,6 @@
 package dl4jrepro.results;
 
+import dl4jrepro.base.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 

@@ -1,5 +1,8 @@
 package dl4jrepro.results;
 
+import dl4jrepro.base.Substitution;
+import dl4jrepro.base.Json;
+import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.spec.ExperimentSpec;
 
 import java.io.IOException;
@@ -24,7 +27,7 @@ public final class ReportTable {
 
     public static void write(ExperimentSpec spec, RunRecord run, Path dir) throws IOException {
         List<FigureRow> rows = rows(spec, run);
-        AtomicFiles.write(dir.resolve("summary.json"), ResultsStore.JSON.writeValueAsString(summary(run, rows)));
+        AtomicFiles.write(dir.resolve("summary.json"), Json.MAPPER.writeValueAsString(summary(run, rows)));
         AtomicFiles.write(dir.resolve("table.md"), markdown(spec, run, rows, dir));
     }
 
@@ -74,6 +77,8 @@ public final class ReportTable {
         provenance.put("budget", run.budget());
         provenance.put("data", run.data());
         provenance.put("backend", run.backend());
+        provenance.put("speedups", run.speedups());
+        provenance.put("substitutions", run.substitutions());
         provenance.put("software", run.software());
         provenance.put("started", run.started());
         s.put("provenance", provenance);
@@ -119,6 +124,7 @@ public final class ReportTable {
                 .append("`, preprocessing ").append(run.data().get("preprocess")).append(", checksum ")
                 .append(run.data().get("checksum")).append(" (md5 per file in run.json)\n");
         md.append("- backend: ").append(run.backend().get("summary")).append("\n");
+        md.append(codeLine(List.of(run)));
         md.append("- software: ").append(json(run.software())).append("\n");
         md.append("- started ").append(run.started()).append("\n");
         notesAndStages(md, spec, dir, run.quick());
@@ -135,6 +141,23 @@ public final class ReportTable {
         md.append("- this table from the stored run, without training: `./repro table ")
                 .append(run.experiment()).append(run.quick() ? " --quick" : "").append("`\n");
         return md.toString();
+    }
+
+    /**
+     * The provenance line saying which code computed the runs: DL4J's layers, or this project's substitutions, with the
+     * speed-up setting; runs that differ get one entry per kind of code, with their count.
+     */
+    public static String codeLine(List<RunRecord> runs) {
+        Map<String, Integer> kinds = new LinkedHashMap<>();
+        for (RunRecord r : runs) {
+            String what = Substitution.describe(r.substitutions())
+                    + (r.speedups() == null ? "" : " (speed-ups " + r.speedups() + ")");
+            kinds.merge(what, 1, Integer::sum);
+        }
+        if (kinds.size() <= 1) return "- computed by: " + kinds.keySet().stream().findFirst().orElse("—") + "\n";
+        StringBuilder line = new StringBuilder("- computed by:");
+        kinds.forEach((what, n) -> line.append(" ").append(n).append(n == 1 ? " run: " : " runs: ").append(what).append(";"));
+        return line.deleteCharAt(line.length() - 1).append("\n").toString();
     }
 
     /**
@@ -167,7 +190,7 @@ public final class ReportTable {
     }
 
     public static String json(Object o) throws IOException {
-        return ResultsStore.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+        return Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(o);
     }
 

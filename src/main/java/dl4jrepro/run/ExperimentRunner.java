@@ -4,11 +4,11 @@ import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
-import dl4jrepro.results.AtomicFiles;
+import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
+import dl4jrepro.speedups.SpeedupSetting;
 import dl4jrepro.spec.ExperimentSpec;
-import dl4jrepro.spec.ResolvedConfig;
 import dl4jrepro.spec.SpecCatalog;
 import dl4jrepro.train.Checkpoint;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -56,10 +56,11 @@ public final class ExperimentRunner {
         ResolvedConfig config = ResolvedConfig.of(spec, request.quick(), request.overrides());
         TrialRunner.validate(config);
         long seed = request.seed() != null ? request.seed() : spec.seed();
+        SpeedupSetting speedups = request.speedupsFor(spec);
 
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
         out.println("[" + spec.id() + "] " + backend.oneLine());
-        TrialRunner trials = new TrialRunner(backend, new DatasetRepository(DataLocations.resolve(request.dataDir())), out);
+        TrialRunner trials = new TrialRunner(backend, speedups, new DatasetRepository(DataLocations.resolve(request.dataDir())), out);
         Path dir = results.dir(spec, request.quick());
         // A stopped run continues where it was when the same command runs again (not for the seconds-long quick runs).
         Path checkpoint = request.quick() ? null : dir.resolve(CHECKPOINT);
@@ -67,9 +68,10 @@ public final class ExperimentRunner {
                 spec.id(), null, null, request.quick(), checkpoint);
         RunRecord record = trained.record();
         ModelPictures.write(dir, config.spec(), trained.data(), trained.net());
-        // The trained weights, for anyone who wants to look further (not committed: see .gitignore).
+        // The trained weights in the family's plain DL4J configuration, which DL4J alone can load, for anyone who wants
+        // to look further (not committed: see .gitignore).
         Path model = AtomicFiles.tempBeside(dir.resolve(MODEL));
-        ModelSerializer.writeModel(trained.net(), model.toFile(), false);
+        ModelSerializer.writeModel(trained.model().plainNetwork(), model.toFile(), false);
         AtomicFiles.moveInto(model, dir.resolve(MODEL));
         results.save(config.spec(), record);
         if (checkpoint != null) Checkpoint.delete(checkpoint);

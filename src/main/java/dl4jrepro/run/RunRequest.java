@@ -1,5 +1,8 @@
 package dl4jrepro.run;
 
+import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.speedups.SpeedupSetting;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -11,11 +14,26 @@ import java.util.Map;
  * @param dataDir        {@code --data-dir}, or null for the default locations
  * @param backend        auto, cpu or gpu
  * @param threads        OpenMP/BLAS threads, 0 for the environment's
+ * @param speedups       {@code --speedups} as given (see {@link SpeedupSetting}), or null for the spec's setting
  * @param parallel       trials of a search run at once, each in its own worker process
  * @param experimentsDir where the specs are
  * @param resultsDir     where results go
  * @param command        the command line, recorded so the run can be repeated
  */
 public record RunRequest(String experiment, boolean quick, Long seed, Map<String, String> overrides, Path dataDir,
-                         String backend, int threads, int parallel, Path experimentsDir, Path resultsDir,
-                         String command) {}
+                         String backend, int threads, String speedups, int parallel, Path experimentsDir,
+                         Path resultsDir, String command) {
+
+    /** Which faster code runs may use: {@code --speedups} if given, else the spec's {@code speedups}, else all of it. */
+    public SpeedupSetting speedupsFor(ExperimentSpec spec) {
+        if (speedups != null) return SpeedupSetting.parse(speedups, "--speedups");
+        if (spec.speedups() != null) return SpeedupSetting.parse(spec.speedups(), spec.id() + ": speedups");
+        return SpeedupSetting.ON;
+    }
+
+    /** The same request with another thread count, for a worker process's share. */
+    public RunRequest withThreads(int n) {
+        return new RunRequest(experiment, quick, seed, overrides, dataDir, backend, n, speedups, parallel, experimentsDir,
+                resultsDir, command);
+    }
+}

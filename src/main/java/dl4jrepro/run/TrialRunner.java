@@ -1,5 +1,6 @@
 package dl4jrepro.run;
 
+import dl4jrepro.base.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.data.DatasetRepository;
@@ -7,16 +8,17 @@ import dl4jrepro.data.InputShape;
 import dl4jrepro.data.PreparedData;
 import dl4jrepro.families.Families;
 import dl4jrepro.families.ModelFamily;
-import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
-import dl4jrepro.spec.ResolvedConfig;
 import dl4jrepro.train.Checkpoint;
 import dl4jrepro.train.ProgressLine;
 import dl4jrepro.train.Scores;
 import dl4jrepro.train.Trainer;
-import dl4jrepro.train.TrainingStep;
+import dl4jrepro.base.Substitution;
+import dl4jrepro.speedups.SpeedupSetting;
+import dl4jrepro.speedups.Speedups;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 
@@ -24,6 +26,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,14 +35,16 @@ import java.util.Map;
  */
 public final class TrialRunner {
     private final BackendInfo backend;
+    private final SpeedupSetting speedups;
     private final DatasetRepository data;
     private final PrintStream out;
     private final Map<String, Object> software = Provenance.software();
     /** A checkpoint costs a few seconds (the CNNs' updater state is 20-100 MB); every 10 minutes loses little. */
     private static final double CHECKPOINT_SECONDS = 600;
 
-    public TrialRunner(BackendInfo backend, DatasetRepository data, PrintStream out) {
+    public TrialRunner(BackendInfo backend, SpeedupSetting speedups, DatasetRepository data, PrintStream out) {
         this.backend = backend;
+        this.speedups = speedups;
         this.data = data;
         this.out = out;
     }
@@ -63,8 +68,12 @@ public final class TrialRunner {
         return train(config, seed, overrides, command, label, trialIndex, trialId, quick, null).record();
     }
 
-    /** A finished trial with the trained network and the data it saw, for pictures of its insides. */
-    public record Trained(RunRecord record, MultiLayerNetwork net, PreparedData data) {}
+    /** A finished trial with the trained network (and its plain DL4J form) and the data it saw, for pictures of its insides. */
+    public record Trained(RunRecord record, Speedups.Prepared model, PreparedData data) {
+        public MultiLayerNetwork net() {
+            return model.net();
+        }
+    }
 
     /**
      * As {@link #run}, keeping the network.
@@ -82,56 +91,74 @@ public final class TrialRunner {
         PreparedData prepared = data.prepare(spec.data(), spec.seed());
         if (config.budget().trainSubset() != null) prepared = prepared.withTrainSubset(config.budget().trainSubset());
         int batch = family.batchSize(hp);
-        long trainRows = prepared.trainX().rows();
-        int stepsPerEpoch = (int) ((trainRows + batch - 1) / batch);
-        MultiLayerNetwork net = new MultiLayerNetwork(
-                family.configure(hp, InputShape.of(spec.data()), prepared.classes(), seed, stepsPerEpoch));
-        net.init();
-        if (trialIndex == null) {
-            out.println("[" + label + "] data " + spec.data().dataset() + ": " + trainRows + " train / "
-                    + prepared.valX().rows() + " val / " + prepared.testX().rows() + " test, " + spec.data().preprocess()
-                    + "; seed " + seed + (quick ? "; QUICK budget" : ""));
-            out.println("[" + label + "] " + spec.family() + ": " + net.numParams() + " parameters, hyperparameters " + hp);
-        }
+        int stepsPerEpoch = (int) ((prepared.trainX().rows() + batch - 1) / batch);
 
-        Checkpoint checkpoint = checkpointDir == null ? null
-                : new Checkpoint(checkpointDir, fingerprint(spec, hp, config.budget(), seed, prepared), CHECKPOINT_SECONDS,
-                        software);
-        Trainer.Outcome outcome = Trainer.train(net, TrainingStep.of(net, hp), prepared, config.budget(), batch, seed,
+        // The family's plain DL4J configuration, then this project's faster code where the setting and backend allow.
+        MultiLayerConfiguration plain = family.configure(hp, InputShape.of(spec.data()), prepared.classes(), seed, stepsPerEpoch);
+        Speedups.Prepared model = Speedups.prepare(plain, backend, speedups);
+        if (trialIndex == null) describe(label, spec, hp, prepared, seed, quick, model);
+
+        Checkpoint checkpoint = checkpointDir == null ? null : new Checkpoint(checkpointDir,
+                fingerprint(spec, hp, config.budget(), seed, prepared, model.substitutions()), CHECKPOINT_SECONDS, software);
+        Trainer.Outcome outcome = Trainer.train(model.net(), model.step(), prepared, config.budget(), batch, seed,
                 new ProgressLine(out, label), checkpoint);
 
+        Evaluation evaluation = new Evaluation(prepared.classes());
+        Map<String, Double> finals = outcome.status().equals("completed")
+                ? finalMetrics(outcome, model.net(), prepared, evaluation) : new LinkedHashMap<>();
+        int[][] confusion = !finals.isEmpty() && !Scores.isRegression(model.net())
+                ? confusionOf(evaluation, prepared.classes()) : null;
+        RunRecord record = RunRecord.builder()
+                .experiment(spec.id()).catalogue(spec.catalogue()).title(spec.title()).family(spec.family())
+                .status(outcome.status()).failure(outcome.failure()).quick(quick).command(command)
+                .spec(trialIndex == null ? spec : null).trialIndex(trialIndex).trialId(trialId).seed(seed)
+                .overrides(overrides).hyperparameters(hp.asMap()).budget(budgetMap(config.budget()))
+                .data(prepared.provenance()).backend(backendMap())
+                .speedups(speedups.toString()).substitutions(model.substitutions()).software(software)
+                .started(started).wallSeconds((System.nanoTime() - wallStart) / 1e9 + outcome.priorWallSeconds())
+                .trainSeconds(outcome.trainSeconds()).evalSeconds(outcome.evalSeconds())
+                .samplesPerSecond(outcome.samplesPerSecond()).parameters(model.net().numParams())
+                .curve(outcome.curve()).finalMetrics(finals).testConfusion(confusion)
+                .build();
+        return new Trained(record, model, prepared);
+    }
+
+    /** The lines a single run starts with: its data, its network and the code that computes it. */
+    private void describe(String label, ExperimentSpec spec, Hyperparameters hp, PreparedData prepared, long seed,
+                          boolean quick, Speedups.Prepared model) {
+        out.println("[" + label + "] data " + spec.data().dataset() + ": " + prepared.trainX().rows() + " train / "
+                + prepared.valX().rows() + " val / " + prepared.testX().rows() + " test, " + spec.data().preprocess()
+                + "; seed " + seed + (quick ? "; QUICK budget" : ""));
+        out.println("[" + label + "] " + spec.family() + ": " + model.net().numParams() + " parameters, hyperparameters " + hp);
+        out.println("[" + label + "] speed-ups " + speedups + ": " + Substitution.describe(model.substitutions()));
+    }
+
+    /** What is measured once after training: test and whole-training-set scores, time, where early stopping ended. */
+    private static Map<String, Double> finalMetrics(Trainer.Outcome outcome, MultiLayerNetwork net, PreparedData prepared,
+                                                    Evaluation evaluation) {
         Map<String, Double> finals = new LinkedHashMap<>();
-        int[][] confusion = null;
-        if (outcome.status().equals("completed")) {
-            Evaluation evaluation = new Evaluation(prepared.classes());
-            Scores.LossAcc test = Scores.of(net, prepared.testX(), prepared.testY(), evaluation);
-            Scores.LossAcc trainFull = Scores.of(net, prepared.trainX(), prepared.trainY());
-            finals.put("test_loss", test.loss());
-            finals.put("test_acc", test.acc());
-            finals.put("train_full_loss", trainFull.loss());
-            finals.put("train_full_acc", trainFull.acc());
-            finals.put("train_seconds", outcome.trainSeconds());
-            finals.put("ms_per_step", outcome.trainSeconds() * 1000 / outcome.steps());
-            // Where an interrupted run was continued from its checkpoints (see Checkpoint: dropout masks differ).
-            for (int i = 0; i < outcome.resumedFrom().size(); i++) {
-                finals.put(RunRecord.RESUMED_AT_STEP + (i + 1), (double) outcome.resumedFrom().get(i));
-            }
-            if (outcome.earlyStopping() != null) {
-                finals.put("best_epoch", (double) outcome.earlyStopping().bestEpoch());
-                finals.put("stopped_epoch", (double) outcome.curve().size());
-            }
-            if (!Scores.isRegression(net)) confusion = confusionOf(evaluation, prepared.classes());
+        Scores.LossAcc test = Scores.of(net, prepared.testX(), prepared.testY(), evaluation);
+        Scores.LossAcc trainFull = Scores.of(net, prepared.trainX(), prepared.trainY());
+        finals.put("test_loss", test.loss());
+        finals.put("test_acc", test.acc());
+        finals.put("train_full_loss", trainFull.loss());
+        finals.put("train_full_acc", trainFull.acc());
+        finals.put("train_seconds", outcome.trainSeconds());
+        finals.put("ms_per_step", outcome.trainSeconds() * 1000 / outcome.steps());
+        // Where an interrupted run was continued from its checkpoints (see Checkpoint: dropout masks differ).
+        for (int i = 0; i < outcome.resumedFrom().size(); i++) {
+            finals.put(RunRecord.RESUMED_AT_STEP + (i + 1), (double) outcome.resumedFrom().get(i));
         }
-        return new Trained(new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), outcome.status(),
-                outcome.failure(), quick, command, trialIndex == null ? spec : null, trialIndex, trialId, seed, overrides,
-                hp.asMap(), budgetMap(config.budget()), prepared.provenance(), backendMap(), software, started,
-                (System.nanoTime() - wallStart) / 1e9 + outcome.priorWallSeconds(), outcome.trainSeconds(), outcome.evalSeconds(),
-                outcome.samplesPerSecond(), net.numParams(), outcome.curve(), finals, confusion), net, prepared);
+        if (outcome.earlyStopping() != null) {
+            finals.put("best_epoch", (double) outcome.earlyStopping().bestEpoch());
+            finals.put("stopped_epoch", (double) outcome.curve().size());
+        }
+        return finals;
     }
 
     /** Everything that decides what a run computes; a checkpoint of another fingerprint is not resumed. */
     private static String fingerprint(ExperimentSpec spec, Hyperparameters hp, ExperimentSpec.Budget budget, long seed,
-                                      PreparedData prepared) {
+                                      PreparedData prepared, List<Substitution> substitutions) {
         Map<String, Object> data = new LinkedHashMap<>(prepared.provenance());
         data.remove("dir");  // the same files elsewhere are the same data (their md5 is in the provenance)
         Map<String, Object> what = new LinkedHashMap<>();
@@ -140,13 +167,15 @@ public final class TrialRunner {
         what.put("budget", budgetMap(budget));
         what.put("seed", seed);
         what.put("data", data);
-        return canonical(what);
+        // Other code rounds differently: a run is not continued by other code than it started with.
+        what.put("substitutions", substitutions);
+        return Json.canonical(what);
     }
 
     private Map<String, Object> backendMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("summary", backend.oneLine());
-        m.putAll(ResultsStore.JSON.convertValue(backend, new TypeReference<Map<String, Object>>() {}));
+        m.putAll(Json.MAPPER.convertValue(backend, new TypeReference<Map<String, Object>>() {}));
         return m;
     }
 
@@ -166,23 +195,15 @@ public final class TrialRunner {
      * the same.
      */
     public static boolean trainedWith(RunRecord r, ResolvedConfig config) {
-        if (!canonical(r.hyperparameters()).equals(canonical(config.hyperparameters().asMap()))) return false;
+        if (!Json.canonical(r.hyperparameters()).equals(Json.canonical(config.hyperparameters().asMap()))) return false;
         if (r.status().equals("failed")) return true;  // failed before training: nothing else was recorded
         ExperimentSpec.DataSpec d = config.spec().data();
         Object pca = r.data().get("pca");
-        return canonical(r.budget()).equals(canonical(budgetMap(config.budget())))
+        return Json.canonical(r.budget()).equals(Json.canonical(budgetMap(config.budget())))
                 && d.preprocess().equals(r.data().get("preprocess"))
                 // the spec's split (a trainSubset is in the budget)
-                && canonical(r.data().get("split")).equals(canonical(DatasetRepository.splitOf(d)))
+                && Json.canonical(r.data().get("split")).equals(Json.canonical(DatasetRepository.splitOf(d)))
                 && (d.pca() == null ? pca == null : pca instanceof Map<?, ?> p && d.pca().equals(p.get("components")));
-    }
-
-    private static String canonical(Object o) {
-        try {
-            return ResultsStore.CANONICAL.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static Map<String, Object> budgetMap(ExperimentSpec.Budget b) {

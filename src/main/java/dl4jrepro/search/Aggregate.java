@@ -1,7 +1,8 @@
 package dl4jrepro.search;
 
+import dl4jrepro.base.Metrics;
 import dl4jrepro.results.RunRecord;
-import dl4jrepro.spec.ResolvedConfig;
+import dl4jrepro.run.ResolvedConfig;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A figure computed over the trials of a search, written {@code agg(metric)} or {@code agg(metric | key=value, ...)}:
@@ -25,23 +24,9 @@ import java.util.regex.Pattern;
  * failed trials count with their metrics (a diverged trial has none).
  */
 public record Aggregate(String function, String metric, Map<String, String> filter) {
-    private static final Pattern SYNTAX =
-            Pattern.compile("(max|min|mean|sd|best|diverged|bestmean|rankmean|top\\d+)\\(\\s*([a-z_.]+)\\s*(?:\\|(.*))?\\)");
-
     /** Parses an aggregate, or returns null if {@code text} is not one. */
     public static Aggregate parse(String text) {
-        Matcher m = SYNTAX.matcher(text.trim());
-        if (!m.matches() || !RunRecord.isValidMetric(m.group(2))) return null;
-        Map<String, String> filter = new LinkedHashMap<>();
-        if (m.group(3) != null) {
-            // Commas inside [...] belong to list values such as hidden=[250, 50].
-            for (String part : m.group(3).split(",(?![^\\[]*\\])")) {
-                String[] kv = part.split("=", 2);
-                if (kv.length != 2 || kv[0].isBlank()) return null;
-                filter.put(kv[0].trim(), kv[1].trim());
-            }
-        }
-        return new Aggregate(m.group(1), m.group(2), filter);
+        return Metrics.aggregate(text).map(a -> new Aggregate(a.function(), a.metric(), a.filter())).orElse(null);
     }
 
     public double evaluate(List<RunRecord> trials, String sortBy) {
@@ -101,7 +86,7 @@ public record Aggregate(String function, String metric, Map<String, String> filt
         Map<Map<String, Object>, List<RunRecord>> groups = new LinkedHashMap<>();
         for (RunRecord t : trials) groups.computeIfAbsent(configuration(t), k -> new ArrayList<>()).add(t);
         List<Map.Entry<Map<String, Object>, List<RunRecord>>> ranked = new ArrayList<>(groups.entrySet());
-        double sign = RunRecord.lowerIsBetter(metric) ? -1 : 1;
+        double sign = Metrics.lowerIsBetter(metric) ? -1 : 1;
         ranked.sort(Comparator.comparingDouble((Map.Entry<Map<String, Object>, List<RunRecord>> g) -> {
             double m = meanOf(g.getValue(), metric);
             return Double.isNaN(m) ? Double.POSITIVE_INFINITY : -sign * m;

@@ -5,7 +5,7 @@ import dl4jrepro.results.ReportTable;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.ExperimentSpec.Column;
-import dl4jrepro.train.CurvePoint;
+import dl4jrepro.base.CurvePoint;
 
 import java.io.IOException;
 import java.nio.file.Path;

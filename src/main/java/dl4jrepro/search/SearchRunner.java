@@ -2,7 +2,7 @@ package dl4jrepro.search;
 
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.results.ResultsStore;
@@ -11,8 +11,9 @@ import dl4jrepro.run.Provenance;
 import dl4jrepro.run.RunRequest;
 import dl4jrepro.run.TrialRunner;
 import dl4jrepro.search.TrialPlan.Trial;
+import dl4jrepro.speedups.SpeedupSetting;
 import dl4jrepro.spec.ExperimentSpec;
-import dl4jrepro.spec.ResolvedConfig;
+import dl4jrepro.run.ResolvedConfig;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -80,6 +81,7 @@ public final class SearchRunner {
     public String run(ExperimentSpec spec, RunRequest request, int parallel) throws IOException {
         if (parallel < 1) throw new UserError("--parallel " + parallel + ": use 1 or more");
         List<Trial> plan = plan(spec, request);
+        SpeedupSetting speedups = request.speedupsFor(spec);
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
         DatasetRepository data = new DatasetRepository(DataLocations.resolve(request.dataDir()));
         // Missing or corrupt data fails here, before the results folder exists.
@@ -109,7 +111,7 @@ public final class SearchRunner {
                     parallel > 1 ? " in " + parallel + " worker processes" : "", backend.oneLine()));
             Progress progress = new Progress(spec.id(), plan.size(), done.values(), todo.size());
             if (parallel == 1 || todo.size() <= 1) {
-                TrialRunner runner = new TrialRunner(backend, data, out);
+                TrialRunner runner = new TrialRunner(backend, speedups, data, out);
                 for (Trial t : todo) {
                     RunRecord r = runTrial(runner, spec, request, t, plan.size());
                     store.append(r);
@@ -145,10 +147,13 @@ public final class SearchRunner {
             return runner.run(config, t.seed(), t.overrides(), request.command(), label, t.index(), t.id(), request.quick());
         } catch (RuntimeException e) {
             String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-            return new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), "failed", why, request.quick(),
-                    request.command(), null, t.index(), t.id(), t.seed(), t.overrides(),
-                    config.hyperparameters().asMap(), Map.of(), Map.of(), Map.of(), Provenance.software(), null, 0, 0, 0,
-                    0, 0, List.of(), Map.of(), null);
+            return RunRecord.builder().experiment(spec.id()).catalogue(spec.catalogue()).title(spec.title())
+                    .family(spec.family()).status("failed").failure(why).quick(request.quick()).command(request.command())
+                    .trialIndex(t.index()).trialId(t.id()).seed(t.seed()).overrides(t.overrides())
+                    .hyperparameters(config.hyperparameters().asMap()).budget(Map.of()).data(Map.of()).backend(Map.of())
+                    .speedups(request.speedupsFor(spec).toString()).substitutions(List.of())
+                    .software(Provenance.software()).curve(List.of()).finalMetrics(Map.of())
+                    .build();
         }
     }
 
@@ -161,7 +166,8 @@ public final class SearchRunner {
                                    PrintStream log) throws IOException, InterruptedException {
         List<Trial> plan = plan(spec, request);
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
-        TrialRunner runner = new TrialRunner(backend, new DatasetRepository(DataLocations.resolve(request.dataDir())), log);
+        TrialRunner runner = new TrialRunner(backend, request.speedupsFor(spec),
+                new DatasetRepository(DataLocations.resolve(request.dataDir())), log);
         TrialStore store = new TrialStore(new ResultsStore(request.resultsDir()).dir(spec, request.quick()));
         BlockingQueue<Integer> work = new LinkedBlockingQueue<>();
         Thread listener = new Thread(() -> {

@@ -1,20 +1,21 @@
 package dl4jrepro.search;
 
+import dl4jrepro.base.Metrics;
+import dl4jrepro.base.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 import dl4jrepro.data.DatasetRepository;
-import dl4jrepro.results.AtomicFiles;
+import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.results.FigureRow;
 import dl4jrepro.results.HeatMapPlot;
 import dl4jrepro.results.LearningCurvePlot;
 import dl4jrepro.results.ReportTable;
-import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.search.TrialPlan.Trial;
 import dl4jrepro.spec.ExperimentSpec.Column;
 import dl4jrepro.spec.ExperimentSpec;
-import dl4jrepro.spec.ResolvedConfig;
-import dl4jrepro.train.CurvePoint;
+import dl4jrepro.run.ResolvedConfig;
+import dl4jrepro.base.CurvePoint;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -48,7 +49,7 @@ public final class SearchTable {
 
     /** The plan of the last run, kept so {@code table} knows the n of "k of n" without the original command line. */
     static void savePlan(Path dir, List<Trial> plan) throws IOException {
-        AtomicFiles.write(dir.resolve(PLAN), ResultsStore.JSON.writeValueAsString(plan));
+        AtomicFiles.write(dir.resolve(PLAN), Json.MAPPER.writeValueAsString(plan));
     }
 
     public static Path rewrite(ExperimentSpec spec, Path dir, boolean quick) throws IOException {
@@ -57,7 +58,7 @@ public final class SearchTable {
             throw new UserError("no stored search for " + spec.id() + " at " + dir + ": run it first with 'run " + spec.id()
                     + (quick ? " --quick" : "") + "'");
         }
-        List<Trial> plan = ResultsStore.JSON.readValue(planFile.toFile(), new TypeReference<List<Trial>>() {});
+        List<Trial> plan = Json.MAPPER.readValue(planFile.toFile(), new TypeReference<List<Trial>>() {});
         write(spec, plan, List.copyOf(SearchRunner.current(spec, plan, new TrialStore(dir).load(), quick).values()), dir, quick);
         return dir;
     }
@@ -120,7 +121,7 @@ public final class SearchTable {
         footer(md, spec, rows, plan, dir, quick);
         AtomicFiles.write(dir.resolve("table.md"), md.toString());
         AtomicFiles.write(dir.resolve("grid.csv"), csv(spec, ranked, axes));
-        AtomicFiles.write(dir.resolve("summary.json"), ResultsStore.JSON.writeValueAsString(summary(spec, plan, rows, figures)));
+        AtomicFiles.write(dir.resolve("summary.json"), Json.MAPPER.writeValueAsString(summary(spec, plan, rows, figures)));
     }
 
     /** Override keys that vary over the plan, in the order they first appear. */
@@ -197,7 +198,7 @@ public final class SearchTable {
             for (RunRecord r : ranked) {
                 int x = indexOf(xs, r.settings().get(hm.get(0))), y = indexOf(ys, r.settings().get(hm.get(1)));
                 double m = r.metric(sortBy);
-                boolean better = RunRecord.lowerIsBetter(sortBy) ? m < v[y][x] : m > v[y][x];
+                boolean better = Metrics.lowerIsBetter(sortBy) ? m < v[y][x] : m > v[y][x];
                 if (Double.isFinite(m) && (Double.isNaN(v[y][x]) || better)) v[y][x] = m;
             }
             HeatMapPlot.write(dir.resolve("heatmap.png"), spec.id() + ": " + sortLabel + ", best trial per cell", hm.get(0),
@@ -266,6 +267,7 @@ public final class SearchTable {
                     .append(any.data().get("checksum")).append('\n');
             md.append("- backend: ").append(any.backend().get("summary")).append('\n');
         }
+        md.append(ReportTable.codeLine(rows));
         Set<Object> commits = rows.stream().map(r -> r.software().get("git_commit")).filter(Objects::nonNull)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         md.append("- code: git ").append(commits).append("; wall times per trial in grid.csv and summary.json\n");
@@ -324,6 +326,7 @@ public final class SearchTable {
             provenance.put("backend", r.backend());
             provenance.put("data", r.data());
         });
+        provenance.put("substitutions", rows.stream().map(RunRecord::substitutions).distinct().toList());
         provenance.put("software", rows.stream().map(RunRecord::software).distinct().toList());
         s.put("provenance", provenance);
         return s;

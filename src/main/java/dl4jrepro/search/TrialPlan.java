@@ -1,11 +1,11 @@
 package dl4jrepro.search;
 
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.Json;
+import dl4jrepro.base.UserError;
 import dl4jrepro.data.Md5;
-import dl4jrepro.results.ResultsStore;
 import dl4jrepro.spec.ExperimentSpec.Search;
 import dl4jrepro.spec.ExperimentSpec;
-import dl4jrepro.spec.ResolvedConfig;
+import dl4jrepro.run.ResolvedConfig;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +21,7 @@ public final class TrialPlan {
      * One training: a configuration and a seed.
      *
      * @param id        stable across runs: a hash of the experiment, the budget kind, every override and the seed
-     * @param overrides override keys and values on top of the spec (see {@link dl4jrepro.spec.ResolvedConfig})
+     * @param overrides override keys and values on top of the spec (see {@link dl4jrepro.run.ResolvedConfig})
      */
     public record Trial(int index, String id, Map<String, Object> overrides, long seed) {}
 
@@ -181,7 +181,7 @@ public final class TrialPlan {
             identity.put("budget", quick ? "quick" : "full");
             identity.put("overrides", new TreeMap<>(overrides));
             identity.put("seed", seed);
-            return Md5.of(ResultsStore.CANONICAL.writeValueAsBytes(identity)).substring(0, 12);
+            return Md5.of(Json.CANONICAL.writeValueAsBytes(identity)).substring(0, 12);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,7 +1,7 @@
 package dl4jrepro.search;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 import dl4jrepro.results.RunRecord;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dl4jrepro.search;
 
-import dl4jrepro.cli.Repro;
+import dl4jrepro.base.Json;
 import dl4jrepro.run.RunRequest;
 import dl4jrepro.search.TrialPlan.Trial;
 import dl4jrepro.spec.ExperimentSpec;
@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 
 /**
  * k worker JVMs, each running trials it is sent one at a time (so long and short trials balance out) with its share of
@@ -95,22 +94,14 @@ final class WorkerPool {
         }
     }
 
-    private List<String> command(int threads) {
+    private List<String> command(int threads) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Repro.class.getName());
-        cmd.addAll(List.of("--experiments-dir", request.experimentsDir().toString(),
-                "--results-dir", request.resultsDir().toString(), "worker", spec.id(),
-                "--backend", request.backend(), "--threads", String.valueOf(threads)));
-        if (request.quick()) cmd.add("--quick");
-        if (request.seed() != null) cmd.addAll(List.of("--seed", String.valueOf(request.seed())));
-        if (request.dataDir() != null) cmd.addAll(List.of("--data-dir", request.dataDir().toString()));
-        for (Map.Entry<String, String> e : request.overrides().entrySet()) {
-            cmd.addAll(List.of("--set", e.getKey() + "=" + e.getValue()));
-        }
+        cmd.add(SearchWorker.class.getName());
+        cmd.add(Json.CANONICAL.writeValueAsString(request.withThreads(threads)));
         return cmd;
     }
 }

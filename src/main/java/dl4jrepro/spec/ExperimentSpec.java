@@ -20,6 +20,8 @@ import java.util.Map;
  * @param reference       the report's figures to hold the run against
  * @param notes           choices made where the report is silent, and known differences
  * @param check           for experiments that check backpropagation instead of training (catalogue E)
+ * @param speedups        which of this project's faster code its runs may use (on, off, kinds, or kinds to leave out:
+ *                        dl4jrepro.speedups.SpeedupSetting), null for all of it; {@code --speedups} overrides it
  * @param stageOf         the experiment this one is a stage of (its id starts with that id and a hyphen), or null: a
  *                        stage's results go into a sub-folder of the parent's, so one catalogue row's tables, runs and
  *                        pictures sit together ({@code regression-selu-003-final} → {@code results/regression-selu-003/final/})
@@ -41,6 +43,7 @@ public record ExperimentSpec(
         List<ReportRow> reportRows,
         List<String> notes,
         Check check,
+        String speedups,
         String stageOf) {
 
     /** What running the experiment does: check backpropagation, train a search's trials, or train one run. */
@@ -54,7 +57,7 @@ public record ExperimentSpec(
     /** The same experiment on other data settings. */
     public ExperimentSpec withData(DataSpec d) {
         return new ExperimentSpec(id, catalogue, title, family, source, d, hyperparameters, budget, quickBudget, seed,
-                reference, search, table, reportRows, notes, check, stageOf);
+                reference, search, table, reportRows, notes, check, speedups, stageOf);
     }
 
     /** Where this experiment's results go, relative to the results root: its id, or the parent's folder for a stage. */
@@ -71,7 +74,7 @@ public record ExperimentSpec(
     /**
      * Trials of a search: every configuration (each of {@code configs}, or the spec itself) combined with every point of
      * {@code grid} and every {@code random} draw, each repeated over {@code seeds} seeds. Keys are those of
-     * {@link dl4jrepro.spec.ResolvedConfig}; a grid axis is a list of values, or {@code {"linspace": [from, to, n]}} /
+     * {@link dl4jrepro.run.ResolvedConfig}; a grid axis is a list of values, or {@code {"linspace": [from, to, n]}} /
      * {@code {"logspace": [fromExp, toExp, n]}}. {@code quickSample}: with {@code --quick}, run only this many trials,
      * a seeded random sample of the plan (a smoke run of a 486-trial grid need not train 486 nets).
      * {@code comparisons} instead varies one factor at a time around the spec: by name, one key and its values
@@ -217,7 +220,7 @@ public record ExperimentSpec(
 
     /**
      * @param name      human name of the figure
-     * @param metric    the measured metric it is compared with (see {@code dl4jrepro.results.RunRecord#metric})
+     * @param metric    the measured metric it is compared with (see dl4jrepro.base.Metrics)
      * @param report    the report's value, or null where the report gives none
      * @param tolerance allowed absolute difference from {@code report}
      * @param atLeast   a floor the figure must reach (for experiments with no report figure)

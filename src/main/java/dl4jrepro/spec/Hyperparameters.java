@@ -1,6 +1,6 @@
 package dl4jrepro.spec;
 
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,12 +1,11 @@
 package dl4jrepro.spec;
 
+import dl4jrepro.base.Metrics;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dl4jrepro.cli.UserError;
-import dl4jrepro.results.RunRecord;
-import dl4jrepro.search.Aggregate;
+import dl4jrepro.base.UserError;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -140,11 +139,11 @@ public final class SpecCatalog {
                 require(file, f.metric().startsWith("check:"), "figure '" + f.name() + "' of a check needs a metric "
                         + "check:<net label>:<all or a parameter>:<statistic>; got '" + f.metric() + "'");
             } else if (s.search() == null) {
-                require(file, RunRecord.isValidMetric(f.metric()), "figure '" + f.name() + "' has unknown metric '"
+                require(file, Metrics.isValid(f.metric()), "figure '" + f.name() + "' has unknown metric '"
                         + f.metric() + "' (use last.|best.|atbest.<train|val|test>_<loss|acc> or final."
-                        + String.join("|final.", RunRecord.FINAL_METRICS) + ")");
+                        + String.join("|final.", Metrics.FINAL) + ")");
             } else {
-                require(file, Aggregate.parse(f.metric()) != null, "figure '" + f.name() + "' of a search needs an "
+                require(file, Metrics.aggregate(f.metric()).isPresent(), "figure '" + f.name() + "' of a search needs an "
                         + "aggregate like max(last.val_acc), mean(...), sd(...), min(...) or best(...), optionally "
                         + "filtered as max(last.val_acc | lr=0.001); got '" + f.metric() + "'");
             }
@@ -205,16 +204,16 @@ public final class SpecCatalog {
         }
         ExperimentSpec.TableSpec t = s.table();
         require(file, t != null && t.sortBy() != null && t.columns() != null, "a search needs table.sortBy and table.columns");
-        require(file, RunRecord.isValidMetric(t.sortBy()), "table.sortBy '" + t.sortBy() + "' is not a metric");
+        require(file, Metrics.isValid(t.sortBy()), "table.sortBy '" + t.sortBy() + "' is not a metric");
         for (ExperimentSpec.Column c : t.columns()) {
-            require(file, c.metric() != null && RunRecord.isValidMetric(c.metric()) && c.label() != null,
+            require(file, c.metric() != null && Metrics.isValid(c.metric()) && c.label() != null,
                     "table column '" + c.metric() + "' needs a valid metric and a label");
         }
         require(file, t.heatmap() == null || t.heatmap().size() == 2, "table.heatmap names exactly two keys");
         if (s.reportRows() != null) {
             for (ExperimentSpec.ReportRow r : s.reportRows()) {
                 require(file, r.config() != null && r.values() != null, "every report row needs config and values");
-                for (String m : r.values().keySet()) require(file, RunRecord.isValidMetric(m), "report row metric '" + m + "'");
+                for (String m : r.values().keySet()) require(file, Metrics.isValid(m), "report row metric '" + m + "'");
             }
         }
     }

@@ -1,7 +1,8 @@
 package dl4jrepro.train;
 
-import dl4jrepro.results.AtomicFiles;
-import dl4jrepro.results.ResultsStore;
+import dl4jrepro.base.Json;
+import dl4jrepro.base.CurvePoint;
+import dl4jrepro.base.AtomicFiles;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -76,7 +77,7 @@ public final class Checkpoint {
         Path file = dir.resolve(STATE);
         if (!Files.exists(file)) return Optional.empty();
         try {
-            State s = ResultsStore.JSON.readValue(file.toFile(), State.class);
+            State s = Json.MAPPER.readValue(file.toFile(), State.class);
             if (!s.fingerprint().equals(fingerprint)) {
                 say.accept("checkpoint in " + dir + " is from another configuration of this experiment; starting afresh");
                 return Optional.empty();
@@ -121,7 +122,7 @@ public final class Checkpoint {
             AtomicFiles.moveInto(tmp, dir.resolve(model));
             State state = new State(fingerprint, step, model, List.copyOf(curve), trainSeconds, evalSeconds, samples,
                     List.copyOf(resumedFrom), Instant.now().toString(), wallSeconds, software);
-            AtomicFiles.write(dir.resolve(STATE), ResultsStore.JSON.writeValueAsString(state));
+            AtomicFiles.write(dir.resolve(STATE), Json.MAPPER.writeValueAsString(state));
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) files::iterator) {
                     String name = p.getFileName().toString();

@@ -1,5 +1,6 @@
 package dl4jrepro.train;
 
+import dl4jrepro.base.CurvePoint;
 import dl4jrepro.data.PreparedData;
 import dl4jrepro.spec.ExperimentSpec.Budget;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -41,69 +42,114 @@ public final class Trainer {
     }
 
     /**
-     * @param update     how the network learns from one minibatch ({@link TrainingStep#of}, or {@code net::fit})
+     * @param update     how the network learns from one minibatch (a prepared network's step, or {@code net::fit})
      * @param checkpoint where to save and resume from, or null; not used with early stopping, whose best weights
      *                   would have to be saved as well (those runs are short searches' trials)
      */
     public static Outcome train(MultiLayerNetwork net, TrainingStep update, PreparedData data, Budget budget, int batch,
                                 long seed, ProgressLine progress, Checkpoint checkpoint) {
-        int n = (int) data.trainX().rows();
-        int stepsPerEpoch = (n + batch - 1) / batch;
-        int totalSteps = budget.epochs() != null ? budget.epochs() * stepsPerEpoch : budget.steps();
-        int epochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch;
-        int evalEvery = budget.evalEvery() != null ? budget.evalEvery() : stepsPerEpoch;
-        String trainMetric = budget.trainMetric();
-        boolean regression = Scores.isRegression(net);
-
-        Random shuffle = new Random(seed);
-        int[] order = null;
-        List<CurvePoint> curve = new ArrayList<>();
-        double trainNanos = 0, evalNanos = 0, runningLoss = 0;
-        long runningCorrect = 0, runningCount = 0, samples = 0;
-        Scores.LossAcc lastBatch = null;
-        EarlyStopping earlyStopping = budget.earlyStopping() == null || data.valX().isEmpty() ? null
-                : new EarlyStopping(budget.earlyStopping().patience(), budget.earlyStopping().minDelta());
-        if (earlyStopping != null) checkpoint = null;
-        int firstStep = 1;
-        List<Integer> resumedFrom = new ArrayList<>();
-        double priorWall = 0;
-        Optional<Checkpoint.State> saved = checkpoint == null ? Optional.empty()
-                : checkpoint.load(progress::println);
-        if (saved.isPresent()) {
-            Checkpoint.State s = saved.get();
-            checkpoint.restoreInto(net, s);
-            curve.addAll(s.curve());
-            trainNanos = s.trainSeconds() * 1e9;
-            evalNanos = s.evalSeconds() * 1e9;
-            samples = s.samples();
-            resumedFrom.addAll(s.resumedFrom());
-            resumedFrom.add(s.step());
-            priorWall = s.wallSecondsSoFar();
-            firstStep = s.step() + 1;
-            // Replay the shuffles of the epochs done, so the rest of the run sees the order it would have seen.
-            for (int e = 0; e <= (firstStep - 1) / stepsPerEpoch; e++) order = permutation(n, shuffle);
-            progress.println(String.format(Locale.ROOT, "resuming from the checkpoint of %s at step %d (epoch %.2f)",
-                    s.saved(), s.step(), (double) s.step() / stepsPerEpoch));
+        Run run = new Run(net, update, data, budget, batch, seed, progress, checkpoint);
+        run.resumeFromCheckpoint();
+        for (int step = run.firstStep; step <= run.totalSteps; step++) {
+            boolean evalStep = step % run.evalEvery == 0 || step == run.totalSteps;
+            INDArray[] xy = run.minibatch(step);
+            double score = run.learn(xy[0], xy[1], evalStep);
+            if (!Double.isFinite(score)) return run.diverged(step, score);
+            run.reportProgress(step, score);
+            if (evalStep) {
+                run.evaluate(step);
+                if (run.stopsEarly()) {
+                    run.totalSteps = step;
+                    break;
+                }
+                run.checkpointIfDue(step);
+            }
         }
-        long started = System.nanoTime();
+        return run.completed();
+    }
+
+    /** The state of one training run, its steps in the order {@link #train} takes them. */
+    private static final class Run {
+        final MultiLayerNetwork net;
+        final TrainingStep update;
+        final PreparedData data;
+        final Budget budget;
+        final ProgressLine progress;
+        final int n, batch, stepsPerEpoch, epochs, evalEvery;
+        final boolean regression;
+        final Random shuffle;
+        final EarlyStopping earlyStopping;
+        final Checkpoint checkpoint;
+        int totalSteps, firstStep = 1;
+        int[] order;
+        final List<CurvePoint> curve = new ArrayList<>();
+        double trainNanos, evalNanos, runningLoss, priorWall;
+        long runningCorrect, runningCount, samples, started;
+        Scores.LossAcc lastBatch;
+        final List<Integer> resumedFrom = new ArrayList<>();
         // The minibatch is gathered into the same two arrays every step (one pair per batch size, the last batch of an
         // epoch may be short): allocating fresh native buffers each step was the largest native item in a JFR profile
         // of a B3 trial; reusing them ran that trial 1.02× and 1.15× faster in two alternating pairs, same results.
-        Map<Integer, INDArray[]> batches = new HashMap<>();
+        final Map<Integer, INDArray[]> batches = new HashMap<>();
 
-        for (int step = firstStep; step <= totalSteps; step++) {
+        Run(MultiLayerNetwork net, TrainingStep update, PreparedData data, Budget budget, int batch, long seed,
+            ProgressLine progress, Checkpoint checkpoint) {
+            this.net = net;
+            this.update = update;
+            this.data = data;
+            this.budget = budget;
+            this.batch = batch;
+            this.progress = progress;
+            n = (int) data.trainX().rows();
+            stepsPerEpoch = (n + batch - 1) / batch;
+            totalSteps = budget.epochs() != null ? budget.epochs() * stepsPerEpoch : budget.steps();
+            epochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch;
+            evalEvery = budget.evalEvery() != null ? budget.evalEvery() : stepsPerEpoch;
+            regression = Scores.isRegression(net);
+            shuffle = new Random(seed);
+            earlyStopping = budget.earlyStopping() == null || data.valX().isEmpty() ? null
+                    : new EarlyStopping(budget.earlyStopping().patience(), budget.earlyStopping().minDelta());
+            this.checkpoint = earlyStopping != null ? null : checkpoint;
+        }
+
+        /** Continues from the last checkpoint, if there is one of this run. */
+        void resumeFromCheckpoint() {
+            Optional<Checkpoint.State> saved = checkpoint == null ? Optional.empty() : checkpoint.load(progress::println);
+            if (saved.isPresent()) {
+                Checkpoint.State s = saved.get();
+                checkpoint.restoreInto(net, s);
+                curve.addAll(s.curve());
+                trainNanos = s.trainSeconds() * 1e9;
+                evalNanos = s.evalSeconds() * 1e9;
+                samples = s.samples();
+                resumedFrom.addAll(s.resumedFrom());
+                resumedFrom.add(s.step());
+                priorWall = s.wallSecondsSoFar();
+                firstStep = s.step() + 1;
+                // Replay the shuffles of the epochs done, so the rest of the run sees the order it would have seen.
+                for (int e = 0; e <= (firstStep - 1) / stepsPerEpoch; e++) order = permutation(n, shuffle);
+                progress.println(String.format(Locale.ROOT, "resuming from the checkpoint of %s at step %d (epoch %.2f)",
+                        s.saved(), s.step(), (double) s.step() / stepsPerEpoch));
+            }
+            started = System.nanoTime();
+        }
+
+        /** The step's rows of the training set, a new shuffle at each epoch's start. */
+        INDArray[] minibatch(int step) {
             int posInEpoch = (step - 1) % stepsPerEpoch;
             if (posInEpoch == 0 && step != firstStep || order == null) order = permutation(n, shuffle);
             int from = posInEpoch * batch, to = Math.min(n, from + batch);
             int[] rows = Arrays.copyOfRange(order, from, to);
-            boolean evalStep = step % evalEvery == 0 || step == totalSteps;
-
-            long t0 = System.nanoTime();
             INDArray[] xy = batches.computeIfAbsent(rows.length, r -> new INDArray[] {
                     Nd4j.create(data.trainX().dataType(), r, data.trainX().columns()),
                     Nd4j.create(data.trainY().dataType(), r, data.trainY().columns())});
-            INDArray x = Nd4j.pullRows(data.trainX(), xy[0], 1, rows);
-            INDArray y = Nd4j.pullRows(data.trainY(), xy[1], 1, rows);
+            return new INDArray[] {Nd4j.pullRows(data.trainX(), xy[0], 1, rows), Nd4j.pullRows(data.trainY(), xy[1], 1, rows)};
+        }
+
+        /** One update on one minibatch (scored first where the budget's train metric asks); returns the loss. */
+        double learn(INDArray x, INDArray y, boolean evalStep) {
+            long t0 = System.nanoTime();
+            String trainMetric = budget.trainMetric();
             if (trainMetric.equals("running") || trainMetric.equals("last-batch") && evalStep) {
                 // Measured before the update, on the batch about to be learned, as the reports' loops do.
                 INDArray probs = net.output(x, false);
@@ -111,71 +157,87 @@ public final class Trainer {
                 long correct = regression ? 0 : Scores.countCorrect(probs, y);
                 runningLoss += lossSum;
                 runningCorrect += correct;
-                runningCount += rows.length;
-                lastBatch = new Scores.LossAcc(lossSum / rows.length, regression ? Double.NaN : (double) correct / rows.length);
+                runningCount += x.rows();
+                lastBatch = new Scores.LossAcc(lossSum / x.rows(), regression ? Double.NaN : (double) correct / x.rows());
             }
             update.fit(x, y);
-            samples += rows.length;
+            samples += x.rows();
             double score = net.score();
             trainNanos += System.nanoTime() - t0;
-            if (posInEpoch == stepsPerEpoch - 1) net.incrementEpochCount();
+            return score;
+        }
 
-            if (!Double.isFinite(score)) {
-                String why = String.format(Locale.ROOT, "loss became %s at step %d (epoch %.2f)", score, step,
-                        (double) step / stepsPerEpoch);
-                progress.println("diverged: " + why);
-                return new Outcome("diverged", why, curve, step, stepsPerEpoch, trainNanos / 1e9, evalNanos / 1e9,
-                        samples / (trainNanos / 1e9), earlyStopping, resumedFrom, priorWall);
-            }
-            double samplesPerSecond = samples / (trainNanos / 1e9);
+        double samplesPerSecond() {
+            return samples / (trainNanos / 1e9);
+        }
+
+        void reportProgress(int step, double score) {
+            int posInEpoch = (step - 1) % stepsPerEpoch;
+            if (posInEpoch == stepsPerEpoch - 1) net.incrementEpochCount();
             double elapsed = (System.nanoTime() - started) / 1e9;
             progress.update(step / stepsPerEpoch + (posInEpoch == stepsPerEpoch - 1 ? 0 : 1), epochs, step, totalSteps,
-                    score, lastBatch == null ? Double.NaN : lastBatch.acc(), samplesPerSecond,
+                    score, lastBatch == null ? Double.NaN : lastBatch.acc(), samplesPerSecond(),
                     elapsed / (step - firstStep + 1) * (totalSteps - step));
+        }
 
-            if (evalStep) {
-                long e0 = System.nanoTime();
-                Scores.LossAcc train = switch (trainMetric) {
-                    case "running" -> new Scores.LossAcc(runningLoss / runningCount,
-                            regression ? Double.NaN : (double) runningCorrect / runningCount);
-                    case "last-batch" -> lastBatch;
-                    default -> Scores.of(net, data.trainX(), data.trainY());
-                };
-                Scores.LossAcc val = data.valX().rows() > 0 ? Scores.of(net, data.valX(), data.valY())
-                        : new Scores.LossAcc(Double.NaN, Double.NaN);
-                Scores.LossAcc test = Scores.of(net, data.testX(), data.testY());
-                runningLoss = 0;
-                runningCorrect = 0;
-                runningCount = 0;
-                evalNanos += System.nanoTime() - e0;
-                CurvePoint p = new CurvePoint(step, (double) step / stepsPerEpoch, train.loss(), train.acc(), val.loss(),
-                        val.acc(), test.loss(), test.acc(), learningRate(net), trainNanos / 1e9);
-                curve.add(p);
-                progress.println(regression
-                        ? String.format(Locale.ROOT, "step %d/%d (epoch %.2f): train MSE %.4f | val MSE %.4f | test MSE %.4f | %,.0f samples/s",
-                                step, totalSteps, p.epoch(), p.trainLoss(), p.valLoss(), p.testLoss(), samplesPerSecond)
-                        : String.format(Locale.ROOT,
-                                "step %d/%d (epoch %.2f): train loss %.4f acc %.4f | val loss %.4f acc %.4f | test acc %.4f | %,.0f samples/s",
-                                step, totalSteps, p.epoch(), p.trainLoss(), p.trainAcc(), p.valLoss(), p.valAcc(), p.testAcc(),
-                                samplesPerSecond));
-                if (earlyStopping != null && earlyStopping.observe(curve.size(), val.acc(), net)) {
-                    progress.println(String.format(Locale.ROOT, "early stop after evaluation %d: no gain over %.4f "
-                            + "(evaluation %d) for %d evaluations", curve.size(), earlyStopping.bestScore(),
-                            earlyStopping.bestEpoch(), budget.earlyStopping().patience()));
-                    totalSteps = step;
-                    break;
-                }
-                if (checkpoint != null && step < totalSteps && checkpoint.due()) {
-                    checkpoint.save(net, step, curve, trainNanos / 1e9, evalNanos / 1e9, samples, resumedFrom,
-                            priorWall + (System.nanoTime() - started) / 1e9);
-                }
+        /** Scores train, validation and test sets and adds the point to the curve. */
+        void evaluate(int step) {
+            long e0 = System.nanoTime();
+            Scores.LossAcc train = switch (budget.trainMetric()) {
+                case "running" -> new Scores.LossAcc(runningLoss / runningCount,
+                        regression ? Double.NaN : (double) runningCorrect / runningCount);
+                case "last-batch" -> lastBatch;
+                default -> Scores.of(net, data.trainX(), data.trainY());
+            };
+            Scores.LossAcc val = data.valX().rows() > 0 ? Scores.of(net, data.valX(), data.valY())
+                    : new Scores.LossAcc(Double.NaN, Double.NaN);
+            Scores.LossAcc test = Scores.of(net, data.testX(), data.testY());
+            runningLoss = 0;
+            runningCorrect = 0;
+            runningCount = 0;
+            evalNanos += System.nanoTime() - e0;
+            CurvePoint p = new CurvePoint(step, (double) step / stepsPerEpoch, train.loss(), train.acc(), val.loss(),
+                    val.acc(), test.loss(), test.acc(), learningRate(net), trainNanos / 1e9);
+            curve.add(p);
+            progress.println(regression
+                    ? String.format(Locale.ROOT, "step %d/%d (epoch %.2f): train MSE %.4f | val MSE %.4f | test MSE %.4f | %,.0f samples/s",
+                            step, totalSteps, p.epoch(), p.trainLoss(), p.valLoss(), p.testLoss(), samplesPerSecond())
+                    : String.format(Locale.ROOT,
+                            "step %d/%d (epoch %.2f): train loss %.4f acc %.4f | val loss %.4f acc %.4f | test acc %.4f | %,.0f samples/s",
+                            step, totalSteps, p.epoch(), p.trainLoss(), p.trainAcc(), p.valLoss(), p.valAcc(), p.testAcc(),
+                            samplesPerSecond()));
+        }
+
+        boolean stopsEarly() {
+            CurvePoint last = curve.get(curve.size() - 1);
+            if (earlyStopping == null || !earlyStopping.observe(curve.size(), last.valAcc(), net)) return false;
+            progress.println(String.format(Locale.ROOT, "early stop after evaluation %d: no gain over %.4f "
+                    + "(evaluation %d) for %d evaluations", curve.size(), earlyStopping.bestScore(),
+                    earlyStopping.bestEpoch(), budget.earlyStopping().patience()));
+            return true;
+        }
+
+        void checkpointIfDue(int step) {
+            if (checkpoint != null && step < totalSteps && checkpoint.due()) {
+                checkpoint.save(net, step, curve, trainNanos / 1e9, evalNanos / 1e9, samples, resumedFrom,
+                        priorWall + (System.nanoTime() - started) / 1e9);
             }
         }
-        // Evaluate and keep the best weights, as report 000's early stopping does.
-        if (earlyStopping != null) earlyStopping.restoreBest(net);
-        double seconds = trainNanos / 1e9;
-        return new Outcome("completed", null, curve, totalSteps, stepsPerEpoch, seconds, evalNanos / 1e9,
-                samples / seconds, earlyStopping, resumedFrom, priorWall);
+
+        Outcome diverged(int step, double score) {
+            String why = String.format(Locale.ROOT, "loss became %s at step %d (epoch %.2f)", score, step,
+                    (double) step / stepsPerEpoch);
+            progress.println("diverged: " + why);
+            return new Outcome("diverged", why, curve, step, stepsPerEpoch, trainNanos / 1e9, evalNanos / 1e9,
+                    samplesPerSecond(), earlyStopping, resumedFrom, priorWall);
+        }
+
+        Outcome completed() {
+            // Evaluate and keep the best weights, as report 000's early stopping does.
+            if (earlyStopping != null) earlyStopping.restoreBest(net);
+            return new Outcome("completed", null, curve, totalSteps, stepsPerEpoch, trainNanos / 1e9, evalNanos / 1e9,
+                    samplesPerSecond(), earlyStopping, resumedFrom, priorWall);
+        }
     }
 
     private static int[] permutation(int n, Random random) {

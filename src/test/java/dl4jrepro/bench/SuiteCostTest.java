@@ -1,14 +1,15 @@
 package dl4jrepro.bench;
 
+import dl4jrepro.base.Json;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.search.TrialPlan;
 import dl4jrepro.search.TrialStore;
 import dl4jrepro.spec.ExperimentSpec;
-import dl4jrepro.spec.ResolvedConfig;
+import dl4jrepro.run.ResolvedConfig;
 import dl4jrepro.spec.SpecCatalog;
 import dl4jrepro.train.Checkpoint;
-import dl4jrepro.train.CurvePoint;
+import dl4jrepro.base.CurvePoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +52,7 @@ class SuiteCostTest {
         List<CurvePoint> curve = List.of(point(1), point(2), point(4));
         Checkpoint.State state = new Checkpoint.State("f", 3000, "model-3000.zip", curve, 700, 50, 384000, List.of(),
                 "2026-11-30T11:00:00Z", 800, Map.of("git_commit", "0123456789abcdef"));
-        Files.writeString(checkpoint.resolve("state.json"), ResultsStore.JSON.writeValueAsString(state));
+        Files.writeString(checkpoint.resolve("state.json"), Json.MAPPER.writeValueAsString(state));
 
         SuiteCost.Cost cost = SuiteCost.cost(spec, new ResultsStore(results));
         // 800 s of wall time for 4 of the budget's 50 epochs.
@@ -69,7 +70,7 @@ class SuiteCostTest {
         CurvePoint at1000 = new CurvePoint(1000, 0.65, 1, 0.5, 1, 0.5, 1, 0.5, 1e-4, 900);
         Checkpoint.State state = new Checkpoint.State("f", 1000, "model-1000.zip", List.of(at1000), 900, 100, 32000,
                 List.of(), "2026-11-30T12:00:00Z", 1000, Map.of("git_commit", "fedcba9876543210"));
-        Files.writeString(checkpoint.resolve("state.json"), ResultsStore.JSON.writeValueAsString(state));
+        Files.writeString(checkpoint.resolve("state.json"), Json.MAPPER.writeValueAsString(state));
 
         SuiteCost.Cost cost = SuiteCost.cost(spec, new ResultsStore(results));
         assertEquals(1000.0 * 5000 / 1000 / 3600, cost.hours(), 1e-12);
@@ -92,9 +93,10 @@ class SuiteCostTest {
     /** @param seconds wall, training and evaluation seconds */
     private static RunRecord trial(ExperimentSpec spec, TrialPlan.Trial t, double[] seconds, String commit) {
         ResolvedConfig config = ResolvedConfig.of(spec, false, t.overrides());
-        return new RunRecord(spec.id(), spec.catalogue(), spec.title(), spec.family(), "failed", "stopped", false, "run",
-                null, t.index(), t.id(), t.seed(), t.overrides(), config.hyperparameters().asMap(), Map.of(), Map.of(),
-                Map.of(), Map.of("git_commit", commit), null, seconds[0], seconds[1], seconds[2], 0, 0, List.of(), Map.of(),
-                null);
+        return RunRecord.builder().experiment(spec.id()).family(spec.family()).status("failed").failure("stopped")
+                .command("run").trialIndex(t.index()).trialId(t.id()).seed(t.seed()).overrides(t.overrides())
+                .hyperparameters(config.hyperparameters().asMap()).budget(Map.of()).data(Map.of()).backend(Map.of())
+                .software(Map.of("git_commit", commit)).wallSeconds(seconds[0]).trainSeconds(seconds[1])
+                .evalSeconds(seconds[2]).curve(List.of()).finalMetrics(Map.of()).build();
     }
 }

@@ -1,5 +1,6 @@
 package dl4jrepro.cli;
 
+import dl4jrepro.base.UserError;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

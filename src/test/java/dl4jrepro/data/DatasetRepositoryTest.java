@@ -1,6 +1,6 @@
 package dl4jrepro.data;
 
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 import dl4jrepro.spec.ExperimentSpec.DataSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

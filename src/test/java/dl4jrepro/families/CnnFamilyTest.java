@@ -1,14 +1,10 @@
 package dl4jrepro.families;
 
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.data.PreparedData;
-import dl4jrepro.layers.FastBatchNorm;
-import dl4jrepro.layers.FastConv;
-import dl4jrepro.layers.FastDense;
-import dl4jrepro.layers.FastMaxPool;
 import dl4jrepro.spec.ExperimentSpec.DataSpec;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
@@ -24,6 +20,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 
@@ -67,9 +64,9 @@ public class CnnFamilyTest {
         Hyperparameters hp = new Hyperparameters("t", reportModel());
         family.validate(hp, MNIST);
         MultiLayerConfiguration conf = family.configure(hp, MNIST, 10, 1, 750);
-        assertEquals(List.of(FastConv.class, FastBatchNorm.class, ActivationLayer.class,
-                FastConv.class, FastBatchNorm.class, ActivationLayer.class, FastMaxPool.class,
-                DropoutLayer.class, FastDense.class, FastBatchNorm.class, ActivationLayer.class, DropoutLayer.class,
+        assertEquals(List.of(ConvolutionLayer.class, BatchNormalization.class, ActivationLayer.class,
+                ConvolutionLayer.class, BatchNormalization.class, ActivationLayer.class, SubsamplingLayer.class,
+                DropoutLayer.class, DenseLayer.class, BatchNormalization.class, ActivationLayer.class, DropoutLayer.class,
                 OutputLayer.class), layerTypes(conf));
         ConvolutionLayer conv1 = (ConvolutionLayer) conf.getConf(0).getLayer();
         ConvolutionLayer conv2 = (ConvolutionLayer) conf.getConf(3).getLayer();
@@ -98,7 +95,7 @@ public class CnnFamilyTest {
         Hyperparameters hp = new Hyperparameters("t", m);
         family.validate(hp, MNIST);
         MultiLayerConfiguration conf = family.configure(hp, MNIST, 10, 1, 10);
-        assertEquals(List.of(FastConv.class, FastConv.class, FastConv.class, FastDense.class,
+        assertEquals(List.of(ConvolutionLayer.class, ConvolutionLayer.class, ConvolutionLayer.class, DenseLayer.class,
                 DropoutLayer.class, OutputLayer.class), layerTypes(conf));
         int[] strides = conf.getConfs().stream().map(c -> c.getLayer()).filter(l -> l instanceof ConvolutionLayer)
                 .mapToInt(l -> ((ConvolutionLayer) l).getStride()[0]).toArray();
@@ -110,22 +107,9 @@ public class CnnFamilyTest {
     }
 
     @Test
-    void implementationSwitchesPickDl4jsOwnLayersAndRejectOtherValues() {
-        Map<String, Object> m = reportModel();
-        m.put("convLayer", "dl4j");
-        m.put("batchNormLayer", "dl4j");
-        m.put("denseLayer", "dl4j");
-        Hyperparameters hp = new Hyperparameters("t", m);
-        family.validate(hp, MNIST);
-        List<Class<?>> types = layerTypes(family.configure(hp, MNIST, 10, 1, 10));
-        assertEquals(List.of(ConvolutionLayer.class, BatchNormalization.class, DenseLayer.class), List.of(types.get(0),
-                types.get(1), types.get(8)));
-        for (String key : List.of("convLayer", "batchNormLayer", "denseLayer", "adamUpdater")) {
-            Map<String, Object> bad = reportModel();
-            bad.put(key, "quick");
-            UserError e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t", bad), MNIST));
-            assertTrue(e.getMessage().contains(key + "=quick") && e.getMessage().contains("use fast ("), e.getMessage());
-        }
+    void buildsThePlainDl4jConfigurationADl4jUserWouldWrite() {
+        MultiLayerConfiguration conf = family.configure(new Hyperparameters("t", reportModel()), MNIST, 10, 1, 750);
+        assertEquals(List.of(), MlpFamilyTest.classesOfOurs(conf), "layers, activations and updaters are DL4J's own");
     }
 
     @Test

@@ -1,10 +1,9 @@
 package dl4jrepro.families;
 
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.data.InputShape;
-import dl4jrepro.layers.FastDense;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
 import dl4jrepro.spec.SpecCatalog;
@@ -17,6 +16,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,6 +28,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -36,11 +37,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class MlpFamilyTest {
+public class MlpFamilyTest {
     static final InputShape CIFAR = new InputShape(3, 32, 32);
     final MlpFamily family = new MlpFamily();
 
-    static Map<String, Object> twoLayer() {
+    public static Map<String, Object> twoLayer() {
         Map<String, Object> m = new HashMap<>();
         m.put("hidden", List.of(50));
         m.put("activation", "relu");
@@ -59,15 +60,28 @@ class MlpFamilyTest {
     }
 
     @Test
-    void denseLayerPicksDl4jsOwnOrTheOneKeepingItsForwardPass() {
+    void buildsThePlainDl4jConfigurationADl4jUserWouldWrite() {
         Map<String, Object> m = twoLayer();
-        assertEquals(FastDense.class,
-                family.configure(new Hyperparameters("t", m), CIFAR, 10, 1, 245).getConf(0).getLayer().getClass());
-        m.put("denseLayer", "dl4j");
-        assertEquals(DenseLayer.class, family.configure(new Hyperparameters("t", m), CIFAR, 10, 1, 245).getConf(0).getLayer().getClass());
-        m.put("denseLayer", "quick");
-        UserError e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t", m), CIFAR));
-        assertTrue(e.getMessage().contains("denseLayer"), e.getMessage());
+        m.put("hidden", List.of(250, 100));
+        m.put("batchNorm", true);
+        m.put("dropout", 0.2);
+        MultiLayerConfiguration conf = family.configure(new Hyperparameters("t", m), CIFAR, 10, 1, 245);
+        assertEquals(List.of(), classesOfOurs(conf), "layers, activations and updaters are DL4J's own");
+    }
+
+    /** The classes of this project in a configuration's layers, activations and updaters. */
+    public static List<String> classesOfOurs(MultiLayerConfiguration conf) {
+        List<Object> parts = new ArrayList<>();
+        for (var c : conf.getConfs()) {
+            var layer = c.getLayer();
+            parts.add(layer);
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b) {
+                parts.addAll(java.util.Arrays.asList(b.getActivationFn(), b.getIUpdater(), b.getBiasUpdater()));
+            }
+            if (layer instanceof ActivationLayer a) parts.add(a.getActivationFn());
+        }
+        return parts.stream().filter(p -> p != null && p.getClass().getName().startsWith("dl4jrepro."))
+                .map(p -> p.getClass().getName()).toList();
     }
 
     @Test
@@ -89,7 +103,7 @@ class MlpFamilyTest {
         assertEquals(1e-3, sd, 5e-5);
         assertEquals(0.0, net.getParam("0_b").sumNumber().doubleValue());
         // Learning rate decays ×0.95 once per 245-step epoch.
-        FastAdam adam = assertInstanceOf(FastAdam.class, hidden.getIUpdater());
+        Adam adam = assertInstanceOf(Adam.class, hidden.getIUpdater());
         assertEquals(1e-3, adam.getLearningRate(244, 0), 1e-12);
         assertEquals(0.95e-3, adam.getLearningRate(245, 1), 1e-12);
     }
@@ -151,8 +165,8 @@ class MlpFamilyTest {
         m.put("dropout", 0.3);
         MultiLayerConfiguration conf = family.configure(new Hyperparameters("t", m), CIFAR, 10, 1, 245);
         List<String> kinds = conf.getConfs().stream().map(c -> c.getLayer().getClass().getSimpleName()).toList();
-        assertEquals(List.of("FastDense", "FastBatchNorm", "ActivationLayer", "FastDense", "FastBatchNorm",
-                "ActivationLayer", "FastDense", "FastBatchNorm", "ActivationLayer", "OutputLayer"), kinds);
+        assertEquals(List.of("DenseLayer", "BatchNormalization", "ActivationLayer", "DenseLayer", "BatchNormalization",
+                "ActivationLayer", "DenseLayer", "BatchNormalization", "ActivationLayer", "OutputLayer"), kinds);
         DenseLayer second = (DenseLayer) conf.getConf(3).getLayer();
         assertEquals(250, second.getNIn());
         assertEquals(150, second.getNOut());

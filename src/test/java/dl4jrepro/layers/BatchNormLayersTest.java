@@ -40,12 +40,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * BatchNormalization, on generated data in double precision; a deliberately broken backward pass must be caught.
  */
 @org.junit.jupiter.api.extension.ExtendWith(DoublePrecision.class)
-class BatchNormLayersTest {
+public class BatchNormLayersTest {
     final INDArray x = Nd4j.rand(DataType.DOUBLE, 12, 5).muli(3).subi(1);
     final INDArray y = oneHot(12, 3);
 
 
-    static INDArray oneHot(int n, int classes) {
+    public static INDArray oneHot(int n, int classes) {
         INDArray y = Nd4j.zeros(DataType.DOUBLE, n, classes);
         for (int i = 0; i < n; i++) y.putScalar(i, i % classes, 1);
         return y;

@@ -1,7 +1,7 @@
 package dl4jrepro.search;
 
 import dl4jrepro.results.RunRecord;
-import dl4jrepro.train.CurvePoint;
+import dl4jrepro.base.CurvePoint;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,9 +15,7 @@ class AggregateTest {
     static RunRecord trial(int index, double lr, String status, double val, double train) {
         List<CurvePoint> curve = status.equals("diverged") ? List.of()
                 : List.of(new CurvePoint(10, 1, 1, train, 1, val, 1, 0.5, lr, 1));
-        return new RunRecord("x", null, "x", "MlpFamily", status, null, false, "run x", null, index, "id" + index, 1,
-                Map.of("lr", lr), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), null, 1, 1, 0, 1, 1, curve,
-                Map.of("train_full_acc", train), null);
+        return record(index, status, Map.of("lr", lr), curve, Map.of("train_full_acc", train));
     }
 
     final List<RunRecord> trials = List.of(trial(0, 0.01, "diverged", 0, 0), trial(1, 0.001, "completed", 0.50, 0.60),
@@ -72,8 +70,14 @@ class AggregateTest {
 
     static RunRecord fold(int index, double lr, int fold, double valLoss) {
         List<CurvePoint> curve = List.of(new CurvePoint(10, 1, 1, Double.NaN, valLoss, Double.NaN, 1, Double.NaN, lr, 1));
-        return new RunRecord("x", null, "x", "MlpFamily", "completed", null, false, "run x", null, index, "id" + index, 1,
-                Map.of("lr", lr, "data.fold", fold), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), null, 1, 1, 0, 1, 1,
-                curve, Map.of(), null);
+        return record(index, "completed", Map.of("lr", lr, "data.fold", fold), curve, Map.of());
+    }
+
+    private static RunRecord record(int index, String status, Map<String, Object> overrides, List<CurvePoint> curve,
+                                    Map<String, Double> finals) {
+        return RunRecord.builder().experiment("x").title("x").family("MlpFamily").status(status).command("run x")
+                .trialIndex(index).trialId("id" + index).seed(1).overrides(overrides).hyperparameters(Map.of())
+                .budget(Map.of()).data(Map.of()).backend(Map.of()).software(Map.of()).wallSeconds(1).trainSeconds(1)
+                .samplesPerSecond(1).parameters(1).curve(curve).finalMetrics(finals).build();
     }
 }

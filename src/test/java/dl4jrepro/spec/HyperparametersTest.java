@@ -1,6 +1,6 @@
 package dl4jrepro.spec;
 
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

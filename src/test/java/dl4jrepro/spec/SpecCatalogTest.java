@@ -1,6 +1,6 @@
 package dl4jrepro.spec;
 
-import dl4jrepro.cli.UserError;
+import dl4jrepro.base.UserError;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.families.Families;
 import org.junit.jupiter.api.Test;

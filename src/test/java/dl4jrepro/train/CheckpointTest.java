@@ -1,11 +1,12 @@
 package dl4jrepro.train;
 
+import dl4jrepro.base.Json;
+import dl4jrepro.base.CurvePoint;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.data.PreparedData;
 import dl4jrepro.families.CnnFamily;
-import dl4jrepro.results.ResultsStore;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
 import dl4jrepro.spec.SpecCatalog;
@@ -92,7 +93,7 @@ class CheckpointTest {
     void aCheckpointWrittenBeforeWallTimeWasRecordedCountsItsTrainingAndEvaluationTime() throws Exception {
         String old = "{\"fingerprint\":\"f\",\"step\":3,\"model\":\"model-3.zip\",\"curve\":[],\"trainSeconds\":5.0,"
                 + "\"evalSeconds\":2.0,\"samples\":96,\"resumedFrom\":[],\"saved\":\"2026-11-29T23:37:00Z\"}";
-        Checkpoint.State s = ResultsStore.JSON.readValue(old, Checkpoint.State.class);
+        Checkpoint.State s = Json.MAPPER.readValue(old, Checkpoint.State.class);
         assertEquals(7.0, s.wallSecondsSoFar(), 1e-12);
     }
 

@@ -1,0 +1,61 @@
+package dl4jrepro.bench;
+
+import dl4jrepro.base.Json;
+import dl4jrepro.base.UserError;
+import dl4jrepro.base.AtomicFiles;
+import dl4jrepro.run.Provenance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Where benchmarks put their figures: {@code results/benchmarks/<name>.json} (with the software's provenance) and {@code .md}. */
+final class BenchmarkFiles {
+    private BenchmarkFiles() {}
+
+    /** A benchmark's figures start with its name, what it measures and on which backend. */
+    static Map<String, Object> figures(String name, String what, String backend) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("benchmark", name);
+        out.put("what", what);
+        out.put("backend", backend);
+        return out;
+    }
+
+    /** A benchmark's body, run by {@link #main}. */
+    interface Body {
+        void run(String[] args) throws Exception;
+    }
+
+    /** Runs a benchmark main: bad input ends it with a one-line error and exit code 2, not a stack trace. */
+    static void main(String[] args, Body body) throws Exception {
+        try {
+            body.run(args);
+        } catch (UserError e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** {@code --name value} pairs; anything else is refused with {@code usage}, the options there are. */
+    static Map<String, String> options(String[] args, String usage) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new UserError("unexpected argument '" + args[i] + "': use " + usage);
+            }
+            o.put(args[i].substring(2), args[++i]);
+        }
+        return o;
+    }
+
+    static void write(String name, Map<String, Object> figures, String markdown) throws IOException {
+        figures.put("software", Provenance.software());
+        Path dir = Files.createDirectories(Path.of("results", "benchmarks"));
+        AtomicFiles.write(dir.resolve(name + ".json"), Json.MAPPER.writeValueAsString(figures));
+        AtomicFiles.write(dir.resolve(name + ".md"), markdown);
+        System.out.print(markdown);
+    }
+}

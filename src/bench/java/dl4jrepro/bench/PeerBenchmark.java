@@ -1,0 +1,269 @@
+package dl4jrepro.bench;
+
+import dl4jrepro.base.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.management.OperatingSystemMXBean;
+import dl4jrepro.backend.BackendInfo;
+import dl4jrepro.backend.BackendSelector;
+import dl4jrepro.base.UserError;
+import dl4jrepro.data.InputShape;
+import dl4jrepro.families.Families;
+import dl4jrepro.spec.Hyperparameters;
+import dl4jrepro.speedups.SpeedupSetting;
+import dl4jrepro.speedups.Speedups;
+import dl4jrepro.train.TrainingStep;
+import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * DL4J against the reports' peer, PyTorch, on the five models of {@code experiments/bench/peer-models.json}, and both
+ * against the machine's GEMM limit. For every model the two sides take turns (DL4J, PyTorch, PyTorch, DL4J, ...), each
+ * turn a warm-up epoch and then {@code epochs} timed epochs on random data of the model's shape, pre-batched in
+ * memory; a turn's figure is its median epoch. Writes {@code results/benchmarks/latest.{md,json}}, or for a run of
+ * some models only ({@code --models}) {@code peer-<models>.{md,json}}.
+ *
+ * <p>Run: {@code src/bench/peer-benchmark.sh [--pairs 3] [--epochs 3] [--models a,b] [--peer PATH]}
+ * (installs PyTorch from Debian if needed, then runs this main).
+ */
+public final class PeerBenchmark {
+    /** One model of the workload file. */
+    public record PeerModel(String name, String family, List<Integer> input, int samples, int classes, int threads,
+                            Integer passesPerEpoch, Map<String, Object> hyperparameters) {
+        InputShape shape() {
+            return new InputShape(input.get(0), input.get(1), input.get(2));
+        }
+
+        int passes() {
+            return passesPerEpoch == null ? 1 : passesPerEpoch;
+        }
+    }
+
+    public record Workload(String about, List<PeerModel> models) {}
+
+    /**
+     * One turn of one side: training and inference samples/s, the process's peak resident memory, and its CPU time
+     * over wall time (how many cores it kept busy: the check that both sides ran on the same thread count).
+     */
+    public record Turn(double trainSamplesPerSecond, double inferSamplesPerSecond, double peakRssMb, double coresBusy) {}
+
+    private PeerBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        BenchmarkFiles.main(args, PeerBenchmark::run);
+    }
+
+    private static void run(String[] args) throws Exception {
+        Map<String, String> options = BenchmarkFiles.options(args, "--pairs N, --epochs N, --models a,b, --peer PATH");
+        int pairs = Integer.parseInt(options.getOrDefault("pairs", "3"));
+        int epochs = Integer.parseInt(options.getOrDefault("epochs", "3"));
+        Path peer = Path.of(options.getOrDefault("peer", "../shared/bench/torch_peer.py"));
+        if (!Files.isRegularFile(peer)) throw new UserError("no PyTorch peer at " + peer + ": pass --peer PATH to torch_peer.py");
+        Workload workload = Json.MAPPER.readValue(Path.of("experiments", "bench", "peer-models.json").toFile(), Workload.class);
+        List<String> only = options.containsKey("models") ? List.of(options.get("models").split(",")) : null;
+        List<String> known = workload.models().stream().map(PeerModel::name).toList();
+        for (String m : only == null ? List.<String>of() : only) {
+            if (!known.contains(m)) throw new UserError("unknown model '" + m + "' in --models: use some of " + known);
+        }
+
+        List<Map<String, Object>> rows = new ArrayList<>();
+        BackendInfo backend = null;
+        for (PeerModel m : workload.models()) {
+            if (only != null && !only.contains(m.name())) continue;
+            backend = BackendSelector.select("cpu", m.threads());
+            rows.add(compare(m, pairs, epochs, peer, backend));
+        }
+        Map<String, Object> gemm = GemmLimit.square(2048);
+        // A run of some models only must not replace the full table: it gets a file of its own.
+        String name = only == null ? "latest" : "peer-" + String.join("-", only).replace('_', '-');
+        Map<String, Object> out = BenchmarkFiles.figures(name, "training and inference samples/s of DL4J and PyTorch "
+                + "on the same five models, alternating; dense models also against the GEMM limit measured here",
+                backend == null ? null : backend.oneLine());
+        out.put("pairs", pairs);
+        out.put("epochs_per_turn", epochs);
+        out.put("square_sgemm", gemm);
+        out.put("models", rows);
+        out.put("peer", peer.toAbsolutePath().normalize().toString());
+        BenchmarkFiles.write(name, out, PeerTable.markdown(rows, gemm, pairs, epochs, backend, String.join(" ", args)));
+    }
+
+    private static Map<String, Object> compare(PeerModel m, int pairs, int epochs, Path peer, BackendInfo backend)
+            throws Exception {
+        Hyperparameters hp = new Hyperparameters(m.name(), m.hyperparameters());
+        int batch = hp.getInt("batch");
+        int outputs = m.classes() == 0 ? 1 : m.classes();
+        Speedups.Prepared model = Speedups.prepare(Families.byName(m.family())
+                .configure(hp, m.shape(), outputs, 1, Math.max(1, m.samples() / batch)), backend, SpeedupSetting.ON);
+        MultiLayerNetwork net = model.net();
+        TrainingStep step = model.step();
+        List<INDArray[]> batches = batches(m, batch, outputs);
+        List<Turn> dl4j = new ArrayList<>(), torch = new ArrayList<>();
+        double[] ratio = new double[pairs];
+        // The GEMM limit is measured within each pair too: on this machine only figures taken side by side compare.
+        boolean dense = m.family().equals("MlpFamily") && m.classes() > 0;
+        double[] limit = new double[pairs], dl4jOfLimit = new double[pairs], torchOfLimit = new double[pairs];
+        for (int p = 0; p < pairs; p++) {
+            // Alternate which side goes first, so a drift in machine speed favours neither.
+            if (p % 2 == 0) {
+                dl4j.add(dl4jTurn(net, step, batches, m.passes(), epochs));
+                torch.add(torchTurn(m, epochs, peer));
+            } else {
+                torch.add(torchTurn(m, epochs, peer));
+                dl4j.add(dl4jTurn(net, step, batches, m.passes(), epochs));
+            }
+            ratio[p] = dl4j.get(p).trainSamplesPerSecond() / torch.get(p).trainSamplesPerSecond();
+            if (dense) {
+                limit[p] = GemmLimit.denseTraining(denseShapes(net), batch, 2);
+                dl4jOfLimit[p] = dl4j.get(p).trainSamplesPerSecond() / limit[p];
+                torchOfLimit[p] = torch.get(p).trainSamplesPerSecond() / limit[p];
+            }
+            System.out.printf(Locale.ROOT, "%s pair %d/%d: DL4J %.0f, PyTorch %.0f training samples/s, ratio %.2f%n",
+                    m.name(), p + 1, pairs, dl4j.get(p).trainSamplesPerSecond(), torch.get(p).trainSamplesPerSecond(), ratio[p]);
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("model", m.name());
+        row.put("family", m.family());
+        row.put("parameters", net.numParams());
+        row.put("batch", batch);
+        row.put("threads", m.threads());
+        row.put("samples_per_epoch", m.samples() * m.passes());
+        row.put("dl4j", dl4j);
+        row.put("pytorch", torch);
+        row.put("dl4j_train_median", Alternation.median(dl4j.stream().mapToDouble(Turn::trainSamplesPerSecond).toArray()));
+        row.put("pytorch_train_median", Alternation.median(torch.stream().mapToDouble(Turn::trainSamplesPerSecond).toArray()));
+        row.put("dl4j_infer_median", Alternation.median(dl4j.stream().mapToDouble(Turn::inferSamplesPerSecond).toArray()));
+        row.put("pytorch_infer_median", Alternation.median(torch.stream().mapToDouble(Turn::inferSamplesPerSecond).toArray()));
+        row.put("dl4j_cores_busy", Alternation.median(dl4j.stream().mapToDouble(Turn::coresBusy).toArray()));
+        row.put("pytorch_cores_busy", Alternation.median(torch.stream().mapToDouble(Turn::coresBusy).toArray()));
+        row.put("dl4j_peak_rss_mb", dl4j.stream().mapToDouble(Turn::peakRssMb).max().orElse(Double.NaN));
+        row.put("pytorch_peak_rss_mb", torch.stream().mapToDouble(Turn::peakRssMb).max().orElse(Double.NaN));
+        row.put("ratio_median", Alternation.median(ratio));
+        row.put("ratio_min", Arrays.stream(ratio).min().orElse(Double.NaN));
+        row.put("ratio_max", Arrays.stream(ratio).max().orElse(Double.NaN));
+        if (dense) {
+            row.put("gemm_limit_samples_per_s", Alternation.median(limit));
+            row.put("dl4j_fraction_of_limit", Alternation.median(dl4jOfLimit));
+            row.put("pytorch_fraction_of_limit", Alternation.median(torchOfLimit));
+        }
+        if (m.classes() == 0) {
+            row.put("dl4j_iterations_per_s", (double) row.get("dl4j_train_median") / batch);
+            row.put("pytorch_iterations_per_s", (double) row.get("pytorch_train_median") / batch);
+        }
+        return row;
+    }
+
+    /** The data, cut once into contiguous minibatches (random values of the model's shape; speed does not depend on them). */
+    private static List<INDArray[]> batches(PeerModel m, int batch, int outputs) {
+        Nd4j.getRandom().setSeed(1);
+        List<INDArray[]> out = new ArrayList<>();
+        for (int from = 0; from < m.samples(); from += batch) {
+            int rows = Math.min(batch, m.samples() - from);
+            INDArray x = Nd4j.randn(DataType.FLOAT, rows, m.shape().features());
+            INDArray y;
+            if (m.classes() == 0) {
+                y = Nd4j.randn(DataType.FLOAT, rows, 1);
+            } else {
+                y = Nd4j.zeros(DataType.FLOAT, rows, outputs);
+                for (int i = 0; i < rows; i++) y.putScalar(i, (from + i) * 7 % outputs, 1f);
+            }
+            out.add(new INDArray[] {x, y});
+        }
+        return out;
+    }
+
+    private static Turn dl4jTurn(MultiLayerNetwork net, TrainingStep step, List<INDArray[]> batches, int passes,
+                                 int epochs) {
+        long samples = 0;
+        for (INDArray[] b : batches) samples += b[0].rows();
+        samples *= passes;
+        double peak = 0;
+        double[] seconds = new double[epochs];
+        long wall0 = System.nanoTime(), cpu0 = processCpuNanos();
+        for (int e = -1; e < epochs; e++) {  // epoch -1 is the warm-up
+            long t0 = System.nanoTime();
+            for (int p = 0; p < passes; p++) for (INDArray[] b : batches) step.fit(b[0], b[1]);
+            if (e >= 0) seconds[e] = (System.nanoTime() - t0) / 1e9;
+            peak = Math.max(peak, Pointer.physicalBytes() / 1e6);
+        }
+        long t0 = System.nanoTime();
+        for (int p = 0; p < passes; p++) for (INDArray[] b : batches) net.output(b[0], false);
+        double infer = samples / ((System.nanoTime() - t0) / 1e9);
+        peak = Math.max(peak, Pointer.physicalBytes() / 1e6);
+        double cores = (double) (processCpuNanos() - cpu0) / (System.nanoTime() - wall0);
+        return new Turn(samples / Alternation.median(seconds), infer, peak, cores);
+    }
+
+    private static long processCpuNanos() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static Turn torchTurn(PeerModel m, int epochs, Path peer) throws IOException, InterruptedException {
+        Path err = Files.createTempFile("torch-peer", ".err");
+        try {
+            ProcessBuilder builder = new ProcessBuilder("/usr/bin/time", "-f", "maxrss_kb=%M cpu=%S+%U wall=%e",
+                    "/usr/bin/python3", peer.toString(), "--threads", String.valueOf(m.threads()), "--models", m.name(),
+                    "--epochs", String.valueOf(epochs)).redirectError(err.toFile());
+            // torch.set_num_threads does not reach the BLAS: Debian's pthread OpenBLAS ran PyTorch's matrix products
+            // on both cores at "1 thread" (CPU/wall 1.99 on a 3072×250 product). Its own variables cap it.
+            for (String v : List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")) {
+                builder.environment().put(v, String.valueOf(m.threads()));
+            }
+            Process p = builder.start();
+            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int code = p.waitFor();
+            String stderr = Files.readString(err);
+            if (code != 0) {
+                throw new UserError("the PyTorch peer failed (exit " + code + "): "
+                        + stderr.lines().reduce((a, b) -> b).orElse("") + "; install it with src/bench/peer-benchmark.sh");
+            }
+            JsonNode r = Json.MAPPER.readTree(stdout.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                    .orElseThrow(() -> new UserError("the PyTorch peer printed no result: " + stdout)));
+            Map<String, Double> time = timeFigures(stderr);
+            return new Turn(r.get("train_samples_per_s").asDouble(), r.get("infer_samples_per_s").asDouble(),
+                    time.getOrDefault("maxrss_kb", Double.NaN) / 1e3,
+                    time.getOrDefault("cpu", Double.NaN) / time.getOrDefault("wall", Double.NaN));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** The figures of /usr/bin/time's line ("maxrss_kb=… cpu=sys+user wall=…"), the CPU seconds summed. */
+    private static Map<String, Double> timeFigures(String stderr) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        stderr.lines().filter(l -> l.startsWith("maxrss_kb=")).findFirst().ifPresent(line -> {
+            for (String field : line.trim().split(" ")) {
+                String[] kv = field.split("=", 2);
+                double sum = 0;
+                for (String part : kv[1].split("\\+")) sum += Double.parseDouble(part);
+                out.put(kv[0], sum);
+            }
+        });
+        return out;
+    }
+
+    /** [nIn, nOut] of every dense and output layer, in order. */
+    private static List<long[]> denseShapes(MultiLayerNetwork net) {
+        List<long[]> shapes = new ArrayList<>();
+        for (var conf : net.getLayerWiseConfigurations().getConfs()) {
+            if (conf.getLayer() instanceof DenseLayer d) shapes.add(new long[] {d.getNIn(), d.getNOut()});
+            if (conf.getLayer() instanceof OutputLayer o) shapes.add(new long[] {o.getNIn(), o.getNOut()});
+        }
+        return shapes;
+    }
+}

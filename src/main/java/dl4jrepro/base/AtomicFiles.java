@@ -1,0 +1,36 @@
+package dl4jrepro.base;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Writes files whole or not at all: a killed run never leaves a half-written file for {@code table} to read. */
+public final class AtomicFiles {
+    private AtomicFiles() {}
+
+    public static void write(Path target, String text) throws IOException {
+        write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void write(Path target, byte[] bytes) throws IOException {
+        Path tmp = tempBeside(target);
+        try {
+            Files.write(tmp, bytes);
+            moveInto(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A temporary name in the target's folder (same file system, so the final move is atomic). */
+    public static Path tempBeside(Path target) throws IOException {
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        return target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+    }
+
+    public static void moveInto(Path tmp, Path target) throws IOException {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,76 @@
+package dl4jrepro.base;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The names of what a run measures, shared by the specs that ask for them and the records that hold them: {@code
+ * last.<column>} (final evaluation), {@code best.<column>} (best evaluation: highest accuracy, lowest loss), {@code
+ * atbest.<column>} (at the best validation accuracy) and {@code final.<name>} (measured once after training), and the
+ * aggregates over a search's trials, {@code agg(metric)} or {@code agg(metric | key=value, ...)}.
+ */
+public final class Metrics {
+    /** Metrics measured once after training. */
+    public static final List<String> FINAL = List.of("test_loss", "test_acc", "train_full_loss", "train_full_acc",
+            "train_seconds", "ms_per_step", "best_epoch", "stopped_epoch");
+    private static final Pattern AGGREGATE =
+            Pattern.compile("(max|min|mean|sd|best|diverged|bestmean|rankmean|top\\d+)\\(\\s*([a-z_.]+)\\s*(?:\\|(.*))?\\)");
+
+    private Metrics() {}
+
+    /** An aggregate as written in a spec: function, metric and the filter's key=value pairs in order. */
+    public record AggregateText(String function, String metric, Map<String, String> filter) {}
+
+    public static boolean lowerIsBetter(String name) {
+        return name.endsWith("_loss");
+    }
+
+    /** The curve column a metric reads, e.g. {@code val_acc}. */
+    public static ToDoubleFunction<CurvePoint> column(String column) {
+        return switch (column) {
+            case "train_loss" -> CurvePoint::trainLoss;
+            case "train_acc" -> CurvePoint::trainAcc;
+            case "val_loss" -> CurvePoint::valLoss;
+            case "val_acc" -> CurvePoint::valAcc;
+            case "test_loss" -> CurvePoint::testLoss;
+            case "test_acc" -> CurvePoint::testAcc;
+            default -> throw new IllegalArgumentException("unknown curve column '" + column + "'");
+        };
+    }
+
+    /** Whether {@code name} is a metric a run can have, for checking specs before anything runs. */
+    public static boolean isValid(String name) {
+        int dot = name.indexOf('.');
+        if (dot < 0) return false;
+        String prefix = name.substring(0, dot), column = name.substring(dot + 1);
+        if (prefix.equals("final")) return FINAL.contains(column);
+        if (!prefix.equals("last") && !prefix.equals("best") && !prefix.equals("atbest")) return false;
+        try {
+            column(column);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Parses an aggregate over trials, or gives nothing if {@code text} is not one. */
+    public static Optional<AggregateText> aggregate(String text) {
+        Matcher m = AGGREGATE.matcher(text.trim());
+        if (!m.matches() || !isValid(m.group(2))) return Optional.empty();
+        Map<String, String> filter = new LinkedHashMap<>();
+        if (m.group(3) != null) {
+            // Commas inside [...] belong to list values such as hidden=[250, 50].
+            for (String part : m.group(3).split(",(?![^\\[]*\\])")) {
+                String[] kv = part.split("=", 2);
+                if (kv.length != 2 || kv[0].isBlank()) return Optional.empty();
+                filter.put(kv[0].trim(), kv[1].trim());
+            }
+        }
+        return Optional.of(new AggregateText(m.group(1), m.group(2), filter));
+    }
+}

@@ -1,0 +1,27 @@
+package dl4jrepro.experiments;
+
+import dl4jrepro.cli.Repro;
+
+import java.util.List;
+
+/**
+ * The two-layer nets (catalogue A1–A8 and the quick start): input → one hidden layer → softmax, trained by SGD,
+ * momentum or Adam on CIFAR-10 or MNIST; grids, repeats, variants, a momentum sweep and a coarse-to-fine search.
+ * Model family: {@link dl4jrepro.families.MlpFamily}.
+ *
+ * <p>{@code main} runs them one after another through the one runner, with {@code ./repro run}'s options (e.g.
+ * {@code --quick}, {@code --seed 7}, {@code --speedups off}), or only the id given first:
+ * {@code REPRO_MAIN=dl4jrepro.experiments.TwoLayerNets ./repro two-layer-torch-000 --quick}.
+ */
+public final class TwoLayerNets {
+    /** Its catalogue experiments (specs in experiments/), in the order {@code main} runs them. */
+    public static final List<String> EXPERIMENTS = List.of("quickstart", "two-layer-grid-000", "two-layer-repeat-000", "two-layer-variants-000",
+            "two-layer-grid-001", "two-layer-torch-000", "momentum-sweep-002", "coarse-fine-search-002",
+            "coarse-fine-search-002-fine", "coarse-fine-search-002-final", "mlp-defaults-004");
+
+    private TwoLayerNets() {}
+
+    public static void main(String[] args) {
+        Repro.experimentMain("TwoLayerNets", EXPERIMENTS, args);
+    }
+}

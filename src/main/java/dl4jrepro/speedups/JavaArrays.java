@@ -1,0 +1,54 @@
+package dl4jrepro.speedups;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+import java.nio.FloatBuffer;
+
+/**
+ * Bulk copies between ND4J's arrays and Java float arrays, for code whose loops run on Java arrays (this package's
+ * layers, {@link dl4jrepro.speedups.DenseStep}): per-element reads of ND4J's direct buffers cost several times the
+ * arithmetic.
+ */
+public final class JavaArrays {
+    /** Copies of fewer floats than this (4 MB) are not worth handing to a second thread. */
+    private static final int PARALLEL_COPY = 1 << 20;
+
+    private JavaArrays() {}
+
+    /** The array's values as floats in C order, into {@code scratch} when it is large enough (else a new array). */
+    public static float[] read(INDArray a, float[] scratch) {
+        float[] to = atLeast(scratch, a.length());
+        readInto(a, to);
+        return to;
+    }
+
+    /** Writes the array's values as floats in C order into the start of {@code to}. */
+    public static void readInto(INDArray a, float[] to) {
+        // A view or another order or type is copied first: the buffer holds a view's data at an offset of its own.
+        INDArray c = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView()
+                && Shape.hasDefaultStridesForShape(a) ? a : a.castTo(DataType.FLOAT).dup('c');
+        FloatBuffer b = c.data().asNioFloat();
+        int at = b.position();
+        inShares((int) c.length(), (from, end) -> b.get(at + from, to, from, end - from));
+    }
+
+    /** Writes the first {@code to.length()} floats of {@code from} into {@code to}, a C-order float array that is no view. */
+    public static void write(float[] from, INDArray to) {
+        FloatBuffer b = to.data().asNioFloat();
+        int at = b.position();
+        inShares((int) to.length(), (start, end) -> b.put(at + start, from, start, end - start));
+    }
+
+    /** A large copy split over the native thread count (a core alone does not saturate memory here); a small one inline. */
+    private static void inShares(int length, ParallelLoops.Range copy) {
+        if (length < PARALLEL_COPY) copy.run(0, length);
+        else ParallelLoops.forRange(length, copy);
+    }
+
+    /** {@code scratch} when it holds {@code length} floats, else a new array that does. */
+    static float[] atLeast(float[] scratch, long length) {
+        return scratch != null && scratch.length >= length ? scratch : new float[Math.toIntExact(length)];
+    }
+}

@@ -1,0 +1,187 @@
+package dl4jrepro.speedups;
+
+import dl4jrepro.backend.BackendInfo;
+import dl4jrepro.base.Substitution;
+import dl4jrepro.train.TrainingStep;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.schedule.FixedSchedule;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The one place where this project's faster code meets a network. A model family builds the plain DL4J configuration a
+ * DL4J user would write; {@link #prepare} turns it into the network to train, swapping in, where the user's
+ * {@link SpeedupSetting} allows and the backend is the CPU, implementations that compute the same numbers faster
+ * (each proven equal to DL4J's by its test), and says what it swapped. On any other backend it swaps nothing: these
+ * classes read ND4J's host buffers directly, which a GPU's arrays do not have.
+ */
+public final class Speedups {
+    private Speedups() {}
+
+    /**
+     * The network to train and how.
+     *
+     * @param net           the network, initialised, with the substitutions in place
+     * @param step          one training update on one minibatch
+     * @param substitutions what was swapped in, in order of {@link SpeedupSetting.Kind}; empty for DL4J's own code
+     *                      throughout
+     * @param plain         the configuration as the family built it, untouched
+     */
+    public record Prepared(MultiLayerNetwork net, TrainingStep step, List<Substitution> substitutions,
+                           MultiLayerConfiguration plain) {
+        /** The trained parameters in a network of the plain configuration: a model any DL4J user can load. */
+        public MultiLayerNetwork plainNetwork() {
+            MultiLayerNetwork plainNet = new MultiLayerNetwork(plain.clone());
+            plainNet.init(net.params().dup(), false);
+            return plainNet;
+        }
+    }
+
+    /** For training: a network's first layer skips its input gradient, which nothing reads. */
+    public static Prepared prepare(MultiLayerConfiguration plain, BackendInfo backend, SpeedupSetting setting) {
+        return prepare(plain, backend, setting, false);
+    }
+
+    /** For code that reads the gradient with respect to the network's input (gradient checks): every layer keeps it. */
+    public static Prepared prepareKeepingInputGradients(MultiLayerConfiguration plain, BackendInfo backend,
+                                                        SpeedupSetting setting) {
+        return prepare(plain, backend, setting, true);
+    }
+
+    private static Prepared prepare(MultiLayerConfiguration plain, BackendInfo backend, SpeedupSetting setting,
+                                    boolean inputGradients) {
+        SpeedupSetting effective = backend.kind().equals("CPU") ? setting : SpeedupSetting.OFF;
+        MultiLayerConfiguration conf = plain.clone();
+        Map<SpeedupSetting.Kind, List<Integer>> made = new TreeMap<>();
+        // The Java loops of pooling and batch norm are single precision; in double they would hand over to DL4J's code.
+        boolean single = conf.getDataType() == null || conf.getDataType() == DataType.FLOAT;
+        List<NeuralNetConfiguration> layers = conf.getConfs();
+        for (int i = 0; i < layers.size(); i++) {
+            NeuralNetConfiguration layerConf = layers.get(i);
+            Layer layer = layerConf.getLayer();
+            Layer swapped = null;
+            SpeedupSetting.Kind kind = null;
+            if (layer.getClass() == DenseLayer.class && effective.has(SpeedupSetting.Kind.DENSE)) {
+                FastDense fast = FastDense.of((DenseLayer) layer);
+                fast.setInputGradient(inputGradients || i > 0);
+                swapped = fast;
+                kind = SpeedupSetting.Kind.DENSE;
+            } else if (layer.getClass() == ConvolutionLayer.class && effective.has(SpeedupSetting.Kind.CONV)) {
+                swapped = FastConv.of((ConvolutionLayer) layer);
+                kind = SpeedupSetting.Kind.CONV;
+            } else if (layer.getClass() == SubsamplingLayer.class && single && isMaxPool2x2((SubsamplingLayer) layer)
+                    && effective.has(SpeedupSetting.Kind.POOL)) {
+                swapped = FastMaxPool.of((SubsamplingLayer) layer);
+                kind = SpeedupSetting.Kind.POOL;
+            } else if (layer.getClass() == BatchNormalization.class && single && effective.has(SpeedupSetting.Kind.ONEDNN)
+                    && effective.has(SpeedupSetting.Kind.BATCHNORM)) {
+                // FastBatchNorm takes over from DL4J's oneDNN helper, so it needs that helper in place.
+                swapped = FastBatchNorm.of((BatchNormalization) layer);
+                kind = SpeedupSetting.Kind.BATCHNORM;
+            }
+            if (swapped != null) {
+                layerConf.setLayer(swapped);
+                layer = swapped;
+                made.computeIfAbsent(kind, k -> new ArrayList<>()).add(i);
+            }
+            if (effective.has(SpeedupSetting.Kind.RELU) && swapActivation(layer, Speedups::fastReLU)) {
+                made.computeIfAbsent(SpeedupSetting.Kind.RELU, k -> new ArrayList<>()).add(i);
+            }
+            if (effective.has(SpeedupSetting.Kind.ADAM) && layer instanceof BaseLayer base && isAdam(base.getIUpdater())) {
+                base.setIUpdater(fastAdam((Adam) base.getIUpdater()));
+                if (isAdam(base.getBiasUpdater())) base.setBiasUpdater(fastAdam((Adam) base.getBiasUpdater()));
+                made.computeIfAbsent(SpeedupSetting.Kind.ADAM, k -> new ArrayList<>()).add(i);
+            }
+        }
+        List<Integer> helped = effective.has(SpeedupSetting.Kind.ONEDNN) && OneDnnHelpers.available()
+                ? helperLayers(conf) : List.of();
+        MultiLayerNetwork net = OneDnnHelpers.network(conf, !helped.isEmpty());
+        if (!helped.isEmpty()) {
+            // DL4J drops a helper that does not support a layer's settings; list only the layers that kept one.
+            List<Integer> kept = helped.stream().filter(i -> net.getLayer(i).getHelper() != null).toList();
+            if (!kept.isEmpty()) made.put(SpeedupSetting.Kind.ONEDNN, kept);
+        }
+        TrainingStep step = net::fit;
+        if (effective.has(SpeedupSetting.Kind.STEP)) {
+            var dense = DenseStep.of(net);
+            if (dense.isPresent()) {
+                step = dense.get()::fit;
+                made.put(SpeedupSetting.Kind.STEP, List.of());
+            }
+        }
+        List<Substitution> substitutions = new ArrayList<>();
+        made.forEach((kind, at) -> substitutions.add(new Substitution(kind.label(), kind.replaced(), kind.replacement(), at)));
+        return new Prepared(net, step, List.copyOf(substitutions), plain);
+    }
+
+    private static boolean isMaxPool2x2(SubsamplingLayer pool) {
+        return pool.getPoolingType() == PoolingType.MAX && Arrays.equals(pool.getKernelSize(), new int[] {2, 2})
+                && Arrays.equals(pool.getStride(), new int[] {2, 2}) && Arrays.equals(pool.getPadding(), new int[] {0, 0});
+    }
+
+    /** The layers DL4J can hand to oneDNN: convolution, pooling and batch norm (ours extend DL4J's and keep the helper). */
+    private static List<Integer> helperLayers(MultiLayerConfiguration conf) {
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < conf.getConfs().size(); i++) {
+            Layer l = conf.getConf(i).getLayer();
+            if (l instanceof ConvolutionLayer || l instanceof SubsamplingLayer || l instanceof BatchNormalization) at.add(i);
+        }
+        return at;
+    }
+
+    private static boolean swapActivation(Layer layer, Function<IActivation, IActivation> swap) {
+        if (layer instanceof BaseLayer base && base.getActivationFn() != null) {
+            IActivation to = swap.apply(base.getActivationFn());
+            if (to != base.getActivationFn()) {
+                base.setActivationFn(to);
+                return true;
+            }
+        } else if (layer instanceof ActivationLayer act && act.getActivationFn() != null) {
+            IActivation to = swap.apply(act.getActivationFn());
+            if (to != act.getActivationFn()) {
+                act.setActivationFn(to);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** FastReLU for DL4J's plain ReLU, max(0, z); a capped, thresholded or leaky ReLU stays DL4J's. */
+    private static IActivation fastReLU(IActivation a) {
+        if (a.getClass() != ActivationReLU.class) return a;
+        ActivationReLU relu = (ActivationReLU) a;
+        boolean plain = relu.getMax() == null && (relu.getThreshold() == null || relu.getThreshold() == 0)
+                && (relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0);
+        return plain ? new FastReLU() : a;
+    }
+
+    private static boolean isAdam(IUpdater u) {
+        return u != null && u.getClass() == Adam.class;
+    }
+
+    private static FastAdam fastAdam(Adam adam) {
+        return new FastAdam(adam.getBeta1(), adam.getBeta2(), adam.getEpsilon(),
+                adam.getLearningRateSchedule() != null ? adam.getLearningRateSchedule()
+                        : new FixedSchedule(adam.getLearningRate()));
+    }
+}

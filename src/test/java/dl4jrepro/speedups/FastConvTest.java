@@ -1,0 +1,76 @@
+package dl4jrepro.speedups;
+
+import dl4jrepro.layers.BatchNormLayersTest;
+import dl4jrepro.TestNets;
+import dl4jrepro.checks.DoublePrecision;
+import dl4jrepro.checks.LayerEquivalence;
+import dl4jrepro.data.InputShape;
+import dl4jrepro.families.CnnFamily;
+import dl4jrepro.spec.Hyperparameters;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link FastConv} computes what DL4J's ConvolutionLayer computes, with and without batch norm after it. */
+@ExtendWith(DoublePrecision.class)
+class FastConvTest {
+    static final InputShape IMAGES = new InputShape(2, 8, 8);
+    final INDArray x = Nd4j.rand(DataType.DOUBLE, 10, IMAGES.features()).subi(0.5);
+    final INDArray y = BatchNormLayersTest.oneHot(10, 3);
+
+    static MultiLayerNetwork net(boolean batchNorm, String speedups) {
+        return net(batchNorm, speedups, DataType.DOUBLE);
+    }
+
+    static MultiLayerNetwork net(boolean batchNorm, String speedups, DataType type) {
+        Map<String, Object> hp = new HashMap<>(Map.of("blocks", List.of(List.of(4, 6)), "kernel", 3, "padding", "same",
+                "downsample", "maxpool", "batchNorm", batchNorm, "dropoutConv", 0.0, "dense", List.of(8), "dropoutDense", 0.0,
+                "activation", "tanh", "weightInit", "xavier"));
+        hp.putAll(Map.of("optimizer", "sgd", "lr", 0.1, "lrDecayPerEpoch", 1.0, "batch", 10));
+        MultiLayerConfiguration conf = new CnnFamily().configure(new Hyperparameters("t", hp), IMAGES, 3, 5, 1);
+        conf.setDataType(type);
+        return TestNets.net(conf, speedups);
+    }
+
+    @Test
+    void sameAsDl4jsConvolutionWithBatchNormAfterIt() throws IOException {
+        MultiLayerNetwork fast = net(true, "on");
+        for (LayerEquivalence.Row r : LayerEquivalence.compare(net(true, "-conv"), fast, x, y, 3, true)) {
+            assertEquals(0, r.maxAbsDiff(), 1e-12, r.toString());
+        }
+        assertTrue(fast.getLayer(0) instanceof FastConvLayer);
+        assertTrue(((FastConvLayer) fast.getLayer(0)).skippedForwardPasses() > 0, "the wasted convolution was skipped");
+    }
+
+    /** In single precision, where the layers run on oneDNN's helpers (enabled in tests as in runs), the same numbers. */
+    @Test
+    void sameAsDl4jsConvolutionInSinglePrecision() throws IOException {
+        MultiLayerNetwork fast = net(true, "on", DataType.FLOAT);
+        INDArray xf = x.castTo(DataType.FLOAT), yf = y.castTo(DataType.FLOAT);
+        for (LayerEquivalence.Row r : LayerEquivalence.compare(net(true, "-conv", DataType.FLOAT), fast, xf, yf, 3, true)) {
+            assertEquals(0, r.maxAbsDiff(), 1e-6, r.toString());
+        }
+        assertTrue(((FastConvLayer) fast.getLayer(0)).skippedForwardPasses() > 0);
+    }
+
+    @Test
+    void sameAsDl4jsConvolutionWithItsOwnActivation() throws IOException {
+        MultiLayerNetwork fast = net(false, "on");
+        for (LayerEquivalence.Row r : LayerEquivalence.compare(net(false, "-conv"), fast, x, y, 3, true)) {
+            assertEquals(0, r.maxAbsDiff(), 1e-12, r.toString());
+        }
+        assertEquals(0, ((FastConvLayer) fast.getLayer(0)).skippedForwardPasses(), "tanh needs z: DL4J's own path");
+    }
+}
