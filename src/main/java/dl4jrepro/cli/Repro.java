@@ -59,16 +59,25 @@ public final class Repro implements Callable<Integer> {
      * @param ids  its catalogue experiments, in the order they run
      */
     public static void experimentMain(String main, List<String> ids, String[] args) {
+        try {
+            main(experimentArgs(main, ids, args).toArray(String[]::new));
+        } catch (UserError e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(UserError.EXIT_CODE);
+        }
+    }
+
+    /** The command line an experiment main runs: {@code run} with its ids, or with the one id given first. */
+    static List<String> experimentArgs(String main, List<String> ids, String[] args) {
         List<String> all = new ArrayList<>(List.of("run"));
         if (args.length == 0 || args[0].startsWith("-")) {
             all.addAll(ids);
         } else if (!ids.contains(args[0])) {
-            System.err.println("error: " + args[0] + " is not one of " + main + "'s experiments (" + String.join(", ", ids)
+            throw new UserError(args[0] + " is not one of " + main + "'s experiments (" + String.join(", ", ids)
                     + "); './repro list' shows every id and './repro run ID' runs any of them");
-            System.exit(UserError.EXIT_CODE);
         }
         all.addAll(Arrays.asList(args));
-        main(all.toArray(String[]::new));
+        return all;
     }
 
     /** Runs the command line and returns its exit code: 0 done, 2 a problem the user can fix, 1 a bug. */

@@ -50,6 +50,22 @@ class CliErrorsTest {
     }
 
     @Test
+    void unknownSpeedupSetting() {
+        assertOneLineError(run("run", "quickstart", "--quick", "--speedups", "fast"), "--speedups fast: unknown speed-up 'fast'",
+                "use on, off");
+    }
+
+    @Test
+    void malformedSpeedupSettingInASpec() throws IOException {
+        Path exp = Files.createDirectories(tmp.resolve("exp"));
+        String good = Files.readString(Path.of("experiments", "quickstart.json"));
+        Files.writeString(exp.resolve("quickstart.json"), good.replace("\"family\": \"MlpFamily\",",
+                "\"family\": \"MlpFamily\", \"speedups\": \"pool,-adam\","));
+        assertOneLineError(run("--experiments-dir", exp.toString(), "run", "quickstart", "--quick"),
+                "quickstart: speedups pool,-adam: give kinds to use");
+    }
+
+    @Test
     void malformedSpec() throws IOException {
         Path exp = Files.createDirectories(tmp.resolve("exp"));
         String good = Files.readString(Path.of("experiments", "quickstart.json"));

@@ -83,6 +83,25 @@ class EndToEndTest {
         assertNotEquals(a, c);
     }
 
+    @Test
+    void everyRunNamesTheCodeThatComputedIt() throws IOException {
+        assertEquals(0, quick(tmp.resolve("on")).exitCode());
+        CliRun off = quick(tmp.resolve("off"), "--speedups", "off");
+        assertEquals(0, off.exitCode(), off.err());
+        JsonNode on = JSON.readTree(tmp.resolve("on/quickstart/quick/run.json").toFile());
+        assertEquals("on", on.get("speedups").asText());
+        List<String> kinds = new ArrayList<>();
+        on.get("substitutions").forEach(sub -> kinds.add(sub.get("kind").asText()));
+        assertEquals(List.of("dense", "relu", "adam", "step"), kinds, on.get("substitutions").toString());
+        assertTrue(Files.readString(tmp.resolve("on/quickstart/quick/table.md"))
+                .contains("- computed by: FastDense for DenseLayer (layer 0); FastReLU"));
+        JsonNode dl4j = JSON.readTree(tmp.resolve("off/quickstart/quick/run.json").toFile());
+        assertEquals("off", dl4j.get("speedups").asText());
+        assertEquals(0, dl4j.get("substitutions").size());
+        assertTrue(Files.readString(tmp.resolve("off/quickstart/quick/table.md"))
+                .contains("- computed by: DL4J layers (no substitutions) (speed-ups off)"));
+    }
+
     /** The curve without its timing column, which differs from run to run. */
     static List<String> metrics(Path results) throws IOException {
         return Files.readAllLines(results.resolve("quickstart/quick/curve.csv")).stream()

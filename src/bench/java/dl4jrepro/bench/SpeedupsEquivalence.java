@@ -1,0 +1,156 @@
+package dl4jrepro.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dl4jrepro.base.Json;
+import dl4jrepro.base.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The same experiments run by different code, figure by figure: the code before the speed-up pass existed, the pass
+ * with every speed-up ({@code --speedups on}) and with none ({@code off}). Reads the results folders that
+ * src/bench/speedups-equivalence.sh fills (one per side, same seeds) and writes
+ * {@code results/benchmarks/speedups-equivalence.{md,json}}: for single runs the final test and training metrics, for
+ * searches each trial's, for checks each network's largest relative error, and the substitutions each side recorded.
+ *
+ * <p>Run: {@code src/bench/run SpeedupsEquivalence DIR ID...}, with DIR holding {@code before/}, {@code on/}, {@code off/}.
+ */
+public final class SpeedupsEquivalence {
+    static final List<String> SIDES = List.of("before", "on", "off");
+
+    private SpeedupsEquivalence() {}
+
+    public static void main(String[] args) throws Exception {
+        BenchmarkFiles.main(args, SpeedupsEquivalence::run);
+    }
+
+    /** One measured quantity of one experiment, by side (null where a side has no record). */
+    record Row(String experiment, String quantity, Map<String, Double> bySide) {}
+
+    private static void run(String[] args) throws Exception {
+        if (args.length < 2) throw new UserError("usage: SpeedupsEquivalence DIR ID... (DIR holds before/, on/, off/)");
+        Path dir = Path.of(args[0]);
+        List<Row> rows = new ArrayList<>();
+        Map<String, Map<String, String>> code = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String id = args[i];
+            Map<String, Map<String, Double>> byQuantity = new LinkedHashMap<>();
+            for (String side : SIDES) {
+                Path results = find(dir.resolve(side), id);
+                if (results == null) continue;
+                for (Map.Entry<String, Double> q : quantities(results).entrySet()) {
+                    byQuantity.computeIfAbsent(q.getKey(), k -> new LinkedHashMap<>()).put(side, q.getValue());
+                }
+                code.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(side, substitutions(results));
+            }
+            byQuantity.forEach((q, v) -> rows.add(new Row(id, q, v)));
+        }
+        StringBuilder md = new StringBuilder("# The speed-up pass: the same experiments before it, with it on and with it off\n\n");
+        md.append("Each experiment was run three times with the same seed and data: by the code before the speed-up pass "
+                + "existed (`before`, whose defaults were this project's faster layers), and by today's code with "
+                + "`--speedups on` and `--speedups off` (DL4J's own code throughout). `on − before` is zero where the "
+                + "pass swaps in what the old defaults used; `off − on` is how far DL4J's own code lands from ours after "
+                + "a whole training run, where float rounding in another order compounds over thousands of steps (the "
+                + "equivalence tests compare the two over 3 to 5 steps, to 1e-5 or closer).\n\n");
+        md.append("| experiment | quantity | before | on | off | on − before | off − on |\n|---|---|---:|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            Double b = r.bySide().get("before"), on = r.bySide().get("on"), off = r.bySide().get("off");
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", r.experiment(), r.quantity(),
+                    fmt(b), fmt(on), fmt(off), diff(on, b), diff(off, on)));
+        }
+        md.append("\n## What each side computed with\n\n| experiment | side | substitutions |\n|---|---|---|\n");
+        code.forEach((id, bySide) -> bySide.forEach((side, what) ->
+                md.append("| ").append(id).append(" | ").append(side).append(" | ").append(what).append(" |\n")));
+        md.append("\nRegenerate: `src/bench/speedups-equivalence.sh --before COMMIT` (the runs, then this table: "
+                + "`src/bench/run SpeedupsEquivalence ").append(String.join(" ", args)).append("`)\n");
+        Map<String, Object> out = BenchmarkFiles.figures("speedups-equivalence", "the same experiments before the "
+                + "speed-up pass, with it on and off: figures side by side", null);
+        out.put("rows", rows);
+        out.put("substitutions", code);
+        BenchmarkFiles.write("speedups-equivalence", out, md.toString());
+    }
+
+    /** The results folder of an experiment under a side's root: its id, or its stage folder, full budget or quick. */
+    private static Path find(Path root, String id) throws IOException {
+        if (!Files.isDirectory(root)) return null;
+        try (var walk = Files.walk(root)) {
+            return walk.filter(p -> Files.isRegularFile(p.resolve("summary.json")))
+                    .filter(p -> id.equals(readOrNull(p.resolve("summary.json"), "experiment")))
+                    .findFirst().orElse(null);
+        }
+    }
+
+    private static String readOrNull(Path summary, String field) {
+        try {
+            JsonNode n = Json.MAPPER.readTree(summary.toFile()).get(field);
+            return n == null ? null : n.asText();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** What one side measured, by name: a run's final metrics, each trial's, or each checked network's error. */
+    static Map<String, Double> quantities(Path results) throws IOException {
+        Map<String, Double> q = new LinkedHashMap<>();
+        if (Files.isRegularFile(results.resolve("run.json"))) {
+            finals(Json.MAPPER.readTree(results.resolve("run.json").toFile()), "", q);
+        } else if (Files.isRegularFile(results.resolve("trials.jsonl"))) {
+            for (String line : Files.readAllLines(results.resolve("trials.jsonl"))) {
+                JsonNode t = Json.MAPPER.readTree(line);
+                finals(t, "trial " + (t.get("trialIndex").asInt() + 1) + " " + Json.MAPPER.writeValueAsString(t.get("overrides"))
+                        + ": ", q);
+            }
+        } else if (Files.isRegularFile(results.resolve("check.json"))) {
+            for (JsonNode net : Json.MAPPER.readTree(results.resolve("check.json").toFile()).get("nets")) {
+                String label = net.get("label").asText();
+                double worst = 0;
+                for (JsonNode m : iterable(net.get("matrices"))) worst = Math.max(worst, m.get("maxRelError").asDouble());
+                for (JsonNode f : iterable(net.get("formulas"))) worst = Math.max(worst, f.get("maxRelError").asDouble());
+                q.put(label + ": largest relative error", worst);
+                for (JsonNode e : iterable(net.get("equivalence"))) {
+                    q.put(label + ": " + e.get("id").asText() + " max |difference|", e.get("maxAbsDiff").asDouble());
+                }
+            }
+        }
+        return q;
+    }
+
+    private static void finals(JsonNode run, String prefix, Map<String, Double> q) {
+        JsonNode f = run.get("finalMetrics");
+        for (String name : List.of("test_acc", "test_loss", "train_full_loss")) {
+            if (f != null && f.has(name) && !f.get(name).isNull()) q.put(prefix + name, f.get(name).asDouble());
+        }
+    }
+
+    private static Iterable<JsonNode> iterable(JsonNode n) {
+        return n == null || n.isNull() ? List.of() : n::elements;
+    }
+
+    /** The substitutions a side recorded, as one line; the older code recorded none. */
+    private static String substitutions(Path results) throws IOException {
+        JsonNode s = Files.isRegularFile(results.resolve("check.json"))
+                ? Json.MAPPER.readTree(results.resolve("check.json").toFile()).path("nets").path(0).path("substitutions")
+                : Json.MAPPER.readTree(results.resolve("summary.json").toFile()).path("provenance").path("substitutions");
+        if (s.isMissingNode() || s.isNull()) return "not recorded";
+        List<String> parts = new ArrayList<>();
+        for (JsonNode one : s.isArray() && s.size() > 0 && s.get(0).isArray() ? s.get(0) : s) {
+            parts.add(one.get("replacement").asText() + " for " + one.get("replaced").asText());
+        }
+        return parts.isEmpty() ? "DL4J layers (no substitutions)" : String.join("; ", parts);
+    }
+
+    private static String fmt(Double v) {
+        return v == null ? "—" : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static String diff(Double a, Double b) {
+        return a == null || b == null ? "—" : String.format(Locale.ROOT, "%.2g", a - b);
+    }
+}
