@@ -19,9 +19,10 @@ import java.util.Map;
 
 /**
  * Before and after {@link dl4jrepro.speedups.FastDense}, change by change: training samples/s of the dense models of the
- * peer benchmark (experiments/bench/peer-models.json) with DL4J's own dense layer ({@code denseLayer} "dl4j"), with
+ * peer benchmark (experiments/bench/peer-models.json) with DL4J's own dense layer (speed-ups {@code -dense}), with
  * FastDense keeping the forward pass but still computing every input gradient (the first change alone), and with
- * FastDense as the families build it (also no input gradient for the first layer), in turns in one JVM. Writes
+ * FastDense as the speed-up pass sets it up for training (also no input gradient for the first layer), in turns in one
+ * JVM; every other speed-up on, and each side trained by DL4J's fit. Writes
  * {@code results/benchmarks/fast-dense.{md,json}}.
  *
  * <p>Run: {@code src/bench/run FastDenseBenchmark [rounds]}

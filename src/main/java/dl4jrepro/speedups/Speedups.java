@@ -121,6 +121,13 @@ public final class Speedups {
             List<Integer> kept = helped.stream().filter(i -> net.getLayer(i).getHelper() != null).toList();
             if (!kept.isEmpty()) made.put(SpeedupSetting.Kind.ONEDNN, kept);
         }
+        if (made.containsKey(SpeedupSetting.Kind.BATCHNORM)) {
+            // FastBatchNorm's loops take over from oneDNN's helper; a layer that got no such helper runs DL4J's code.
+            List<Integer> taken = made.get(SpeedupSetting.Kind.BATCHNORM).stream()
+                    .filter(i -> net.getLayer(i).getHelper() instanceof FastBatchNormHelper).toList();
+            if (taken.isEmpty()) made.remove(SpeedupSetting.Kind.BATCHNORM);
+            else made.put(SpeedupSetting.Kind.BATCHNORM, taken);
+        }
         TrainingStep step = net::fit;
         if (effective.has(SpeedupSetting.Kind.STEP)) {
             var dense = DenseStep.of(net);
