@@ -41,7 +41,7 @@ public final class FastDenseBenchmark {
                 .append(" rounds per model, the three sides in turns (the order rotating); ").append(backend.oneLine())
                 .append(". Only the ratios within a round compare the sides. Columns: DL4J's own dense layer; FastDense "
                         + "keeping the forward pass's pre-activation (change 1); FastDense also skipping the first layer's "
-                        + "input gradient (change 2, as the families build it).\n\n| model | DL4J's dense samples/s | change 1 "
+                        + "input gradient (change 2, as the speed-up pass sets it up for training).\n\n| model | DL4J's dense samples/s | change 1 "
                         + "samples/s | changes 1+2 samples/s | change 1 / DL4J (median, range) | changes 1+2 / DL4J (median, range) |"
                         + "\n|---|---:|---:|---:|---|---|\n");
         for (PeerBenchmark.PeerModel m : workload.models()) {

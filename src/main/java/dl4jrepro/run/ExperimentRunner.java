@@ -41,12 +41,20 @@ public final class ExperimentRunner {
 
     /**
      * Redraws the pictures of a stored run's network (filters, feature maps, fits) from its {@code model.zip}, without
-     * training: for after the drawing code changed. Returns false when no network is stored there.
+     * training: for after the drawing code changed. Returns false when no loadable network is stored there.
      */
     public static boolean redrawModelPictures(ExperimentSpec spec, Path dir, Path dataDir) throws IOException {
         Path model = dir.resolve(MODEL);
         if (!Files.exists(model)) return false;
-        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(model.toFile(), false);
+        MultiLayerNetwork net;
+        try {
+            net = ModelSerializer.restoreMultiLayerNetwork(model.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            // Networks saved before model.zip held the plain DL4J configuration name classes that have since moved.
+            System.err.println("note: " + model + " could not be loaded (" + e.getClass().getSimpleName()
+                    + "); its pictures stay as the run drew them; rerun the experiment to store a loadable network");
+            return false;
+        }
         ModelPictures.write(dir, spec, new DatasetRepository(DataLocations.resolve(dataDir)).prepare(spec.data(), spec.seed()), net);
         return true;
     }
