@@ -104,8 +104,9 @@ public final class SpeedupsEquivalence {
         } else if (Files.isRegularFile(results.resolve("trials.jsonl"))) {
             for (String line : Files.readAllLines(results.resolve("trials.jsonl"))) {
                 JsonNode t = Json.MAPPER.readTree(line);
-                finals(t, "trial " + (t.get("trialIndex").asInt() + 1) + " " + Json.MAPPER.writeValueAsString(t.get("overrides"))
-                        + ": ", q);
+                String trial = "trial " + (t.get("trialIndex").asInt() + 1) + " `"
+                        + Json.CANONICAL.writeValueAsString(t.get("overrides")) + "`";
+                finals(t, trial + ": ", q);
             }
         } else if (Files.isRegularFile(results.resolve("check.json"))) {
             for (JsonNode net : Json.MAPPER.readTree(results.resolve("check.json").toFile()).get("nets")) {

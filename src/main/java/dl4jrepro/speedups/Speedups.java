@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
@@ -107,9 +108,7 @@ public final class Speedups {
             if (effective.has(SpeedupSetting.Kind.RELU) && swapActivation(layer, Speedups::fastReLU)) {
                 made.computeIfAbsent(SpeedupSetting.Kind.RELU, k -> new ArrayList<>()).add(i);
             }
-            if (effective.has(SpeedupSetting.Kind.ADAM) && layer instanceof BaseLayer base && isAdam(base.getIUpdater())) {
-                base.setIUpdater(fastAdam((Adam) base.getIUpdater()));
-                if (isAdam(base.getBiasUpdater())) base.setBiasUpdater(fastAdam((Adam) base.getBiasUpdater()));
+            if (effective.has(SpeedupSetting.Kind.ADAM) && swapAdam(layer)) {
                 made.computeIfAbsent(SpeedupSetting.Kind.ADAM, k -> new ArrayList<>()).add(i);
             }
         }
@@ -180,6 +179,21 @@ public final class Speedups {
         boolean plain = relu.getMax() == null && (relu.getThreshold() == null || relu.getThreshold() == 0)
                 && (relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0);
         return plain ? new FastReLU() : a;
+    }
+
+    /** FastAdam for DL4J's Adam, on a layer's weights and biases; SameDiff layers keep their updaters apart. */
+    private static boolean swapAdam(Layer layer) {
+        if (layer instanceof BaseLayer base && isAdam(base.getIUpdater())) {
+            base.setIUpdater(fastAdam((Adam) base.getIUpdater()));
+            if (isAdam(base.getBiasUpdater())) base.setBiasUpdater(fastAdam((Adam) base.getBiasUpdater()));
+            return true;
+        }
+        if (layer instanceof AbstractSameDiffLayer sameDiff && isAdam(sameDiff.getUpdater())) {
+            sameDiff.setUpdater(fastAdam((Adam) sameDiff.getUpdater()));
+            if (isAdam(sameDiff.getBiasUpdater())) sameDiff.setBiasUpdater(fastAdam((Adam) sameDiff.getBiasUpdater()));
+            return true;
+        }
+        return false;
     }
 
     private static boolean isAdam(IUpdater u) {

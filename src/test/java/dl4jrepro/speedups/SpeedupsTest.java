@@ -114,6 +114,16 @@ class SpeedupsTest {
     }
 
     @Test
+    void adamIsSwappedInSameDiffLayersToo() {
+        Map<String, Object> m = MlpFamilyTest.twoLayer();
+        m.putAll(Map.of("hidden", List.of(6, 4), "batchNorm", true, "batchNormLayer", "samediff"));
+        MultiLayerConfiguration conf = new MlpFamily().configure(new Hyperparameters("t", m), new InputShape(1, 1, 5), 3, 5, 1);
+        Speedups.Prepared p = prepare(conf, TestNets.CPU, "on");
+        Substitution adam = p.substitutions().stream().filter(s -> s.kind().equals("adam")).findFirst().orElseThrow();
+        assertEquals(List.of(0, 1, 3, 4, 6), adam.layers(), "dense layers, the SameDiff batch norms, the output");
+    }
+
+    @Test
     void inDoublePrecisionPoolingAndBatchNormStayDl4js() {
         MultiLayerConfiguration conf = cnn();
         conf.setDataType(DataType.DOUBLE);
