@@ -58,8 +58,11 @@ public final class SpeedupsEquivalence {
                 + "`--speedups on` and `--speedups off` (DL4J's own code throughout). `on − before` is zero where the "
                 + "pass swaps in what the old defaults used; `off − on` is how far DL4J's own code lands from ours after "
                 + "a whole training run, where float rounding in another order compounds over thousands of steps (the "
-                + "equivalence tests compare the two over 3 to 5 steps, to 1e-5 or closer).\n\n");
-        md.append("| experiment | quantity | before | on | off | on − before | off − on |\n|---|---|---:|---:|---:|---:|---:|\n");
+                + "equivalence tests compare the two over 3 to 5 steps, to 1e-5 or closer). Beside a run's figures, the "
+                + "range of its test loss over its last " + LAST + " evaluations shows how far a figure moves within one "
+                + "run once training is near its end: differences of that size say only that two trajectories parted.\n\n");
+        for (String side : SIDES) md.append("- `").append(side).append("`: git ").append(commits(dir.resolve(side))).append('\n');
+        md.append("\n| experiment | quantity | before | on | off | on − before | off − on |\n|---|---|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             Double b = r.bySide().get("before"), on = r.bySide().get("on"), off = r.bySide().get("off");
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", r.experiment(), r.quantity(),
@@ -68,8 +71,10 @@ public final class SpeedupsEquivalence {
         md.append("\n## What each side computed with\n\n| experiment | side | substitutions |\n|---|---|---|\n");
         code.forEach((id, bySide) -> bySide.forEach((side, what) ->
                 md.append("| ").append(id).append(" | ").append(side).append(" | ").append(what).append(" |\n")));
-        md.append("\nRegenerate: `src/bench/speedups-equivalence.sh --before COMMIT` (the runs, then this table: "
-                + "`src/bench/run SpeedupsEquivalence ").append(String.join(" ", args)).append("`)\n");
+        List<String> before = commits(dir.resolve("before"));
+        md.append("\nRegenerate: `src/bench/speedups-equivalence.sh --before ")
+                .append(before.isEmpty() ? "COMMIT" : before.get(0)).append("` (the runs into /tmp/speedups-equivalence, "
+                + "about an hour on 2 cores, then this table: `src/bench/run SpeedupsEquivalence DIR ID...`)\n");
         Map<String, Object> out = BenchmarkFiles.figures("speedups-equivalence", "the same experiments before the "
                 + "speed-up pass, with it on and off: figures side by side", null);
         out.put("rows", rows);
@@ -133,23 +138,70 @@ public final class SpeedupsEquivalence {
         for (String name : List.of("test_acc", "test_loss", "train_full_loss")) {
             if (f != null && f.has(name) && !f.get(name).isNull()) q.put(prefix + name, f.get(name).asDouble());
         }
+        // How much the run's own test loss moves between its last evaluations: the scale of a difference that says
+        // nothing more than that two trajectories have parted.
+        JsonNode curve = run.get("curve");
+        if (curve != null && curve.size() >= LAST) {
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+            for (int i = curve.size() - LAST; i < curve.size(); i++) {
+                double v = curve.get(i).get("testLoss").asDouble();
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            q.put(prefix + "test_loss range over the last " + LAST + " evaluations", hi - lo);
+        }
     }
+
+    private static final int LAST = 5;
 
     private static Iterable<JsonNode> iterable(JsonNode n) {
         return n == null || n.isNull() ? List.of() : n::elements;
     }
 
-    /** The substitutions a side recorded, as one line; the older code recorded none. */
+    /**
+     * The substitutions a side recorded, one line per distinct list (a check's networks, a search's trials can differ),
+     * joined by " / "; the older code recorded none.
+     */
     private static String substitutions(Path results) throws IOException {
-        JsonNode s = Files.isRegularFile(results.resolve("check.json"))
-                ? Json.MAPPER.readTree(results.resolve("check.json").toFile()).path("nets").path(0).path("substitutions")
-                : Json.MAPPER.readTree(results.resolve("summary.json").toFile()).path("provenance").path("substitutions");
-        if (s.isMissingNode() || s.isNull()) return "not recorded";
-        List<String> parts = new ArrayList<>();
-        for (JsonNode one : s.isArray() && s.size() > 0 && s.get(0).isArray() ? s.get(0) : s) {
-            parts.add(one.get("replacement").asText() + " for " + one.get("replaced").asText());
+        List<JsonNode> lists = new ArrayList<>();
+        if (Files.isRegularFile(results.resolve("check.json"))) {
+            Json.MAPPER.readTree(results.resolve("check.json").toFile()).path("nets").forEach(n -> lists.add(n.path("substitutions")));
+        } else {
+            JsonNode s = Json.MAPPER.readTree(results.resolve("summary.json").toFile()).path("provenance").path("substitutions");
+            if (s.isArray() && s.size() > 0 && (s.get(0).isArray() || s.get(0).isNull())) s.forEach(lists::add);
+            else lists.add(s);
         }
-        return parts.isEmpty() ? "DL4J layers (no substitutions)" : String.join("; ", parts);
+        List<String> lines = new ArrayList<>();
+        for (JsonNode list : lists) {
+            String line;
+            if (list.isMissingNode() || list.isNull()) {
+                line = "not recorded";
+            } else {
+                List<String> parts = new ArrayList<>();
+                list.forEach(one -> parts.add(one.get("replacement").asText() + " for " + one.get("replaced").asText()));
+                line = parts.isEmpty() ? "DL4J layers (no substitutions)" : String.join("; ", parts);
+            }
+            if (!lines.contains(line)) lines.add(line);
+        }
+        return String.join(" / ", lines);
+    }
+
+    /** The git commits a side's runs recorded, shortened. */
+    private static List<String> commits(Path side) throws IOException {
+        List<String> commits = new ArrayList<>();
+        if (!Files.isDirectory(side)) return commits;
+        try (var walk = Files.walk(side)) {
+            for (Path p : walk.filter(f -> f.getFileName().toString().equals("run.json")
+                    || f.getFileName().toString().equals("trials.jsonl")).toList()) {
+                for (String line : p.getFileName().toString().equals("run.json") ? List.of(Files.readString(p))
+                        : Files.readAllLines(p)) {
+                    JsonNode c = Json.MAPPER.readTree(line).path("software").path("git_commit");
+                    String shortCommit = c.asText().length() >= 7 ? c.asText().substring(0, 7) : c.asText();
+                    if (!c.isMissingNode() && !commits.contains(shortCommit)) commits.add(shortCommit);
+                }
+            }
+        }
+        return commits;
     }
 
     private static String fmt(Double v) {

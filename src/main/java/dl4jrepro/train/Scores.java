@@ -1,6 +1,7 @@
 package dl4jrepro.train;
 
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,6 +17,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class Scores {
     private static final int CHUNK = 5000;
+    /**
+     * Examples per chunk for a net with convolutions whose layers run DL4J's built-in code (no oneDNN or cuDNN helper):
+     * its im2col buffers grow with the chunk (MNIST CNN's second convolution: 5000 images × 20² positions × 5²·32
+     * inputs × 4 bytes, 6.4 GB) past the off-heap limit. With a helper the layers work without that buffer.
+     */
+    private static final int IM2COL_CHUNK = 250;
 
     private Scores() {}
 
@@ -27,6 +34,13 @@ public final class Scores {
         return net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer()
                 instanceof BaseOutputLayer out
                 && out.getLossFn() instanceof LossMSE;
+    }
+
+    private static int chunk(MultiLayerNetwork net) {
+        for (var layer : net.getLayers()) {
+            if (layer instanceof ConvolutionLayer conv && conv.getHelper() == null) return IM2COL_CHUNK;
+        }
+        return CHUNK;
     }
 
     /** Sum over rows of the loss: −log p(true class), or the squared error averaged over outputs. */
@@ -45,8 +59,9 @@ public final class Scores {
         boolean regression = isRegression(net);
         double lossSum = 0;
         long correct = 0;
-        for (long from = 0; from < n; from += CHUNK) {
-            long to = Math.min(n, from + CHUNK);
+        int chunk = chunk(net);
+        for (long from = 0; from < n; from += chunk) {
+            long to = Math.min(n, from + chunk);
             INDArray xs = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             INDArray ys = y.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             INDArray probs = net.output(xs, false);
