@@ -139,7 +139,7 @@ public final class SuiteCost {
      */
     private static Cost searchCost(ExperimentSpec spec, Path dir) {
         List<TrialPlan.Trial> plan = TrialPlan.expand(spec, false, Map.of(), spec.seed());
-        Map<String, RunRecord> done = SearchRunner.current(spec, plan, new TrialStore(dir).load(), false);
+        Map<String, RunRecord> done = SearchRunner.current(spec, plan, new TrialStore(dir).load(), false, null);
         if (done.isEmpty()) return Cost.NONE;
         double seconds = done.values().stream().mapToDouble(RunRecord::wallSeconds).sum();
         double compute = done.values().stream().mapToDouble(r -> r.trainSeconds() + r.evalSeconds()).average().orElse(0);

@@ -10,6 +10,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -71,11 +72,46 @@ public final class DatasetRepository {
      */
     public PreparedData prepare(DataSpec spec, long splitSeed) {
         if (spec.isOneDimensional()) {
-            return PREPARED.computeIfAbsent(spec + "|" + splitSeed, k -> OneDimensionalData.prepare(spec, splitSeed));
+            return PREPARED.computeIfAbsent(spec + "|" + splitSeed + "|" + csvVersion(spec),
+                    k -> OneDimensionalData.prepare(spec, splitSeed));
         }
         RawDataset raw = raw(spec.dataset());
         String key = raw.dir().toAbsolutePath().normalize() + "|" + spec + "|" + splitSeed;
         return PREPARED.computeIfAbsent(key, k -> build(raw, spec, splitSeed));
+    }
+
+    /**
+     * The checksum a run on this data records (its provenance's {@code checksum}): of the data set's files for images,
+     * of the generated or given points for 1-D data. Two runs with equal checksums trained on the same data.
+     */
+    public String checksum(DataSpec spec, long splitSeed) {
+        if (spec.isOneDimensional()) return String.valueOf(prepare(spec, splitSeed).provenance().get("checksum"));
+        return checksumOf(raw(spec.dataset()));
+    }
+
+    private static Map<String, String> fileChecksums(RawDataset raw) {
+        Map<String, String> md5 = new LinkedHashMap<>(raw.train().checksums());
+        md5.putAll(raw.test().checksums());
+        return md5;
+    }
+
+    private static String checksumOf(RawDataset raw) {
+        return Md5.of(String.join(",", fileChecksums(raw).values()).getBytes());
+    }
+
+    /** The size and time of a spec's CSV files: a file changed on disk since it was read is read again. */
+    private static String csvVersion(DataSpec spec) {
+        if (spec.csv() == null) return "";
+        StringBuilder v = new StringBuilder();
+        for (String f : List.of(spec.csv().train(), spec.csv().test())) {
+            try {
+                Path p = Path.of(f);
+                v.append(Files.size(p)).append('@').append(Files.getLastModifiedTime(p).toMillis()).append(';');
+            } catch (IOException e) {
+                v.append("unreadable;");  // the read itself reports it
+            }
+        }
+        return v.toString();
     }
 
     static PreparedData build(RawDataset raw, DataSpec spec, long splitSeed) {
@@ -159,10 +195,8 @@ public final class DatasetRepository {
         }
         provenance.put("dataset", raw.name());
         provenance.put("dir", raw.dir().toAbsolutePath().normalize().toString());
-        Map<String, String> md5 = new LinkedHashMap<>(raw.train().checksums());
-        md5.putAll(raw.test().checksums());
-        provenance.put("md5", md5);
-        provenance.put("checksum", Md5.of(String.join(",", md5.values()).getBytes()));
+        provenance.put("md5", fileChecksums(raw));
+        provenance.put("checksum", checksumOf(raw));
         provenance.put("split", splitOf(spec));
         provenance.put("preprocess", spec.preprocess());
         if (spec.normalize() != null) provenance.put("normalize", spec.normalize());

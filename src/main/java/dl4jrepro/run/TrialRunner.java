@@ -192,18 +192,24 @@ public final class TrialRunner {
     /**
      * Whether a stored trial was trained with this configuration: a spec edited since (other data, hyperparameters or
      * budget) makes its old trials stale, even though the trial id, which names only the overrides and the seed, is
-     * the same.
+     * the same; so does other data under the same name.
+     *
+     * @param dataChecksum the checksum of the data the configuration trains on now, or null not to compare it (where
+     *                     the data is not at hand, as when a table is rewritten)
      */
-    public static boolean trainedWith(RunRecord r, ResolvedConfig config) {
+    public static boolean trainedWith(RunRecord r, ResolvedConfig config, String dataChecksum) {
+        if (r.status() == null || r.hyperparameters() == null) return false;  // a damaged record: train it again
         if (!Json.canonical(r.hyperparameters()).equals(Json.canonical(config.hyperparameters().asMap()))) return false;
         if (r.status().equals("failed")) return true;  // failed before training: nothing else was recorded
+        if (r.data() == null || r.budget() == null) return false;
         ExperimentSpec.DataSpec d = config.spec().data();
         Object pca = r.data().get("pca");
         return Json.canonical(r.budget()).equals(Json.canonical(budgetMap(config.budget())))
                 && d.preprocess().equals(r.data().get("preprocess"))
                 // the spec's split (a trainSubset is in the budget)
                 && Json.canonical(r.data().get("split")).equals(Json.canonical(DatasetRepository.splitOf(d)))
-                && (d.pca() == null ? pca == null : pca instanceof Map<?, ?> p && d.pca().equals(p.get("components")));
+                && (d.pca() == null ? pca == null : pca instanceof Map<?, ?> p && d.pca().equals(p.get("components")))
+                && (dataChecksum == null || dataChecksum.equals(r.data().get("checksum")));
     }
 
     static Map<String, Object> budgetMap(ExperimentSpec.Budget b) {

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
 
 /**
  * Runs every trial of a search that has no record yet (in a seeded random order), appending each to the
@@ -93,11 +94,20 @@ public final class SearchRunner {
             TrialStore store = new TrialStore(dir);
             SearchTable.savePlan(dir, plan);
             Map<String, RunRecord> stored = store.load();
-            Map<String, RunRecord> done = current(spec, plan, stored, request.quick());
-            long stale = plan.stream().filter(t -> stored.containsKey(t.id()) && !done.containsKey(t.id())).count();
+            Function<ResolvedConfig, String> checksum = c -> data.checksum(c.spec().data(), c.spec().seed());
+            Map<String, RunRecord> done = current(spec, plan, stored, request.quick(), checksum);
+            Map<String, RunRecord> sameSpec = current(spec, plan, stored, request.quick(), null);
+            long otherData = sameSpec.size() - done.size();
+            long stale = plan.stream().filter(t -> stored.containsKey(t.id()) && !sameSpec.containsKey(t.id())).count();
+            if (otherData > 0) {
+                out.println("[" + spec.id() + "] " + otherData + " stored trials were trained on other data (checksum "
+                        + sameSpec.values().stream().filter(r -> !done.containsKey(r.trialId()))
+                                .map(r -> String.valueOf(r.data().get("checksum"))).distinct().toList()
+                        + ", now " + checksum.apply(ResolvedConfig.of(spec, request.quick(), Map.of())) + "): they run again");
+            }
             if (stale > 0) {
                 out.println("[" + spec.id() + "] " + stale + " stored trials were trained with an earlier version of the "
-                        + "spec (other data, hyperparameters or budget): they run again");
+                        + "spec (other data settings, hyperparameters or budget) or are damaged: they run again");
             }
             List<Trial> pending = new ArrayList<>();
             for (Trial t : plan) if (!done.containsKey(t.id())) pending.add(t);
@@ -120,7 +130,7 @@ public final class SearchRunner {
             } else {
                 new WorkerPool(spec, request, parallel, progress, out).runAll(todo);
             }
-            List<RunRecord> all = new ArrayList<>(current(spec, plan, store.load(), request.quick()).values());
+            List<RunRecord> all = new ArrayList<>(current(spec, plan, store.load(), request.quick(), checksum).values());
             SearchTable.write(spec, plan, all, dir, request.quick());
             out.println("[" + spec.id() + "] " + all.size() + " of " + plan.size() + " trials recorded; table in "
                     + dir.resolve("table.md"));
@@ -128,13 +138,20 @@ public final class SearchRunner {
         }
     }
 
-    /** The stored records of the plan's trials that were trained with the spec as it is now, by trial id. */
+    /**
+     * The stored records of the plan's trials that were trained with the spec as it is now, by trial id.
+     *
+     * @param dataChecksum the checksum of each configuration's data now, or null not to compare data
+     */
     public static Map<String, RunRecord> current(ExperimentSpec spec, List<Trial> plan, Map<String, RunRecord> stored,
-                                          boolean quick) {
+                                                 boolean quick, Function<ResolvedConfig, String> dataChecksum) {
         Map<String, RunRecord> current = new LinkedHashMap<>();
         for (Trial t : plan) {
             RunRecord r = stored.get(t.id());
-            if (r != null && TrialRunner.trainedWith(r, ResolvedConfig.of(spec, quick, t.overrides()))) current.put(t.id(), r);
+            ResolvedConfig config = ResolvedConfig.of(spec, quick, t.overrides());
+            if (r != null && TrialRunner.trainedWith(r, config, dataChecksum == null ? null : dataChecksum.apply(config))) {
+                current.put(t.id(), r);
+            }
         }
         return current;
     }

@@ -59,7 +59,7 @@ public final class SearchTable {
                     + (quick ? " --quick" : "") + "'");
         }
         List<Trial> plan = Json.MAPPER.readValue(planFile.toFile(), new TypeReference<List<Trial>>() {});
-        write(spec, plan, List.copyOf(SearchRunner.current(spec, plan, new TrialStore(dir).load(), quick).values()), dir, quick);
+        write(spec, plan, List.copyOf(SearchRunner.current(spec, plan, new TrialStore(dir).load(), quick, null).values()), dir, quick);
         return dir;
     }
 
@@ -253,6 +253,20 @@ public final class SearchTable {
         }
     }
 
+    /** The data checksum of the trials, or, where they trained on different data, each checksum with its trials. */
+    static String checksums(List<RunRecord> rows) {
+        Map<Object, List<Integer>> byChecksum = new LinkedHashMap<>();
+        for (RunRecord r : rows) {
+            if (r.data() == null || r.data().get("checksum") == null) continue;
+            byChecksum.computeIfAbsent(r.data().get("checksum"), k -> new ArrayList<>()).add(r.trialIndex() + 1);
+        }
+        if (byChecksum.size() <= 1) return "checksum " + byChecksum.keySet().stream().findFirst().orElse("—");
+        StringBuilder line = new StringBuilder("**trials trained on " + byChecksum.size() + " different data sets**:");
+        byChecksum.forEach((sum, trials) -> line.append(" checksum ").append(sum).append(" (trials ")
+                .append(String.join(", ", trials.stream().map(String::valueOf).toList())).append(");"));
+        return line.deleteCharAt(line.length() - 1).toString();
+    }
+
     private static void footer(StringBuilder md, ExperimentSpec spec, List<RunRecord> rows, List<Trial> plan, Path dir, boolean quick)
             throws IOException {
         md.append("\n## Run\n\n");
@@ -263,8 +277,8 @@ public final class SearchTable {
             md.append("- budget `").append(ReportTable.json(any.budget())).append("` (grid keys budget.* override it per trial)\n");
             md.append("- spec hyperparameters `").append(ReportTable.json(spec.hyperparameters())).append("`\n");
             md.append("- data ").append(any.data().get("dataset")).append(", split `").append(ReportTable.json(any.data().get("split")))
-                    .append("`, preprocessing ").append(any.data().get("preprocess")).append(", checksum ")
-                    .append(any.data().get("checksum")).append('\n');
+                    .append("`, preprocessing ").append(any.data().get("preprocess")).append(", ")
+                    .append(checksums(rows)).append('\n');
             md.append("- backend: ").append(any.backend().get("summary")).append('\n');
         }
         md.append(ReportTable.codeLine(rows));

@@ -72,37 +72,57 @@ public final class Checkpoint {
         this.software = software;
     }
 
-    /** The saved state of this configuration, if there is one; a stale or unreadable one is reported and skipped. */
-    public Optional<State> load(Consumer<String> say) {
+    /**
+     * Continues {@code net} from the saved state of this configuration, if there is one: its weights, updater state
+     * and counters. A state of another configuration is skipped; a damaged state or network is reported in one line
+     * and set aside (renamed, never deleted), and the run starts afresh.
+     */
+    public Optional<State> resume(MultiLayerNetwork net, Consumer<String> say) {
         Path file = dir.resolve(STATE);
         if (!Files.exists(file)) return Optional.empty();
+        State s;
         try {
-            State s = Json.MAPPER.readValue(file.toFile(), State.class);
-            if (!s.fingerprint().equals(fingerprint)) {
-                say.accept("checkpoint in " + dir + " is from another configuration of this experiment; starting afresh");
-                return Optional.empty();
-            }
-            if (!Files.exists(dir.resolve(s.model()))) throw new IOException("its network " + s.model() + " is missing");
-            return Optional.of(s);
+            s = Json.MAPPER.readValue(file.toFile(), State.class);
         } catch (IOException e) {
-            say.accept("checkpoint in " + dir + " is unreadable (" + e.getMessage() + "); starting afresh");
+            say.accept("checkpoint state " + file + " is unreadable (" + oneLine(e) + "); set aside as "
+                    + setAside(file).getFileName() + ", starting afresh");
             return Optional.empty();
         }
-    }
-
-    /** Copies the saved weights, updater state and counters into {@code net}, which has the same configuration. */
-    public void restoreInto(MultiLayerNetwork net, State state) {
+        if (!s.fingerprint().equals(fingerprint)) {
+            say.accept("checkpoint in " + dir + " is from another configuration of this experiment; starting afresh");
+            return Optional.empty();
+        }
+        Path model = dir.resolve(s.model());
         try {
-            MultiLayerNetwork saved = ModelSerializer.restoreMultiLayerNetwork(dir.resolve(state.model()).toFile(), true);
+            if (!Files.exists(model)) throw new IOException("its network " + s.model() + " is missing");
+            MultiLayerNetwork saved = ModelSerializer.restoreMultiLayerNetwork(model.toFile(), true);
             net.setParams(saved.params());
             if (saved.getUpdater().getStateViewArray() != null) {
                 net.getUpdater().getStateViewArray().assign(saved.getUpdater().getStateViewArray());
             }
             net.setIterationCount(saved.getIterationCount());
             net.setEpochCount(saved.getEpochCount());
+            return Optional.of(s);
+        } catch (IOException | RuntimeException e) {
+            String aside = Files.exists(model) ? ", set aside as " + setAside(model).getFileName() : "";
+            say.accept("checkpoint network " + model + " is damaged (" + oneLine(e) + ")" + aside + "; state set aside as "
+                    + setAside(file).getFileName() + ", starting afresh");
+            return Optional.empty();
+        }
+    }
+
+    private static String oneLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+
+    /** Renames a damaged file beside itself ({@code NAME.damaged-TIME}), so nothing is lost and it is no longer read. */
+    static Path setAside(Path file) {
+        Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + Instant.now().toString().replace(':', '-'));
+        try {
+            return Files.move(file, aside);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read the checkpoint in " + dir + ": " + e.getMessage()
-                    + "; delete that folder to start afresh", e);
+            throw new UncheckedIOException("could not set the damaged " + file + " aside: " + e.getMessage(), e);
         }
     }
 
@@ -126,7 +146,7 @@ public final class Checkpoint {
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) files::iterator) {
                     String name = p.getFileName().toString();
-                    if (name.startsWith("model-") && !name.equals(model)) Files.delete(p);
+                    if (name.matches("model-\\d+\\.zip") && !name.equals(model)) Files.delete(p);
                 }
             }
             lastSave = System.nanoTime();

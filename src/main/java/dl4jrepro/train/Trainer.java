@@ -114,10 +114,9 @@ public final class Trainer {
 
         /** Continues from the last checkpoint, if there is one of this run. */
         void resumeFromCheckpoint() {
-            Optional<Checkpoint.State> saved = checkpoint == null ? Optional.empty() : checkpoint.load(progress::println);
+            Optional<Checkpoint.State> saved = checkpoint == null ? Optional.empty() : checkpoint.resume(net, progress::println);
             if (saved.isPresent()) {
                 Checkpoint.State s = saved.get();
-                checkpoint.restoreInto(net, s);
                 curve.addAll(s.curve());
                 trainNanos = s.trainSeconds() * 1e9;
                 evalNanos = s.evalSeconds() * 1e9;

@@ -154,4 +154,46 @@ class SearchTest {
         assertEquals(Files.readString(serial.resolve("grid-smoke/quick/table.md")),
                 Files.readString(parallel.resolve("grid-smoke/quick/table.md")));
     }
+
+    /** 100 (x, y) points of a smooth curve, one value changed by {@code nudge}. */
+    static void points(Path file, double nudge) throws IOException {
+        StringBuilder csv = new StringBuilder("x,y\n");
+        for (int i = 0; i < 100; i++) {
+            double x = -5 + i * 0.1;
+            csv.append(x).append(',').append(Math.sin(x) + (i == 50 ? nudge : 0)).append('\n');
+        }
+        Files.writeString(file, csv);
+    }
+
+    @Test
+    void otherDataUnderTheSameNameMakesStoredTrialsStaleAndARecordWithoutStatusIsTrainedAgain() throws IOException {
+        Path results = tmp.resolve("data"), train = tmp.resolve("train.csv"), test = tmp.resolve("test.csv");
+        points(train, 0);
+        points(test, 0);
+        String[] args = {"--results-dir", results.toString(), "run", "regression-selu-003-random", "--quick",
+                "--parallel", "1", "--set", "data.csv=" + train + "," + test};
+        assertEquals(0, CliRun.of(args).exitCode());
+        CliRun same = CliRun.of(args);
+        assertTrue(same.out().contains("3 already recorded, 0 to run"), same.out());
+
+        points(train, 0.01);  // one training point moved: the same file name, other data
+        CliRun other = CliRun.of(args);
+        assertEquals(0, other.exitCode(), other.err());
+        assertTrue(other.out().contains("3 stored trials were trained on other data (checksum ["), other.out());
+        assertTrue(other.out().contains("0 already recorded, 3 to run"), other.out());
+        Path dir = results.resolve("regression-selu-003/random/quick");
+        JsonNode summary = JSON.readTree(dir.resolve("summary.json").toFile());
+        assertEquals(3, summary.get("trials_recorded").asInt());
+        assertTrue(Files.readString(dir.resolve("table.md")).contains(", checksum "), "one data set in the table");
+
+        // A record whose status was lost (a hand edit, a bad disk) is trained again, not a crash.
+        Path trials = dir.resolve("trials.jsonl");
+        List<String> lines = Files.readAllLines(trials);
+        String last = lines.get(lines.size() - 1).replaceFirst("\"status\" ?: ?\"completed\"", "\"status\":null");
+        lines.set(lines.size() - 1, last);
+        Files.write(trials, lines);
+        CliRun damaged = CliRun.of(args);
+        assertEquals(0, damaged.exitCode(), damaged.err());
+        assertTrue(damaged.out().contains("2 already recorded, 1 to run"), damaged.out());
+    }
 }

@@ -108,4 +108,31 @@ class CheckpointTest {
         assertEquals(17, other.steps());
         assertFalse(log.toString().contains("resuming"));
     }
+
+    @Test
+    void aDamagedCheckpointIsSetAsideInOneLineAndTheRunStartsAfresh(@TempDir Path dir) throws Exception {
+        Path saved = dir.resolve("checkpoint");
+        train(net(), new Checkpoint(saved, "config A", 0), new ByteArrayOutputStream());
+        Path model = saved.resolve("model-15.zip");
+        try (var channel = java.nio.channels.FileChannel.open(model, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(Files.size(model) / 2);
+        }
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Trainer.Outcome again = train(net(), new Checkpoint(saved, "config A", 0), log);
+        String said = log.toString();
+        assertTrue(said.contains("checkpoint network " + model + " is damaged") && said.contains("starting afresh"), said);
+        assertTrue(again.resumedFrom().isEmpty());
+        assertEquals(17, again.steps());
+        try (var files = Files.list(saved)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(2, names.stream().filter(n -> n.contains(".damaged-")).count(), "network and state kept: " + names);
+            assertTrue(names.contains("model-15.zip") && names.contains("state.json"), "a fresh checkpoint: " + names);
+        }
+
+        Files.writeString(saved.resolve("state.json"), "{ not json");
+        ByteArrayOutputStream garbage = new ByteArrayOutputStream();
+        assertEquals(17, train(net(), new Checkpoint(saved, "config A", 0), garbage).steps());
+        assertTrue(garbage.toString().contains("is unreadable") && garbage.toString().contains("set aside as state.json.damaged-"),
+                garbage.toString());
+    }
 }
