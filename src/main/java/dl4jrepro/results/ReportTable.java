@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code table.md} and {@code summary.json}: the run's figures beside the report's, with difference, tolerance and
@@ -25,10 +26,11 @@ public final class ReportTable {
         return spec.reference().figures().stream().map(f -> FigureRow.of(f, run)).toList();
     }
 
-    public static void write(ExperimentSpec spec, RunRecord run, Path dir) throws IOException {
+    /** @param home where the run's files live, for the links to its stages (the same as {@code dir} but while staged) */
+    public static void write(ExperimentSpec spec, RunRecord run, Path dir, Path home) throws IOException {
         List<FigureRow> rows = rows(spec, run);
         AtomicFiles.write(dir.resolve("summary.json"), Json.MAPPER.writeValueAsString(summary(run, rows)));
-        AtomicFiles.write(dir.resolve("table.md"), markdown(spec, run, rows, dir));
+        AtomicFiles.write(dir.resolve("table.md"), markdown(spec, run, rows, dir, home));
     }
 
     /** The figures table shared by single runs and searches. */
@@ -96,7 +98,7 @@ public final class ReportTable {
         INSIDE.put("weights.png", "Histogram of the trained weights");
     }
 
-    static String markdown(ExperimentSpec spec, RunRecord run, List<FigureRow> rows, Path dir) throws IOException {
+    static String markdown(ExperimentSpec spec, RunRecord run, List<FigureRow> rows, Path dir, Path home) throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("# ").append(run.experiment()).append(": ").append(spec.title()).append("\n\n");
         md.append("Catalogue ").append(spec.catalogue() == null ? "(none: not from a report)" : spec.catalogue())
@@ -127,7 +129,7 @@ public final class ReportTable {
         md.append(codeLine(List.of(run)));
         md.append("- software: ").append(json(run.software())).append("\n");
         md.append("- started ").append(run.started()).append("\n");
-        notesAndStages(md, spec, dir, run.quick());
+        notesAndStages(md, spec, home, run.quick());
         if (!run.curve().isEmpty()) md.append("\n![learning curves](learning-curve.png)\n");
         if (run.testConfusion() != null) md.append("\nTest set confusion matrix (rows: true class):\n\n![confusion matrix](confusion.png)\n");
         for (Map.Entry<String, String> png : INSIDE.entrySet()) {
@@ -177,7 +179,8 @@ public final class ReportTable {
         List<String> stages = new ArrayList<>();
         if (Files.isDirectory(dir)) {
             try (var children = Files.list(dir)) {
-                children.filter(c -> !c.getFileName().toString().equals("quick") && Files.isRegularFile(c.resolve("table.md")))
+                children.filter(c -> !Set.of("quick", RunFiles.DIVERGED).contains(c.getFileName().toString())
+                                && Files.isRegularFile(c.resolve("table.md")))
                         .map(c -> c.getFileName().toString()).sorted().forEach(stages::add);
             }
         }

@@ -35,16 +35,23 @@ public final class ResultsStore {
         return quick ? d.resolve("quick") : d;
     }
 
-    /** Stores a finished run: {@code run.json}, then everything derived from it. */
-    public void save(ExperimentSpec spec, RunRecord run) throws IOException {
-        Path dir = dir(spec, run.quick());
-        AtomicFiles.write(dir.resolve(RUN), JSON.writeValueAsString(run));
-        writeDerived(spec, run);
+    /**
+     * Writes a finished run's {@code run.json} and everything derived from it into {@code files} (a run's attempt
+     * folder, see {@link RunFiles}), its table linking the stages found in {@code home}, where the files will live.
+     */
+    public void save(ExperimentSpec spec, RunRecord run, Path files, Path home) throws IOException {
+        AtomicFiles.write(files.resolve(RUN), JSON.writeValueAsString(run));
+        writeDerived(spec, run, files, home);
     }
 
     /** Rewrites what is derived from a stored run (curve CSV, learning-curve PNG, table, summary) without training. */
     public Path writeDerived(ExperimentSpec spec, RunRecord run) throws IOException {
         Path dir = dir(spec, run.quick());
+        writeDerived(spec, run, dir, dir);
+        return dir;
+    }
+
+    private void writeDerived(ExperimentSpec spec, RunRecord run, Path dir, Path home) throws IOException {
         StringBuilder csv = new StringBuilder(CurvePoint.CSV_HEADER).append('\n');
         for (CurvePoint p : run.curve()) csv.append(p.csv()).append('\n');
         AtomicFiles.write(dir.resolve("curve.csv"), csv.toString());
@@ -56,8 +63,7 @@ public final class ResultsStore {
             HeatMapPlot.confusion(dir.resolve("confusion.png"), run.experiment() + ": test set confusion matrix",
                     run.testConfusion(), classNames(run));
         }
-        ReportTable.write(spec, run, dir);
-        return dir;
+        ReportTable.write(spec, run, dir, home);
     }
 
     @SuppressWarnings("unchecked")

@@ -4,8 +4,9 @@ import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
-import dl4jrepro.base.AtomicFiles;
+import dl4jrepro.results.FolderLock;
 import dl4jrepro.results.ResultsStore;
+import dl4jrepro.results.RunFiles;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.speedups.SpeedupSetting;
 import dl4jrepro.spec.ExperimentSpec;
@@ -68,28 +69,42 @@ public final class ExperimentRunner {
 
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
         out.println("[" + spec.id() + "] " + backend.oneLine());
-        TrialRunner trials = new TrialRunner(backend, speedups, new DatasetRepository(DataLocations.resolve(request.dataDir())), out);
+        DatasetRepository data = new DatasetRepository(DataLocations.resolve(request.dataDir()));
+        // Missing or corrupt data fails here, before the results folder exists.
+        data.prepare(config.spec().data(), config.spec().seed());
+        TrialRunner trials = new TrialRunner(backend, speedups, data, out);
         Path dir = results.dir(spec, request.quick());
-        // A stopped run continues where it was when the same command runs again (not for the seconds-long quick runs).
-        Path checkpoint = request.quick() ? null : dir.resolve(CHECKPOINT);
-        TrialRunner.Trained trained = trials.train(config, seed, new LinkedHashMap<>(request.overrides()), request.command(),
-                spec.id(), null, null, request.quick(), checkpoint);
-        RunRecord record = trained.record();
-        ModelPictures.write(dir, config.spec(), trained.data(), trained.net());
-        // The trained weights in the family's plain DL4J configuration, which DL4J alone can load, for anyone who wants
-        // to look further (not committed: see .gitignore).
-        Path model = AtomicFiles.tempBeside(dir.resolve(MODEL));
-        ModelSerializer.writeModel(trained.model().plainNetwork(), model.toFile(), false);
-        AtomicFiles.moveInto(model, dir.resolve(MODEL));
-        results.save(config.spec(), record);
-        if (checkpoint != null) Checkpoint.delete(checkpoint);
+        RunRecord record;
+        Path home;
+        try (FolderLock ignored = new FolderLock(dir, spec.id())) {
+            // A stopped run continues where it was when the same command runs again (not the seconds-long quick runs).
+            Path checkpoint = request.quick() ? null : dir.resolve(CHECKPOINT);
+            Path attempt = RunFiles.beginAttempt(dir);
+            TrialRunner.Trained trained = trials.train(config, seed, new LinkedHashMap<>(request.overrides()),
+                    request.command(), spec.id(), null, null, request.quick(), checkpoint);
+            record = trained.record();
+            boolean completed = record.status().equals("completed");
+            home = RunFiles.target(dir, completed);
+            ModelPictures.write(attempt, config.spec(), trained.data(), trained.net());
+            if (completed) {
+                // The trained weights in the family's plain DL4J configuration, which DL4J alone can load, for anyone
+                // who wants to look further (not committed: see .gitignore). A diverged network's are NaN: not kept.
+                ModelSerializer.writeModel(trained.model().plainNetwork(), attempt.resolve(MODEL).toFile(), false);
+            }
+            results.save(config.spec(), record, attempt, home);
+            RunFiles.publish(dir, attempt, home);
+            if (checkpoint != null) Checkpoint.delete(checkpoint);
+        }
+        if (!home.equals(dir)) {
+            out.println("[" + spec.id() + "] the completed run in " + dir + " is kept; this diverged attempt is in " + home);
+        }
         out.println(String.format(Locale.ROOT, "[%s] %s in %.1f s (%,.0f samples/s)%s; results in %s", spec.id(),
                 record.status(), record.wallSeconds(), record.samplesPerSecond(),
                 record.finalMetrics().isEmpty() ? ""
                         : Double.isNaN(record.finalMetrics().get("test_acc"))
                         ? String.format(Locale.ROOT, ", test MSE %.4f", record.finalMetrics().get("test_loss"))
                         : String.format(Locale.ROOT, ", test accuracy %.4f", record.finalMetrics().get("test_acc")),
-                results.dir(spec, request.quick())));
+                home));
         return record;
     }
 }

@@ -1,5 +1,6 @@
 package dl4jrepro.search;
 
+import dl4jrepro.results.FolderLock;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.base.UserError;
@@ -90,7 +91,7 @@ public final class SearchRunner {
         else data.raw(spec.data().dataset());
 
         Path dir = results.dir(spec, request.quick());
-        try (TrialStore.Lock ignored = new TrialStore.Lock(dir, spec.id())) {
+        try (FolderLock ignored = new FolderLock(dir, spec.id())) {
             TrialStore store = new TrialStore(dir);
             SearchTable.savePlan(dir, plan);
             Map<String, RunRecord> stored = store.load();

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,38 +71,6 @@ public final class TrialStore {
             }
             ch.write(ByteBuffer.wrap(line), size);
             ch.force(true);
-        }
-    }
-
-    /**
-     * Holds the experiment's results folder for one search at a time: a second {@code run} of the same experiment
-     * fails at once instead of racing the first. Different experiments have different folders and never meet.
-     */
-    public static final class Lock implements AutoCloseable {
-        private final FileChannel channel;
-        private final FileLock lock;
-
-        public Lock(Path dir, String experiment) throws IOException {
-            Files.createDirectories(dir);
-            channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock l;
-            try {
-                l = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                l = null;
-            }
-            if (l == null) {
-                channel.close();
-                throw new UserError("another run of " + experiment + " is writing to " + dir
-                        + ": wait for it to finish (or stop it); it resumes where it stopped");
-            }
-            lock = l;
-        }
-
-        @Override
-        public void close() throws IOException {
-            lock.release();
-            channel.close();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dl4jrepro.cli;
 
 import dl4jrepro.base.UserError;
+import dl4jrepro.results.FolderLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +64,24 @@ class CliErrorsTest {
                 "\"family\": \"MlpFamily\", \"speedups\": \"pool,-adam\","));
         assertOneLineError(run("--experiments-dir", exp.toString(), "run", "quickstart", "--quick"),
                 "quickstart: speedups pool,-adam: give kinds to use");
+    }
+
+    @Test
+    void anUnwritableResultsFolderIsFoundBeforeTraining() throws IOException {
+        Path plainFile = Files.writeString(tmp.resolve("not-a-folder"), "x");
+        CliRun r = CliRun.of("--results-dir", plainFile.toString(), "run", "quickstart", "--quick");
+        assertOneLineError(r, "cannot write results to " + plainFile.resolve("quickstart/quick"), "--results-dir");
+        assertTrue(!r.out().contains("step "), "no training: " + r.out());
+    }
+
+    @Test
+    void aSecondSingleRunOfTheSameExperimentIsRefusedWhileTheFirstHoldsItsFolder() throws IOException {
+        Path other = tmp.resolve("held");
+        try (FolderLock held = new FolderLock(other.resolve("quickstart/quick"), "quickstart")) {
+            CliRun r = CliRun.of("--results-dir", other.toString(), "run", "quickstart", "--quick");
+            assertOneLineError(r, "another run of quickstart is writing to");
+            assertTrue(!Files.exists(other.resolve("quickstart/quick/run.json")));
+        }
     }
 
     @Test

@@ -109,6 +109,30 @@ class EndToEndTest {
     }
 
     @Test
+    void aDivergedRunKeepsTheCompletedResultAndGoesBesideIt() throws IOException {
+        assertEquals(0, quick(tmp).exitCode());
+        Path dir = tmp.resolve("quickstart/quick");
+        String table = Files.readString(dir.resolve("table.md")), run = Files.readString(dir.resolve("run.json"));
+        List<String> files = files(dir);
+        CliRun diverged = quick(tmp, "--set", "lr=1e30");
+        assertEquals(3, diverged.exitCode(), diverged.err());
+        assertTrue(diverged.out().contains("the completed run in " + dir + " is kept"), diverged.out());
+        assertEquals(run, Files.readString(dir.resolve("run.json")), "the completed run is untouched");
+        assertEquals(table, Files.readString(dir.resolve("table.md")));
+        assertEquals(files, files(dir), "no file of the diverged attempt among the completed run's");
+        assertEquals("diverged", JSON.readTree(dir.resolve("diverged/run.json").toFile()).get("status").asText());
+        assertFalse(Files.exists(dir.resolve("diverged/model.zip")), "a diverged network's NaN weights are not kept");
+        assertFalse(Files.exists(dir.resolve(".attempt")), "no attempt left behind");
+    }
+
+    static List<String> files(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
+                    .sorted().toList();
+        }
+    }
+
+    @Test
     void divergenceIsRecordedNotThrown() throws IOException {
         CliRun r = quick(tmp, "--set", "lr=1e30");
         assertEquals(3, r.exitCode(), "a diverged run exits 3: " + r.err());

@@ -1,5 +1,6 @@
 package dl4jrepro.search;
 
+import dl4jrepro.results.FolderLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dl4jrepro.cli.CliRun;
@@ -136,7 +137,7 @@ class SearchTest {
     @Test
     void secondRunOfTheSameSearchIsRefusedWhileTheFirstHoldsIt() throws IOException {
         Path results = tmp.resolve("locked");
-        try (TrialStore.Lock held = new TrialStore.Lock(results.resolve("grid-smoke/quick"), "grid-smoke")) {
+        try (FolderLock held = new FolderLock(results.resolve("grid-smoke/quick"), "grid-smoke")) {
             CliRun r = run(results, "--quick");
             assertEquals(2, r.exitCode());
             assertTrue(r.err().contains("another run of grid-smoke is writing to"), r.err());
