@@ -38,8 +38,18 @@ public final class CnnFamily implements ModelFamily {
     private static final Set<String> PADDING = Set.of("valid", "same");
     private static final Set<String> DOWNSAMPLE = Set.of("maxpool", "stride2");
 
+    /** Every hyperparameter this family reads; a spec with any other is refused. */
+    static final Set<String> KEYS = keys("blocks", "kernel", "padding", "downsample", "batchNorm", "dropoutConv", "dense", "dropoutDense");
+
+    private static Set<String> keys(String... own) {
+        Set<String> keys = ModelFamily.commonKeys();
+        keys.addAll(List.of(own));
+        return Set.copyOf(keys);
+    }
+
     @Override
     public void validate(Hyperparameters hp, InputShape input) {
+        hp.checkKnown(KEYS);
         List<List<Integer>> blocks = blocks(hp);
         hp.check(!blocks.isEmpty() && blocks.stream().allMatch(b -> !b.isEmpty() && b.stream().allMatch(f -> f > 0)),
                 "blocks", "give at least one block, each a non-empty list of positive filter counts, e.g. [[32, 64]]");

@@ -36,8 +36,18 @@ public final class MlpFamily implements ModelFamily {
     private static final Set<String> OUTPUTS = Set.of("softmax", "linear");
     private static final Set<String> BATCH_NORM_LAYERS = Set.of("dl4j", "hand", "samediff");
 
+    /** Every hyperparameter this family reads; a spec with any other is refused. */
+    static final Set<String> KEYS = keys("hidden", "output", "regPerLayer", "dropout", "batchNorm", "batchNormLayer");
+
+    private static Set<String> keys(String... own) {
+        Set<String> keys = ModelFamily.commonKeys();
+        keys.addAll(List.of(own));
+        return Set.copyOf(keys);
+    }
+
     @Override
     public void validate(Hyperparameters hp, InputShape input) {
+        hp.checkKnown(KEYS);
         List<Integer> hidden = hp.getIntList("hidden");
         hp.check(hidden.stream().allMatch(w -> w > 0), "hidden", "every hidden width must be at least 1");
         hp.check(!hp.has("activations") || hp.getStrings("activations").size() == hidden.size(), "activations",

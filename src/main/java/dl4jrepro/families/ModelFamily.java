@@ -6,6 +6,9 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 
+import java.util.HashSet;
+import java.util.Set;
+
 /** A kind of network the reports use: turns a spec's hyperparameters into a DL4J {@link MultiLayerConfiguration}. */
 public interface ModelFamily {
 
@@ -15,6 +18,13 @@ public interface ModelFamily {
      * @param input the shape of one example, known from the spec's data section
      */
     void validate(Hyperparameters hp, InputShape input);
+
+    /** What every family reads: the units of {@link Neurons} and the training settings of {@link Optimizers}. */
+    static Set<String> commonKeys() {
+        Set<String> keys = new HashSet<>(Neurons.KEYS);
+        keys.addAll(Optimizers.KEYS);
+        return keys;
+    }
 
     /** Minibatch size the runner feeds the network. */
     default int batchSize(Hyperparameters hp) {

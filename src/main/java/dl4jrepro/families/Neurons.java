@@ -25,6 +25,8 @@ import java.util.Set;
 final class Neurons {
     private static final Set<String> ACTIVATIONS = Set.of("relu", "leakyrelu", "tanh", "sigmoid", "selu", "identity");
     private static final Set<String> INITS = Set.of("normal", "xavier", "he", "uniform", "lecun");
+    /** The hyperparameters read here. */
+    static final Set<String> KEYS = Set.of("activation", "activations", "leakySlope", "weightInit", "weightStd");
 
     private Neurons() {}
 

@@ -20,6 +20,9 @@ import java.util.Set;
  */
 final class Optimizers {
     private static final Set<String> OPTIMIZERS = Set.of("sgd", "momentum", "adam", "adadelta");
+    /** The hyperparameters read here. */
+    static final Set<String> KEYS = Set.of("optimizer", "lr", "lrDecayPerEpoch", "l2", "l2Bias", "reg", "weightDecay",
+            "batch", "momentum", "rho", "adadeltaEpsilon", "beta1", "beta2", "epsilon");
 
     private Optimizers() {}
 

@@ -5,6 +5,9 @@ import dl4jrepro.base.UserError;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +39,37 @@ public final class Hyperparameters {
             copy.put(key, value instanceof String text ? parseLike(values.get(key), key, text) : checkLike(values.get(key), key, value));
         });
         return new Hyperparameters(experimentId, copy);
+    }
+
+    /**
+     * Refuses a key the model family does not read (a typo would otherwise train the default silently), naming the
+     * nearest known key.
+     */
+    public void checkKnown(Set<String> known) {
+        for (String key : values.keySet()) {
+            if (known.contains(key)) continue;
+            String nearest = known.stream().min(Comparator.comparingInt((String k) -> distance(key, k))
+                    .thenComparing(Comparator.naturalOrder())).orElse("");
+            throw new UserError(experimentId + ": unknown hyperparameter '" + key + "'" + (distance(key, nearest) <= 3
+                    ? "; did you mean '" + nearest + "'?" : "; known: " + String.join(", ", new TreeSet<>(known))));
+        }
+    }
+
+    /** Edit distance: insertions, deletions and substitutions, each 1. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(substitute, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private Object checkLike(Object current, String key, Object value) {

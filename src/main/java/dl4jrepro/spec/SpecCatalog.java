@@ -108,6 +108,7 @@ public final class SpecCatalog {
         }
         require(file, s.family() != null, "family is missing");
         require(file, s.seed() != null, "seed is missing");
+        require(file, s.seed() >= 0, "seed " + s.seed() + " is negative: use a seed of 0 or more, as --seed takes");
         require(file, s.hyperparameters() != null, "hyperparameters are missing");
         ExperimentSpec.DataSpec d = s.data();
         require(file, d != null, "data is missing");

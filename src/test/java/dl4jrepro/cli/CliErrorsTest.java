@@ -85,6 +85,24 @@ class CliErrorsTest {
     }
 
     @Test
+    void anUnknownHyperparameterInASpecIsRefusedWithTheNearestName() throws IOException {
+        Path exp = Files.createDirectories(tmp.resolve("exp"));
+        String good = Files.readString(Path.of("experiments", "quickstart.json"));
+        Files.writeString(exp.resolve("quickstart.json"), good.replace("\"lr\":", "\"lrr\":"));
+        assertOneLineError(run("--experiments-dir", exp.toString(), "run", "quickstart", "--quick"),
+                "quickstart: unknown hyperparameter 'lrr'; did you mean 'lr'?");
+    }
+
+    @Test
+    void aNegativeSeedIsRefusedInASpecAsOnTheCommandLine() throws IOException {
+        Path exp = Files.createDirectories(tmp.resolve("exp"));
+        String good = Files.readString(Path.of("experiments", "quickstart.json"));
+        Files.writeString(exp.resolve("quickstart.json"), good.replaceFirst("\"seed\": \\d+", "\"seed\": -3"));
+        assertOneLineError(run("--experiments-dir", exp.toString(), "run", "quickstart", "--quick"), "seed");
+        assertOneLineError(run("run", "quickstart", "--quick", "--seed", "-1"), "--seed -1");
+    }
+
+    @Test
     void malformedSpec() throws IOException {
         Path exp = Files.createDirectories(tmp.resolve("exp"));
         String good = Files.readString(Path.of("experiments", "quickstart.json"));
