@@ -42,6 +42,11 @@ public final class BackendSelector {
             default -> throw new UserError("--backend " + requested + ": use auto, cpu or gpu");
         }
         if (threads < 0) throw new UserError("--threads " + threads + ": use a positive number (or 0 for the default)");
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads > cores) {
+            throw new UserError("--threads " + threads + ": this machine has " + cores + " cores; use at most " + cores
+                    + " (or 0 for the default)");
+        }
         OneDnn.requestBeforeNd4jLoads(!cpuPresent);
         String loaded;
         try {

@@ -44,7 +44,13 @@ public final class Repro implements Callable<Integer> {
             description = "Folder results are written to and read from (default: ${DEFAULT-VALUE}).")
     Path resultsDir;
 
+    /** Exit code of a run that diverged or a check that failed: its record is stored. */
+    static final int DIVERGED_OR_FAILED = 3;
+    /** Exit code of a search that stopped with trials unrecorded (a worker was lost): run it again to finish. */
+    static final int PARTIAL = 4;
+
     private PrintStream out = System.out;
+    private PrintStream err = System.err;
     private List<String> args = List.of();
 
     public static void main(String[] args) {
@@ -83,8 +89,12 @@ public final class Repro implements Callable<Integer> {
     /** Runs the command line and returns its exit code: 0 done, 2 a problem the user can fix, 1 a bug. */
     public static int execute(PrintStream out, PrintStream err, String... args) {
         System.setProperty("java.awt.headless", "true");
+        // picocli warns on stderr about quotes inside --set values, which it passes on as they are; a bad value gets
+        // its own one-line error from the spec's checks, so the warning only adds noise.
+        if (System.getProperty("picocli.trace") == null) System.setProperty("picocli.trace", "OFF");
         Repro repro = new Repro();
         repro.out = out;
+        repro.err = err;
         repro.args = List.of(args);
         CommandLine cli = new CommandLine(repro);
         cli.setOut(new PrintWriter(out, true));
@@ -119,10 +129,19 @@ public final class Repro implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            for (ExperimentSpec s : parent.specs().all()) {
-                parent.out.printf("%-30s %-4s %s%n", s.id(), s.catalogue() == null ? "-" : s.catalogue(), s.title());
+            // A bad spec is named on stderr and the others are still listed.
+            int exit = 0;
+            SpecCatalog specs = parent.specs();
+            for (String id : specs.ids()) {
+                try {
+                    ExperimentSpec s = specs.load(id);
+                    parent.out.printf("%-30s %-4s %s%n", s.id(), s.catalogue() == null ? "-" : s.catalogue(), s.title());
+                } catch (UserError e) {
+                    parent.err.println("error: " + e.getMessage());
+                    exit = UserError.EXIT_CODE;
+                }
             }
-            return 0;
+            return exit;
         }
     }
 
@@ -193,12 +212,14 @@ public final class Repro implements Callable<Integer> {
             int exit = 0;
             for (ExperimentSpec spec : specs) {
                 RunRequest request = options.request(parent, spec.id());
-                boolean ok = switch (spec.kind()) {
-                    case CHECK -> GradientCheckExperiment.run(spec, request, store, parent.out);
-                    case SEARCH -> new SearchRunner(store, parent.out).run(spec, request, request.parallel()).equals("completed");
-                    case RUN -> new ExperimentRunner(parent.specs(), store, parent.out).run(request).status().equals("completed");
+                int code = switch (spec.kind()) {
+                    case CHECK -> GradientCheckExperiment.run(spec, request, store, parent.out) ? 0 : DIVERGED_OR_FAILED;
+                    case SEARCH -> new SearchRunner(store, parent.out).run(spec, request, request.parallel())
+                            .equals("completed") ? 0 : PARTIAL;
+                    case RUN -> new ExperimentRunner(parent.specs(), store, parent.out).run(request).status()
+                            .equals("completed") ? 0 : DIVERGED_OR_FAILED;
                 };
-                if (!ok) exit = 3;
+                exit = Math.max(exit, code);
             }
             return exit;
         }

@@ -58,8 +58,14 @@ public final class DatasetRepository {
             return new RawDataset(dataset, dir,
                     IdxReader.read(verified.resolve(MnistFiles.TRAIN_IMAGES), verified.resolve(MnistFiles.TRAIN_LABELS), CLASSES),
                     IdxReader.read(verified.resolve(MnistFiles.TEST_IMAGES), verified.resolve(MnistFiles.TEST_LABELS), CLASSES));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserError("cannot read " + dataset + " from " + dir + ": " + e.getFile() + " is missing; "
+                    + (dataset.equals("cifar10") ? "the folder needs " + String.join(", ", CifarBinaryReader.TRAIN_FILES)
+                    + " and " + CifarBinaryReader.TEST_FILE + " (unpack cifar-10-binary.tar.gz again, or give another "
+                    + "folder with --data-dir)" : "delete the folder to fetch MNIST again, or give another with --data-dir"));
         } catch (IOException e) {
-            throw new UserError("cannot read " + dataset + " from " + dir + ": " + e.getMessage());
+            throw new UserError("cannot read " + dataset + " from " + dir + ": " + e.getMessage()
+                    + "; check the files, or give another folder with --data-dir");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new IOException("interrupted while fetching " + dataset));

@@ -93,6 +93,7 @@ public final class SearchRunner {
         Path dir = results.dir(spec, request.quick());
         try (FolderLock ignored = new FolderLock(dir, spec.id())) {
             TrialStore store = new TrialStore(dir);
+            store.setAsideDamaged(line -> out.println("[" + spec.id() + "] " + line));
             SearchTable.savePlan(dir, plan);
             Map<String, RunRecord> stored = store.load();
             Function<ResolvedConfig, String> checksum = c -> data.checksum(c.spec().data(), c.spec().seed());
@@ -117,11 +118,13 @@ public final class SearchRunner {
             // corners instead of extrapolating from the first rows.
             Collections.shuffle(pending, new Random(spec.seed()));
             Deque<Trial> todo = new ArrayDeque<>(pending);
+            // No more worker processes than trials to run.
+            int workers = Math.max(1, Math.min(parallel, todo.size()));
             out.println(String.format(Locale.ROOT, "[%s] search: %d trials, %d already recorded, %d to run%s; %s",
                     spec.id(), plan.size(), plan.size() - todo.size(), todo.size(),
-                    parallel > 1 ? " in " + parallel + " worker processes" : "", backend.oneLine()));
+                    workers > 1 ? " in " + workers + " worker processes" : "", backend.oneLine()));
             Progress progress = new Progress(spec.id(), plan.size(), done.values(), todo.size());
-            if (parallel == 1 || todo.size() <= 1) {
+            if (workers == 1) {
                 TrialRunner runner = new TrialRunner(backend, speedups, data, out);
                 for (Trial t : todo) {
                     RunRecord r = runTrial(runner, spec, request, t, plan.size());
@@ -129,7 +132,7 @@ public final class SearchRunner {
                     progress.finished(t, r, out);
                 }
             } else {
-                new WorkerPool(spec, request, parallel, progress, out).runAll(todo);
+                new WorkerPool(spec, request, workers, progress, out).runAll(todo);
             }
             List<RunRecord> all = new ArrayList<>(current(spec, plan, store.load(), request.quick(), checksum).values());
             SearchTable.write(spec, plan, all, dir, request.quick());

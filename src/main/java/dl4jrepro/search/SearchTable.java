@@ -59,7 +59,16 @@ public final class SearchTable {
                     + (quick ? " --quick" : "") + "'");
         }
         List<Trial> plan = Json.MAPPER.readValue(planFile.toFile(), new TypeReference<List<Trial>>() {});
-        write(spec, plan, List.copyOf(SearchRunner.current(spec, plan, new TrialStore(dir).load(), quick, null).values()), dir, quick);
+        TrialStore.Contents stored = new TrialStore(dir).read();
+        if (stored.records().isEmpty() && !stored.damaged().isEmpty()) {
+            throw new UserError(dir.resolve(TrialStore.FILE) + " has no readable trial record (" + stored.damaged().size()
+                    + " damaged lines): run the search again, which sets them aside and trains those trials");
+        }
+        if (!stored.damaged().isEmpty()) {
+            System.err.println("note: " + stored.damaged().size() + " unreadable lines of " + dir.resolve(TrialStore.FILE)
+                    + " left out of the table; running the search again sets them aside and trains those trials");
+        }
+        write(spec, plan, List.copyOf(SearchRunner.current(spec, plan, stored.records(), quick, null).values()), dir, quick);
         return dir;
     }
 

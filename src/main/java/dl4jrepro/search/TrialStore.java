@@ -1,6 +1,7 @@
 package dl4jrepro.search;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.base.UserError;
 import dl4jrepro.results.RunRecord;
 
@@ -12,6 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,23 +41,49 @@ public final class TrialStore {
 
     /** Finished trials by trial id. */
     public Map<String, RunRecord> load() {
-        Map<String, RunRecord> done = new LinkedHashMap<>();
-        if (!Files.isRegularFile(file)) return done;
+        return read().records();
+    }
+
+    /**
+     * What the file holds: the records by trial id (the last record of an id wins: it replaced a stale one, or
+     * repeats the same trial), the lines that parse and the lines that do not (cut short by a kill, or damaged).
+     */
+    record Contents(Map<String, RunRecord> records, List<String> good, List<String> damaged) {}
+
+    Contents read() {
+        Contents c = new Contents(new LinkedHashMap<>(), new ArrayList<>(), new ArrayList<>());
+        if (!Files.isRegularFile(file)) return c;
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (line.isBlank()) continue;
                 try {
                     RunRecord r = JSON.readValue(line, RunRecord.class);
-                    // The last record of an id wins: it replaced a stale one, or repeats the same trial.
-                    if (r.trialId() != null) done.put(r.trialId(), r);
-                } catch (IOException partial) {
-                    // A line cut short by a kill: its trial has no complete record and runs again.
+                    if (r.trialId() == null) throw new IOException("no trial id");
+                    c.records().put(r.trialId(), r);
+                    c.good().add(line);
+                } catch (IOException damaged) {
+                    c.damaged().add(line);
                 }
             }
         } catch (IOException e) {
             throw new UserError("cannot read " + file + ": " + e.getMessage());
         }
-        return done;
+        return c;
+    }
+
+    /**
+     * Sets unreadable lines aside before a search resumes: the whole file is kept as {@code trials.jsonl.damaged-TIME}
+     * and the readable records stay in {@code trials.jsonl}; their trials run again. Says so in one line.
+     */
+    public void setAsideDamaged(Consumer<String> say) throws IOException {
+        Contents c = read();
+        if (c.damaged().isEmpty()) return;
+        Path aside = file.resolveSibling(FILE + ".damaged-" + Instant.now().toString().replace(':', '-'));
+        Files.copy(file, aside);
+        AtomicFiles.write(file, c.good().isEmpty() ? "" : String.join("\n", c.good()) + "\n");
+        say.accept(c.damaged().size() + " unreadable line" + (c.damaged().size() == 1 ? "" : "s") + " of " + file
+                + " (a record cut short by a kill, or damaged) set aside with the whole file as " + aside.getFileName()
+                + "; those trials run again");
     }
 
     /** Appends one finished trial durably. */

@@ -193,6 +193,16 @@ public final class SpecCatalog {
             return;
         }
         ExperimentSpec.Search search = s.search();
+        require(file, search.configs() == null || !search.configs().isEmpty(),
+                "search.configs is empty: list at least one configuration, or remove it");
+        require(file, search.grid() == null || !search.grid().isEmpty(),
+                "search.grid is empty: give at least one axis, or remove it");
+        if (search.grid() != null) {
+            for (Map.Entry<String, Object> axis : search.grid().entrySet()) {
+                require(file, !(axis.getValue() instanceof List<?> l) || !l.isEmpty(),
+                        "search.grid axis '" + axis.getKey() + "' has no values");
+            }
+        }
         if (search.comparisons() != null) {
             require(file, search.configs() == null && search.grid() == null && search.random() == null,
                     "search.comparisons varies one factor at a time and cannot be combined with configs, grid or random");

@@ -103,6 +103,11 @@ class CliErrorsTest {
     }
 
     @Test
+    void moreThreadsThanCoresAreRefused() {
+        assertOneLineError(run("run", "quickstart", "--quick", "--threads", "1000"), "--threads 1000: this machine has");
+    }
+
+    @Test
     void malformedSpec() throws IOException {
         Path exp = Files.createDirectories(tmp.resolve("exp"));
         String good = Files.readString(Path.of("experiments", "quickstart.json"));

@@ -18,4 +18,15 @@ class ListCommandTest {
         for (String id : ids) assertTrue(r.out().contains(id + " "), id);
         assertTrue(r.out().contains("A5") && r.out().contains("A8"), r.out());
     }
+
+    @Test
+    void aBadSpecIsNamedAndTheOthersAreStillListed(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        java.nio.file.Files.copy(Path.of("experiments/quickstart.json"), tmp.resolve("quickstart.json"));
+        java.nio.file.Files.writeString(tmp.resolve("broken.json"), "{ not json");
+        CliRun r = CliRun.of("--experiments-dir", tmp.toString(), "list");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.out().contains("quickstart "), r.out());
+        assertTrue(r.err().strip().startsWith("error: ") && r.err().contains("broken.json"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
 }

@@ -35,6 +35,17 @@ class DatasetRepositoryTest {
     }
 
     @Test
+    void aMissingCifarBatchIsNamedWithTheFix(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // A whole first batch (all-zero records are valid), then nothing: the second batch is missing.
+        java.nio.file.Files.write(dir.resolve(CifarBinaryReader.TRAIN_FILES.get(0)),
+                new byte[CifarBinaryReader.RECORDS_PER_BATCH * (1 + 3 * 32 * 32)]);
+        dl4jrepro.base.UserError e = org.junit.jupiter.api.Assertions.assertThrows(dl4jrepro.base.UserError.class,
+                () -> new DatasetRepository(DataLocations.resolve(dir)).raw("cifar10"));
+        assertTrue(e.getMessage().contains(CifarBinaryReader.TRAIN_FILES.get(1) + " is missing")
+                && e.getMessage().contains("unpack cifar-10-binary.tar.gz again"), e.getMessage());
+    }
+
+    @Test
     void lastSplitTakesTheLastTrainingImagesAsValidation() {
         PreparedData d = DatasetRepository.build(mnist, new DataSpec("mnist", 500, 200, "last", 300, "scale-01", null, null, null), 1);
         assertEquals(500, d.trainX().rows());

@@ -197,4 +197,43 @@ class SearchTest {
         assertEquals(0, damaged.exitCode(), damaged.err());
         assertTrue(damaged.out().contains("2 already recorded, 1 to run"), damaged.out());
     }
+
+    @Test
+    void damagedTrialLinesAreSetAsideAndTheirTrialsRunAgain() throws IOException {
+        Path results = tmp.resolve("damaged");
+        assertEquals(0, run(results, "--quick", "--parallel", "1").exitCode());
+        Path trials = results.resolve("grid-smoke/quick/trials.jsonl");
+        List<String> lines = Files.readAllLines(trials);
+        lines.set(2, lines.get(2).substring(0, 40));  // a record cut in the middle
+        Files.write(trials, lines);
+        CliRun table = CliRun.of("--experiments-dir", experiments.toString(), "--results-dir", results.toString(),
+                "table", "grid-smoke", "--quick");
+        assertEquals(0, table.exitCode(), table.err());
+        CliRun again = run(results, "--quick", "--parallel", "1");
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("1 unreadable line of " + trials), again.out());
+        assertTrue(again.out().contains("15 already recorded, 1 to run"), again.out());
+        try (var files = Files.list(trials.getParent())) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("trials.jsonl.damaged-")).count());
+        }
+        Files.writeString(trials, "garbage\nmore garbage\n");
+        CliRun none = CliRun.of("--experiments-dir", experiments.toString(), "--results-dir", results.toString(),
+                "table", "grid-smoke", "--quick");
+        assertEquals(2, none.exitCode());
+        assertTrue(none.err().contains("has no readable trial record (2 damaged lines)"), none.err());
+    }
+
+    @Test
+    void workersRecordTheUsersCommandAndAreNoMoreThanTheTrials() throws IOException {
+        Path results = tmp.resolve("pool");
+        CliRun r = CliRun.of("--results-dir", results.toString(), "run", "regression-selu-003-random", "--quick",
+                "--parallel", "5");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("3 to run in 3 worker processes"), r.out());
+        for (String line : Files.readAllLines(results.resolve("regression-selu-003/random/quick/trials.jsonl"))) {
+            String command = JSON.readTree(line).get("command").asText();
+            assertTrue(command.startsWith("--results-dir") && command.contains("run regression-selu-003-random")
+                    && !command.contains("worker"), command);
+        }
+    }
 }

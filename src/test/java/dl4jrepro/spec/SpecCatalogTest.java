@@ -43,6 +43,23 @@ class SpecCatalogTest {
     }
 
     @Test
+    void anEmptyGridOrConfigListIsRefusedNotRunAsOneTrial() throws IOException {
+        Path grid = Path.of("src/test/resources/experiments/grid-smoke.json");
+        String text = Files.readString(grid);
+        String emptyGrid = text.replaceFirst("\"grid\": \\{[^}]*\\}", "\"grid\": {}");
+        assertTrue(!emptyGrid.equals(text), "fixture has a grid");
+        Files.writeString(tmp.resolve("grid-smoke.json"), emptyGrid);
+        UserError e = assertThrows(UserError.class, () -> new SpecCatalog(tmp).load("grid-smoke"));
+        assertTrue(e.getMessage().contains("search.grid is empty"), e.getMessage());
+        Files.writeString(tmp.resolve("grid-smoke.json"), text.replaceFirst("\"grid\": \\{", "\"configs\": [], \"grid\": {"));
+        e = assertThrows(UserError.class, () -> new SpecCatalog(tmp).load("grid-smoke"));
+        assertTrue(e.getMessage().contains("search.configs is empty"), e.getMessage());
+        Files.writeString(tmp.resolve("grid-smoke.json"), text.replaceFirst("\"lr\": \\[[^]]*\\]", "\"lr\": []"));
+        e = assertThrows(UserError.class, () -> new SpecCatalog(tmp).load("grid-smoke"));
+        assertTrue(e.getMessage().contains("axis 'lr' has no values"), e.getMessage());
+    }
+
+    @Test
     void malformedJsonNamesFileAndLine() throws IOException {
         UserError e = loadBroken(quickstartWith("\"lr\": 0.001,", "\"lr\": 0.001,,"));
         assertTrue(e.getMessage().contains("quickstart.json: malformed spec at line"), e.getMessage());
