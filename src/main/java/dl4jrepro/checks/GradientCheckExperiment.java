@@ -16,6 +16,7 @@ import dl4jrepro.speedups.SpeedupSetting;
 import dl4jrepro.speedups.Speedups;
 import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.results.FigureRow;
+import dl4jrepro.results.FolderLock;
 import dl4jrepro.results.ReportTable;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.run.Provenance;
@@ -76,73 +77,76 @@ public final class GradientCheckExperiment {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         out.println("[" + spec.id() + "] " + backend.oneLine());
         PreparedData data = new DatasetRepository(DataLocations.resolve(request.dataDir())).prepare(spec.data(), spec.seed());
-        INDArray x = data.trainX().castTo(DataType.DOUBLE), y = data.trainY().castTo(DataType.DOUBLE);
-        long seed = request.seed() != null ? request.seed() : spec.seed();
-
-        List<NetResult> nets = new ArrayList<>();
-        for (CheckNet n : check.nets()) {
-            long t0 = System.nanoTime();
-            var hp = ResolvedConfig.of(spec, false, n.overrides()).hyperparameters();
-            Speedups.Prepared model = Speedups.prepareKeepingInputGradients(
-                    GradientCheck.checkable(family.configure(hp, shape, data.classes(), seed, 1)), backend, speedups);
-            MultiLayerNetwork net = model.net();
-            out.println("[" + spec.id() + "] " + n.label() + ": speed-ups " + speedups + ": "
-                    + Substitution.describe(model.substitutions()));
-            out.println(String.format(Locale.ROOT, "[%s] %s: %,d parameters, %d examples, %s ...", spec.id(), n.label(),
-                    net.numParams(), x.rows(), !check.kind().equals("closed-forms")
-                            ? String.format(Locale.ROOT, "central differences with ε = %g", check.epsilon())
-                            : "the reports' closed forms"));
-            INDArray analytic = GradientCheck.analytic(net, x, y);
-            if (check.kind().equals("closed-forms")) {
-                List<Double> reg = hp.getDoubleList("regPerLayer");
-                List<ClosedForms.Row> rows = ClosedForms.compare(net, x, y, reg.get(0), reg.get(1), analytic, check.epsilon());
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), model.substitutions(), net.numParams(), false,
-                        null, rows, seconds, null));
-                for (ClosedForms.Row r : rows) {
-                    out.println(String.format(Locale.ROOT, "[%s] %s: max relative error %.2e (%s)", spec.id(), r.formula(),
-                            r.maxRelError(), r.holds(check.maxRelError()) == r.expectedToHold() ? "as expected" : "UNEXPECTED"));
-                }
-                continue;
-            }
-            boolean dl4j = GradientCheck.dl4j(net, x, y, check.epsilon(), check.maxRelError(), check.minAbsoluteError());
-            INDArray numeric = GradientCheck.numeric(net, x, y, check.epsilon());
-            Map<String, GradientCheck.Stats> stats = GradientCheck.compare(net, analytic, numeric, check.maxRelError(),
-                    check.minAbsoluteError());
-            List<LayerEquivalence.Row> equivalence = null;
-            if (check.kind().equals("layers") && !nets.isEmpty()) {
-                CheckNet first = check.nets().get(0);
-                var firstHp = ResolvedConfig.of(spec, false, first.overrides()).hyperparameters();
-                boolean batchInference = hp.has("batchNormLayer") && hp.getString("batchNormLayer").equals("samediff");
-                equivalence = LayerEquivalence.compare(trainable(family, firstHp, shape, data.classes(), seed, backend, speedups),
-                        trainable(family, hp, shape, data.classes(), seed, backend, speedups), x, y, EQUIVALENCE_STEPS,
-                        !batchInference);
-                for (LayerEquivalence.Row r : equivalence) {
-                    out.println(String.format(Locale.ROOT, "[%s] %s vs %s: %s: max |difference| %.2e%s", spec.id(), n.label(),
-                            first.label(), r.what(), r.maxAbsDiff(), r.applies() ? "" : " (differs by design)"));
-                }
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), model.substitutions(), net.numParams(), dl4j,
-                    stats, null, seconds, equivalence));
-            out.println(String.format(Locale.ROOT, "[%s] %s: DL4J's check %s; central differences: max relative error %.2e "
-                    + "(%.1f s)", spec.id(), n.label(), dl4j ? "passes" : "FAILS", maxRel(stats), seconds));
-        }
-        Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("command", request.command());
-        provenance.put("seed", seed);
-        provenance.put("check", check);
-        provenance.put("data", data.provenance());
-        provenance.put("backend", backend.oneLine());
-        provenance.put("speedups", speedups.toString());
-        provenance.put("software", Provenance.software());
-        provenance.put("wall_s", (System.nanoTime() - started) / 1e9);
-        Result result = new Result(spec.id(), (int) x.rows(), check.epsilon(), check.maxRelError(), nets, provenance);
         Path dir = store.dir(spec, request.quick());
-        AtomicFiles.write(dir.resolve(RESULT), Json.MAPPER.writeValueAsString(result));
-        List<FigureRow> figures = write(spec, result, dir);
-        out.println("[" + spec.id() + "] results in " + dir);
-        return figures.stream().noneMatch(f -> f.verdict().equals("FAIL") || f.verdict().equals("MISS"));
+        // One run of the experiment at a time, and a folder it can write, before minutes of finite differences.
+        try (FolderLock ignored = new FolderLock(dir, spec.id())) {
+            INDArray x = data.trainX().castTo(DataType.DOUBLE), y = data.trainY().castTo(DataType.DOUBLE);
+            long seed = request.seed() != null ? request.seed() : spec.seed();
+
+            List<NetResult> nets = new ArrayList<>();
+            for (CheckNet n : check.nets()) {
+                long t0 = System.nanoTime();
+                var hp = ResolvedConfig.of(spec, false, n.overrides()).hyperparameters();
+                Speedups.Prepared model = Speedups.prepareKeepingInputGradients(
+                        GradientCheck.checkable(family.configure(hp, shape, data.classes(), seed, 1)), backend, speedups);
+                MultiLayerNetwork net = model.net();
+                out.println("[" + spec.id() + "] " + n.label() + ": speed-ups " + speedups + ": "
+                        + Substitution.describe(model.substitutions()));
+                out.println(String.format(Locale.ROOT, "[%s] %s: %,d parameters, %d examples, %s ...", spec.id(), n.label(),
+                        net.numParams(), x.rows(), !check.kind().equals("closed-forms")
+                                ? String.format(Locale.ROOT, "central differences with ε = %g", check.epsilon())
+                                : "the reports' closed forms"));
+                INDArray analytic = GradientCheck.analytic(net, x, y);
+                if (check.kind().equals("closed-forms")) {
+                    List<Double> reg = hp.getDoubleList("regPerLayer");
+                    List<ClosedForms.Row> rows = ClosedForms.compare(net, x, y, reg.get(0), reg.get(1), analytic, check.epsilon());
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), model.substitutions(), net.numParams(), false,
+                            null, rows, seconds, null));
+                    for (ClosedForms.Row r : rows) {
+                        out.println(String.format(Locale.ROOT, "[%s] %s: max relative error %.2e (%s)", spec.id(), r.formula(),
+                                r.maxRelError(), r.holds(check.maxRelError()) == r.expectedToHold() ? "as expected" : "UNEXPECTED"));
+                    }
+                    continue;
+                }
+                boolean dl4j = GradientCheck.dl4j(net, x, y, check.epsilon(), check.maxRelError(), check.minAbsoluteError());
+                INDArray numeric = GradientCheck.numeric(net, x, y, check.epsilon());
+                Map<String, GradientCheck.Stats> stats = GradientCheck.compare(net, analytic, numeric, check.maxRelError(),
+                        check.minAbsoluteError());
+                List<LayerEquivalence.Row> equivalence = null;
+                if (check.kind().equals("layers") && !nets.isEmpty()) {
+                    CheckNet first = check.nets().get(0);
+                    var firstHp = ResolvedConfig.of(spec, false, first.overrides()).hyperparameters();
+                    boolean batchInference = hp.has("batchNormLayer") && hp.getString("batchNormLayer").equals("samediff");
+                    equivalence = LayerEquivalence.compare(trainable(family, firstHp, shape, data.classes(), seed, backend, speedups),
+                            trainable(family, hp, shape, data.classes(), seed, backend, speedups), x, y, EQUIVALENCE_STEPS,
+                            !batchInference);
+                    for (LayerEquivalence.Row r : equivalence) {
+                        out.println(String.format(Locale.ROOT, "[%s] %s vs %s: %s: max |difference| %.2e%s", spec.id(), n.label(),
+                                first.label(), r.what(), r.maxAbsDiff(), r.applies() ? "" : " (differs by design)"));
+                    }
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), model.substitutions(), net.numParams(), dl4j,
+                        stats, null, seconds, equivalence));
+                out.println(String.format(Locale.ROOT, "[%s] %s: DL4J's check %s; central differences: max relative error %.2e "
+                        + "(%.1f s)", spec.id(), n.label(), dl4j ? "passes" : "FAILS", maxRel(stats), seconds));
+            }
+            Map<String, Object> provenance = new LinkedHashMap<>();
+            provenance.put("command", request.command());
+            provenance.put("seed", seed);
+            provenance.put("check", check);
+            provenance.put("data", data.provenance());
+            provenance.put("backend", backend.oneLine());
+            provenance.put("speedups", speedups.toString());
+            provenance.put("software", Provenance.software());
+            provenance.put("wall_s", (System.nanoTime() - started) / 1e9);
+            Result result = new Result(spec.id(), (int) x.rows(), check.epsilon(), check.maxRelError(), nets, provenance);
+            AtomicFiles.write(dir.resolve(RESULT), Json.MAPPER.writeValueAsString(result));
+            List<FigureRow> figures = write(spec, result, dir);
+            out.println("[" + spec.id() + "] results in " + dir);
+            return figures.stream().noneMatch(f -> f.verdict().equals("FAIL") || f.verdict().equals("MISS"));
+        }
     }
 
     /** Training steps before running statistics and inference outputs are compared (kind "layers"). */
