@@ -6,8 +6,8 @@ import dl4jrepro.data.InputShape;
 import dl4jrepro.run.Provenance;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
-import dl4jrepro.speedups.SpeedupSetting;
 import dl4jrepro.spec.SpecCatalog;
+import dl4jrepro.speedups.SpeedupSetting;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dl4jrepro.bench;
 
+import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
-import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.run.Provenance;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dl4jrepro.bench;
 
-import dl4jrepro.base.Json;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
+import dl4jrepro.base.Json;
 import dl4jrepro.spec.Hyperparameters;
 import dl4jrepro.speedups.SpeedupSetting;
 import dl4jrepro.speedups.Speedups;

@@ -1,8 +1,8 @@
 package dl4jrepro.bench;
 
-import dl4jrepro.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dl4jrepro.backend.JarVersion;
+import dl4jrepro.base.Json;
 import dl4jrepro.cli.Repro;
 import org.nd4j.linalg.factory.Nd4j;
 

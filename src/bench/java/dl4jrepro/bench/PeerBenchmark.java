@@ -1,10 +1,10 @@
 package dl4jrepro.bench;
 
-import dl4jrepro.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.management.OperatingSystemMXBean;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
+import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.families.Families;

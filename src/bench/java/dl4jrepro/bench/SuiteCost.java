@@ -1,7 +1,8 @@
 package dl4jrepro.bench;
 
-import dl4jrepro.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import dl4jrepro.base.CurvePoint;
+import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
@@ -11,7 +12,6 @@ import dl4jrepro.search.TrialStore;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.SpecCatalog;
 import dl4jrepro.train.Checkpoint;
-import dl4jrepro.base.CurvePoint;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -7,14 +7,14 @@ import dl4jrepro.run.ExperimentRunner;
 import dl4jrepro.run.RunRequest;
 import dl4jrepro.search.SearchRunner;
 import dl4jrepro.search.SearchTable;
-import dl4jrepro.speedups.SpeedupSetting;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.SpecCatalog;
-import picocli.CommandLine;
+import dl4jrepro.speedups.SpeedupSetting;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;

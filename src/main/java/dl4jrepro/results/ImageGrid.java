@@ -1,6 +1,7 @@
 package dl4jrepro.results;
 
 import dl4jrepro.base.AtomicFiles;
+
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;

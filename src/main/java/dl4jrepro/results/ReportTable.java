@@ -1,8 +1,8 @@
 package dl4jrepro.results;
 
-import dl4jrepro.base.Substitution;
-import dl4jrepro.base.Json;
 import dl4jrepro.base.AtomicFiles;
+import dl4jrepro.base.Json;
+import dl4jrepro.base.Substitution;
 import dl4jrepro.spec.ExperimentSpec;
 
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package dl4jrepro.results;
 
-import dl4jrepro.base.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dl4jrepro.base.AtomicFiles;
+import dl4jrepro.base.CurvePoint;
 import dl4jrepro.base.UserError;
 import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.spec.ExperimentSpec;
-import dl4jrepro.base.CurvePoint;
 
 import java.io.IOException;
 import java.nio.file.Files;

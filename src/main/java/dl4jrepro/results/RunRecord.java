@@ -1,9 +1,9 @@
 package dl4jrepro.results;
 
+import dl4jrepro.base.CurvePoint;
 import dl4jrepro.base.Metrics;
 import dl4jrepro.base.Substitution;
 import dl4jrepro.spec.ExperimentSpec;
-import dl4jrepro.base.CurvePoint;
 
 import java.util.LinkedHashMap;
 import java.util.List;

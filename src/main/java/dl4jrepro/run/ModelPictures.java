@@ -1,9 +1,9 @@
 package dl4jrepro.run;
 
+import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.data.OneDimensionalData;
 import dl4jrepro.data.PreparedData;
-import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.results.ImageGrid.Row;
 import dl4jrepro.results.ImageGrid.Tile;
 import dl4jrepro.results.ImageGrid;

@@ -1,10 +1,10 @@
 package dl4jrepro.run;
 
 import dl4jrepro.base.UserError;
+import dl4jrepro.data.OneDimensionalData;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
 import dl4jrepro.spec.SpecCatalog;
-import dl4jrepro.data.OneDimensionalData;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,8 +1,9 @@
 package dl4jrepro.run;
 
-import dl4jrepro.base.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dl4jrepro.backend.BackendInfo;
+import dl4jrepro.base.Json;
+import dl4jrepro.base.Substitution;
 import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.data.PreparedData;
@@ -11,13 +12,12 @@ import dl4jrepro.families.ModelFamily;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
+import dl4jrepro.speedups.SpeedupSetting;
+import dl4jrepro.speedups.Speedups;
 import dl4jrepro.train.Checkpoint;
 import dl4jrepro.train.ProgressLine;
 import dl4jrepro.train.Scores;
 import dl4jrepro.train.Trainer;
-import dl4jrepro.base.Substitution;
-import dl4jrepro.speedups.SpeedupSetting;
-import dl4jrepro.speedups.Speedups;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;

@@ -1,11 +1,11 @@
 package dl4jrepro.search;
 
+import dl4jrepro.base.CurvePoint;
 import dl4jrepro.results.LearningCurvePlot;
 import dl4jrepro.results.ReportTable;
 import dl4jrepro.results.RunRecord;
-import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.ExperimentSpec.Column;
-import dl4jrepro.base.CurvePoint;
+import dl4jrepro.spec.ExperimentSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,20 +1,20 @@
 package dl4jrepro.search;
 
-import dl4jrepro.results.FolderLock;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.base.UserError;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
+import dl4jrepro.results.FolderLock;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.run.Provenance;
+import dl4jrepro.run.ResolvedConfig;
 import dl4jrepro.run.RunRequest;
 import dl4jrepro.run.TrialRunner;
 import dl4jrepro.search.TrialPlan.Trial;
-import dl4jrepro.speedups.SpeedupSetting;
 import dl4jrepro.spec.ExperimentSpec;
-import dl4jrepro.run.ResolvedConfig;
+import dl4jrepro.speedups.SpeedupSetting;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,21 +1,21 @@
 package dl4jrepro.search;
 
-import dl4jrepro.base.Metrics;
-import dl4jrepro.base.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dl4jrepro.base.AtomicFiles;
+import dl4jrepro.base.CurvePoint;
+import dl4jrepro.base.Json;
+import dl4jrepro.base.Metrics;
 import dl4jrepro.base.UserError;
 import dl4jrepro.data.DatasetRepository;
-import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.results.FigureRow;
 import dl4jrepro.results.HeatMapPlot;
 import dl4jrepro.results.LearningCurvePlot;
 import dl4jrepro.results.ReportTable;
 import dl4jrepro.results.RunRecord;
+import dl4jrepro.run.ResolvedConfig;
 import dl4jrepro.search.TrialPlan.Trial;
 import dl4jrepro.spec.ExperimentSpec.Column;
 import dl4jrepro.spec.ExperimentSpec;
-import dl4jrepro.run.ResolvedConfig;
-import dl4jrepro.base.CurvePoint;
 
 import java.io.IOException;
 import java.math.BigDecimal;

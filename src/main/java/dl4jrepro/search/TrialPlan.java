@@ -3,9 +3,9 @@ package dl4jrepro.search;
 import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
 import dl4jrepro.data.Md5;
+import dl4jrepro.run.ResolvedConfig;
 import dl4jrepro.spec.ExperimentSpec.Search;
 import dl4jrepro.spec.ExperimentSpec;
-import dl4jrepro.run.ResolvedConfig;
 
 import java.util.ArrayList;
 import java.util.Collections;

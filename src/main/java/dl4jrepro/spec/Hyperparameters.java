@@ -4,12 +4,12 @@ import dl4jrepro.base.UserError;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Comparator;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The resolved hyperparameters of one run: the spec's values with {@code --set} overrides applied. Overrides are parsed

@@ -1,10 +1,10 @@
 package dl4jrepro.spec;
 
-import dl4jrepro.base.Metrics;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dl4jrepro.base.Metrics;
 import dl4jrepro.base.UserError;
 
 import java.io.IOException;

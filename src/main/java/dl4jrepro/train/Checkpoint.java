@@ -1,8 +1,8 @@
 package dl4jrepro.train;
 
-import dl4jrepro.base.Json;
-import dl4jrepro.base.CurvePoint;
 import dl4jrepro.base.AtomicFiles;
+import dl4jrepro.base.CurvePoint;
+import dl4jrepro.base.Json;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 

@@ -1,15 +1,15 @@
 package dl4jrepro.bench;
 
+import dl4jrepro.base.CurvePoint;
 import dl4jrepro.base.Json;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
+import dl4jrepro.run.ResolvedConfig;
 import dl4jrepro.search.TrialPlan;
 import dl4jrepro.search.TrialStore;
 import dl4jrepro.spec.ExperimentSpec;
-import dl4jrepro.run.ResolvedConfig;
 import dl4jrepro.spec.SpecCatalog;
 import dl4jrepro.train.Checkpoint;
-import dl4jrepro.base.CurvePoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -108,6 +108,20 @@ class CliErrorsTest {
     }
 
     @Test
+    void aQuotedSetValueGetsItsOwnErrorAndNoParserWarning() {
+        java.io.PrintStream systemErr = System.err;
+        java.io.ByteArrayOutputStream stray = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(stray, true));
+        try {
+            assertOneLineError(run("run", "quickstart", "--quick", "--set", "activation=\"tanh"),
+                    "hyperparameter activation=\"tanh is impossible");
+        } finally {
+            System.setErr(systemErr);
+        }
+        assertEquals("", stray.toString(), "nothing else on stderr");
+    }
+
+    @Test
     void malformedSpec() throws IOException {
         Path exp = Files.createDirectories(tmp.resolve("exp"));
         String good = Files.readString(Path.of("experiments", "quickstart.json"));

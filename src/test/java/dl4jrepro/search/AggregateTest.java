@@ -1,7 +1,7 @@
 package dl4jrepro.search;
 
-import dl4jrepro.results.RunRecord;
 import dl4jrepro.base.CurvePoint;
+import dl4jrepro.results.RunRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

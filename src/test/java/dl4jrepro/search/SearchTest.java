@@ -1,10 +1,10 @@
 package dl4jrepro.search;
 
-import dl4jrepro.results.FolderLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dl4jrepro.cli.CliRun;
 import dl4jrepro.cli.Repro;
+import dl4jrepro.results.FolderLock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +105,28 @@ class SearchTest {
         assertTrue(resumed.out().contains(before + " already recorded"), resumed.out());
         assertEquals(TRIALS, recorded(interrupted), "nothing lost, nothing twice");
         assertEquals(table(uninterrupted), table(interrupted));
+    }
+
+    /** Killed at random moments, three times over, then run to the end: the table of an uninterrupted search. */
+    @Test
+    void aSearchKilledAtRandomMomentsEndsWithTheUninterruptedTable() throws Exception {
+        Path uninterrupted = tmp.resolve("whole"), killed = tmp.resolve("killed-often");
+        assertEquals(0, run(uninterrupted, "--quick").exitCode());
+        java.util.Random random = new java.util.Random(5);
+        for (int kill = 0; kill < 3; kill++) {
+            Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                    System.getProperty("java.class.path"), Repro.class.getName(), "--experiments-dir",
+                    experiments.toString(), "--results-dir", killed.toString(), "run", "grid-smoke", "--quick")
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("killed-often.log").toFile()).start();
+            p.waitFor(1000 + random.nextInt(6000), TimeUnit.MILLISECONDS);
+            List<ProcessHandle> workers = p.descendants().toList();
+            p.destroyForcibly().waitFor();
+            for (ProcessHandle w : workers) w.onExit().get(30, TimeUnit.SECONDS);
+        }
+        CliRun finished = run(killed, "--quick");
+        assertEquals(0, finished.exitCode(), finished.err());
+        assertEquals(Files.readString(uninterrupted.resolve("grid-smoke/quick/table.md")),
+                Files.readString(killed.resolve("grid-smoke/quick/table.md")));
     }
 
     /** Trial indices in the order their records were written. */

@@ -1,11 +1,11 @@
 package dl4jrepro.speedups;
 
-import dl4jrepro.layers.BatchNormLayersTest;
 import dl4jrepro.TestNets;
 import dl4jrepro.checks.DoublePrecision;
 import dl4jrepro.checks.LayerEquivalence;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.families.CnnFamily;
+import dl4jrepro.layers.BatchNormLayersTest;
 import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

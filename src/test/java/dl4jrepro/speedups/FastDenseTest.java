@@ -1,9 +1,9 @@
 package dl4jrepro.speedups;
 
-import dl4jrepro.layers.BatchNormLayersTest;
 import dl4jrepro.checks.DoublePrecision;
 import dl4jrepro.checks.GradientCheck;
 import dl4jrepro.checks.LayerEquivalence;
+import dl4jrepro.layers.BatchNormLayersTest;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;

@@ -1,12 +1,12 @@
 package dl4jrepro.speedups;
 
-import dl4jrepro.families.MlpFamily;
-import dl4jrepro.families.CnnFamily;
-import dl4jrepro.families.ModelFamily;
-import dl4jrepro.families.MlpFamilyTest;
 import dl4jrepro.TestNets;
 import dl4jrepro.checks.LayerEquivalence;
 import dl4jrepro.data.InputShape;
+import dl4jrepro.families.CnnFamily;
+import dl4jrepro.families.MlpFamily;
+import dl4jrepro.families.MlpFamilyTest;
+import dl4jrepro.families.ModelFamily;
 import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;

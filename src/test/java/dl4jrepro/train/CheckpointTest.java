@@ -1,7 +1,7 @@
 package dl4jrepro.train;
 
-import dl4jrepro.base.Json;
 import dl4jrepro.base.CurvePoint;
+import dl4jrepro.base.Json;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.data.InputShape;
