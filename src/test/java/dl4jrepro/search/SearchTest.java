@@ -129,6 +129,23 @@ class SearchTest {
                 Files.readString(killed.resolve("grid-smoke/quick/table.md")));
     }
 
+    /** A worker process lost mid-search leaves its trial unrecorded: the search says so and exits 4, not 3. */
+    @Test
+    void aSearchThatLosesAWorkerExitsPartial() throws Exception {
+        Path results = tmp.resolve("lost");
+        java.util.concurrent.CompletableFuture<CliRun> search =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> run(results, "--parallel", "2"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (recorded(results) < 1 && System.nanoTime() < deadline) Thread.sleep(20);
+        // The search's worker JVMs are this test JVM's only children.
+        ProcessHandle worker = ProcessHandle.current().children().filter(ProcessHandle::isAlive).findFirst().orElseThrow();
+        worker.destroyForcibly();
+        CliRun r = search.get(180, TimeUnit.SECONDS);
+        assertEquals(4, r.exitCode(), r.out());
+        assertTrue(r.out().contains("a worker stopped during trial"), r.out());
+        assertTrue(recorded(results) < TRIALS);
+    }
+
     /** Trial indices in the order their records were written. */
     static List<Integer> recordOrder(Path trials) throws IOException {
         List<Integer> order = new ArrayList<>();
