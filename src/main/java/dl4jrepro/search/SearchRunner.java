@@ -135,6 +135,14 @@ public final class SearchRunner {
                 new WorkerPool(spec, request, workers, progress, out).runAll(todo);
             }
             List<RunRecord> all = new ArrayList<>(current(spec, plan, store.load(), request.quick(), checksum).values());
+            if (all.size() == plan.size()) {
+                int moved = store.moveStaleAside(all);
+                if (moved > 0) {
+                    out.println("[" + spec.id() + "] " + moved + " stale records (an earlier spec or data, or a trial "
+                            + "trained again) moved to " + TrialStore.STALE + "; " + TrialStore.FILE + " holds what the "
+                            + "table shows");
+                }
+            }
             SearchTable.write(spec, plan, all, dir, request.quick());
             out.println("[" + spec.id() + "] " + all.size() + " of " + plan.size() + " trials recorded; table in "
                     + dir.resolve("table.md"));

@@ -86,6 +86,34 @@ public final class TrialStore {
                 + "; those trials run again");
     }
 
+    /**
+     * Once a search is complete, keeps in {@code trials.jsonl} exactly the records its table shows ({@code shown}: the
+     * current record of each trial of the plan) and appends every other line (records of an earlier spec or data,
+     * earlier records of a trial trained again) to {@code trials.stale.jsonl}, so a reader of the file sees what the
+     * table sees. Returns how many lines were moved.
+     */
+    public int moveStaleAside(java.util.Collection<RunRecord> shown) throws IOException {
+        Contents c = read();
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        for (RunRecord r : shown) keep.add(JSON.writeValueAsString(r));
+        List<String> current = new ArrayList<>(), stale = new ArrayList<>();
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        for (String line : c.good()) {
+            String normal = JSON.writeValueAsString(JSON.readValue(line, RunRecord.class));
+            // A record is kept once, as the table counts it; anything else is stale.
+            if (keep.contains(normal) && kept.add(normal)) current.add(line);
+            else stale.add(line);
+        }
+        if (stale.isEmpty()) return 0;
+        Path staleFile = file.resolveSibling(STALE);
+        Files.writeString(staleFile, String.join("\n", stale) + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        AtomicFiles.write(file, current.isEmpty() ? "" : String.join("\n", current) + "\n");
+        return stale.size();
+    }
+
+    public static final String STALE = "trials.stale.jsonl";
+
     /** Appends one finished trial durably. */
     public void append(RunRecord trial) throws IOException {
         Files.createDirectories(file.getParent());
