@@ -114,13 +114,21 @@ public final class TrialRunner {
                 .spec(trialIndex == null ? spec : null).trialIndex(trialIndex).trialId(trialId).seed(seed)
                 .overrides(overrides).hyperparameters(hp.asMap()).budget(budgetMap(config.budget()))
                 .data(prepared.provenance()).backend(backendMap())
-                .speedups(speedups.toString()).substitutions(model.substitutions()).software(software)
+                .speedups(speedups.toString()).substitutions(model.substitutions()).software(softwareOf(outcome))
                 .started(started).wallSeconds((System.nanoTime() - wallStart) / 1e9 + outcome.priorWallSeconds())
                 .trainSeconds(outcome.trainSeconds()).evalSeconds(outcome.evalSeconds())
                 .samplesPerSecond(outcome.samplesPerSecond()).parameters(model.net().numParams())
                 .curve(outcome.curve()).finalMetrics(finals).testConfusion(confusion)
                 .build();
         return new Trained(record, model, prepared);
+    }
+
+    /** This process's code, and for a run continued from checkpoints the code of each earlier segment. */
+    private Map<String, Object> softwareOf(Trainer.Outcome outcome) {
+        if (outcome.earlierSoftware().isEmpty()) return software;
+        Map<String, Object> s = new LinkedHashMap<>(software);
+        s.put("earlier_segments", outcome.earlierSoftware());
+        return s;
     }
 
     /** The lines a single run starts with: its data, its network and the code that computes it. */

@@ -39,10 +39,19 @@ public final class Checkpoint {
      * @param resumedFrom  steps at which earlier segments of this run resumed
      * @param wallSeconds  time the training loop has run so far, over all segments
      * @param software     the code that wrote it (git commit, versions), so a partial run's speed can be attributed
+     * @param earlierSoftware the code of each earlier segment of this run, in order (null in states written before it
+     *                     was recorded)
      */
     public record State(String fingerprint, int step, String model, List<CurvePoint> curve, double trainSeconds,
                         double evalSeconds, long samples, List<Integer> resumedFrom, String saved, double wallSeconds,
-                        Map<String, Object> software) {
+                        Map<String, Object> software, List<Map<String, Object>> earlierSoftware) {
+
+        /** The code of every segment up to and including the one that wrote this state. */
+        public List<Map<String, Object>> segmentsSoftware() {
+            List<Map<String, Object>> all = new java.util.ArrayList<>(earlierSoftware == null ? List.of() : earlierSoftware);
+            all.add(software == null ? Map.of() : software);
+            return all;
+        }
 
         /** The wall time so far; checkpoints written before it was recorded count training and evaluation only. */
         public double wallSecondsSoFar() {
@@ -132,8 +141,9 @@ public final class Checkpoint {
     }
 
     /** Saves network and state; the state names its network, so a save cut short leaves the previous one usable. */
+    /** @param earlierSoftware the code of the segments before this one (empty for a run in one go) */
     public void save(MultiLayerNetwork net, int step, List<CurvePoint> curve, double trainSeconds, double evalSeconds,
-                     long samples, List<Integer> resumedFrom, double wallSeconds) {
+                     long samples, List<Integer> resumedFrom, double wallSeconds, List<Map<String, Object>> earlierSoftware) {
         try {
             Files.createDirectories(dir);
             String model = "model-" + step + ".zip";
@@ -141,7 +151,7 @@ public final class Checkpoint {
             ModelSerializer.writeModel(net, tmp.toFile(), true);
             AtomicFiles.moveInto(tmp, dir.resolve(model));
             State state = new State(fingerprint, step, model, List.copyOf(curve), trainSeconds, evalSeconds, samples,
-                    List.copyOf(resumedFrom), Instant.now().toString(), wallSeconds, software);
+                    List.copyOf(resumedFrom), Instant.now().toString(), wallSeconds, software, List.copyOf(earlierSoftware));
             AtomicFiles.write(dir.resolve(STATE), Json.MAPPER.writeValueAsString(state));
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) files::iterator) {

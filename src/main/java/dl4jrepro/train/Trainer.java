@@ -29,10 +29,11 @@ public final class Trainer {
      * @param samplesPerSecond training examples per second of training time (evaluation excluded)
      * @param resumedFrom      steps at which the run was continued from a checkpoint
      * @param priorWallSeconds wall time of the segments before the last resume (0 for a run in one go)
+     * @param earlierSoftware  the code (git commit, versions) of each segment before the last resume, in order
      */
     public record Outcome(String status, String failure, List<CurvePoint> curve, int steps, int stepsPerEpoch,
                           double trainSeconds, double evalSeconds, double samplesPerSecond, EarlyStopping earlyStopping,
-                          List<Integer> resumedFrom, double priorWallSeconds) {}
+                          List<Integer> resumedFrom, double priorWallSeconds, List<Map<String, Object>> earlierSoftware) {}
 
     private Trainer() {}
 
@@ -87,6 +88,7 @@ public final class Trainer {
         long runningCorrect, runningCount, samples, started;
         Scores.LossAcc lastBatch;
         final List<Integer> resumedFrom = new ArrayList<>();
+        final List<Map<String, Object>> earlierSoftware = new ArrayList<>();
         // The minibatch is gathered into the same two arrays every step (one pair per batch size, the last batch of an
         // epoch may be short): allocating fresh native buffers each step was the largest native item in a JFR profile
         // of a B3 trial; reusing them ran that trial 1.02× and 1.15× faster in two alternating pairs, same results.
@@ -124,6 +126,7 @@ public final class Trainer {
                 resumedFrom.addAll(s.resumedFrom());
                 resumedFrom.add(s.step());
                 priorWall = s.wallSecondsSoFar();
+                earlierSoftware.addAll(s.segmentsSoftware());
                 firstStep = s.step() + 1;
                 // Replay the shuffles of the epochs done, so the rest of the run sees the order it would have seen.
                 for (int e = 0; e <= (firstStep - 1) / stepsPerEpoch; e++) order = permutation(n, shuffle);
@@ -219,7 +222,7 @@ public final class Trainer {
         void checkpointIfDue(int step) {
             if (checkpoint != null && step < totalSteps && checkpoint.due()) {
                 checkpoint.save(net, step, curve, trainNanos / 1e9, evalNanos / 1e9, samples, resumedFrom,
-                        priorWall + (System.nanoTime() - started) / 1e9);
+                        priorWall + (System.nanoTime() - started) / 1e9, earlierSoftware);
             }
         }
 
@@ -228,14 +231,14 @@ public final class Trainer {
                     (double) step / stepsPerEpoch);
             progress.println("diverged: " + why);
             return new Outcome("diverged", why, curve, step, stepsPerEpoch, trainNanos / 1e9, evalNanos / 1e9,
-                    samplesPerSecond(), earlyStopping, resumedFrom, priorWall);
+                    samplesPerSecond(), earlyStopping, resumedFrom, priorWall, earlierSoftware);
         }
 
         Outcome completed() {
             // Evaluate and keep the best weights, as report 000's early stopping does.
             if (earlyStopping != null) earlyStopping.restoreBest(net);
             return new Outcome("completed", null, curve, totalSteps, stepsPerEpoch, trainNanos / 1e9, evalNanos / 1e9,
-                    samplesPerSecond(), earlyStopping, resumedFrom, priorWall);
+                    samplesPerSecond(), earlyStopping, resumedFrom, priorWall, earlierSoftware);
         }
     }
 

@@ -51,7 +51,7 @@ class SuiteCostTest {
         Path checkpoint = Files.createDirectories(new ResultsStore(results).dir(spec, false).resolve("checkpoint"));
         List<CurvePoint> curve = List.of(point(1), point(2), point(4));
         Checkpoint.State state = new Checkpoint.State("f", 3000, "model-3000.zip", curve, 700, 50, 384000, List.of(),
-                "2026-11-30T11:00:00Z", 800, Map.of("git_commit", "0123456789abcdef"));
+                "2026-11-30T11:00:00Z", 800, Map.of("git_commit", "0123456789abcdef"), List.of());
         Files.writeString(checkpoint.resolve("state.json"), Json.MAPPER.writeValueAsString(state));
 
         SuiteCost.Cost cost = SuiteCost.cost(spec, new ResultsStore(results));
@@ -69,7 +69,7 @@ class SuiteCostTest {
         Path checkpoint = Files.createDirectories(new ResultsStore(results).dir(spec, false).resolve("checkpoint"));
         CurvePoint at1000 = new CurvePoint(1000, 0.65, 1, 0.5, 1, 0.5, 1, 0.5, 1e-4, 900);
         Checkpoint.State state = new Checkpoint.State("f", 1000, "model-1000.zip", List.of(at1000), 900, 100, 32000,
-                List.of(), "2026-11-30T12:00:00Z", 1000, Map.of("git_commit", "fedcba9876543210"));
+                List.of(), "2026-11-30T12:00:00Z", 1000, Map.of("git_commit", "fedcba9876543210"), List.of());
         Files.writeString(checkpoint.resolve("state.json"), Json.MAPPER.writeValueAsString(state));
 
         SuiteCost.Cost cost = SuiteCost.cost(spec, new ResultsStore(results));

@@ -62,7 +62,7 @@ class CheckpointTest {
 
         // The same run with checkpoints at every evaluation; it leaves the one of step 15 behind.
         Path saved = dir.resolve("checkpoint");
-        train(net(), new Checkpoint(saved, "config A", 0), new ByteArrayOutputStream());
+        train(net(), new Checkpoint(saved, "config A", 0, Map.of("git_commit", "first segment's")), new ByteArrayOutputStream());
         assertTrue(Files.exists(saved.resolve("model-15.zip")));
         assertEquals(2, Files.list(saved).count(), "one network and its state, older ones removed");
 
@@ -71,6 +71,8 @@ class CheckpointTest {
         Trainer.Outcome resumed = train(continued, new Checkpoint(saved, "config A", 0), log);
         assertTrue(log.toString().contains("resuming from the checkpoint"), log.toString());
         assertEquals(List.of(15), resumed.resumedFrom());
+        assertEquals(List.of(Map.of("git_commit", "first segment's")), resumed.earlierSoftware(),
+                "the code of the segment before the resume is kept");
         assertEquals(17, resumed.steps());
         assertEquals(uninterrupted.curve().size(), resumed.curve().size());
         CurvePoint a = uninterrupted.curve().get(uninterrupted.curve().size() - 1);
