@@ -31,7 +31,7 @@ public final class HeatMapPlot {
      */
     public static void write(Path png, String title, String xTitle, List<String> xLabels, String yTitle,
                              List<String> yLabels, double[][] values) throws IOException {
-        HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(520, 90 * xLabels.size() + 200))
+        HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(520, 100 * xLabels.size() + 220))
                 .height(Math.max(380, 45 * yLabels.size() + 160)).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setShowValue(true);
         chart.getStyler().setValueFontColor(Color.BLACK);
@@ -50,8 +50,24 @@ public final class HeatMapPlot {
             }
         }
         if (cells.isEmpty()) return;
-        chart.addSeries(title, xLabels, yLabels, cells);
+        // Columns are narrow: x labels are shortened; y labels have the whole left margin.
+        chart.addSeries(title, xLabels.stream().map(HeatMapPlot::shortLabel).toList(), yLabels, cells);
         if (min == max) chart.getStyler().setMin(min - 1e-3).setMax(max + 1e-3);
         PngFiles.save(png, List.of(chart), 1, 1);
+    }
+
+    private static final int LONGEST_LABEL = 10;
+
+    /**
+     * A column label short enough not to run into its neighbours: a long list keeps its ends and its length
+     * ("500…50 (9)"), other long text is cut with an ellipsis. The table beside the picture has the full values.
+     */
+    static String shortLabel(String label) {
+        if (label.length() <= LONGEST_LABEL) return label;
+        if (label.startsWith("[") && label.endsWith("]")) {
+            String[] items = label.substring(1, label.length() - 1).split(",\\s*");
+            return items[0] + "…" + items[items.length - 1] + " (" + items.length + ")";
+        }
+        return label.substring(0, LONGEST_LABEL - 1) + "…";
     }
 }
