@@ -18,28 +18,44 @@ import java.util.function.ToDoubleFunction;
 public final class LearningCurvePlot {
     private LearningCurvePlot() {}
 
-    public static void write(Path png, String title, List<CurvePoint> curve, boolean byEpoch) throws IOException {
+    /**
+     * What the "train" points are, as the budget's {@code trainMetric} says: the whole training split ("full"), the
+     * running mean over the epoch's minibatches ("running"), or one minibatch ("last-batch").
+     */
+    static String trainSource(Object trainMetric) {
+        return switch (String.valueOf(trainMetric)) {
+            case "running" -> " (running mean over the epoch)";
+            case "last-batch" -> " (one minibatch)";
+            default -> "";
+        };
+    }
+
+    /** @param trainMetric the budget's trainMetric, which says what the train points measure */
+    public static void write(Path png, String title, List<CurvePoint> curve, boolean byEpoch, Object trainMetric)
+            throws IOException {
         String xTitle = byEpoch ? "epoch" : "step";
         double[] x = curve.stream().mapToDouble(p -> byEpoch ? p.epoch() : p.step()).toArray();
         // Loss falls and accuracy rises, so each legend goes where its curves are not.
         XYChart loss = chart(title + ": loss (cross-entropy)", xTitle, "loss", Styler.LegendPosition.InsideNE);
         XYChart acc = chart(title + ": accuracy", xTitle, "accuracy", Styler.LegendPosition.InsideSE);
-        addSeries(loss, "train", x, curve, CurvePoint::trainLoss);
+        String train = "train" + trainSource(trainMetric);
+        addSeries(loss, train, x, curve, CurvePoint::trainLoss);
         addSeries(loss, "val", x, curve, CurvePoint::valLoss);
         addSeries(loss, "test", x, curve, CurvePoint::testLoss);
-        addSeries(acc, "train", x, curve, CurvePoint::trainAcc);
+        addSeries(acc, train, x, curve, CurvePoint::trainAcc);
         addSeries(acc, "val", x, curve, CurvePoint::valAcc);
         addSeries(acc, "test", x, curve, CurvePoint::testAcc);
         PngFiles.save(png, List.of(loss, acc), 1, 2);
     }
 
     /** Several runs in one picture: training loss and validation accuracy, one line per run. */
-    public static void compare(Path png, String title, Map<String, List<CurvePoint>> curves, boolean byEpoch)
-            throws IOException {
+    public static void compare(Path png, String title, Map<String, List<CurvePoint>> curves, boolean byEpoch,
+                               Object trainMetric) throws IOException {
         String xTitle = byEpoch ? "epoch" : "step";
         // Run names are long and the lines many: legends inside the plot would hide them, so they go below it.
         int legendHeight = 22 * (2 * curves.size() + 1);
-        XYChart loss = chart(title + ": training loss", xTitle, "loss", Styler.LegendPosition.OutsideS, legendHeight);
+        XYChart loss = chart(title + ": training loss" + trainSource(trainMetric), xTitle, "loss",
+                Styler.LegendPosition.OutsideS, legendHeight);
         XYChart acc = chart(title + ": training and validation accuracy", xTitle, "accuracy", Styler.LegendPosition.OutsideS,
                 legendHeight);
         int i = 0;

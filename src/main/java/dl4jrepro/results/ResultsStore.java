@@ -57,7 +57,7 @@ public final class ResultsStore {
         AtomicFiles.write(dir.resolve("curve.csv"), csv.toString());
         if (!run.curve().isEmpty()) {
             LearningCurvePlot.write(dir.resolve("learning-curve.png"), run.experiment(), run.curve(),
-                    spec.budget().epochs() != null);
+                    spec.budget().epochs() != null, run.budget().get("trainMetric"));
         }
         if (run.testConfusion() != null) {
             HeatMapPlot.confusion(dir.resolve("confusion.png"), run.experiment() + ": test set confusion matrix",

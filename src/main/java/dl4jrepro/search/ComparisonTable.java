@@ -52,7 +52,7 @@ final class ComparisonTable {
             if (!curves.isEmpty()) {
                 String png = "compare-" + name + ".png";
                 LearningCurvePlot.compare(dir.resolve(png), spec.id() + ": " + name, curves,
-                        any != null && any.budget().containsKey("epochs"));
+                        any != null && any.budget().containsKey("epochs"), any == null ? null : any.budget().get("trainMetric"));
                 md.append("\n![").append(name).append("](").append(png).append(")\n\nOne colour per setting: training loss "
                         + "(left); training (solid) and validation (dashed) accuracy (right). Each line is one trial at the "
                         + "budget `").append(budget).append("`, not the headline run's.\n");

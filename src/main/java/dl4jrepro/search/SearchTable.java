@@ -228,7 +228,7 @@ public final class SearchTable {
             }
             if (!curves.isEmpty()) {
                 LearningCurvePlot.compare(dir.resolve("curves-by-" + by + ".png"), spec.id(), curves,
-                        ranked.get(0).budget().containsKey("epochs"));
+                        ranked.get(0).budget().containsKey("epochs"), ranked.get(0).budget().get("trainMetric"));
                 md.append("One learning curve per ").append(by).append(":\n\n![curves by ").append(by)
                         .append("](curves-by-").append(by).append(".png)\n\n");
             }
@@ -243,7 +243,7 @@ public final class SearchTable {
             }
             if (!curves.isEmpty()) {
                 LearningCurvePlot.compare(dir.resolve("chosen-curves.png"), spec.id(), curves,
-                        ranked.get(0).budget().containsKey("epochs"));
+                        ranked.get(0).budget().containsKey("epochs"), ranked.get(0).budget().get("trainMetric"));
                 md.append("The chosen configurations' learning curves:\n\n![chosen configurations](chosen-curves.png)\n\n");
             }
         }
@@ -251,7 +251,7 @@ public final class SearchTable {
                 .orElse(null);
         if (best != null) {
             LearningCurvePlot.write(dir.resolve("best-learning-curve.png"), spec.id() + " best trial", best.curve(),
-                    best.budget().containsKey("epochs"));
+                    best.budget().containsKey("epochs"), best.budget().get("trainMetric"));
             md.append("Learning curves of the best trial (").append(describe(best, axes)).append("):\n\n")
                     .append("![best trial](best-learning-curve.png)\n");
             if (best.testConfusion() != null) {
