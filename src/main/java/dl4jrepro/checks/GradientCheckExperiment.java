@@ -194,6 +194,8 @@ public final class GradientCheckExperiment {
         if (p[2].equals("all")) {
             return switch (p[3]) {
                 case "max_rel_error" -> maxRel(net.matrices());
+                case "max_rel_error_all" -> net.matrices().values().stream()
+                        .mapToDouble(GradientCheck.Stats::maxRelErrorAll).max().orElse(Double.NaN);
                 case "dl4j_pass" -> net.dl4jPasses() ? 1 : 0;
                 case "failures" -> net.matrices().values().stream().mapToLong(GradientCheck.Stats::failures).sum();
                 default -> Double.NaN;
