@@ -88,6 +88,13 @@ public final class SearchTable {
 
         List<FigureRow> figures = spec.reference().figures().stream().map(f -> {
             Aggregate a = Aggregate.parse(f.metric());
+            // "gapFiltered=true": over the trials of the table's gap-filtered view only, as a report's filtered table.
+            if ("true".equals(a.filter().get(GAP_FILTERED))) {
+                Map<String, String> rest = new LinkedHashMap<>(a.filter());
+                rest.remove(GAP_FILTERED);
+                return FigureRow.of(f, new Aggregate(a.function(), a.metric(), rest).evaluate(withinGap(ts, rows), sortBy),
+                        false);
+            }
             return FigureRow.of(f, a.evaluate(rows, sortBy), false);
         }).toList();
 
@@ -117,8 +124,7 @@ public final class SearchTable {
             md.append("\nEvery trial is in [grid.csv](grid.csv).\n");
         }
         if (ts.maxGap() != null && !ts.columns().isEmpty()) {
-            String first = ts.columns().get(0).metric();
-            List<RunRecord> kept = ranked.stream().filter(r -> r.metric(first) - r.metric(sortBy) <= ts.maxGap()).toList();
+            List<RunRecord> kept = withinGap(ts, ranked);
             md.append("\n## Trials with ").append(ts.columns().get(0).label()).append(" − ").append(sortLabel).append(" ≤ ")
                     .append(ts.maxGap()).append(" (less overfitting), best first\n\n");
             int top = ts.top() == null ? 20 : ts.top();
@@ -260,6 +266,19 @@ public final class SearchTable {
                 md.append("\nIts test set confusion matrix (rows: true class):\n\n![confusion matrix](confusion.png)\n");
             }
         }
+    }
+
+    /** The filter key of a figure computed over the gap-filtered trials only ({@code table.maxGap}). */
+    static final String GAP_FILTERED = "gapFiltered";
+
+    /**
+     * The trials whose first table column (a training accuracy) exceeds the sort metric (validation accuracy) by at
+     * most {@code table.maxGap}: the table's "less overfitting" view, as the reports filter their own tables.
+     */
+    static List<RunRecord> withinGap(ExperimentSpec.TableSpec ts, List<RunRecord> trials) {
+        if (ts.maxGap() == null || ts.columns().isEmpty()) return trials;
+        String first = ts.columns().get(0).metric();
+        return trials.stream().filter(r -> r.metric(first) - r.metric(ts.sortBy()) <= ts.maxGap()).toList();
     }
 
     /** The data checksum of the trials, or, where they trained on different data, each checksum with its trials. */
