@@ -17,10 +17,13 @@ import javax.imageio.ImageIO;
 
 /**
  * Small images laid out in labelled rows, as one PNG: digits beside their augmented copies, conv filters, feature maps.
- * Each tile is stretched to its own min-max range (grey, or RGB for 3-channel tiles) and scaled up without smoothing.
+ * Each tile is stretched to its own min-max range (grey, or RGB for 3-channel tiles) and scaled up without smoothing;
+ * a key under the grid says so, with the grey scale from a tile's lowest value to its highest.
  */
 public final class ImageGrid {
-    private static final int GAP = 4, TITLE_HEIGHT = 28, MIN_TILE = 24;
+    private static final int GAP = 4, TITLE_HEIGHT = 28, MIN_TILE = 24, KEY_HEIGHT = 26, KEY_BAR = 120;
+    static final String KEY = "each tile stretched to its own range: its lowest value black, its highest white"
+            + " (RGB tiles: each channel)";
 
     /** One tile: {@code channels} planes of height × width values, planes one after another. */
     public record Tile(float[] values, int channels, int height, int width) {}
@@ -49,8 +52,9 @@ public final class ImageGrid {
         FontMetrics metrics = probe.getFontMetrics(labelFont);
         probe.dispose();
         int labelWidth = rows.stream().mapToInt(r -> metrics.stringWidth(r.label())).max().orElse(0) + 3 * GAP;
-        int width = labelWidth + cols * (Arrays.stream(rowW).max().orElse(1) + GAP) + GAP;
-        int height = TITLE_HEIGHT + Arrays.stream(rowH).map(h -> h + GAP).sum() + GAP;
+        int keyWidth = GAP + KEY_BAR + 2 * GAP + metrics.stringWidth(KEY) + GAP;
+        int width = Math.max(keyWidth, labelWidth + cols * (Arrays.stream(rowW).max().orElse(1) + GAP) + GAP);
+        int height = TITLE_HEIGHT + Arrays.stream(rowH).map(h -> h + GAP).sum() + GAP + KEY_HEIGHT;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -68,6 +72,7 @@ public final class ImageGrid {
             for (int c = 0; c < tiles.size(); c++) draw(img, tiles.get(c), labelWidth + c * (rowW[r] + GAP), y, rowScale[r]);
             y += rowH[r] + GAP;
         }
+        drawKey(g, y + GAP);
         g.dispose();
         Path tmp = AtomicFiles.tempBeside(png);
         try {
@@ -76,6 +81,19 @@ public final class ImageGrid {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** The grey scale from black (a tile's lowest value) to white (its highest), framed, and what it means. */
+    private static void drawKey(Graphics2D g, int y) {
+        for (int x = 0; x < KEY_BAR; x++) {
+            int grey = Math.round(255f * x / (KEY_BAR - 1));
+            g.setColor(new Color(grey, grey, grey));
+            g.drawLine(GAP + x, y, GAP + x, y + 12);
+        }
+        g.setColor(Color.GRAY);
+        g.drawRect(GAP, y, KEY_BAR - 1, 12);
+        g.setColor(Color.BLACK);
+        g.drawString(KEY, GAP + KEY_BAR + 2 * GAP, y + 11);
     }
 
     private static void draw(BufferedImage img, Tile t, int x0, int y0, int scale) {
