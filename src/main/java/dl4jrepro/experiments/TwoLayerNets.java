@@ -17,7 +17,8 @@ public final class TwoLayerNets {
     /** Its catalogue experiments (specs in experiments/), in the order {@code main} runs them. */
     public static final List<String> EXPERIMENTS = List.of("quickstart", "two-layer-grid-000", "two-layer-repeat-000", "two-layer-variants-000",
             "two-layer-grid-001", "two-layer-torch-000", "momentum-sweep-002", "coarse-fine-search-002",
-            "coarse-fine-search-002-fine", "coarse-fine-search-002-final", "mlp-defaults-004");
+            "coarse-fine-search-002-fine", "coarse-fine-search-002-final", "coarse-fine-search-002-batch",
+            "mlp-defaults-004");
 
     private TwoLayerNets() {}
 
