@@ -83,7 +83,7 @@ final class WorkerPool {
                 } while (reply != null && !reply.startsWith("done "));
                 if (reply == null) {
                     out.println("[" + spec.id() + "] a worker stopped during trial " + (t.index() + 1)
-                            + "; it has no record and runs again on the next 'run'");
+                            + " (if it stopped before recording it, the trial runs again on the next 'run')");
                     return;
                 }
                 String[] f = reply.split(" ");
