@@ -18,7 +18,8 @@ public final class TwoLayerNets {
     public static final List<String> EXPERIMENTS = List.of("quickstart", "two-layer-grid-000", "two-layer-repeat-000", "two-layer-variants-000",
             "two-layer-grid-001", "two-layer-torch-000", "momentum-sweep-002", "coarse-fine-search-002",
             "coarse-fine-search-002-fine", "coarse-fine-search-002-final", "coarse-fine-search-002-batch",
-            "coarse-fine-search-002-init", "coarse-fine-search-002-input", "mlp-defaults-004");
+            "coarse-fine-search-002-init", "coarse-fine-search-002-input",
+            "coarse-fine-search-002-seeds", "mlp-defaults-004");
 
     private TwoLayerNets() {}
 
