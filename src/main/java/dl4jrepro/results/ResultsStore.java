@@ -1,9 +1,8 @@
 package dl4jrepro.results;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.base.CurvePoint;
+import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
 import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.spec.ExperimentSpec;
@@ -19,9 +18,6 @@ import java.util.List;
  * source of truth, then the files derived from it, which {@code table} can always rebuild.
  */
 public final class ResultsStore {
-    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    /** Map keys in sorted order: equal content gives equal text, for trial ids and staleness checks. */
-    public static final ObjectMapper CANONICAL = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     public static final String RUN = "run.json";
 
     private final Path root;
@@ -40,7 +36,7 @@ public final class ResultsStore {
      * folder, see {@link RunFiles}), its table linking the stages found in {@code home}, where the files will live.
      */
     public void save(ExperimentSpec spec, RunRecord run, Path files, Path home) throws IOException {
-        AtomicFiles.write(files.resolve(RUN), JSON.writeValueAsString(run));
+        AtomicFiles.write(files.resolve(RUN), Json.MAPPER.writeValueAsString(run));
         writeDerived(spec, run, files, home);
     }
 
@@ -81,7 +77,7 @@ public final class ResultsStore {
                     + experiment + (quick ? " --quick" : "") + "'");
         }
         try {
-            return JSON.readValue(file.toFile(), RunRecord.class);
+            return Json.MAPPER.readValue(file.toFile(), RunRecord.class);
         } catch (IOException e) {
             throw new UserError(file + ": unreadable run record (" + e.getMessage().lines().findFirst().orElse("")
                     + "); run the experiment again");

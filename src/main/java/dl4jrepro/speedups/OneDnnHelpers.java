@@ -1,6 +1,5 @@
 package dl4jrepro.speedups;
 
-import dl4jrepro.backend.OneDnn;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -14,11 +13,6 @@ public final class OneDnnHelpers {
     static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
 
     private OneDnnHelpers() {}
-
-    /** Whether this process's ND4J build has oneDNN to hand work to. */
-    public static boolean available() {
-        return OneDnn.available();
-    }
 
     /** The network of {@code conf}, initialised, its layers with oneDNN helpers or with DL4J's built-in code. */
     public static MultiLayerNetwork network(MultiLayerConfiguration conf, boolean helpers) {

@@ -1,6 +1,7 @@
 package dl4jrepro.speedups;
 
 import dl4jrepro.backend.BackendInfo;
+import dl4jrepro.backend.OneDnn;
 import dl4jrepro.base.Substitution;
 import dl4jrepro.train.TrainingStep;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -112,7 +113,7 @@ public final class Speedups {
                 made.computeIfAbsent(SpeedupSetting.Kind.ADAM, k -> new ArrayList<>()).add(i);
             }
         }
-        List<Integer> helped = effective.has(SpeedupSetting.Kind.ONEDNN) && OneDnnHelpers.available()
+        List<Integer> helped = effective.has(SpeedupSetting.Kind.ONEDNN) && OneDnn.available()
                 ? helperLayers(conf) : List.of();
         MultiLayerNetwork net = OneDnnHelpers.network(conf, !helped.isEmpty());
         if (!helped.isEmpty()) {

@@ -1,5 +1,6 @@
 package dl4jrepro.speedups;
 
+import dl4jrepro.backend.OneDnn;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.families.CnnFamily;
 import dl4jrepro.families.CnnFamilyTest;
@@ -34,7 +35,7 @@ class OneDnnHelpersTest {
 
     @Test
     void convolutionLayersRunOnOneDnnAndAgreeWithDl4jsOwn() {
-        assertTrue(OneDnnHelpers.available(), "the default build loads nd4j-native's oneDNN build");
+        assertTrue(OneDnn.available(), "the default build loads nd4j-native's oneDNN build");
         MultiLayerNetwork fast = net(true), plain = net(false);
         assertNotNull(((ConvolutionLayer) fast.getLayer(0)).getHelper(), "oneDNN helper in use");
         assertNull(((ConvolutionLayer) plain.getLayer(0)).getHelper(), "DL4J's im2col path");
