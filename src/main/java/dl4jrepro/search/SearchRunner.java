@@ -35,6 +35,7 @@ import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Runs every trial of a search that has no record yet (in a seeded random order), appending each to the
@@ -136,7 +137,7 @@ public final class SearchRunner {
             }
             List<RunRecord> all = new ArrayList<>(current(spec, plan, store.load(), request.quick(), checksum).values());
             if (all.size() == plan.size()) {
-                int moved = store.moveStaleAside(all);
+                int moved = store.moveStaleAside(all.stream().map(RunRecord::trialId).collect(Collectors.toSet()));
                 if (moved > 0) {
                     out.println("[" + spec.id() + "] " + moved + " stale records (an earlier spec or data, or a trial "
                             + "trained again) moved to " + TrialStore.STALE + "; " + TrialStore.FILE + " holds what the "

@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -46,9 +48,13 @@ public final class TrialStore {
 
     /**
      * What the file holds: the records by trial id (the last record of an id wins: it replaced a stale one, or
-     * repeats the same trial), the lines that parse and the lines that do not (cut short by a kill, or damaged).
+     * repeats the same trial), the lines that parse with their trial ids, and the lines that do not (cut short by a
+     * kill, or damaged).
      */
-    record Contents(Map<String, RunRecord> records, List<String> good, List<String> damaged) {}
+    record Contents(Map<String, RunRecord> records, List<Line> good, List<String> damaged) {}
+
+    /** A readable line of the file and the trial it records. */
+    record Line(String text, String trialId) {}
 
     Contents read() {
         Contents c = new Contents(new LinkedHashMap<>(), new ArrayList<>(), new ArrayList<>());
@@ -60,7 +66,7 @@ public final class TrialStore {
                     RunRecord r = JSON.readValue(line, RunRecord.class);
                     if (r.trialId() == null) throw new IOException("no trial id");
                     c.records().put(r.trialId(), r);
-                    c.good().add(line);
+                    c.good().add(new Line(line, r.trialId()));
                 } catch (IOException damaged) {
                     c.damaged().add(line);
                 }
@@ -80,36 +86,38 @@ public final class TrialStore {
         if (c.damaged().isEmpty()) return;
         Path aside = file.resolveSibling(FILE + ".damaged-" + Instant.now().toString().replace(':', '-'));
         Files.copy(file, aside);
-        AtomicFiles.write(file, c.good().isEmpty() ? "" : String.join("\n", c.good()) + "\n");
+        rewrite(c.good().stream().map(Line::text).toList());
         say.accept(c.damaged().size() + " unreadable line" + (c.damaged().size() == 1 ? "" : "s") + " of " + file
                 + " (a record cut short by a kill, or damaged) set aside with the whole file as " + aside.getFileName()
                 + "; those trials run again");
     }
 
     /**
-     * Once a search is complete, keeps in {@code trials.jsonl} exactly the records its table shows ({@code shown}: the
-     * current record of each trial of the plan) and appends every other line (records of an earlier spec or data,
-     * earlier records of a trial trained again) to {@code trials.stale.jsonl}, so a reader of the file sees what the
-     * table sees. Returns how many lines were moved.
+     * Once a search is complete, keeps in {@code trials.jsonl} exactly the records its table shows (the last record of
+     * each trial in {@code shownTrialIds}) and appends every other line (records of an earlier spec or data, earlier
+     * records of a trial trained again) to {@code trials.stale.jsonl}, so a reader of the file sees what the table
+     * sees. Returns how many lines were moved.
      */
-    public int moveStaleAside(java.util.Collection<RunRecord> shown) throws IOException {
-        Contents c = read();
-        java.util.Set<String> keep = new java.util.HashSet<>();
-        for (RunRecord r : shown) keep.add(JSON.writeValueAsString(r));
+    public int moveStaleAside(Set<String> shownTrialIds) throws IOException {
+        List<Line> good = read().good();
+        Map<String, Integer> last = new HashMap<>();
+        for (int i = 0; i < good.size(); i++) last.put(good.get(i).trialId(), i);
         List<String> current = new ArrayList<>(), stale = new ArrayList<>();
-        java.util.Set<String> kept = new java.util.HashSet<>();
-        for (String line : c.good()) {
-            String normal = JSON.writeValueAsString(JSON.readValue(line, RunRecord.class));
-            // A record is kept once, as the table counts it; anything else is stale.
-            if (keep.contains(normal) && kept.add(normal)) current.add(line);
-            else stale.add(line);
+        for (int i = 0; i < good.size(); i++) {
+            Line line = good.get(i);
+            boolean shown = shownTrialIds.contains(line.trialId()) && last.get(line.trialId()) == i;
+            (shown ? current : stale).add(line.text());
         }
         if (stale.isEmpty()) return 0;
-        Path staleFile = file.resolveSibling(STALE);
-        Files.writeString(staleFile, String.join("\n", stale) + "\n", StandardCharsets.UTF_8,
+        Files.writeString(file.resolveSibling(STALE), String.join("\n", stale) + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        AtomicFiles.write(file, current.isEmpty() ? "" : String.join("\n", current) + "\n");
+        rewrite(current);
         return stale.size();
+    }
+
+    /** Replaces the file's lines as a whole. */
+    private void rewrite(List<String> lines) throws IOException {
+        AtomicFiles.write(file, lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
     }
 
     public static final String STALE = "trials.stale.jsonl";
