@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 
 /** Writes files whole or not at all: a killed run never leaves a half-written file for {@code table} to read. */
 public final class AtomicFiles {
@@ -32,5 +33,13 @@ public final class AtomicFiles {
 
     public static void moveInto(Path tmp, Path target) throws IOException {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Where a damaged file is set aside: beside itself as {@code NAME.damaged-TIME}, so nothing is lost and the run
+     * no longer reads it.
+     */
+    public static Path damagedBeside(Path file) {
+        return file.resolveSibling(file.getFileName() + ".damaged-" + Instant.now().toString().replace(':', '-'));
     }
 }

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -84,7 +83,7 @@ public final class TrialStore {
     public void setAsideDamaged(Consumer<String> say) throws IOException {
         Contents c = read();
         if (c.damaged().isEmpty()) return;
-        Path aside = file.resolveSibling(FILE + ".damaged-" + Instant.now().toString().replace(':', '-'));
+        Path aside = AtomicFiles.damagedBeside(file);
         Files.copy(file, aside);
         rewrite(c.good().stream().map(Line::text).toList());
         say.accept(c.damaged().size() + " unreadable line" + (c.damaged().size() == 1 ? "" : "s") + " of " + file

@@ -125,9 +125,9 @@ public final class Checkpoint {
         return m.lines().findFirst().orElse(m);
     }
 
-    /** Renames a damaged file beside itself ({@code NAME.damaged-TIME}), so nothing is lost and it is no longer read. */
+    /** Renames a damaged file aside ({@link AtomicFiles#damagedBeside}). */
     static Path setAside(Path file) {
-        Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + Instant.now().toString().replace(':', '-'));
+        Path aside = AtomicFiles.damagedBeside(file);
         try {
             return Files.move(file, aside);
         } catch (IOException e) {
