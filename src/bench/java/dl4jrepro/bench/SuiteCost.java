@@ -8,7 +8,7 @@ import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.search.SearchRunner;
 import dl4jrepro.search.TrialPlan;
-import dl4jrepro.search.TrialStore;
+import dl4jrepro.results.TrialStore;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.SpecCatalog;
 import dl4jrepro.train.Checkpoint;

@@ -23,6 +23,13 @@ public final class Metrics {
 
     private Metrics() {}
 
+    /** Sample standard deviation (n − 1 in the denominator); NaN for fewer than two values. */
+    public static double sampleSd(double[] v) {
+        if (v.length < 2) return Double.NaN;
+        double mean = java.util.Arrays.stream(v).average().getAsDouble();
+        return Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
+    }
+
     /** An aggregate as written in a spec: function, metric and the filter's key=value pairs in order. */
     public record AggregateText(String function, String metric, Map<String, String> filter) {}
 

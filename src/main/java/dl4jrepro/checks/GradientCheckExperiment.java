@@ -215,7 +215,7 @@ public final class GradientCheckExperiment {
                 .map(f -> FigureRow.of(f, metric(r, f.metric()), false)).toList();
         StringBuilder md = new StringBuilder("# ").append(spec.id()).append(": ").append(spec.title()).append("\n\n");
         md.append("Catalogue ").append(spec.catalogue()).append(" · source: ").append(spec.source()).append("\n\n");
-        ReportTable.figures(md, figures, spec.reference());
+        ReportTable.figures(md, figures, spec, false);
         for (NetResult n : r.nets()) {
             CheckNet specNet = spec.check().nets().stream().filter(c -> c.label().equals(n.label())).findFirst().orElse(null);
             md.append("\n## ").append(n.label()).append("\n\n").append(String.format(Locale.ROOT,

@@ -246,7 +246,7 @@ public final class Repro implements Callable<Integer> {
             ResultsStore store = new ResultsStore(parent.resultsDir);
             Path dir = switch (spec.kind()) {
                 case CHECK -> GradientCheckExperiment.rewrite(spec, store.dir(spec, quick));
-                case SEARCH -> SearchTable.rewrite(spec, store.dir(spec, quick), quick);
+                case SEARCH -> SearchTable.rewrite(spec, store.dir(spec, quick), quick, parent.resultsDir);
                 case RUN -> store.writeDerived(spec, store.load(spec, quick));
             };
             // A single run's trained network (model.zip, kept locally, not committed) gives its filter and feature-map

@@ -14,7 +14,8 @@ import java.util.List;
  */
 public final class DeepMlpGrids {
     /** Its catalogue experiments (specs in experiments/), in the order {@code main} runs them. */
-    public static final List<String> EXPERIMENTS = List.of("deep-mlp-grid-000", "deep-mlp-grid-001", "mlp-grid-004", "mlp-grid-004-depth");
+    public static final List<String> EXPERIMENTS = List.of("deep-mlp-grid-000", "deep-mlp-grid-001", "mlp-grid-004", "mlp-grid-004-depth",
+            "mlp-grid-004-depth-seeds");
 
     private DeepMlpGrids() {}
 

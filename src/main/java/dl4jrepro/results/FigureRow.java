@@ -2,35 +2,54 @@ package dl4jrepro.results;
 
 import dl4jrepro.spec.ExperimentSpec.Figure;
 
+import java.nio.file.Path;
+
 /**
  * One reproduced figure beside the report's.
  *
- * @param verdict "within" (|reproduced − report| ≤ tolerance), "MISS", "pass"/"FAIL" (against a floor or a ceiling), "diverged" or
- *                "n/a" (nothing to compare with)
+ * @param verdict  "within" (|reproduced − report| ≤ tolerance), "MISS", "pass"/"FAIL" (against a floor or a ceiling),
+ *                 "diverged" or "n/a" (nothing to compare with, or a tolerance still to be measured)
+ * @param spread   where the tolerance was measured (null for a typed tolerance)
+ * @param ablation id of the experiment that explains a miss, or null
+ * @param ablationFolder its results folder relative to the results root, or null where unknown (quick runs)
  */
 public record FigureRow(String name, String metric, Double report, Double reproduced, Double tolerance, Double atLeast,
-                        Double atMost, String verdict, String note) {
+                        Double atMost, String verdict, String note, SeedSpread spread, String ablation,
+                        String ablationFolder) {
 
-    static FigureRow of(Figure f, RunRecord run) {
-        return of(f, run.metric(f.metric()), "diverged".equals(run.status()));
+    /** A figure with no results root to read spreads from (checks, quick runs). */
+    public static FigureRow of(Figure f, double value, boolean noValueBecauseDiverged) {
+        return of(null, f, value, noValueBecauseDiverged);
     }
 
-    /** @param noValueBecauseDiverged whether a missing value means the training diverged */
-    public static FigureRow of(Figure f, double value, boolean noValueBecauseDiverged) {
+    /**
+     * @param resultsRoot where the figure's spread experiment keeps its results; null where there are none to read
+     *                    (quick runs): a figure whose tolerance is a spread then gets none
+     */
+    public static FigureRow of(Path resultsRoot, Figure f, double value, boolean noValueBecauseDiverged) {
         Double reproduced = Double.isFinite(value) ? value : null;
+        SeedSpread spread = f.spread() == null || resultsRoot == null ? null : SeedSpread.measure(resultsRoot, f.spread());
+        Double tolerance = f.spread() == null ? f.tolerance() : spread != null && spread.enough() ? spread.tolerance(f) : null;
+        String note = f.note();
+        if (f.spread() != null && tolerance == null) {
+            String missing = "tolerance not measured: run " + f.spread().experiment() + " (" + SeedSpread.MIN_SEEDS
+                    + "+ seeds)";
+            note = note == null || note.isEmpty() ? missing : missing + "; " + note;
+        }
         String verdict;
         if (reproduced == null) {
             verdict = noValueBecauseDiverged ? "diverged" : "n/a";
         } else if (f.report() != null) {
-            verdict = Math.abs(reproduced - f.report()) <= f.tolerance() + 1e-12 ? "within" : "MISS";
+            verdict = tolerance == null ? "n/a" : Math.abs(reproduced - f.report()) <= tolerance + 1e-12 ? "within" : "MISS";
         } else if (f.atLeast() != null || f.atMost() != null) {
             boolean ok = (f.atLeast() == null || reproduced >= f.atLeast()) && (f.atMost() == null || reproduced <= f.atMost());
             verdict = ok ? "pass" : "FAIL";
         } else {
             verdict = "n/a";
         }
-        return new FigureRow(f.name(), f.metric(), f.report(), reproduced, f.tolerance(), f.atLeast(), f.atMost(), verdict,
-                f.note());
+        return new FigureRow(f.name(), f.metric(), f.report(), reproduced, tolerance, f.atLeast(), f.atMost(), verdict,
+                note, spread, f.ablation(), f.ablation() == null || resultsRoot == null ? null
+                        : resultsRoot.relativize(ResultsStore.folderOf(resultsRoot, f.ablation())).toString().replace('\\', '/'));
     }
 
     public Double difference() {

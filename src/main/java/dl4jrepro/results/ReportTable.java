@@ -22,29 +22,56 @@ import java.util.Set;
 public final class ReportTable {
     private ReportTable() {}
 
-    public static List<FigureRow> rows(ExperimentSpec spec, RunRecord run) {
-        return spec.reference().figures().stream().map(f -> FigureRow.of(f, run)).toList();
+    /** @param resultsRoot where the spec's stages (spreads, ablations) keep their results; null for a quick run */
+    public static List<FigureRow> rows(ExperimentSpec spec, RunRecord run, Path resultsRoot) {
+        return spec.reference().figures().stream()
+                .map(f -> FigureRow.of(resultsRoot, f, run.metric(f.metric()), "diverged".equals(run.status())))
+                .toList();
     }
 
     /** @param home where the run's files live, for the links to its stages (the same as {@code dir} but while staged) */
-    public static void write(ExperimentSpec spec, RunRecord run, Path dir, Path home) throws IOException {
-        List<FigureRow> rows = rows(spec, run);
+    public static void write(ExperimentSpec spec, RunRecord run, Path dir, Path home, Path resultsRoot) throws IOException {
+        List<FigureRow> rows = rows(spec, run, run.quick() ? null : resultsRoot);
         AtomicFiles.write(dir.resolve("summary.json"), Json.MAPPER.writeValueAsString(summary(run, rows)));
         AtomicFiles.write(dir.resolve("table.md"), markdown(spec, run, rows, dir, home));
     }
 
-    /** The figures table shared by single runs and searches. */
-    public static void figures(StringBuilder md, List<FigureRow> rows, ExperimentSpec.Reference reference) {
+    /**
+     * The figures table shared by single runs and searches.
+     *
+     * @param quick whether the table sits in a quick run's folder, one level below the experiment's
+     */
+    public static void figures(StringBuilder md, List<FigureRow> rows, ExperimentSpec spec, boolean quick) {
+        ExperimentSpec.Reference reference = spec.reference();
+        // from this table up to the results root, where every experiment's folder starts
+        String toRoot = "../".repeat((quick ? 1 : 0) + spec.resultsPath().split("/").length);
         md.append("| figure | report | reproduced | difference | tolerance | verdict | note |\n");
         md.append("|---|---:|---:|---:|---:|---|---|\n");
+        Map<String, SeedSpread> spreads = new LinkedHashMap<>();
         for (FigureRow r : rows) {
             String tolerance = r.tolerance() != null ? "± " + num(r.tolerance()) : r.atLeast() != null ? "≥ " + num(r.atLeast())
                     : r.atMost() != null ? "≤ " + num(r.atMost()) : "";
+            if (r.spread() != null && r.tolerance() != null) {
+                tolerance += " (" + r.spread().seeds() + " seeds)";
+                spreads.putIfAbsent(r.spread().experiment(), r.spread());
+            }
+            String note = r.note() == null ? "" : r.note();
+            if (r.ablation() != null) {
+                note += (note.isEmpty() ? "" : " · ") + "ablation: " + (r.ablationFolder() == null ? "`" + r.ablation() + "`"
+                        : "[" + r.ablation() + "](" + toRoot + r.ablationFolder() + "/table.md)");
+            }
             md.append("| ").append(r.name()).append(" | ").append(num(r.report())).append(" | ").append(num(r.reproduced()))
                     .append(" | ").append(signed(r.difference())).append(" | ").append(tolerance).append(" | ")
-                    .append(r.verdict()).append(" | ").append(r.note() == null ? "" : r.note()).append(" |\n");
+                    .append(r.verdict()).append(" | ").append(note).append(" |\n");
         }
         md.append("\nReport figures: ").append(reference.source()).append(".  \n");
+        if (!spreads.isEmpty()) {
+            md.append("Tolerance (rows with seeds): ").append(String.format(Locale.ROOT, "%.2f", ExperimentSpec.Spread.Z))
+                    .append(" × the sample sd of the figure's metric over the repeats of ")
+                    .append(String.join(", ", spreads.keySet().stream().map(id -> "`" + id + "`").toList()))
+                    .append(" (one configuration, seeds only), plus half a unit of the report's last digit: the reproduced "
+                            + "and the report's run are two draws, whose difference has sd √2 × one run's.  \n");
+        }
         if (reference.toleranceWhy() != null) md.append("Tolerance: ").append(reference.toleranceWhy()).append("\n");
     }
 
@@ -59,6 +86,12 @@ public final class ReportTable {
             f.put("at_least", r.atLeast());
             f.put("at_most", r.atMost());
             f.put("verdict", r.verdict());
+            if (r.spread() != null) {
+                f.put("seed_sd", Double.isFinite(r.spread().sd()) ? r.spread().sd() : null);
+                f.put("seeds", r.spread().seeds());
+                f.put("spread_from", r.spread().experiment());
+            }
+            if (r.ablation() != null) f.put("ablation", r.ablation());
             return f;
         }).toList();
     }
@@ -108,7 +141,7 @@ public final class ReportTable {
         if (run.failure() != null) md.append("Training stopped early: ").append(run.failure()).append("\n\n");
         if (!run.overrides().isEmpty()) md.append("Overrides on the spec: `").append(run.overrides()).append("`\n\n");
 
-        figures(md, rows, spec.reference());
+        figures(md, rows, spec, run.quick());
 
         md.append("\n## Run\n\n");
         md.append(String.format(Locale.ROOT, "- wall time %.1f s (training %.1f s, evaluation %.1f s), %,.0f training samples/s, %,d parameters%n",

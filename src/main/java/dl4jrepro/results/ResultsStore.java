@@ -26,6 +26,19 @@ public final class ResultsStore {
         this.root = root;
     }
 
+    /**
+     * The results folder of experiment {@code id} under {@code root}, found without its spec: {@code root/id}, or for a
+     * stage {@code root/parent/stage}, whichever holds results (the first split that does, from the longest parent id).
+     */
+    public static Path folderOf(Path root, String id) {
+        if (Files.isDirectory(root.resolve(id))) return root.resolve(id);
+        for (int i = id.lastIndexOf('-'); i > 0; i = id.lastIndexOf('-', i - 1)) {
+            Path stage = root.resolve(id.substring(0, i)).resolve(id.substring(i + 1));
+            if (Files.isDirectory(stage)) return stage;
+        }
+        return root.resolve(id);
+    }
+
     public Path dir(ExperimentSpec spec, boolean quick) {
         Path d = root.resolve(spec.resultsPath());
         return quick ? d.resolve("quick") : d;
@@ -59,7 +72,7 @@ public final class ResultsStore {
             HeatMapPlot.confusion(dir.resolve("confusion.png"), run.experiment() + ": test set confusion matrix",
                     run.testConfusion(), classNames(run));
         }
-        ReportTable.write(spec, run, dir, home);
+        ReportTable.write(spec, run, dir, home, root);
     }
 
     @SuppressWarnings("unchecked")

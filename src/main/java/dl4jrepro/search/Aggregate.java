@@ -58,8 +58,7 @@ public record Aggregate(String function, String metric, Map<String, String> filt
             case "max" -> Arrays.stream(v).max().getAsDouble();
             case "min" -> Arrays.stream(v).min().getAsDouble();
             case "mean" -> mean;
-            default -> v.length < 2 ? Double.NaN
-                    : Math.sqrt(Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
+            default -> Metrics.sampleSd(v);
         };
     }
 

@@ -8,6 +8,7 @@ import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.results.FolderLock;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
+import dl4jrepro.results.TrialStore;
 import dl4jrepro.run.Provenance;
 import dl4jrepro.run.ResolvedConfig;
 import dl4jrepro.run.RunRequest;
@@ -144,7 +145,7 @@ public final class SearchRunner {
                             + "table shows");
                 }
             }
-            SearchTable.write(spec, plan, all, dir, request.quick());
+            SearchTable.write(spec, plan, all, dir, request.quick(), request.resultsDir());
             out.println("[" + spec.id() + "] " + all.size() + " of " + plan.size() + " trials recorded; table in "
                     + dir.resolve("table.md"));
             return all.size() == plan.size() ? "completed" : "partial";

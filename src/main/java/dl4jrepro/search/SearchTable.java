@@ -12,6 +12,7 @@ import dl4jrepro.results.HeatMapPlot;
 import dl4jrepro.results.LearningCurvePlot;
 import dl4jrepro.results.ReportTable;
 import dl4jrepro.results.RunRecord;
+import dl4jrepro.results.TrialStore;
 import dl4jrepro.run.ResolvedConfig;
 import dl4jrepro.search.TrialPlan.Trial;
 import dl4jrepro.spec.ExperimentSpec.Column;
@@ -52,7 +53,7 @@ public final class SearchTable {
         AtomicFiles.write(dir.resolve(PLAN), Json.MAPPER.writeValueAsString(plan));
     }
 
-    public static Path rewrite(ExperimentSpec spec, Path dir, boolean quick) throws IOException {
+    public static Path rewrite(ExperimentSpec spec, Path dir, boolean quick, Path resultsRoot) throws IOException {
         Path planFile = dir.resolve(PLAN);
         if (!Files.isRegularFile(planFile)) {
             throw new UserError("no stored search for " + spec.id() + " at " + dir + ": run it first with 'run " + spec.id()
@@ -68,12 +69,15 @@ public final class SearchTable {
             System.err.println("note: " + stored.damaged().size() + " unreadable lines of " + dir.resolve(TrialStore.FILE)
                     + " left out of the table; running the search again sets them aside and trains those trials");
         }
-        write(spec, plan, List.copyOf(SearchRunner.current(spec, plan, stored.records(), quick, null).values()), dir, quick);
+        write(spec, plan, List.copyOf(SearchRunner.current(spec, plan, stored.records(), quick, null).values()), dir, quick,
+                resultsRoot);
         return dir;
     }
 
-    public static void write(ExperimentSpec spec, List<Trial> plan, List<RunRecord> records, Path dir, boolean quick)
-            throws IOException {
+    /** @param resultsRoot where the spec's stages (spreads, ablations) keep their results */
+    public static void write(ExperimentSpec spec, List<Trial> plan, List<RunRecord> records, Path dir, boolean quick,
+                             Path resultsRoot) throws IOException {
+        Path spreadRoot = quick ? null : resultsRoot;
         Map<String, RunRecord> byId = new LinkedHashMap<>();
         for (RunRecord r : records) byId.putIfAbsent(r.trialId(), r);
         List<RunRecord> rows = new ArrayList<>();
@@ -92,10 +96,10 @@ public final class SearchTable {
             if ("true".equals(a.filter().get(GAP_FILTERED))) {
                 Map<String, String> rest = new LinkedHashMap<>(a.filter());
                 rest.remove(GAP_FILTERED);
-                return FigureRow.of(f, new Aggregate(a.function(), a.metric(), rest).evaluate(withinGap(ts, rows), sortBy),
-                        false);
+                return FigureRow.of(spreadRoot, f,
+                        new Aggregate(a.function(), a.metric(), rest).evaluate(withinGap(ts, rows), sortBy), false);
             }
-            return FigureRow.of(f, a.evaluate(rows, sortBy), false);
+            return FigureRow.of(spreadRoot, f, a.evaluate(rows, sortBy), false);
         }).toList();
 
         StringBuilder md = new StringBuilder();
@@ -109,7 +113,7 @@ public final class SearchTable {
                 .append(rows.size() < plan.size() ? " · **partial: the search is still running or was stopped; `run` resumes it**" : "")
                 .append(quick ? " · **quick (smoke) budget: not comparable with the report**" : "").append("\n\n");
         md.append("## Headline figures\n\n");
-        ReportTable.figures(md, figures, spec.reference());
+        ReportTable.figures(md, figures, spec, quick);
 
         String sortLabel = label(ts, sortBy);
         if (ranked.size() <= FULL_TABLE_MAX) {
@@ -432,8 +436,6 @@ public final class SearchTable {
     }
 
     private static double sd(double[] v) {
-        if (v.length < 2) return 0;
-        double m = mean(v);
-        return Math.sqrt(Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1));
+        return v.length < 2 ? 0 : Metrics.sampleSd(v);
     }
 }

@@ -225,9 +225,31 @@ public record ExperimentSpec(
      * @param tolerance allowed absolute difference from {@code report}
      * @param atLeast   a floor the figure must reach (for experiments with no report figure)
      * @param note      shown beside the row: why a miss is a miss, or what the comparison means
+     * @param spread    instead of a typed {@code tolerance}: the experiment whose repeats over seeds measure this
+     *                  figure's spread; the tolerance is then {@link Spread#Z} × their sd plus the report's rounding
+     * @param ablation  the id of the experiment that explains a miss of this figure
      */
     public record Figure(String name, String metric, Double report, Double tolerance, Double atLeast, Double atMost,
-                         String note) {}
+                         String note, Spread spread, String ablation) {
+
+        /** Half a unit of the report value's last printed digit: 0.3391 (printed 33.91 %) carries ±0.00005. */
+        public double reportRounding() {
+            return report == null ? 0 : 0.5 * Math.pow(10, -java.math.BigDecimal.valueOf(report).stripTrailingZeros().scale());
+        }
+    }
+
+    /**
+     * Where a figure's tolerance comes from: the experiment that repeats its configuration over seeds
+     * ({@code experiment}, an id), and the metric of each repeat whose spread counts ({@code metric}, e.g.
+     * {@code last.val_acc}).
+     */
+    public record Spread(String experiment, String metric) {
+        /**
+         * A reproduced figure and the report's are two single runs of one configuration; their difference has sd √2·σ
+         * when one run's sd is σ, and two of those cover about 95 % of such differences.
+         */
+        public static final double Z = 2 * Math.sqrt(2);
+    }
 
     /**
      * A backpropagation check instead of a training: each of {@code nets} (the spec's network with overrides) is built

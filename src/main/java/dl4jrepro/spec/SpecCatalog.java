@@ -149,9 +149,24 @@ public final class SpecCatalog {
                         + "filtered as max(last.val_acc | lr=0.001); got '" + f.metric() + "'");
             }
             require(file, f.atMost() == null || f.report() == null, "figure '" + f.name() + "' has both a report value and a ceiling");
-            require(file, f.report() == null || f.tolerance() != null,
-                    "figure '" + f.name() + "' has a report value but no tolerance");
+            require(file, f.report() == null || f.tolerance() != null || f.spread() != null,
+                    "figure '" + f.name() + "' has a report value but neither a tolerance nor a spread");
+            require(file, f.tolerance() == null || f.spread() == null, "figure '" + f.name() + "' has both a tolerance "
+                    + "and a spread: the spread's measured sd sets the tolerance, so drop the typed one");
+            if (f.spread() != null) {
+                require(file, f.report() != null, "figure '" + f.name() + "' has a spread but no report value to hold it against");
+                require(file, f.spread().metric() != null && Metrics.isValid(f.spread().metric()), "figure '" + f.name()
+                        + "': spread.metric must be a metric of each repeat, like last.val_acc or final.test_acc");
+                requireExperiment(file, f.name(), "spread.experiment", f.spread().experiment());
+            }
+            if (f.ablation() != null) requireExperiment(file, f.name(), "ablation", f.ablation());
         }
+    }
+
+    /** A figure's spread or ablation names another experiment of the catalogue. */
+    private static void requireExperiment(Path file, String figure, String field, String id) {
+        require(file, id != null && id.matches("[a-z0-9][a-z0-9-]*") && Files.isRegularFile(file.resolveSibling(id + ".json")),
+                "figure '" + figure + "': " + field + " '" + id + "' is no experiment: expected " + file.resolveSibling(id + ".json"));
     }
 
     private static void checkOneDimensional(Path file, ExperimentSpec.DataSpec d) {

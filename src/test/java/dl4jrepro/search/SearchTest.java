@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dl4jrepro.cli.CliRun;
 import dl4jrepro.cli.Repro;
 import dl4jrepro.results.FolderLock;
+import dl4jrepro.results.TrialStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

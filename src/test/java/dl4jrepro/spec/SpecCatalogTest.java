@@ -128,4 +128,26 @@ class SpecCatalogTest {
         assertTrue(e.getMessage().startsWith("unknown experiment 'no-such-id'") && e.getMessage().contains("'list'"),
                 e.getMessage());
     }
+
+    @Test
+    void aSpreadReplacesATypedToleranceAndNamesAnExperimentThatExists() throws IOException {
+        String plain = "\"report\": null, \"tolerance\": null, \"atLeast\": null, \"note\": null";
+        String withReport = "\"report\": 0.98, \"tolerance\": null, \"atLeast\": null, \"note\": null";
+        String both = quickstartWith(plain,
+                withReport.replace("\"tolerance\": null", "\"tolerance\": 0.01")
+                        + ", \"spread\": {\"experiment\": \"quickstart-seeds\", \"metric\": \"last.val_acc\"}");
+        assertTrue(loadBroken(both).getMessage().contains("has both a tolerance and a spread"));
+        String noStage = quickstartWith(plain,
+                withReport + ", \"spread\": {\"experiment\": \"quickstart-seeds\", \"metric\": \"last.val_acc\"}");
+        UserError e = loadBroken(noStage);
+        assertTrue(e.getMessage().contains("spread.experiment 'quickstart-seeds' is no experiment: expected")
+                        && e.getMessage().contains("quickstart-seeds.json"),
+                e.getMessage());
+        Files.writeString(tmp.resolve("quickstart-seeds.json"), Files.readString(REAL.resolve("quickstart.json"))
+                .replace("\"id\": \"quickstart\"", "\"id\": \"quickstart-seeds\", \"stageOf\": \"quickstart\""));
+        Files.writeString(tmp.resolve("quickstart.json"), noStage);
+        assertEquals("quickstart-seeds", new SpecCatalog(tmp).load("quickstart").reference().figures().get(1).spread().experiment());
+        String badMetric = noStage.replace("\"metric\": \"last.val_acc\"}", "\"metric\": \"max(last.val_acc)\"}");
+        assertTrue(loadBroken(badMetric).getMessage().contains("spread.metric must be a metric of each repeat"));
+    }
 }

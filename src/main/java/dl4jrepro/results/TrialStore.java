@@ -1,9 +1,8 @@
-package dl4jrepro.search;
+package dl4jrepro.results;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.base.UserError;
-import dl4jrepro.results.RunRecord;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -50,12 +49,12 @@ public final class TrialStore {
      * repeats the same trial), the lines that parse with their trial ids, and the lines that do not (cut short by a
      * kill, or damaged).
      */
-    record Contents(Map<String, RunRecord> records, List<Line> good, List<String> damaged) {}
+    public record Contents(Map<String, RunRecord> records, List<Line> good, List<String> damaged) {}
 
     /** A readable line of the file and the trial it records. */
-    record Line(String text, String trialId) {}
+    public record Line(String text, String trialId) {}
 
-    Contents read() {
+    public Contents read() {
         Contents c = new Contents(new LinkedHashMap<>(), new ArrayList<>(), new ArrayList<>());
         if (!Files.isRegularFile(file)) return c;
         try {
