@@ -3,6 +3,7 @@ package dl4jrepro.base;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
@@ -17,7 +18,11 @@ import java.util.regex.Pattern;
 public final class Metrics {
     /** Metrics measured once after training. */
     public static final List<String> FINAL = List.of("test_loss", "test_acc", "train_full_loss", "train_full_acc",
-            "train_seconds", "ms_per_step", "best_epoch", "stopped_epoch");
+            "train_seconds", "ms_per_step", "best_epoch", "stopped_epoch",
+            // one training minibatch at a time after training (runs whose train metric is "last-batch"): mean and sd
+            // over batches, scored as last.train_* is (inference mode) and as a training step's forward pass is
+            "batch_loss_mean", "batch_loss_sd", "batch_acc_mean", "batch_acc_sd",
+            "batch_loss_mean_train_mode", "batch_loss_sd_train_mode", "batch_acc_mean_train_mode", "batch_acc_sd_train_mode");
     private static final Pattern AGGREGATE =
             Pattern.compile("(max|min|mean|sd|best|diverged|bestmean|rankmean|top\\d+)\\(\\s*([a-z_.]+)\\s*(?:\\|(.*))?\\)");
 
@@ -79,5 +84,33 @@ public final class Metrics {
             }
         }
         return Optional.of(new AggregateText(m.group(1), m.group(2), filter));
+    }
+
+    /** Whether a trial's settings hold every key=value of the filter (numbers compared as numbers). */
+    public static boolean matches(Map<String, Object> settings, Map<String, ?> filter) {
+        for (Map.Entry<String, ?> f : filter.entrySet()) {
+            if (!sameValue(settings.get(f.getKey()), f.getValue())) return false;
+        }
+        return true;
+    }
+
+    public static boolean sameValue(Object a, Object b) {
+        if (a == null || b == null) return a == b;
+        Double x = number(a), y = number(b);
+        if (x != null && y != null) return Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
+        return Objects.equals(normal(a), normal(b));
+    }
+
+    private static Double number(Object o) {
+        if (o instanceof Number n) return n.doubleValue();
+        try {
+            return Double.valueOf(String.valueOf(o).trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String normal(Object o) {
+        return String.valueOf(o).replace(" ", "").replace("[", "").replace("]", "");
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class TwoLayerNets {
     /** Its catalogue experiments (specs in experiments/), in the order {@code main} runs them. */
-    public static final List<String> EXPERIMENTS = List.of("quickstart", "two-layer-grid-000", "two-layer-repeat-000", "two-layer-variants-000",
+    public static final List<String> EXPERIMENTS = List.of("quickstart", "two-layer-repeat-000", "two-layer-grid-000", "two-layer-variants-000",
             "two-layer-variants-000-dropout",
             "two-layer-grid-001-seeds", "two-layer-grid-001", "two-layer-grid-001-train",
             "two-layer-torch-000-seeds", "two-layer-torch-000", "two-layer-torch-000-train",
@@ -23,7 +23,8 @@ public final class TwoLayerNets {
             // each A7 stage after the repeats its tolerances are measured on
             "coarse-fine-search-002-seeds", "coarse-fine-search-002", "coarse-fine-search-002-fine-seeds",
             "coarse-fine-search-002-fine", "coarse-fine-search-002-final-seeds", "coarse-fine-search-002-final",
-            "coarse-fine-search-002-batch", "coarse-fine-search-002-init", "coarse-fine-search-002-input", "mlp-defaults-004");
+            "coarse-fine-search-002-batch", "coarse-fine-search-002-init", "coarse-fine-search-002-input", "mlp-defaults-004-seeds",
+            "mlp-defaults-004");
 
     private TwoLayerNets() {}
 

@@ -1,5 +1,6 @@
 package dl4jrepro.results;
 
+import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.ExperimentSpec.Figure;
 
 import java.nio.file.Path;
@@ -12,25 +13,33 @@ import java.nio.file.Path;
  * @param spread   where the tolerance was measured (null for a typed tolerance)
  * @param ablation id of the experiment that explains a miss, or null
  * @param ablationFolder its results folder relative to the results root, or null where unknown (quick runs)
+ * @param batchSd  for a one-minibatch figure, its sd from one minibatch to the next measured in the run (else null)
  */
 public record FigureRow(String name, String metric, Double report, Double reproduced, Double tolerance, Double atLeast,
                         Double atMost, String verdict, String note, SeedSpread spread, String ablation,
-                        String ablationFolder) {
+                        String ablationFolder, Double batchSd) {
 
     /** A figure with no results root to read spreads from (checks, quick runs). */
     public static FigureRow of(Figure f, double value, boolean noValueBecauseDiverged) {
-        return of(null, f, value, noValueBecauseDiverged);
+        return of(null, f, value, noValueBecauseDiverged, Double.NaN);
     }
 
     /**
      * @param resultsRoot where the figure's spread experiment keeps its results; null where there are none to read
      *                    (quick runs): a figure whose tolerance is a spread then gets none
+     * @param batchSd     the run's value of the figure's {@code batchSpread} metric (NaN where it has none)
      */
-    public static FigureRow of(Path resultsRoot, Figure f, double value, boolean noValueBecauseDiverged) {
+    public static FigureRow of(Path resultsRoot, Figure f, double value, boolean noValueBecauseDiverged, double batchSd) {
         Double reproduced = Double.isFinite(value) ? value : null;
         SeedSpread spread = f.spread() == null || resultsRoot == null ? null : SeedSpread.measure(resultsRoot, f.spread());
-        Double tolerance = f.spread() == null ? f.tolerance() : spread != null && spread.enough() ? spread.tolerance(f) : null;
+        Double tolerance = f.spread() != null ? (spread != null && spread.enough() ? spread.tolerance(f) : null)
+                : f.batchSpread() != null ? (Double.isFinite(batchSd) ? ExperimentSpec.Spread.Z * batchSd + f.reportRounding() : null)
+                : f.tolerance();
         String note = f.note();
+        if (f.batchSpread() != null && tolerance == null) {
+            String missing = "tolerance not measured: this run's record has no " + f.batchSpread() + " (run it again)";
+            note = note == null || note.isEmpty() ? missing : missing + "; " + note;
+        }
         if (f.spread() != null && tolerance == null) {
             String missing = "tolerance not measured: run " + f.spread().experiment() + " (" + SeedSpread.MIN_SEEDS
                     + "+ seeds)";
@@ -49,7 +58,8 @@ public record FigureRow(String name, String metric, Double report, Double reprod
         }
         return new FigureRow(f.name(), f.metric(), f.report(), reproduced, tolerance, f.atLeast(), f.atMost(), verdict,
                 note, spread, f.ablation(), f.ablation() == null || resultsRoot == null ? null
-                        : resultsRoot.relativize(ResultsStore.folderOf(resultsRoot, f.ablation())).toString().replace('\\', '/'));
+                        : resultsRoot.relativize(ResultsStore.folderOf(resultsRoot, f.ablation())).toString().replace('\\', '/'),
+                f.batchSpread() != null && Double.isFinite(batchSd) ? batchSd : null);
     }
 
     public Double difference() {

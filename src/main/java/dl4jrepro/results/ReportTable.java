@@ -25,7 +25,8 @@ public final class ReportTable {
     /** @param resultsRoot where the spec's stages (spreads, ablations) keep their results; null for a quick run */
     public static List<FigureRow> rows(ExperimentSpec spec, RunRecord run, Path resultsRoot) {
         return spec.reference().figures().stream()
-                .map(f -> FigureRow.of(resultsRoot, f, run.metric(f.metric()), "diverged".equals(run.status())))
+                .map(f -> FigureRow.of(resultsRoot, f, run.metric(f.metric()), "diverged".equals(run.status()),
+                        f.batchSpread() == null ? Double.NaN : run.metric(f.batchSpread())))
                 .toList();
     }
 
@@ -48,12 +49,17 @@ public final class ReportTable {
         md.append("| figure | report | reproduced | difference | tolerance | verdict | note |\n");
         md.append("|---|---:|---:|---:|---:|---|---|\n");
         Map<String, SeedSpread> spreads = new LinkedHashMap<>();
+        boolean batchSpreads = false;
         for (FigureRow r : rows) {
             String tolerance = r.tolerance() != null ? "± " + num(r.tolerance()) : r.atLeast() != null ? "≥ " + num(r.atLeast())
                     : r.atMost() != null ? "≤ " + num(r.atMost()) : "";
             if (r.spread() != null && r.tolerance() != null) {
                 tolerance += " (" + r.spread().seeds() + " seeds)";
                 spreads.putIfAbsent(r.spread().experiment(), r.spread());
+            }
+            if (r.batchSd() != null) {
+                tolerance += " (minibatches)";
+                batchSpreads = true;
             }
             String note = r.note() == null ? "" : r.note();
             if (r.ablation() != null) {
@@ -71,6 +77,12 @@ public final class ReportTable {
                     .append(String.join(", ", spreads.keySet().stream().map(id -> "`" + id + "`").toList()))
                     .append(" (one configuration, seeds only), plus half a unit of the report's last digit: the reproduced "
                             + "and the report's run are two draws, whose difference has sd √2 × one run's.  \n");
+        }
+        if (batchSpreads) {
+            md.append("Tolerance (rows with minibatches): ").append(String.format(Locale.ROOT, "%.2f", ExperimentSpec.Spread.Z))
+                    .append(" × the sd of that one-minibatch figure from one training minibatch to the next, measured on ")
+                    .append("this run's network after training over consecutive training minibatches (final.batch_* in run.json), ")
+                    .append("plus half a unit of the report's last digit: the report's figure and this one are one minibatch each.  \n");
         }
         if (reference.toleranceWhy() != null) md.append("Tolerance: ").append(reference.toleranceWhy()).append("\n");
     }
@@ -90,6 +102,10 @@ public final class ReportTable {
                 f.put("seed_sd", Double.isFinite(r.spread().sd()) ? r.spread().sd() : null);
                 f.put("seeds", r.spread().seeds());
                 f.put("spread_from", r.spread().experiment());
+            }
+            if (r.batchSd() != null) {
+                f.put("batch_sd", r.batchSd());
+                f.put("spread_from", "minibatches of this run");
             }
             if (r.ablation() != null) f.put("ablation", r.ablation());
             return f;

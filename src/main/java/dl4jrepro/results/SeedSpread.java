@@ -25,13 +25,15 @@ public record SeedSpread(String experiment, int seeds, double sd) {
     /** The spread {@code spread} names, read from its experiment's folder under {@code resultsRoot}; none recorded give 0 seeds. */
     public static SeedSpread measure(Path resultsRoot, Spread spread) {
         String id = spread.experiment();
-        List<RunRecord> repeats = new TrialStore(ResultsStore.folderOf(resultsRoot, id)).load()
-                .values().stream().filter(r -> "completed".equals(r.status())).toList();
+        Metrics.AggregateText what = Metrics.aggregate("sd(" + spread.metric() + ")").orElseThrow(
+                () -> new UserError("spread.metric '" + spread.metric() + "' is no metric of a repeat"));
+        List<RunRecord> repeats = new TrialStore(ResultsStore.folderOf(resultsRoot, id)).load().values().stream()
+                .filter(r -> "completed".equals(r.status()) && Metrics.matches(r.settings(), what.filter())).toList();
         if (repeats.stream().map(RunRecord::hyperparameters).distinct().count() > 1) {
-            throw new UserError(id + " repeats more than one configuration; a spread experiment must vary only the seed "
-                    + "(give its search just \"seeds\")");
+            throw new UserError(id + " repeats more than one configuration under '" + spread.metric() + "'; a spread must "
+                    + "pick one: give its search just \"seeds\", or filter the metric to one configuration");
         }
-        double[] values = repeats.stream().mapToDouble(r -> r.metric(spread.metric())).filter(Double::isFinite).toArray();
+        double[] values = repeats.stream().mapToDouble(r -> r.metric(what.metric())).filter(Double::isFinite).toArray();
         return new SeedSpread(id, values.length, Metrics.sampleSd(values));
     }
 

@@ -106,6 +106,10 @@ public final class TrialRunner {
         Evaluation evaluation = new Evaluation(prepared.classes());
         Map<String, Double> finals = outcome.status().equals("completed")
                 ? finalMetrics(outcome, model.net(), prepared, evaluation) : new LinkedHashMap<>();
+        if (!finals.isEmpty() && trialIndex == null && "last-batch".equals(config.budget().trainMetric())
+                && !Scores.isRegression(model.net())) {
+            finals.putAll(batchSpread(model.net(), prepared, batch));
+        }
         int[][] confusion = !finals.isEmpty() && !Scores.isRegression(model.net())
                 ? confusionOf(evaluation, prepared.classes()) : null;
         RunRecord record = RunRecord.builder()
@@ -139,6 +143,27 @@ public final class TrialRunner {
                 + "; seed " + seed + (quick ? "; QUICK budget" : ""));
         out.println("[" + label + "] " + spec.family() + ": " + model.net().numParams() + " parameters, hyperparameters " + hp);
         out.println("[" + label + "] speed-ups " + speedups + ": " + Substitution.describe(model.substitutions()));
+    }
+
+    /** Minibatches scored one at a time after training: how much a one-minibatch train figure moves. */
+    static final int SPREAD_BATCHES = 200;
+
+    /**
+     * A single run whose train figures are one minibatch each (the "last-batch" metric) also records how those figures
+     * spread from one minibatch to the next, in the inference mode they are measured in and in a training step's mode,
+     * so a table can hold a one-minibatch figure against its own measured spread.
+     */
+    private static Map<String, Double> batchSpread(MultiLayerNetwork net, PreparedData prepared, int batch) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (boolean trainingMode : new boolean[] {false, true}) {
+            Scores.BatchSpread s = Scores.perBatch(net, prepared.trainX(), prepared.trainY(), batch, SPREAD_BATCHES, trainingMode);
+            String suffix = trainingMode ? "_train_mode" : "";
+            m.put("batch_loss_mean" + suffix, s.lossMean());
+            m.put("batch_loss_sd" + suffix, s.lossSd());
+            m.put("batch_acc_mean" + suffix, s.accMean());
+            m.put("batch_acc_sd" + suffix, s.accSd());
+        }
+        return m;
     }
 
     /** What is measured once after training: test and whole-training-set scores, time, where early stopping ended. */

@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -37,10 +36,10 @@ public record Aggregate(String function, String metric, Map<String, String> filt
             return trials.stream().filter(t -> Double.isFinite(t.metric(metric)))
                     .sorted(Comparator.comparingDouble((RunRecord t) -> t.metric(metric)).reversed()
                             .thenComparing(RunRecord::trialIndex))
-                    .limit(k).filter(t -> matches(t.settings(), filter)).count();
+                    .limit(k).filter(t -> Metrics.matches(t.settings(), filter)).count();
         }
         List<RunRecord> kept = new ArrayList<>();
-        for (RunRecord t : trials) if (matches(t.settings(), filter)) kept.add(t);
+        for (RunRecord t : trials) if (Metrics.matches(t.settings(), filter)) kept.add(t);
         if (function.equals("diverged")) {
             return kept.isEmpty() ? Double.NaN
                     : (double) kept.stream().filter(t -> t.status().equals("diverged")).count() / kept.size();
@@ -72,7 +71,7 @@ public record Aggregate(String function, String metric, Map<String, String> filt
                 .filter(g -> Double.isFinite(meanOf(g.getValue(), metric))).toList();
         if (ranked.isEmpty()) return Double.NaN;
         if (function.equals("bestmean")) return meanOf(ranked.get(0).getValue(), metric);
-        for (int i = 0; i < ranked.size(); i++) if (matches(ranked.get(i).getKey(), filter)) return i + 1;
+        for (int i = 0; i < ranked.size(); i++) if (Metrics.matches(ranked.get(i).getKey(), filter)) return i + 1;
         return Double.NaN;
     }
 
@@ -103,33 +102,5 @@ public record Aggregate(String function, String metric, Map<String, String> filt
         Map<String, Object> c = new TreeMap<>(t.settings());
         c.remove(ResolvedConfig.FOLD);
         return c;
-    }
-
-    /** Whether a trial's settings hold every key=value of the filter (numbers compared as numbers). */
-    public static boolean matches(Map<String, Object> settings, Map<String, ?> filter) {
-        for (Map.Entry<String, ?> f : filter.entrySet()) {
-            if (!sameValue(settings.get(f.getKey()), f.getValue())) return false;
-        }
-        return true;
-    }
-
-    static boolean sameValue(Object a, Object b) {
-        if (a == null || b == null) return a == b;
-        Double x = number(a), y = number(b);
-        if (x != null && y != null) return Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
-        return Objects.equals(normal(a), normal(b));
-    }
-
-    private static Double number(Object o) {
-        if (o instanceof Number n) return n.doubleValue();
-        try {
-            return Double.valueOf(String.valueOf(o).trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static String normal(Object o) {
-        return String.valueOf(o).replace(" ", "").replace("[", "").replace("]", "");
     }
 }

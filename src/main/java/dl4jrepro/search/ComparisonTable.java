@@ -1,6 +1,7 @@
 package dl4jrepro.search;
 
 import dl4jrepro.base.CurvePoint;
+import dl4jrepro.base.Metrics;
 import dl4jrepro.results.LearningCurvePlot;
 import dl4jrepro.results.ReportTable;
 import dl4jrepro.results.RunRecord;
@@ -35,10 +36,10 @@ final class ComparisonTable {
             md.append(" status |\n|---|").append("---:|".repeat(spec.table().columns().size())).append("---|\n");
             Map<String, List<CurvePoint>> curves = new LinkedHashMap<>();
             for (Object v : c.getValue().get(key)) {
-                boolean isBase = Aggregate.sameValue(base, v);
+                boolean isBase = Metrics.sameValue(base, v);
                 Optional<RunRecord> r = rows.stream()
                         .filter(t -> isBase ? t.overrides().isEmpty()
-                                : t.overrides().size() == 1 && Aggregate.sameValue(t.overrides().get(key), v))
+                                : t.overrides().size() == 1 && Metrics.sameValue(t.overrides().get(key), v))
                         .min(Comparator.comparingLong(RunRecord::seed));
                 String setting = SearchTable.value(v) + (isBase ? " ◆" : "");
                 md.append("| ").append(setting).append(" |");

@@ -97,9 +97,9 @@ public final class SearchTable {
                 Map<String, String> rest = new LinkedHashMap<>(a.filter());
                 rest.remove(GAP_FILTERED);
                 return FigureRow.of(spreadRoot, f,
-                        new Aggregate(a.function(), a.metric(), rest).evaluate(withinGap(ts, rows), sortBy), false);
+                        new Aggregate(a.function(), a.metric(), rest).evaluate(withinGap(ts, rows), sortBy), false, Double.NaN);
             }
-            return FigureRow.of(spreadRoot, f, a.evaluate(rows, sortBy), false);
+            return FigureRow.of(spreadRoot, f, a.evaluate(rows, sortBy), false, Double.NaN);
         }).toList();
 
         StringBuilder md = new StringBuilder();
@@ -232,7 +232,7 @@ public final class SearchTable {
             Map<String, List<CurvePoint>> curves = new LinkedHashMap<>();
             for (Object v : distinct(ranked, by)) {
                 // The first seed's trial stands for its setting.
-                ranked.stream().filter(r -> Aggregate.sameValue(r.settings().get(by), v) && !r.curve().isEmpty())
+                ranked.stream().filter(r -> Metrics.sameValue(r.settings().get(by), v) && !r.curve().isEmpty())
                         .min(Comparator.comparingLong(RunRecord::seed).thenComparing(RunRecord::trialIndex))
                         .ifPresent(r -> curves.put(by + " " + value(v), r.curve()));
             }
@@ -247,7 +247,7 @@ public final class SearchTable {
         if (chosen != null && !chosen.isEmpty()) {
             Map<String, List<CurvePoint>> curves = new LinkedHashMap<>();
             for (Map<String, Object> c : chosen) {
-                ranked.stream().filter(r -> Aggregate.matches(r.settings(), c) && !r.curve().isEmpty()).findFirst()
+                ranked.stream().filter(r -> Metrics.matches(r.settings(), c) && !r.curve().isEmpty()).findFirst()
                         .ifPresent(r -> curves.put(describe(r, new ArrayList<>(c.keySet())).replace(", seed " + r.seed(), ""),
                                 r.curve()));
             }
@@ -380,7 +380,7 @@ public final class SearchTable {
 
     private static ExperimentSpec.ReportRow reportRow(ExperimentSpec spec, RunRecord r) {
         if (spec.reportRows() == null) return null;
-        return spec.reportRows().stream().filter(row -> Aggregate.matches(r.settings(), row.config())).findFirst().orElse(null);
+        return spec.reportRows().stream().filter(row -> Metrics.matches(r.settings(), row.config())).findFirst().orElse(null);
     }
 
     private static String label(ExperimentSpec.TableSpec ts, String metric) {
@@ -399,7 +399,7 @@ public final class SearchTable {
         inPlanOrder.sort(Comparator.comparingInt(RunRecord::trialIndex));
         for (RunRecord r : inPlanOrder) {
             Object v = r.settings().get(key);
-            if (values.stream().noneMatch(x -> Aggregate.sameValue(x, v))) values.add(v);
+            if (values.stream().noneMatch(x -> Metrics.sameValue(x, v))) values.add(v);
         }
         values.sort(Comparator.comparingDouble(SearchTable::sortKey));
         return values;
@@ -410,7 +410,7 @@ public final class SearchTable {
     }
 
     private static int indexOf(List<Object> values, Object v) {
-        for (int i = 0; i < values.size(); i++) if (Aggregate.sameValue(values.get(i), v)) return i;
+        for (int i = 0; i < values.size(); i++) if (Metrics.sameValue(values.get(i), v)) return i;
         throw new IllegalStateException("value " + v + " not on the axis");
     }
 

@@ -1,6 +1,7 @@
 package dl4jrepro.search;
 
 import dl4jrepro.base.Json;
+import dl4jrepro.base.Metrics;
 import dl4jrepro.base.UserError;
 import dl4jrepro.data.Md5;
 import dl4jrepro.run.ResolvedConfig;
@@ -104,7 +105,7 @@ public final class TrialPlan {
         for (Map<String, List<Object>> comparison : spec.search().comparisons().values()) {
             Map.Entry<String, List<Object>> factor = comparison.entrySet().iterator().next();
             for (Object v : factor.getValue()) {
-                if (Aggregate.sameValue(spec.hyperparameters().get(factor.getKey()), v)) continue;
+                if (Metrics.sameValue(spec.hyperparameters().get(factor.getKey()), v)) continue;
                 Map<String, Object> p = new LinkedHashMap<>();
                 p.put(factor.getKey(), v);
                 if (!points.contains(p)) points.add(p);

@@ -228,9 +228,12 @@ public record ExperimentSpec(
      * @param spread    instead of a typed {@code tolerance}: the experiment whose repeats over seeds measure this
      *                  figure's spread; the tolerance is then {@link Spread#Z} × their sd plus the report's rounding
      * @param ablation  the id of the experiment that explains a miss of this figure
+     * @param batchSpread instead of a typed {@code tolerance}, for a one-minibatch figure of a single run: the run's own
+     *                  final metric holding that figure's sd from one minibatch to the next (e.g.
+     *                  {@code final.batch_acc_sd}); the tolerance is then {@link Spread#Z} × it plus the report's rounding
      */
     public record Figure(String name, String metric, Double report, Double tolerance, Double atLeast, Double atMost,
-                         String note, Spread spread, String ablation) {
+                         String note, Spread spread, String ablation, String batchSpread) {
 
         /** Half a unit of the report value's last printed digit: 0.3391 (printed 33.91 %) carries ±0.00005. */
         public double reportRounding() {
@@ -241,7 +244,8 @@ public record ExperimentSpec(
     /**
      * Where a figure's tolerance comes from: the experiment that repeats its configuration over seeds
      * ({@code experiment}, an id), and the metric of each repeat whose spread counts ({@code metric}, e.g.
-     * {@code last.val_acc}).
+     * {@code last.val_acc}, or with a filter picking one configuration of several, {@code best.test_acc |
+     * hidden=[400,400,400]}).
      */
     public record Spread(String experiment, String metric) {
         /**

@@ -149,14 +149,20 @@ public final class SpecCatalog {
                         + "filtered as max(last.val_acc | lr=0.001); got '" + f.metric() + "'");
             }
             require(file, f.atMost() == null || f.report() == null, "figure '" + f.name() + "' has both a report value and a ceiling");
-            require(file, f.report() == null || f.tolerance() != null || f.spread() != null,
+            require(file, f.report() == null || f.tolerance() != null || f.spread() != null || f.batchSpread() != null,
                     "figure '" + f.name() + "' has a report value but neither a tolerance nor a spread");
             require(file, f.tolerance() == null || f.spread() == null, "figure '" + f.name() + "' has both a tolerance "
                     + "and a spread: the spread's measured sd sets the tolerance, so drop the typed one");
+            require(file, f.batchSpread() == null || f.tolerance() == null && f.spread() == null && f.report() != null
+                            && s.search() == null && s.check() == null && f.batchSpread().startsWith("final.batch_")
+                            && Metrics.isValid(f.batchSpread()) && f.batchSpread().contains("_sd"),
+                    "figure '" + f.name() + "': batchSpread names a single run's final.batch_*_sd metric and replaces "
+                            + "a typed tolerance or a spread; it needs a report value");
             if (f.spread() != null) {
                 require(file, f.report() != null, "figure '" + f.name() + "' has a spread but no report value to hold it against");
-                require(file, f.spread().metric() != null && Metrics.isValid(f.spread().metric()), "figure '" + f.name()
-                        + "': spread.metric must be a metric of each repeat, like last.val_acc or final.test_acc");
+                require(file, f.spread().metric() != null && Metrics.aggregate("sd(" + f.spread().metric() + ")").isPresent(),
+                        "figure '" + f.name() + "': spread.metric must be a metric of each repeat, like last.val_acc or "
+                                + "final.test_acc, optionally filtered as best.test_acc | hidden=[400,400,400]");
                 requireExperiment(file, f.name(), "spread.experiment", f.spread().experiment());
             }
             if (f.ablation() != null) requireExperiment(file, f.name(), "ablation", f.ablation());

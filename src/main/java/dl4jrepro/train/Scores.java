@@ -1,5 +1,6 @@
 package dl4jrepro.train;
 
+import dl4jrepro.base.Metrics;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -9,6 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.Arrays;
 
 /**
  * Loss and accuracy of a network on a set of examples, computed in chunks so large splits fit in memory. Classifiers
@@ -71,6 +74,31 @@ public final class Scores {
             if (evaluation != null) evaluation.eval(ys, probs);
         }
         return new LossAcc(lossSum / n, regression ? Double.NaN : (double) correct / n);
+    }
+
+    /** Mean and sample sd over minibatches of their loss and accuracy. */
+    public record BatchSpread(int batches, double lossMean, double lossSd, double accMean, double accSd) {}
+
+    /**
+     * Loss and accuracy of one minibatch at a time, as a "current minibatch" train figure measures them, over the first
+     * {@code maxBatches} consecutive minibatches of {@code batch} rows: how far one such figure moves from batch to
+     * batch. {@code trainingMode} scores as a training step's forward pass does (batch norm on the batch's own
+     * statistics, dropout on), on a copy so the network's running statistics stay as they are.
+     */
+    public static BatchSpread perBatch(MultiLayerNetwork net, INDArray x, INDArray y, int batch, int maxBatches,
+                                       boolean trainingMode) {
+        MultiLayerNetwork scored = trainingMode ? net.clone() : net;
+        int batches = (int) Math.min(maxBatches, x.rows() / batch);
+        double[] loss = new double[batches], acc = new double[batches];
+        for (int b = 0; b < batches; b++) {
+            INDArray xs = x.get(NDArrayIndex.interval((long) b * batch, (long) (b + 1) * batch), NDArrayIndex.all());
+            INDArray ys = y.get(NDArrayIndex.interval((long) b * batch, (long) (b + 1) * batch), NDArrayIndex.all());
+            INDArray probs = scored.output(xs, trainingMode);
+            loss[b] = crossEntropySum(probs, ys) / batch;
+            acc[b] = (double) countCorrect(probs, ys) / batch;
+        }
+        return new BatchSpread(batches, Arrays.stream(loss).average().orElse(Double.NaN), Metrics.sampleSd(loss),
+                Arrays.stream(acc).average().orElse(Double.NaN), Metrics.sampleSd(acc));
     }
 
     /** Sum over rows of −log p(true class); probabilities are floored at 1e-12 so a confident miss is finite. */

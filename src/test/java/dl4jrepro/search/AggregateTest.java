@@ -1,6 +1,7 @@
 package dl4jrepro.search;
 
 import dl4jrepro.base.CurvePoint;
+import dl4jrepro.base.Metrics;
 import dl4jrepro.results.RunRecord;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +45,8 @@ class AggregateTest {
     void listValuesInFiltersKeepTheirCommas() {
         Aggregate a = Aggregate.parse("max(best.val_acc | hidden=[250, 50], batchNorm=true)");
         assertEquals(Map.of("hidden", "[250, 50]", "batchNorm", "true"), a.filter());
-        assertTrue(Aggregate.matches(Map.of("hidden", List.of(250, 50), "batchNorm", true), a.filter()));
-        assertTrue(!Aggregate.matches(Map.of("hidden", List.of(250, 5), "batchNorm", true), a.filter()));
+        assertTrue(Metrics.matches(Map.of("hidden", List.of(250, 50), "batchNorm", true), a.filter()));
+        assertTrue(!Metrics.matches(Map.of("hidden", List.of(250, 5), "batchNorm", true), a.filter()));
     }
 
     @Test

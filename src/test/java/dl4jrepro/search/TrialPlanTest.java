@@ -1,5 +1,6 @@
 package dl4jrepro.search;
 
+import dl4jrepro.base.Metrics;
 import dl4jrepro.base.UserError;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.SpecCatalog;
@@ -77,6 +78,6 @@ class TrialPlanTest {
         assertEquals(13, plan.stream().map(TrialPlan.Trial::id).distinct().count());
         Aggregate threeLayers = Aggregate.parse("max(last.val_acc | blocks=[[32,64,128]])");
         assertEquals(Map.of("blocks", "[[32,64,128]]"), threeLayers.filter());
-        assertTrue(Aggregate.matches(Map.of("blocks", List.of(List.of(32, 64, 128))), threeLayers.filter()));
+        assertTrue(Metrics.matches(Map.of("blocks", List.of(List.of(32, 64, 128))), threeLayers.filter()));
     }
 }

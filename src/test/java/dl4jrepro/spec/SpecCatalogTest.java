@@ -150,4 +150,16 @@ class SpecCatalogTest {
         String badMetric = noStage.replace("\"metric\": \"last.val_acc\"}", "\"metric\": \"max(last.val_acc)\"}");
         assertTrue(loadBroken(badMetric).getMessage().contains("spread.metric must be a metric of each repeat"));
     }
+
+    @Test
+    void aBatchSpreadIsASingleRunsOwnFinalSdMetric() throws IOException {
+        String plain = "\"report\": null, \"tolerance\": null, \"atLeast\": null, \"note\": null";
+        String ok = "\"report\": 0.98, \"tolerance\": null, \"atLeast\": null, \"note\": null, \"batchSpread\": \"final.batch_acc_sd\"";
+        Files.writeString(tmp.resolve("quickstart.json"), quickstartWith(plain, ok));
+        assertEquals("final.batch_acc_sd", new SpecCatalog(tmp).load("quickstart").reference().figures().get(1).batchSpread());
+        assertTrue(loadBroken(quickstartWith(plain, ok.replace("final.batch_acc_sd", "final.test_acc"))).getMessage()
+                .contains("batchSpread names a single run's final.batch_*_sd metric"));
+        assertTrue(loadBroken(quickstartWith(plain, ok.replace("\"tolerance\": null", "\"tolerance\": 0.01"))).getMessage()
+                .contains("batchSpread names a single run's final.batch_*_sd metric"));
+    }
 }
