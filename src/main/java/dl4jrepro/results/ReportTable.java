@@ -62,7 +62,10 @@ public final class ReportTable {
                 batchSpreads = true;
             }
             String note = r.note() == null ? "" : r.note();
-            if (r.ablation() != null) {
+            if (r.ablation() != null && r.ablation().equals(spec.id())) {
+                // an ablation's own rows: each variant held against the report is the explanation itself
+                note += (note.isEmpty() ? "" : " · ") + "a variant of this ablation";
+            } else if (r.ablation() != null) {
                 note += (note.isEmpty() ? "" : " · ") + "ablation: " + (r.ablationFolder() == null ? "`" + r.ablation() + "`"
                         : "[" + r.ablation() + "](" + toRoot + r.ablationFolder() + "/table.md)");
             }

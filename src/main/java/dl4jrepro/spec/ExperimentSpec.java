@@ -227,7 +227,8 @@ public record ExperimentSpec(
      * @param note      shown beside the row: why a miss is a miss, or what the comparison means
      * @param spread    instead of a typed {@code tolerance}: the experiment whose repeats over seeds measure this
      *                  figure's spread; the tolerance is then {@link Spread#Z} × their sd plus the report's rounding
-     * @param ablation  the id of the experiment that explains a miss of this figure
+     * @param ablation  the id of the experiment that explains a miss of this figure (an ablation's own id on its
+     *                  rows: each variant held against the report is part of the explanation)
      * @param batchSpread instead of a typed {@code tolerance}, for a one-minibatch figure of a single run: the run's own
      *                  final metric holding that figure's sd from one minibatch to the next (e.g.
      *                  {@code final.batch_acc_sd}); the tolerance is then {@link Spread#Z} × it plus the report's rounding
