@@ -232,13 +232,18 @@ public record ExperimentSpec(
      * @param batchSpread instead of a typed {@code tolerance}, for a one-minibatch figure of a single run: the run's own
      *                  final metric holding that figure's sd from one minibatch to the next (e.g.
      *                  {@code final.batch_acc_sd}); the tolerance is then {@link Spread#Z} × it plus the report's rounding
+     * @param reportDecimals the decimals of {@code report} as the report prints it, where a JSON number drops trailing
+     *                  zeros (10.0 % is 0.100: 3); null reads them off the number
      */
     public record Figure(String name, String metric, Double report, Double tolerance, Double atLeast, Double atMost,
-                         String note, Spread spread, String ablation, String batchSpread) {
+                         String note, Spread spread, String ablation, String batchSpread, Integer reportDecimals) {
 
         /** Half a unit of the report value's last printed digit: 0.3391 (printed 33.91 %) carries ±0.00005. */
         public double reportRounding() {
-            return report == null ? 0 : 0.5 * Math.pow(10, -java.math.BigDecimal.valueOf(report).stripTrailingZeros().scale());
+            if (report == null) return 0;
+            int decimals = reportDecimals != null ? reportDecimals
+                    : java.math.BigDecimal.valueOf(report).stripTrailingZeros().scale();
+            return 0.5 * Math.pow(10, -decimals);
         }
     }
 

@@ -166,6 +166,8 @@ public final class SpecCatalog {
                 requireExperiment(file, f.name(), "spread.experiment", f.spread().experiment());
             }
             if (f.ablation() != null) requireExperiment(file, f.name(), "ablation", f.ablation());
+            require(file, f.reportDecimals() == null || f.report() != null && f.reportDecimals() >= 0 && f.reportDecimals() <= 12,
+                    "figure '" + f.name() + "': reportDecimals (0-12) says how the report prints its value, so it needs one");
         }
     }
 

@@ -37,7 +37,7 @@ class SeedSpreadTest {
 
     static Figure figure(double report) {
         return new Figure("val", "last.val_acc", report, null, null, null, null, new Spread("quickstart-seeds", "last.val_acc"),
-                "quickstart-batch", null);
+                "quickstart-batch", null, null);
     }
 
     @Test
@@ -45,6 +45,8 @@ class SeedSpreadTest {
         assertEquals(5e-5, figure(0.3391).reportRounding(), 1e-15);
         assertEquals(5e-4, figure(0.561).reportRounding(), 1e-15);
         assertEquals(0.05, figure(0.5).reportRounding(), 1e-15);
+        Figure printedTenPercent = new Figure("val", "last.val_acc", 0.1, 0.03, null, null, null, null, null, null, 3);
+        assertEquals(5e-4, printedTenPercent.reportRounding(), 1e-15, "10.0 % printed: the JSON 0.1 lost its zeros");
     }
 
     @Test
@@ -92,7 +94,7 @@ class SeedSpreadTest {
             store.append(repeat(10 + i, 0.1 * i, Map.of("lr", 0.02)));
         }
         Figure f = new Figure("val", "last.val_acc", 0.4, null, null, null, null,
-                new Spread("quickstart-seeds", "last.val_acc | lr=0.01"), null, null);
+                new Spread("quickstart-seeds", "last.val_acc | lr=0.01"), null, null, null);
         FigureRow row = FigureRow.of(results, f, 0.4, false, Double.NaN);
         assertEquals(5, row.spread().seeds());
         assertEquals(Math.sqrt(0.00025), row.spread().sd(), 1e-12, "only the lr 0.01 repeats count");
@@ -101,8 +103,8 @@ class SeedSpreadTest {
     @Test
     void aOneMinibatchFigureIsHeldAgainstItsRunsOwnBatchSpread() {
         Figure f = new Figure("train acc, last batch", "last.train_acc", 0.75, null, null, null, null, null, null,
-                "final.batch_acc_sd");
-        double tolerance = Spread.Z * 0.06 + 5e-3; // 0.75 has two decimals as a JSON number
+                "final.batch_acc_sd", 3);
+        double tolerance = Spread.Z * 0.06 + 5e-4; // printed 0.750 (reportDecimals 3)
         FigureRow inside = FigureRow.of(null, f, 0.75 + tolerance - 1e-6, false, 0.06);
         assertEquals("within", inside.verdict());
         assertEquals(tolerance, inside.tolerance(), 1e-12);
