@@ -135,6 +135,7 @@ public final class SearchTable {
             rowsTable(md, spec, ranked, kept.subList(0, Math.min(top, kept.size())), axes, repeats);
         }
         if (repeats) repeatsTable(md, spec, rows, axes);
+        if (ts.perAxis() != null) AxisTable.write(md, spec, dir, rows, sortLabel);
         if (spec.search().comparisons() != null) ComparisonTable.write(md, spec, dir, rows);
         pictures(md, spec, dir, ranked, axes, sortBy, sortLabel);
         footer(md, spec, rows, plan, dir, quick);
@@ -393,7 +394,7 @@ public final class SearchTable {
     }
 
     /** An axis's values: numbers ascending, anything else (lists, names) in the order the plan first uses them. */
-    private static List<Object> distinct(List<RunRecord> rows, String key) {
+    static List<Object> distinct(List<RunRecord> rows, String key) {
         List<Object> values = new ArrayList<>();
         List<RunRecord> inPlanOrder = new ArrayList<>(rows);
         inPlanOrder.sort(Comparator.comparingInt(RunRecord::trialIndex));

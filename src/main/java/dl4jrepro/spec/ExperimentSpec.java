@@ -102,9 +102,12 @@ public record ExperimentSpec(
      * @param curvesBy an override key: one learning curve per value of it, drawn together
      * @param chosen   configurations (override keys and values) whose learning curves are drawn together, such as
      *                 a report's chosen configuration beside the best one
+     * @param perAxis  grid axes to analyse one at a time (best and mean of sortBy per value, a chart per axis), each
+     *                 with the value the report calls optimal, or null where it names none
      */
     public record TableSpec(String sortBy, List<Column> columns, Integer top, Integer bottom, Double maxGap,
-                            List<String> heatmap, String curvesBy, List<Map<String, Object>> chosen) {}
+                            List<String> heatmap, String curvesBy, List<Map<String, Object>> chosen,
+                            Map<String, Object> perAxis) {}
 
     public record Column(String metric, String label) {}
 

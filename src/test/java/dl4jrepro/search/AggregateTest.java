@@ -87,7 +87,7 @@ class AggregateTest {
         // trial(index, lr, status, val, train): trials 1 and 2 overfit by 0.1 and 0.16, trial 3 by 0.01.
         var table = new dl4jrepro.spec.ExperimentSpec.TableSpec("last.val_acc",
                 List.of(new dl4jrepro.spec.ExperimentSpec.Column("final.train_full_acc", "train acc")), null, null, 0.1,
-                null, null, null);
+                null, null, null, null);
         List<RunRecord> kept = SearchTable.withinGap(table, trials);
         assertEquals(List.of(1, 3), kept.stream().map(RunRecord::trialIndex).toList());
         assertEquals(0.50, Aggregate.parse("max(last.val_acc)").evaluate(kept, "last.val_acc"), 1e-12);
