@@ -1,5 +1,6 @@
 package dl4jrepro.base;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,8 @@ public final class Metrics {
     /** Sample standard deviation (n − 1 in the denominator); NaN for fewer than two values. */
     public static double sampleSd(double[] v) {
         if (v.length < 2) return Double.NaN;
-        double mean = java.util.Arrays.stream(v).average().getAsDouble();
-        return Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
+        double mean = Arrays.stream(v).average().getAsDouble();
+        return Math.sqrt(Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
     }
 
     /** An aggregate as written in a spec: function, metric and the filter's key=value pairs in order. */

@@ -3,8 +3,6 @@ package dl4jrepro.results;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.ExperimentSpec.Figure;
 
-import java.nio.file.Path;
-
 /**
  * One reproduced figure beside the report's.
  *
@@ -19,31 +17,28 @@ public record FigureRow(String name, String metric, Double report, Double reprod
                         Double atMost, String verdict, String note, SeedSpread spread, String ablation,
                         String ablationFolder, Double batchSd) {
 
-    /** A figure with no results root to read spreads from (checks, quick runs). */
+    /** A figure whose table reads no other experiment (checks). */
     public static FigureRow of(Figure f, double value, boolean noValueBecauseDiverged) {
-        return of(null, f, value, noValueBecauseDiverged, Double.NaN);
+        return of(new StageResults(null), f, value, noValueBecauseDiverged, Double.NaN);
     }
 
     /**
-     * @param resultsRoot where the figure's spread experiment keeps its results; null where there are none to read
-     *                    (quick runs): a figure whose tolerance is a spread then gets none
-     * @param batchSd     the run's value of the figure's {@code batchSpread} metric (NaN where it has none)
+     * @param stages  the experiments the table's figures name (spreads, ablations); one per table, so a spread shared by
+     *                several figures is read once
+     * @param batchSd the run's value of the figure's {@code batchSpread} metric (NaN where it has none)
      */
-    public static FigureRow of(Path resultsRoot, Figure f, double value, boolean noValueBecauseDiverged, double batchSd) {
+    public static FigureRow of(StageResults stages, Figure f, double value, boolean noValueBecauseDiverged, double batchSd) {
         Double reproduced = Double.isFinite(value) ? value : null;
-        SeedSpread spread = f.spread() == null || resultsRoot == null ? null : SeedSpread.measure(resultsRoot, f.spread());
+        SeedSpread spread = f.spread() == null ? null : stages.spread(f.spread());
         Double tolerance = f.spread() != null ? (spread != null && spread.enough() ? spread.tolerance(f) : null)
                 : f.batchSpread() != null ? (Double.isFinite(batchSd) ? ExperimentSpec.Spread.Z * batchSd + f.reportRounding() : null)
                 : f.tolerance();
         String note = f.note();
-        if (f.batchSpread() != null && tolerance == null) {
-            String missing = "tolerance not measured: this run's record has no " + f.batchSpread() + " (run it again)";
-            note = note == null || note.isEmpty() ? missing : missing + "; " + note;
-        }
-        if (f.spread() != null && tolerance == null) {
-            String missing = "tolerance not measured: run " + f.spread().experiment() + " (" + SeedSpread.MIN_SEEDS
-                    + "+ seeds)";
-            note = note == null || note.isEmpty() ? missing : missing + "; " + note;
+        String missing = tolerance != null ? null
+                : f.spread() != null ? "run " + f.spread().experiment() + " (" + SeedSpread.MIN_SEEDS + "+ seeds)"
+                : f.batchSpread() != null ? "this run's record has no " + f.batchSpread() + " (run it again)" : null;
+        if (missing != null) {
+            note = "tolerance not measured: " + missing + (note == null || note.isEmpty() ? "" : "; " + note);
         }
         String verdict;
         if (reproduced == null) {
@@ -57,8 +52,7 @@ public record FigureRow(String name, String metric, Double report, Double reprod
             verdict = "n/a";
         }
         return new FigureRow(f.name(), f.metric(), f.report(), reproduced, tolerance, f.atLeast(), f.atMost(), verdict,
-                note, spread, f.ablation(), f.ablation() == null || resultsRoot == null ? null
-                        : resultsRoot.relativize(ResultsStore.folderOf(resultsRoot, f.ablation())).toString().replace('\\', '/'),
+                note, spread, f.ablation(), f.ablation() == null ? null : stages.folder(f.ablation()),
                 f.batchSpread() != null && Double.isFinite(batchSd) ? batchSd : null);
     }
 

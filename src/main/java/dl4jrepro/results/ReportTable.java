@@ -24,8 +24,9 @@ public final class ReportTable {
 
     /** @param resultsRoot where the spec's stages (spreads, ablations) keep their results; null for a quick run */
     public static List<FigureRow> rows(ExperimentSpec spec, RunRecord run, Path resultsRoot) {
+        StageResults stages = new StageResults(resultsRoot);
         return spec.reference().figures().stream()
-                .map(f -> FigureRow.of(resultsRoot, f, run.metric(f.metric()), "diverged".equals(run.status()),
+                .map(f -> FigureRow.of(stages, f, run.metric(f.metric()), "diverged".equals(run.status()),
                         f.batchSpread() == null ? Double.NaN : run.metric(f.batchSpread())))
                 .toList();
     }

@@ -12,6 +12,7 @@ import dl4jrepro.results.HeatMapPlot;
 import dl4jrepro.results.LearningCurvePlot;
 import dl4jrepro.results.ReportTable;
 import dl4jrepro.results.RunRecord;
+import dl4jrepro.results.StageResults;
 import dl4jrepro.results.TrialStore;
 import dl4jrepro.run.ResolvedConfig;
 import dl4jrepro.search.TrialPlan.Trial;
@@ -77,7 +78,7 @@ public final class SearchTable {
     /** @param resultsRoot where the spec's stages (spreads, ablations) keep their results */
     public static void write(ExperimentSpec spec, List<Trial> plan, List<RunRecord> records, Path dir, boolean quick,
                              Path resultsRoot) throws IOException {
-        Path spreadRoot = quick ? null : resultsRoot;
+        StageResults stages = new StageResults(quick ? null : resultsRoot);
         Map<String, RunRecord> byId = new LinkedHashMap<>();
         for (RunRecord r : records) byId.putIfAbsent(r.trialId(), r);
         List<RunRecord> rows = new ArrayList<>();
@@ -96,10 +97,10 @@ public final class SearchTable {
             if ("true".equals(a.filter().get(GAP_FILTERED))) {
                 Map<String, String> rest = new LinkedHashMap<>(a.filter());
                 rest.remove(GAP_FILTERED);
-                return FigureRow.of(spreadRoot, f,
+                return FigureRow.of(stages, f,
                         new Aggregate(a.function(), a.metric(), rest).evaluate(withinGap(ts, rows), sortBy), false, Double.NaN);
             }
-            return FigureRow.of(spreadRoot, f, a.evaluate(rows, sortBy), false, Double.NaN);
+            return FigureRow.of(stages, f, a.evaluate(rows, sortBy), false, Double.NaN);
         }).toList();
 
         StringBuilder md = new StringBuilder();

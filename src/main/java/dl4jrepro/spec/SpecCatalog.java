@@ -62,7 +62,7 @@ public final class SpecCatalog {
 
     public ExperimentSpec load(String id) {
         Path file = dir.resolve(id + ".json");
-        if (!id.matches("[a-z0-9][a-z0-9-]*") || !Files.isRegularFile(file)) {
+        if (!isSpec(dir, id)) {
             List<String> known = ids();
             throw new UserError("unknown experiment '" + id + "': no " + dir.resolve(id + ".json")
                     + "; run 'list' to see the " + known.size() + " known ids");
@@ -171,9 +171,14 @@ public final class SpecCatalog {
         }
     }
 
+    /** Whether {@code id} is a well-formed experiment id with a spec file in {@code dir}. */
+    private static boolean isSpec(Path dir, String id) {
+        return id.matches("[a-z0-9][a-z0-9-]*") && Files.isRegularFile(dir.resolve(id + ".json"));
+    }
+
     /** A figure's spread or ablation names another experiment of the catalogue. */
     private static void requireExperiment(Path file, String figure, String field, String id) {
-        require(file, id != null && id.matches("[a-z0-9][a-z0-9-]*") && Files.isRegularFile(file.resolveSibling(id + ".json")),
+        require(file, id != null && isSpec(file.getParent(), id),
                 "figure '" + figure + "': " + field + " '" + id + "' is no experiment: expected " + file.resolveSibling(id + ".json"));
     }
 

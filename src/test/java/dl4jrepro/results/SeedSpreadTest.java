@@ -55,24 +55,24 @@ class SeedSpreadTest {
         record(vals);
         double sd = Math.sqrt(0.00025); // the sample sd of the five values above
         double tolerance = Spread.Z * sd + 5e-5;
-        FigureRow inside = FigureRow.of(results, figure(0.3391), 0.3391 + tolerance - 1e-6, false, Double.NaN);
+        FigureRow inside = FigureRow.of(new StageResults(results), figure(0.3391), 0.3391 + tolerance - 1e-6, false, Double.NaN);
         assertEquals(tolerance, inside.tolerance(), 1e-12);
         assertEquals("within", inside.verdict());
         assertEquals(5, inside.spread().seeds());
         assertEquals("quickstart-seeds", inside.spread().experiment());
         assertEquals("quickstart-batch", inside.ablation());
         assertEquals("quickstart/batch", inside.ablationFolder(), "a stage's results are in its parent's folder");
-        assertEquals("MISS", FigureRow.of(results, figure(0.3391), 0.3391 + tolerance + 1e-6, false, Double.NaN).verdict());
+        assertEquals("MISS", FigureRow.of(new StageResults(results), figure(0.3391), 0.3391 + tolerance + 1e-6, false, Double.NaN).verdict());
     }
 
     @Test
     void tooFewRepeatsGiveNoToleranceAndSaySo() throws IOException {
         record(0.40, 0.41, 0.42);
-        FigureRow row = FigureRow.of(results, figure(0.3391), 0.35, false, Double.NaN);
+        FigureRow row = FigureRow.of(new StageResults(results), figure(0.3391), 0.35, false, Double.NaN);
         assertNull(row.tolerance());
         assertEquals("n/a", row.verdict());
         assertTrue(row.note().startsWith("tolerance not measured: run quickstart-seeds"), row.note());
-        FigureRow quick = FigureRow.of(null, figure(0.3391), 0.35, false, Double.NaN);
+        FigureRow quick = FigureRow.of(new StageResults(null), figure(0.3391), 0.35, false, Double.NaN);
         assertEquals("n/a", quick.verdict(), "a quick run reads no spread");
     }
 
@@ -81,7 +81,7 @@ class SeedSpreadTest {
         TrialStore store = new TrialStore(results.resolve("quickstart").resolve("seeds"));
         store.append(repeat(0, 0.4, Map.of("lr", 0.01)));
         store.append(repeat(1, 0.4, Map.of("lr", 0.02)));
-        UserError e = assertThrows(UserError.class, () -> FigureRow.of(results, figure(0.3391), 0.35, false, Double.NaN));
+        UserError e = assertThrows(UserError.class, () -> FigureRow.of(new StageResults(results), figure(0.3391), 0.35, false, Double.NaN));
         assertTrue(e.getMessage().contains("a spread must pick one"), e.getMessage());
     }
 
@@ -95,7 +95,7 @@ class SeedSpreadTest {
         }
         Figure f = new Figure("val", "last.val_acc", 0.4, null, null, null, null,
                 new Spread("quickstart-seeds", "last.val_acc | lr=0.01"), null, null, null);
-        FigureRow row = FigureRow.of(results, f, 0.4, false, Double.NaN);
+        FigureRow row = FigureRow.of(new StageResults(results), f, 0.4, false, Double.NaN);
         assertEquals(5, row.spread().seeds());
         assertEquals(Math.sqrt(0.00025), row.spread().sd(), 1e-12, "only the lr 0.01 repeats count");
     }
@@ -105,12 +105,12 @@ class SeedSpreadTest {
         Figure f = new Figure("train acc, last batch", "last.train_acc", 0.75, null, null, null, null, null, null,
                 "final.batch_acc_sd", 3);
         double tolerance = Spread.Z * 0.06 + 5e-4; // printed 0.750 (reportDecimals 3)
-        FigureRow inside = FigureRow.of(null, f, 0.75 + tolerance - 1e-6, false, 0.06);
+        FigureRow inside = FigureRow.of(new StageResults(null), f, 0.75 + tolerance - 1e-6, false, 0.06);
         assertEquals("within", inside.verdict());
         assertEquals(tolerance, inside.tolerance(), 1e-12);
         assertEquals(0.06, inside.batchSd());
-        assertEquals("MISS", FigureRow.of(null, f, 0.75 + tolerance + 1e-6, false, 0.06).verdict());
-        FigureRow old = FigureRow.of(null, f, 0.9, false, Double.NaN);
+        assertEquals("MISS", FigureRow.of(new StageResults(null), f, 0.75 + tolerance + 1e-6, false, 0.06).verdict());
+        FigureRow old = FigureRow.of(new StageResults(null), f, 0.9, false, Double.NaN);
         assertEquals("n/a", old.verdict(), "a record from before the measurement has no tolerance");
         assertTrue(old.note().contains("has no final.batch_acc_sd"), old.note());
     }
