@@ -15,6 +15,7 @@ import dl4jrepro.families.Families;
 import dl4jrepro.families.ModelFamily;
 import dl4jrepro.results.FigureRow;
 import dl4jrepro.results.FolderLock;
+import dl4jrepro.results.LearningCurvePlot;
 import dl4jrepro.results.ReportTable;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.run.Provenance;
@@ -43,8 +44,9 @@ import java.util.Map;
 /**
  * Runs a spec's gradient check (catalogue E1): every listed network, in double precision, on the spec's training
  * examples, checked by DL4J's GradientCheckUtil and by a plain central-difference loop, tabulated per parameter matrix
- * beside the report's figures. Writes {@code check.json} (everything measured), {@code table.md} and
- * {@code summary.json}; {@code table ID} rebuilds the last two from the first.
+ * beside the report's figures; or (kind "replay", catalogue A0) report 000's toy run replayed with each net's settings
+ * ({@link ToyReplay}), its losses tabulated and drawn in {@code losses.png}. Writes {@code check.json} (everything
+ * measured), {@code table.md} and {@code summary.json}; {@code table ID} rebuilds the last two from the first.
  */
 public final class GradientCheckExperiment {
     static final String RESULT = "check.json";
@@ -56,7 +58,8 @@ public final class GradientCheckExperiment {
      */
     public record NetResult(String label, Map<String, Object> overrides, Map<String, Object> hyperparameters,
                             List<Substitution> substitutions, long parameters, boolean dl4jPasses, Map<String, GradientCheck.Stats> matrices,
-                            List<ClosedForms.Row> formulas, double seconds, List<LayerEquivalence.Row> equivalence) {}
+                            List<ClosedForms.Row> formulas, double seconds, List<LayerEquivalence.Row> equivalence,
+                            ToyReplay.Losses replay) {}
 
     /** @param tolerance the check's maxRelError, for judging formulas */
     public record Result(String experiment, int examples, double epsilon, double tolerance, List<NetResult> nets,
@@ -76,17 +79,30 @@ public final class GradientCheckExperiment {
         // Finite differences need double precision everywhere (NOTES-DL4J: GradientCheckUtil works in double only).
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         out.println("[" + spec.id() + "] " + backend.oneLine());
-        PreparedData data = new DatasetRepository(DataLocations.resolve(request.dataDir())).prepare(spec.data(), spec.seed());
+        boolean replay = check.kind().equals("replay");
+        // A replay brings its own data (bundled, md5-checked); the other checks take the spec's training examples.
+        PreparedData data = replay ? null
+                : new DatasetRepository(DataLocations.resolve(request.dataDir())).prepare(spec.data(), spec.seed());
         Path dir = store.dir(spec, request.quick());
         // One run of the experiment at a time, and a folder it can write, before minutes of finite differences.
         try (FolderLock ignored = new FolderLock(dir, spec.id())) {
-            INDArray x = data.trainX().castTo(DataType.DOUBLE), y = data.trainY().castTo(DataType.DOUBLE);
+            INDArray x = replay ? null : data.trainX().castTo(DataType.DOUBLE), y = replay ? null : data.trainY().castTo(DataType.DOUBLE);
             long seed = request.seed() != null ? request.seed() : spec.seed();
 
             List<NetResult> nets = new ArrayList<>();
             for (CheckNet n : check.nets()) {
                 long t0 = System.nanoTime();
                 var hp = ResolvedConfig.of(spec, false, n.overrides()).hyperparameters();
+                if (replay) {
+                    ToyReplay.Losses losses = ToyReplay.replay(hp);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), List.of(), 0, false, null, null, seconds,
+                            null, losses));
+                    out.println(String.format(Locale.ROOT, "[%s] %s: loss on all points before training %.12f; after %d "
+                                    + "SGD steps, loss of the last minibatch %.15f (%.1f s)", spec.id(), n.label(),
+                            losses.beforeTraining(), losses.minibatches().size(), losses.lastMinibatch(), seconds));
+                    continue;
+                }
                 Speedups.Prepared model = Speedups.prepareKeepingInputGradients(
                         GradientCheck.checkable(family.configure(hp, shape, data.classes(), seed, 1)), backend, speedups);
                 MultiLayerNetwork net = model.net();
@@ -102,7 +118,7 @@ public final class GradientCheckExperiment {
                     List<ClosedForms.Row> rows = ClosedForms.compare(net, x, y, reg.get(0), reg.get(1), analytic, check.epsilon());
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), model.substitutions(), net.numParams(), false,
-                            null, rows, seconds, null));
+                            null, rows, seconds, null, null));
                     for (ClosedForms.Row r : rows) {
                         out.println(String.format(Locale.ROOT, "[%s] %s: max relative error %.2e (%s)", spec.id(), r.formula(),
                                 r.maxRelError(), r.holds(check.maxRelError()) == r.expectedToHold() ? "as expected" : "UNEXPECTED"));
@@ -128,7 +144,7 @@ public final class GradientCheckExperiment {
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), model.substitutions(), net.numParams(), dl4j,
-                        stats, null, seconds, equivalence));
+                        stats, null, seconds, equivalence, null));
                 out.println(String.format(Locale.ROOT, "[%s] %s: DL4J's check %s; central differences: max relative error %.2e "
                         + "(%.1f s)", spec.id(), n.label(), dl4j ? "passes" : "FAILS", maxRel(stats), seconds));
             }
@@ -136,12 +152,12 @@ public final class GradientCheckExperiment {
             provenance.put("command", request.command());
             provenance.put("seed", seed);
             provenance.put("check", check);
-            provenance.put("data", data.provenance());
+            provenance.put("data", replay ? ToyReplay.provenance() : data.provenance());
             provenance.put("backend", backend.oneLine());
             provenance.put("speedups", speedups.toString());
             provenance.put("software", Provenance.software());
             provenance.put("wall_s", (System.nanoTime() - started) / 1e9);
-            Result result = new Result(spec.id(), (int) x.rows(), check.epsilon(), check.maxRelError(), nets, provenance);
+            Result result = new Result(spec.id(), replay ? 0 : (int) x.rows(), check.epsilon(), check.maxRelError(), nets, provenance);
             AtomicFiles.write(dir.resolve(RESULT), Json.MAPPER.writeValueAsString(result));
             List<FigureRow> figures = write(spec, result, dir);
             out.println("[" + spec.id() + "] results in " + dir);
@@ -172,11 +188,21 @@ public final class GradientCheckExperiment {
         return stats.values().stream().mapToDouble(GradientCheck.Stats::maxRelError).max().orElse(Double.NaN);
     }
 
-    /** A figure's value: check:LABEL:all:(max_rel_error|dl4j_pass|failures) or check:LABEL:PARAM:STAT. */
+    /**
+     * A figure's value: check:LABEL:all:(max_rel_error|dl4j_pass|failures) or check:LABEL:PARAM:STAT; for a replay
+     * check:LABEL:all:(loss_before_training|loss_last_minibatch).
+     */
     static double metric(Result r, String metric) {
         String[] p = metric.split(":");
         NetResult net = r.nets().stream().filter(n -> n.label().equals(p[1])).findFirst().orElse(null);
         if (net == null || p.length != 4) return Double.NaN;
+        if (net.replay() != null) {
+            return !p[2].equals("all") ? Double.NaN : switch (p[3]) {
+                case "loss_before_training" -> net.replay().beforeTraining();
+                case "loss_last_minibatch" -> net.replay().lastMinibatch();
+                default -> Double.NaN;
+            };
+        }
         if (net.formulas() != null) {
             double tolerance = r.tolerance();
             if (p[2].equals("all") && p[3].equals("as_expected")) {
@@ -218,6 +244,10 @@ public final class GradientCheckExperiment {
         ReportTable.figures(md, figures, spec, false);
         for (NetResult n : r.nets()) {
             CheckNet specNet = spec.check().nets().stream().filter(c -> c.label().equals(n.label())).findFirst().orElse(null);
+            if (n.replay() != null) {
+                replayTable(md, n);
+                continue;
+            }
             md.append("\n## ").append(n.label()).append("\n\n").append(String.format(Locale.ROOT,
                     "%,d parameters, %d training examples%s; hyperparameters `%s`%n%n", n.parameters(), r.examples(),
                     n.formulas() != null ? "" : String.format(Locale.ROOT, ", ε = %g; DL4J's GradientCheckUtil on the same net: **%s**",
@@ -253,6 +283,12 @@ public final class GradientCheckExperiment {
                 }
             }
         }
+        Map<String, List<Double>> replays = new LinkedHashMap<>();
+        for (NetResult n : r.nets()) if (n.replay() != null) replays.put(n.label(), n.replay().minibatches());
+        if (!replays.isEmpty()) {
+            LearningCurvePlot.losses(dir.resolve("losses.png"), spec.id() + ": loss of each minibatch before its step", replays);
+            md.append("\n![loss of each minibatch](losses.png)\n");
+        }
         ReportTable.notesAndStages(md, spec, dir, false);
         md.append("\n## Run\n\n- ").append(r.provenance().get("backend")).append("\n- software ")
                 .append(ReportTable.json(r.provenance().get("software"))).append(String.format(Locale.ROOT, "%n- wall time %.1f s%n",
@@ -266,6 +302,19 @@ public final class GradientCheckExperiment {
         summary.put("provenance", r.provenance());
         AtomicFiles.write(dir.resolve("summary.json"), Json.MAPPER.writeValueAsString(summary));
         return figures;
+    }
+
+    /** A replay's losses: before training, then the first, every tenth and the last minibatch. */
+    private static void replayTable(StringBuilder md, NetResult n) throws IOException {
+        List<Double> losses = n.replay().minibatches();
+        md.append("\n## ").append(n.label()).append("\n\nhyperparameters `").append(ReportTable.json(n.hyperparameters()))
+                .append("`\n\n| when | loss |\n|---|---:|\n")
+                .append(String.format(Locale.ROOT, "| all points, before training | %.15f |%n", n.replay().beforeTraining()));
+        for (int i = 0; i < losses.size(); i++) {
+            if (i == 0 || (i + 1) % 10 == 0 || i == losses.size() - 1) {
+                md.append(String.format(Locale.ROOT, "| minibatch %d, before its step | %.15f |%n", i + 1, losses.get(i)));
+            }
+        }
     }
 
     private static void formulasTable(StringBuilder md, NetResult n, double tolerance) {

@@ -24,6 +24,7 @@ public record InputShape(int channels, int height, int width) {
         return switch (data.dataset()) {
             case "cifar10" -> new InputShape(3, 32, 32);
             case "mnist" -> new InputShape(1, 28, 28);
+            case "toy-000" -> new InputShape(1, 1, 4);
             default -> throw new IllegalArgumentException("no input shape for data set " + data.dataset());
         };
     }

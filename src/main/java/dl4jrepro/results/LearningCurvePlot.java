@@ -70,6 +70,19 @@ public final class LearningCurvePlot {
         PngFiles.save(png, List.of(loss, acc), 1, 2);
     }
 
+    /** Loss of each step, one line per run, on a log scale (a replay's losses fall by orders of magnitude). */
+    public static void losses(Path png, String title, Map<String, List<Double>> losses) throws IOException {
+        XYChart c = chart(title, "step", "loss (log scale)", Styler.LegendPosition.InsideNE);
+        c.getStyler().setYAxisLogarithmic(true);
+        for (var e : losses.entrySet()) {
+            double[] x = new double[e.getValue().size()];
+            Arrays.setAll(x, i -> i + 1);
+            c.addSeries(e.getKey(), x, e.getValue().stream().mapToDouble(Double::doubleValue).toArray())
+                    .setMarker(SeriesMarkers.NONE);
+        }
+        PngFiles.save(png, List.of(c), 1, 1);
+    }
+
     private static XYChart chart(String title, String xTitle, String yTitle, Styler.LegendPosition legend) {
         return chart(title, xTitle, yTitle, legend, 0);
     }

@@ -70,8 +70,12 @@ public final class ReportTable {
                 note += (note.isEmpty() ? "" : " · ") + "ablation: " + (r.ablationFolder() == null ? "`" + r.ablation() + "`"
                         : "[" + r.ablation() + "](" + toRoot + r.ablationFolder() + "/table.md)");
             }
-            md.append("| ").append(r.name()).append(" | ").append(num(r.report())).append(" | ").append(num(r.reproduced()))
-                    .append(" | ").append(signed(r.difference())).append(" | ").append(tolerance).append(" | ")
+            // A figure held to a few decimals reads at 4 of them; one held to 1e-9 (an exact replay) needs all its digits.
+            boolean exact = r.tolerance() != null && r.tolerance() < 1e-4;
+            md.append("| ").append(r.name()).append(" | ").append(exact ? exact(r.report()) : num(r.report())).append(" | ")
+                    .append(exact ? exact(r.reproduced()) : num(r.reproduced())).append(" | ")
+                    .append(exact && r.difference() != null ? String.format(Locale.ROOT, "%+.2e", r.difference()) : signed(r.difference()))
+                    .append(" | ").append(tolerance).append(" | ")
                     .append(r.verdict()).append(" | ").append(note).append(" |\n");
         }
         md.append("\nReport figures: ").append(reference.source()).append(".  \n");
@@ -254,6 +258,10 @@ public final class ReportTable {
         if (v == null) return "—";
         if (v != 0 && Math.abs(v) < 1e-3) return String.format(Locale.ROOT, "%.3e", v);
         return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.4f", v);
+    }
+
+    private static String exact(Double v) {
+        return v == null ? "—" : String.format(Locale.ROOT, "%.15g", v);
     }
 
     public static String signed(Double v) {

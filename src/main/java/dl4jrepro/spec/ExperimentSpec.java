@@ -115,7 +115,7 @@ public record ExperimentSpec(
     public record ReportRow(Map<String, Object> config, Map<String, Double> values) {}
 
     /**
-     * @param dataset    "cifar10" or "mnist"
+     * @param dataset    "cifar10", "mnist", "function-1d", "csv" or "toy-000" (bundled, check kind "replay" only)
      * @param train      training examples, taken from the start of the official training set
      * @param val        validation examples
      * @param valFrom    "last": the last {@code val} official training examples (cs231n convention); "next": the
@@ -269,7 +269,8 @@ public record ExperimentSpec(
      * in double precision and its gradient on the spec's training examples compared with central differences
      * ({@code kind} "gradient") or with the reports' closed forms ("closed-forms", two-layer nets); "layers" also holds
      * every net after the first to the first (another implementation of a layer against DL4J's own: outputs,
-     * gradients, running statistics, ModelSerializer round trip).
+     * gradients, running statistics, ModelSerializer round trip). "replay" (dataset toy-000 only) replays report 000's
+     * toy run with each net's settings instead: bundled weights and minibatches, no epsilon or maxRelError.
      *
      * @param epsilon          the central difference's step
      * @param maxRelError      an element fails when |analytic − numeric| / max(|analytic|, |numeric|) exceeds this ...

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 
 /** The specs under {@code experiments/}: finds them by id, parses them strictly and checks them before any run starts. */
 public final class SpecCatalog {
-    private static final Set<String> DATASETS = Set.of("cifar10", "mnist", "function-1d", "csv");
+    private static final Set<String> DATASETS = Set.of("cifar10", "mnist", "function-1d", "csv", "toy-000");
     private static final Set<String> PREPROCESS = Set.of("subtract-train-mean-image", "scale-01",
             "scale-pm1", "scale-01-subtract-mean-image", "standardize-channels", "scale-01-normalize", "none");
     private static final Set<String> TRAIN_METRICS = Set.of("running", "last-batch", "full");
@@ -128,10 +128,15 @@ public final class SpecCatalog {
         checkBudget(file, "quickBudget", s.quickBudget());
         checkSearch(file, s);
         if (s.check() != null) {
-            require(file, Set.of("gradient", "closed-forms", "layers").contains(s.check().kind()) && s.check().nets() != null && !s.check().nets().isEmpty()
-                    && s.check().epsilon() > 0 && s.check().maxRelError() > 0 && s.search() == null,
-                    "check needs kind 'gradient', 'closed-forms' or 'layers', epsilon > 0, maxRelError > 0, at least one net, and no search");
+            boolean replay = "replay".equals(s.check().kind());
+            require(file, Set.of("gradient", "closed-forms", "layers", "replay").contains(s.check().kind())
+                            && s.check().nets() != null && !s.check().nets().isEmpty() && s.search() == null
+                            && (replay || s.check().epsilon() > 0 && s.check().maxRelError() > 0),
+                    "check needs kind 'gradient', 'closed-forms', 'layers' or 'replay', at least one net and no search; "
+                            + "all but 'replay' need epsilon > 0 and maxRelError > 0");
         }
+        require(file, (s.check() != null && "replay".equals(s.check().kind())) == d.dataset().equals("toy-000"),
+                "data.dataset 'toy-000' (the bundled toy problem of report 000) goes with, and only with, check kind 'replay'");
         ExperimentSpec.Reference r = s.reference();
         require(file, r != null && r.figures() != null, "reference.figures is missing (use [] for none)");
         for (ExperimentSpec.Figure f : r.figures()) {
@@ -183,8 +188,8 @@ public final class SpecCatalog {
     }
 
     private static void checkOneDimensional(Path file, ExperimentSpec.DataSpec d) {
-        require(file, d.isOneDimensional() == d.preprocess().equals("none"),
-                "data.preprocess 'none' is for the 1-D data sets (function-1d, csv) and they take no other");
+        require(file, (d.isOneDimensional() || d.dataset().equals("toy-000")) == d.preprocess().equals("none"),
+                "data.preprocess 'none' is for the 1-D data sets (function-1d, csv) and the bundled toy-000, and they take no other");
         require(file, !d.isOneDimensional() || d.val() == 0, "1-D data sets validate on folds (data.folds, data.fold), not data.val");
         require(file, d.function() != null == d.dataset().equals("function-1d"),
                 "data.function is needed by, and only by, dataset function-1d");

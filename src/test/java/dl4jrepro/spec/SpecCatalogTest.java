@@ -105,6 +105,17 @@ class SpecCatalogTest {
     }
 
     @Test
+    void theBundledToyDataGoOnlyWithAReplay() throws IOException {
+        String toy = Files.readString(REAL.resolve("toy-sgd-000.json"));
+        Files.writeString(tmp.resolve("toy-sgd-000.json"), toy.replace("\"kind\" : \"replay\"", "\"kind\" : \"gradient\"")
+                .replace("\"kind\": \"replay\"", "\"kind\": \"gradient\""));
+        UserError e = assertThrows(UserError.class, () -> new SpecCatalog(tmp).load("toy-sgd-000"));
+        assertTrue(e.getMessage().contains("epsilon > 0") || e.getMessage().contains("toy-000"), e.getMessage());
+        UserError onMnist = loadBroken(quickstartWith("\"mnist\"", "\"toy-000\""));
+        assertTrue(onMnist.getMessage().contains("toy-000"), onMnist.getMessage());
+    }
+
+    @Test
     void normalisationAndAugmentationAreChecked() throws IOException {
         UserError e = loadBroken(quickstartWith("\"preprocess\": \"scale-01\"}", "\"preprocess\": \"scale-01-normalize\"}"));
         assertTrue(e.getMessage().contains("needs data.normalize"), e.getMessage());
