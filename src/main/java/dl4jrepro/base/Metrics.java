@@ -20,6 +20,8 @@ public final class Metrics {
     /** Metrics measured once after training. */
     public static final List<String> FINAL = List.of("test_loss", "test_acc", "train_full_loss", "train_full_acc",
             "train_seconds", "ms_per_step", "best_epoch", "stopped_epoch",
+            // a dense first layer on image input: how noisy its units' weights are as images (1 white noise, 0 smooth)
+            "first_layer_roughness",
             // one training minibatch at a time after training (runs whose train metric is "last-batch"): mean and sd
             // over batches, scored as last.train_* is (inference mode) and as a training step's forward pass is
             "batch_loss_mean", "batch_loss_sd", "batch_acc_mean", "batch_acc_sd",

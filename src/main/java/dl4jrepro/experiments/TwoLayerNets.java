@@ -5,9 +5,9 @@ import dl4jrepro.cli.Repro;
 import java.util.List;
 
 /**
- * The two-layer nets (catalogue A0–A8 and the quick start): input → one hidden layer → softmax, trained by SGD,
- * momentum or Adam on CIFAR-10 or MNIST; the course's toy run replayed exactly, grids, repeats, variants, a momentum
- * sweep and a coarse-to-fine search.
+ * The two-layer nets (catalogue A0–A9 and the quick start): input → one hidden layer → softmax, trained by SGD,
+ * momentum or Adam on CIFAR-10 or MNIST; the course's toy run replayed exactly, grids, repeats, variants, the
+ * assignment's default run beside the best, a momentum sweep and a coarse-to-fine search.
  * Model family: {@link dl4jrepro.families.MlpFamily}.
  *
  * <p>{@code main} runs them one after another through the one runner, with {@code ./repro run}'s options (e.g.
@@ -18,7 +18,8 @@ public final class TwoLayerNets {
     /** Its catalogue experiments (specs in experiments/), in the order {@code main} runs them. */
     public static final List<String> EXPERIMENTS = List.of("toy-sgd-000", "quickstart", "two-layer-repeat-000", "two-layer-grid-000", "two-layer-variants-000",
             "two-layer-variants-000-dropout",
-            "two-layer-grid-001-seeds", "two-layer-grid-001", "two-layer-grid-001-train",
+            "two-layer-grid-001-seeds", "two-layer-grid-001", "two-layer-grid-001-train", "two-layer-default-001",
+            "two-layer-default-001-best",
             "two-layer-torch-000-seeds", "two-layer-torch-000", "two-layer-torch-000-train",
             "momentum-sweep-002",
             // each A7 stage after the repeats its tolerances are measured on

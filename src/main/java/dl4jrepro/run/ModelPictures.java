@@ -28,12 +28,12 @@ import java.util.Map;
 /**
  * Pictures of a trained network and what it was fed (report 003 §2.1 and fig. 10): training images beside their
  * augmented copies, the first convolution layer's filters, and every convolution layer's feature maps for one test
- * image; for 1-D regression (report 003 fig. 2) the data as CSV, the fit and the weights' histogram. Written next to a
+ * image; a dense first layer's weights on image input, one image per hidden unit; for 1-D regression (report 003 fig. 2) the data as CSV, the fit and the weights' histogram. Written next to a
  * single run's table; searches skip them.
  */
 final class ModelPictures {
     // At most 64 maps a layer: all of the MNIST CNN's; a VGG stack's 512-map layers would make a picture 17,000 px tall.
-    static final int SHOWN = 10, MAPS_PER_ROW = 16, MAPS_PER_LAYER = 64;
+    static final int SHOWN = 10, MAPS_PER_ROW = 16, MAPS_PER_LAYER = 64, UNITS_PER_ROW = 20;
 
     private ModelPictures() {}
 
@@ -48,6 +48,20 @@ final class ModelPictures {
             filters(dir.resolve("filters.png"), spec, net);
             activations(dir.resolve("activations.png"), spec, data, net, shape);
         }
+        if (FirstLayerWeights.applies(spec, net)) firstLayer(dir.resolve("first-layer.png"), spec, net, shape);
+    }
+
+    /** The course's picture of a two-layer net: each hidden unit's incoming weights as an image, 20 to a row. */
+    private static void firstLayer(Path png, ExperimentSpec spec, MultiLayerNetwork net, InputShape shape) throws IOException {
+        List<Tile> tiles = FirstLayerWeights.tiles(net, shape);
+        List<Row> rows = new ArrayList<>();
+        for (int start = 0; start < tiles.size(); start += UNITS_PER_ROW) {
+            int end = Math.min(tiles.size(), start + UNITS_PER_ROW);
+            rows.add(new Row("units " + (start + 1) + "–" + end, tiles.subList(start, end)));
+        }
+        ImageGrid.write(png, String.format(java.util.Locale.ROOT, "%s: first-layer weights of the %d hidden units "
+                + "(roughness %.3f: 1 = white noise, 0 = smooth)", spec.id(), tiles.size(),
+                FirstLayerWeights.roughness(net, shape)), rows, 2);
     }
 
     /** The training split holds each original followed by its copies (see AffineAugmentation). */

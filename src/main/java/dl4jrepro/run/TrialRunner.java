@@ -106,6 +106,9 @@ public final class TrialRunner {
         Evaluation evaluation = new Evaluation(prepared.classes());
         Map<String, Double> finals = outcome.status().equals("completed")
                 ? finalMetrics(outcome, model.net(), prepared, evaluation) : new LinkedHashMap<>();
+        if (!finals.isEmpty() && FirstLayerWeights.applies(spec, model.net())) {
+            finals.put("first_layer_roughness", FirstLayerWeights.roughness(model.net(), InputShape.of(spec.data())));
+        }
         if (!finals.isEmpty() && trialIndex == null && "last-batch".equals(config.budget().trainMetric())
                 && !Scores.isRegression(model.net())) {
             finals.putAll(batchSpread(model.net(), prepared, batch));
