@@ -22,12 +22,15 @@ public final class Metrics {
             "train_seconds", "ms_per_step", "best_epoch", "stopped_epoch",
             // a dense first layer on image input: how noisy its units' weights are as images (1 white noise, 0 smooth)
             "first_layer_roughness",
+            // a learning-rate range test (lrGrowthPerStep): log10 of the rate where the smoothed loss falls fastest,
+            // where it is lowest, and where the test ended
+            "lr_range_log10_steepest", "lr_range_log10_lowest", "lr_range_log10_end",
             // one training minibatch at a time after training (runs whose train metric is "last-batch"): mean and sd
             // over batches, scored as last.train_* is (inference mode) and as a training step's forward pass is
             "batch_loss_mean", "batch_loss_sd", "batch_acc_mean", "batch_acc_sd",
             "batch_loss_mean_train_mode", "batch_loss_sd_train_mode", "batch_acc_mean_train_mode", "batch_acc_sd_train_mode");
     private static final Pattern AGGREGATE =
-            Pattern.compile("(max|min|mean|sd|best|diverged|bestmean|rankmean|top\\d+)\\(\\s*([a-z_.]+)\\s*(?:\\|(.*))?\\)");
+            Pattern.compile("(max|min|mean|sd|best|diverged|bestmean|rankmean|top\\d+)\\(\\s*([a-z0-9_.]+)\\s*(?:\\|(.*))?\\)");
 
     private Metrics() {}
 

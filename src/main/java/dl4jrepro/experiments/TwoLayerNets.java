@@ -5,9 +5,9 @@ import dl4jrepro.cli.Repro;
 import java.util.List;
 
 /**
- * The two-layer nets (catalogue A0–A9 and the quick start): input → one hidden layer → softmax, trained by SGD,
+ * The two-layer nets (catalogue A0–A11 and the quick start): input → one hidden layer → softmax, trained by SGD,
  * momentum or Adam on CIFAR-10 or MNIST; the course's toy run replayed exactly, grids, repeats, variants, the
- * assignment's default run beside the best, a momentum sweep and a coarse-to-fine search.
+ * assignment's default run beside the best, a learning-rate range test, a momentum sweep and a coarse-to-fine search.
  * Model family: {@link dl4jrepro.families.MlpFamily}.
  *
  * <p>{@code main} runs them one after another through the one runner, with {@code ./repro run}'s options (e.g.
@@ -19,7 +19,8 @@ public final class TwoLayerNets {
     public static final List<String> EXPERIMENTS = List.of("toy-sgd-000", "quickstart", "two-layer-repeat-000", "two-layer-grid-000", "two-layer-variants-000",
             "two-layer-variants-000-dropout",
             "two-layer-grid-001-seeds", "two-layer-grid-001", "two-layer-grid-001-train", "two-layer-default-001",
-            "two-layer-default-001-best",
+            "two-layer-default-001-best", "lr-range-test-001-seeds", "lr-range-test-001",
+            "lr-range-test-001-batch",
             "two-layer-torch-000-seeds", "two-layer-torch-000", "two-layer-torch-000-train",
             "momentum-sweep-002",
             // each A7 stage after the repeats its tolerances are measured on

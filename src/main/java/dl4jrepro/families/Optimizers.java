@@ -4,6 +4,7 @@ import dl4jrepro.spec.Hyperparameters;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
@@ -13,7 +14,8 @@ import java.util.Set;
 /**
  * How every family learns: {@code optimizer} (sgd; momentum with {@code momentum}, classical heavy-ball; adam with
  * {@code beta1}, {@code beta2}, {@code epsilon}; adadelta with {@code rho}, {@code adadeltaEpsilon} and a learning rate,
- * as PyTorch has it), {@code lr}, {@code lrDecayPerEpoch} (×factor after every epoch, 1 = constant), {@code l2} and
+ * as PyTorch has it), {@code lr}, {@code lrDecayPerEpoch} (×factor after every epoch, 1 = constant) or
+ * {@code lrGrowthPerStep} (×factor after every step: a learning-rate range test), {@code l2} and
  * {@code l2Bias} (coefficient c adds c·w to the gradient, i.e. PyTorch's weight_decay) or {@code reg} (λ of a λ‖W‖² loss
  * term on the weights, as the NumPy reports write it) or {@code weightDecay} (PyTorch's weight_decay, on weights and
  * biases alike), and {@code batch}.
@@ -21,7 +23,7 @@ import java.util.Set;
 final class Optimizers {
     private static final Set<String> OPTIMIZERS = Set.of("sgd", "momentum", "adam", "adadelta");
     /** The hyperparameters read here. */
-    static final Set<String> KEYS = Set.of("optimizer", "lr", "lrDecayPerEpoch", "l2", "l2Bias", "reg", "weightDecay",
+    static final Set<String> KEYS = Set.of("optimizer", "lr", "lrDecayPerEpoch", "lrGrowthPerStep", "l2", "l2Bias", "reg", "weightDecay",
             "batch", "momentum", "rho", "adadeltaEpsilon", "beta1", "beta2", "epsilon");
 
     private Optimizers() {}
@@ -31,6 +33,8 @@ final class Optimizers {
         hp.check(hp.getDouble("lr") > 0, "lr", "must be positive");
         double decay = hp.getDouble("lrDecayPerEpoch", 1.0);
         hp.check(decay > 0 && decay <= 1, "lrDecayPerEpoch", "must be in (0, 1]");
+        hp.check(!hp.has("lrGrowthPerStep") || hp.getDouble("lrGrowthPerStep") > 1 && decay == 1, "lrGrowthPerStep",
+                "must exceed 1 (a range test's growth per step), and lrDecayPerEpoch must then be 1");
         hp.check(hp.getDouble("l2", 0) >= 0, "l2", "must be zero or positive");
         hp.check(hp.getDouble("l2Bias", 0) >= 0, "l2Bias", "must be zero or positive");
         hp.check(hp.getDouble("reg", 0) >= 0, "reg", "must be zero or positive");
@@ -59,7 +63,9 @@ final class Optimizers {
     static IUpdater updater(Hyperparameters hp, int stepsPerEpoch) {
         double lr = hp.getDouble("lr");
         // ×decay once per epoch, counted in iterations so it does not depend on DL4J's epoch counter.
-        ISchedule schedule = new StepSchedule(ScheduleType.ITERATION, lr, hp.getDouble("lrDecayPerEpoch", 1.0), stepsPerEpoch);
+        ISchedule schedule = hp.has("lrGrowthPerStep")
+                ? new ExponentialSchedule(ScheduleType.ITERATION, lr, hp.getDouble("lrGrowthPerStep"))
+                : new StepSchedule(ScheduleType.ITERATION, lr, hp.getDouble("lrDecayPerEpoch", 1.0), stepsPerEpoch);
         return switch (hp.getString("optimizer")) {
             case "adam" -> new Adam.Builder().learningRateSchedule(schedule)
                     .beta1(hp.getDouble("beta1")).beta2(hp.getDouble("beta2")).epsilon(hp.getDouble("epsilon")).build();

@@ -150,6 +150,8 @@ public final class ReportTable {
         INSIDE.put("augmentation.png", "Training images (top row) beside their augmented copies");
         INSIDE.put("filters.png", "The first convolution layer's filters after training");
         INSIDE.put("activations.png", "Feature maps after each convolution for one test image");
+        INSIDE.put("lr-range.png", "Learning-rate range test: the minibatch loss against the rate it was trained at, "
+                + "smoothed, with the steepest fall (the rate the test suggests) and the lowest point marked");
         INSIDE.put("first-layer.png", "The first layer's weights after training, one image per hidden unit (the course's "
                 + "picture of a two-layer net's features)");
         INSIDE.put("fit.png", "The network's output over the training and test points (grey: intervals without training "

@@ -68,6 +68,11 @@ public final class ResultsStore {
             LearningCurvePlot.write(dir.resolve("learning-curve.png"), run.experiment(), run.curve(),
                     spec.budget().epochs() != null, run.budget().get("trainMetric"));
         }
+        Object growth = run.hyperparameters().get("lrGrowthPerStep");
+        LrRangeTest.Reading reading = growth instanceof Number g ? LrRangeTest.read(run.curve(), g.doubleValue()) : null;
+        if (reading != null) {
+            LrRangeTest.plot(dir.resolve("lr-range.png"), run.experiment() + ": learning-rate range test", reading);
+        }
         if (run.testConfusion() != null) {
             HeatMapPlot.confusion(dir.resolve("confusion.png"), run.experiment() + ": test set confusion matrix",
                     run.testConfusion(), classNames(run));

@@ -9,6 +9,7 @@ import dl4jrepro.data.InputShape;
 import dl4jrepro.data.PreparedData;
 import dl4jrepro.families.Families;
 import dl4jrepro.families.ModelFamily;
+import dl4jrepro.results.LrRangeTest;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
@@ -106,6 +107,10 @@ public final class TrialRunner {
         Evaluation evaluation = new Evaluation(prepared.classes());
         Map<String, Double> finals = outcome.status().equals("completed")
                 ? finalMetrics(outcome, model.net(), prepared, evaluation) : new LinkedHashMap<>();
+        if (!finals.isEmpty() && hp.has("lrGrowthPerStep")) {
+            LrRangeTest.Reading reading = LrRangeTest.read(outcome.curve(), hp.getDouble("lrGrowthPerStep"));
+            if (reading != null) finals.putAll(reading.metrics());
+        }
         if (!finals.isEmpty() && FirstLayerWeights.applies(spec, model.net())) {
             finals.put("first_layer_roughness", FirstLayerWeights.roughness(model.net(), InputShape.of(spec.data())));
         }
@@ -255,6 +260,7 @@ public final class TrialRunner {
         m.put("evalEvery", b.evalEvery() == null ? "epoch" : b.evalEvery());
         m.put("trainMetric", b.trainMetric());
         if (b.trainSubset() != null) m.put("trainSubset", b.trainSubset());
+        if (b.stopAtLossRatio() != null) m.put("stopAtLossRatio", b.stopAtLossRatio());
         return m;
     }
 }

@@ -204,9 +204,11 @@ public record ExperimentSpec(
      *                    (the current minibatch only, as report 004's NumPy code does) or "full" (the whole split)
      * @param trainSubset if set, train on only the first this-many training examples (smoke runs)
      * @param earlyStopping if set, stop early on validation accuracy and keep the best weights
+     * @param stopAtLossRatio if set, stop (completed) once the smoothed training loss exceeds this many times its lowest
+     *                    value, or turns non-finite: a learning-rate range test's end, where the loss blows up
      */
     public record Budget(Integer epochs, Integer steps, Integer evalEvery, String trainMetric, Integer trainSubset,
-                         EarlyStop earlyStopping) {}
+                         EarlyStop earlyStopping, Double stopAtLossRatio) {}
 
     /**
      * Stop when validation accuracy has not improved by more than {@code minDelta} for {@code patience} evaluations,

@@ -269,6 +269,8 @@ public final class SpecCatalog {
                 name + " epochs/steps must be positive");
         require(file, b.evalEvery() == null || b.evalEvery() > 0, name + ".evalEvery must be positive");
         require(file, b.trainSubset() == null || b.trainSubset() > 0, name + ".trainSubset must be positive");
+        require(file, b.stopAtLossRatio() == null || b.stopAtLossRatio() > 1,
+                name + ".stopAtLossRatio must exceed 1 (a range test stops at this many times the lowest smoothed loss)");
         require(file, b.earlyStopping() == null || b.earlyStopping().patience() >= 1 && b.earlyStopping().minDelta() >= 0,
                 name + ".earlyStopping needs patience ≥ 1 and minDelta ≥ 0");
         require(file, TRAIN_METRICS.contains(b.trainMetric()),

@@ -1,6 +1,7 @@
 package dl4jrepro.train;
 
 import dl4jrepro.base.CurvePoint;
+import dl4jrepro.base.SmoothedLoss;
 import dl4jrepro.data.PreparedData;
 import dl4jrepro.spec.ExperimentSpec.Budget;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -19,7 +20,8 @@ import java.util.Random;
 
 /**
  * The one training loop: seeded shuffled minibatches from in-memory splits, an evaluation every {@code evalEvery} steps
- * (or every epoch), and a stop, recorded as "diverged", as soon as the loss is no longer finite.
+ * (or every epoch), and a stop, recorded as "diverged", as soon as the loss is no longer finite (except in a
+ * learning-rate range test, whose budget ends it, completed, where the loss blows up).
  */
 public final class Trainer {
 
@@ -55,6 +57,10 @@ public final class Trainer {
             boolean evalStep = step % run.evalEvery == 0 || step == run.totalSteps;
             INDArray[] xy = run.minibatch(step);
             double score = run.learn(xy[0], xy[1], evalStep);
+            if (run.blewUp(step, score)) {
+                run.totalSteps = step;
+                break;
+            }
             if (!Double.isFinite(score)) return run.diverged(step, score);
             run.reportProgress(step, score);
             if (evalStep) {
@@ -80,6 +86,7 @@ public final class Trainer {
         final boolean regression;
         final Random shuffle;
         final EarlyStopping earlyStopping;
+        final SmoothedLoss smoothedLoss = new SmoothedLoss();
         final Checkpoint checkpoint;
         int totalSteps, firstStep = 1;
         int[] order;
@@ -208,6 +215,16 @@ public final class Trainer {
                             "step %d/%d (epoch %.2f): train loss %.4f acc %.4f | val loss %.4f acc %.4f | test acc %.4f | %,.0f samples/s",
                             step, totalSteps, p.epoch(), p.trainLoss(), p.trainAcc(), p.valLoss(), p.valAcc(), p.testAcc(),
                             samplesPerSecond()));
+        }
+
+        /** A range test's end (budget.stopAtLossRatio): the smoothed loss above that many times its lowest, or not finite. */
+        boolean blewUp(int step, double score) {
+            if (budget.stopAtLossRatio() == null) return false;
+            double smoothed = Double.isFinite(score) ? smoothedLoss.add(score) : Double.NaN;
+            if (Double.isFinite(smoothed) && smoothed <= budget.stopAtLossRatio() * smoothedLoss.lowest()) return false;
+            progress.println(String.format(Locale.ROOT, "the loss blew up at step %d: smoothed %.4g, %.1f× its lowest %.4g; "
+                    + "the range test ends here", step, smoothed, smoothed / smoothedLoss.lowest(), smoothedLoss.lowest()));
+            return true;
         }
 
         boolean stopsEarly() {

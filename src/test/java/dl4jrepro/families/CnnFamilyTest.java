@@ -148,7 +148,7 @@ public class CnnFamilyTest {
         family.validate(hp, MNIST);
         MultiLayerNetwork net = new MultiLayerNetwork(family.configure(hp, MNIST, 10, 3, 19));
         net.init();
-        Trainer.Outcome out = Trainer.train(net, data, new ExperimentSpec.Budget(4, null, null, "last-batch", null, null),
+        Trainer.Outcome out = Trainer.train(net, data, new ExperimentSpec.Budget(4, null, null, "last-batch", null, null, null),
                 32, 3, new ProgressLine(new PrintStream(new ByteArrayOutputStream()), "t"));
         assertEquals("completed", out.status());
         double testAcc = out.curve().get(out.curve().size() - 1).testAcc();

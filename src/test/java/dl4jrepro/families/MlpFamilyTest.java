@@ -238,7 +238,7 @@ public class MlpFamilyTest {
         var data = new DatasetRepository(DataLocations.resolve(null)).prepare(spec.data(), 42);
         double variance = data.trainY().varNumber().doubleValue();
         var outcome = Trainer.train(net, data,
-                new ExperimentSpec.Budget(400, null, null, "full", null, null), 50, 1,
+                new ExperimentSpec.Budget(400, null, null, "full", null, null, null), 50, 1,
                 new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), "t"));
         double trainMse = outcome.curve().get(outcome.curve().size() - 1).trainLoss();
         assertTrue(trainMse < 0.6 * variance, "fits far better than the mean: MSE " + trainMse + " vs variance " + variance);

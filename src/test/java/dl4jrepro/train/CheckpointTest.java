@@ -31,7 +31,7 @@ class CheckpointTest {
     private static final ExperimentSpec SPEC = new SpecCatalog(Path.of("experiments")).load("mnist-cnn-003");
     // 200 digits in batches of 32: 7 steps an epoch; evaluations every 3 steps put the last checkpoint (step 15) at
     // the start of the third epoch, so resuming must replay that epoch's shuffle and continue inside it.
-    private static final ExperimentSpec.Budget BUDGET = new ExperimentSpec.Budget(null, 17, 3, "last-batch", null, null);
+    private static final ExperimentSpec.Budget BUDGET = new ExperimentSpec.Budget(null, 17, 3, "last-batch", null, null, null);
     private final CnnFamily family = new CnnFamily();
     private final PreparedData data = new DatasetRepository(DataLocations.resolve(null)).prepare(
             new ExperimentSpec.DataSpec("mnist", 200, 0, "last", 100, "scale-01-normalize", null,
@@ -86,7 +86,7 @@ class CheckpointTest {
 
         // Not resuming would have ended elsewhere: the comparison above can tell runs apart.
         MultiLayerNetwork restarted = net();
-        Trainer.train(restarted, data, new ExperimentSpec.Budget(null, 2, 3, "last-batch", null, null), 32, 9,
+        Trainer.train(restarted, data, new ExperimentSpec.Budget(null, 2, 3, "last-batch", null, null, null), 32, 9,
                 new ProgressLine(new PrintStream(new ByteArrayOutputStream()), "t"));
         assertTrue(whole.params().sub(restarted.params()).amaxNumber().doubleValue() > 1e-3);
     }
