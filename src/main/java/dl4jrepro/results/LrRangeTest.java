@@ -1,7 +1,6 @@
 package dl4jrepro.results;
 
 import dl4jrepro.base.CurvePoint;
-import dl4jrepro.base.SmoothedLoss;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
@@ -16,16 +15,19 @@ import java.util.Map;
 
 /**
  * Reads a learning-rate range test (Smith 2017; fastai's lr_find): a run whose rate grows by a constant factor every
- * step ({@code lrGrowthPerStep}), evaluated every step, until the loss blows up. The minibatch loss is smoothed
- * ({@link SmoothedLoss}) and read against the rate: where it falls fastest (the rate the test suggests), where it is
- * lowest (fastai's other rule takes a tenth of it), and where the test ended.
+ * step ({@code lrGrowthPerStep}), evaluated every step, until the loss blows up (the budget's stop, on fastai's
+ * exponential average, {@link dl4jrepro.base.SmoothedLoss}). The minibatch loss is smoothed by a centred mean and
+ * read against the rate: where it falls fastest (the rate the test suggests), where it is lowest (fastai's other rule
+ * takes a tenth of it), and where the test ended.
  *
  * <p>A curve point's train loss is measured before that step's update, so it shows the updates up to the previous
  * one: its rate is the point's (next-update) rate divided by the growth twice.
  */
 public final class LrRangeTest {
-    /** fastai's lr_find leaves out the first steps, where the smoothed loss still settles. */
+    /** Left out of the reading, as fastai's lr_find leaves out its first steps. */
     static final int SKIP_START = 10;
+    /** Half the smoothing window, in decades of rate. */
+    static final double HALF_WINDOW_DECADES = 0.1;
 
     /** @param lr the rate behind each point; loss raw and smoothed; steepest, lowest: indices into them */
     public record Reading(double[] lr, double[] loss, double[] smoothed, int steepest, int lowest) {
@@ -43,26 +45,35 @@ public final class LrRangeTest {
     /** @return the reading, or null where the curve is too short (fewer than SKIP_START + 3 finite points) */
     public static Reading read(List<CurvePoint> curve, double growth) {
         List<double[]> points = new ArrayList<>();
-        SmoothedLoss smoother = new SmoothedLoss();
         for (CurvePoint p : curve) {
             if (!Double.isFinite(p.trainLoss())) break;
-            points.add(new double[] {p.lr() / (growth * growth), p.trainLoss(), smoother.add(p.trainLoss())});
+            points.add(new double[] {p.lr() / (growth * growth), p.trainLoss()});
         }
         int n = points.size();
         if (n < SKIP_START + 3) return null;
-        double[] lr = new double[n], loss = new double[n], smoothed = new double[n];
+        double[] lr = new double[n], loss = new double[n];
         for (int i = 0; i < n; i++) {
             lr[i] = points.get(i)[0];
             loss[i] = points.get(i)[1];
-            smoothed[i] = points.get(i)[2];
+        }
+        // A centred mean over ±HALF_WINDOW_DECADES of rate: an exponential average (fastai's) lags behind a rate that
+        // grows every step, by about 1/(1 − β) steps, and would read every point too far to the right.
+        int k = Math.max(1, (int) Math.round(HALF_WINDOW_DECADES / Math.log10(growth)));
+        double[] smoothed = new double[n];
+        for (int i = 0; i < n; i++) {
+            int from = Math.max(0, i - k), to = Math.min(n - 1, i + k);
+            double sum = 0;
+            for (int j = from; j <= to; j++) sum += loss[j];
+            smoothed[i] = sum / (to - from + 1);
         }
         int lowest = SKIP_START;
         for (int i = SKIP_START; i < n; i++) if (smoothed[i] < smoothed[lowest]) lowest = i;
-        // Steepest fall of the smoothed loss per decade of rate, before its lowest point (central differences).
+        // Steepest fall of the smoothed loss per decade of rate, across the same window, before its lowest point.
         int steepest = SKIP_START;
         double best = Double.POSITIVE_INFINITY;
-        for (int i = SKIP_START; i <= Math.min(lowest, n - 2); i++) {
-            double slope = (smoothed[i + 1] - smoothed[i - 1]) / (Math.log10(lr[i + 1]) - Math.log10(lr[i - 1]));
+        for (int i = SKIP_START; i <= lowest; i++) {
+            int a = Math.max(0, i - k), b = Math.min(n - 1, i + k);
+            double slope = (smoothed[b] - smoothed[a]) / (Math.log10(lr[b]) - Math.log10(lr[a]));
             if (slope < best) {
                 best = slope;
                 steepest = i;
@@ -83,7 +94,8 @@ public final class LrRangeTest {
         c.getStyler().setYAxisMin(0.95 * low);
         c.getStyler().setYAxisMax(1.25 * Math.max(start, r.smoothed()[r.lowest()]));
         c.addSeries("minibatch loss", r.lr(), r.loss()).setMarker(SeriesMarkers.NONE);
-        c.addSeries("smoothed (EMA " + SmoothedLoss.BETA + ")", r.lr(), r.smoothed()).setMarker(SeriesMarkers.NONE);
+        c.addSeries("smoothed (centred mean over ±" + HALF_WINDOW_DECADES + " decade)", r.lr(), r.smoothed())
+                .setMarker(SeriesMarkers.NONE);
         c.addSeries(String.format(java.util.Locale.ROOT, "steepest fall: lr %.2g (suggested)", r.lr()[r.steepest()]),
                 new double[] {r.lr()[r.steepest()]}, new double[] {r.smoothed()[r.steepest()]}).setMarker(SeriesMarkers.CIRCLE);
         c.addSeries(String.format(java.util.Locale.ROOT, "lowest: lr %.2g", r.lr()[r.lowest()]),

@@ -218,6 +218,33 @@ public class MlpFamilyTest {
         assertTrue(e.getMessage().contains("optimizer=lbfgs"), e.getMessage());
     }
 
+    /** A range test's rate grows by its factor every step, and the run ends, completed, where the loss blows up. */
+    @Test
+    void aRangeTestGrowsTheRateEveryStepAndStopsWhereTheLossBlowsUp() {
+        ExperimentSpec spec = new SpecCatalog(Path.of("experiments")).load("regression-selu-003-final");
+        Map<String, Object> m = new HashMap<>(spec.hyperparameters());
+        m.put("optimizer", "sgd");
+        m.put("lr", 1e-5);
+        m.put("lrDecayPerEpoch", 1.0);
+        m.put("lrGrowthPerStep", 1.1);
+        Hyperparameters hp = new Hyperparameters("t", m);
+        InputShape one = InputShape.of(spec.data());
+        family.validate(hp, one);
+        MultiLayerNetwork net = new MultiLayerNetwork(family.configure(hp, one, 1, 1, 10));
+        net.init();
+        var data = new DatasetRepository(DataLocations.resolve(null)).prepare(spec.data(), 42);
+        var outcome = Trainer.train(net, data, new ExperimentSpec.Budget(null, 1000, 1, "last-batch", null, null, 4.0), 50, 1,
+                new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), "t"));
+        assertEquals("completed", outcome.status());
+        assertTrue(outcome.steps() < 1000, "stopped where the loss blew up, at step " + outcome.steps());
+        var curve = outcome.curve();
+        assertEquals(1.1, curve.get(5).lr() / curve.get(4).lr(), 1e-9);
+        assertEquals(1e-5 * Math.pow(1.1, 5), curve.get(4).lr(), 1e-12, "the rate after 5 updates");
+        m.put("lrDecayPerEpoch", 0.95);
+        UserError e = assertThrows(UserError.class, () -> family.validate(new Hyperparameters("t", m), one));
+        assertTrue(e.getMessage().contains("lrGrowthPerStep"), e.getMessage());
+    }
+
     @Test
     void report003sRegressionNetIsSeluThenSigmoidWithALinearMseOutputAndLearns() {
         ExperimentSpec spec = new SpecCatalog(Path.of("experiments"))
