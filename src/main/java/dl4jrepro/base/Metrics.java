@@ -22,6 +22,10 @@ public final class Metrics {
             "train_seconds", "ms_per_step", "best_epoch", "stopped_epoch",
             // a dense first layer on image input: how noisy its units' weights are as images (1 white noise, 0 smooth)
             "first_layer_roughness",
+            // root mean square of every weight (not the biases), for what a penalty does to them
+            "weight_rms",
+            // a single run that diverged: its NaN network scored anyway (argmax of its outputs), on train and validation
+            "diverged_train_full_acc", "diverged_val_acc",
             // a learning-rate range test (lrGrowthPerStep): log10 of the rate where the smoothed loss falls fastest,
             // where it is lowest, and where the test ended
             "lr_range_log10_steepest", "lr_range_log10_lowest", "lr_range_log10_end",
@@ -30,7 +34,7 @@ public final class Metrics {
             "batch_loss_mean", "batch_loss_sd", "batch_acc_mean", "batch_acc_sd",
             "batch_loss_mean_train_mode", "batch_loss_sd_train_mode", "batch_acc_mean_train_mode", "batch_acc_sd_train_mode");
     private static final Pattern AGGREGATE =
-            Pattern.compile("(max|min|mean|sd|best|diverged|bestmean|rankmean|top\\d+)\\(\\s*([a-z0-9_.]+)\\s*(?:\\|(.*))?\\)");
+            Pattern.compile("(max|min|mean|sd|best|diverged|bestmean|rankmean|ratio|top\\d+|bestat_[A-Za-z.]+)\\(\\s*([a-z0-9_.]+)\\s*(?:\\|(.*))?\\)");
 
     private Metrics() {}
 
@@ -42,7 +46,8 @@ public final class Metrics {
     }
 
     /** An aggregate as written in a spec: function, metric and the filter's key=value pairs in order. */
-    public record AggregateText(String function, String metric, Map<String, String> filter) {}
+    /** @param over for {@code ratio}: the denominator's filter (the numerator's is {@code filter}); else null */
+    public record AggregateText(String function, String metric, Map<String, String> filter, Map<String, String> over) {}
 
     public static boolean lowerIsBetter(String name) {
         return name.endsWith("_loss");
@@ -57,6 +62,8 @@ public final class Metrics {
             case "val_acc" -> CurvePoint::valAcc;
             case "test_loss" -> CurvePoint::testLoss;
             case "test_acc" -> CurvePoint::testAcc;
+            case "train_top_share" -> p -> p.trainTopShare() == null ? Double.NaN : p.trainTopShare();
+            case "val_top_share" -> p -> p.valTopShare() == null ? Double.NaN : p.valTopShare();
             default -> throw new IllegalArgumentException("unknown curve column '" + column + "'");
         };
     }
@@ -80,16 +87,25 @@ public final class Metrics {
     public static Optional<AggregateText> aggregate(String text) {
         Matcher m = AGGREGATE.matcher(text.trim());
         if (!m.matches() || !isValid(m.group(2))) return Optional.empty();
+        boolean ratio = m.group(1).equals("ratio");
+        String[] sides = m.group(3) == null ? new String[0] : m.group(3).split(" / ", -1);
+        // A ratio divides the mean over one filter's trials by the mean over another's: "metric | a=1 / a=2".
+        if (ratio != (sides.length == 2)) return Optional.empty();
+        Map<String, String> filter = sides.length == 0 ? new LinkedHashMap<>() : filter(sides[0]);
+        Map<String, String> over = ratio ? filter(sides[1]) : null;
+        if (filter == null || ratio && (over == null || filter.isEmpty() || over.isEmpty())) return Optional.empty();
+        return Optional.of(new AggregateText(m.group(1), m.group(2), filter, over));
+    }
+
+    /** key=value pairs separated by commas; commas inside [...] belong to list values such as hidden=[250, 50]. */
+    private static Map<String, String> filter(String text) {
         Map<String, String> filter = new LinkedHashMap<>();
-        if (m.group(3) != null) {
-            // Commas inside [...] belong to list values such as hidden=[250, 50].
-            for (String part : m.group(3).split(",(?![^\\[]*\\])")) {
-                String[] kv = part.split("=", 2);
-                if (kv.length != 2 || kv[0].isBlank()) return Optional.empty();
-                filter.put(kv[0].trim(), kv[1].trim());
-            }
+        for (String part : text.split(",(?![^\\[]*\\])")) {
+            String[] kv = part.split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank()) return null;
+            filter.put(kv[0].trim(), kv[1].trim());
         }
-        return Optional.of(new AggregateText(m.group(1), m.group(2), filter));
+        return filter;
     }
 
     /** Whether a trial's settings hold every key=value of the filter (numbers compared as numbers). */

@@ -16,7 +16,7 @@ public final class DeepMlpGrids {
     /** Its catalogue experiments (specs in experiments/), in the order {@code main} runs them. */
     public static final List<String> EXPERIMENTS = List.of("deep-mlp-grid-000-seeds", "deep-mlp-grid-000",
             "deep-mlp-grid-001-seeds", "deep-mlp-grid-001", "deep-mlp-grid-001-init", "mlp-grid-004-depth-seeds", "mlp-grid-004",
-            "mlp-grid-004-depth");
+            "mlp-grid-004-depth", "mlp-grid-004-sgd");
 
     private DeepMlpGrids() {}
 

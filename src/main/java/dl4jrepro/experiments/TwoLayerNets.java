@@ -18,7 +18,8 @@ public final class TwoLayerNets {
     /** Its catalogue experiments (specs in experiments/), in the order {@code main} runs them. */
     public static final List<String> EXPERIMENTS = List.of("toy-sgd-000", "quickstart", "two-layer-repeat-000", "two-layer-grid-000", "two-layer-variants-000",
             "two-layer-variants-000-dropout",
-            "two-layer-grid-001-seeds", "two-layer-grid-001", "two-layer-grid-001-train", "two-layer-default-001",
+            "two-layer-grid-001-seeds", "two-layer-grid-001", "two-layer-grid-001-train", "two-layer-grid-001-collapse",
+            "two-layer-default-001",
             "two-layer-default-001-best", "lr-range-test-001-seeds", "lr-range-test-001",
             "lr-range-test-001-batch",
             "two-layer-torch-000-seeds", "two-layer-torch-000", "two-layer-torch-000-train",

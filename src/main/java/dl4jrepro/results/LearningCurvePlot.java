@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-/** Loss and accuracy against training progress for train, validation and test, side by side in one PNG. */
+/**
+ * Loss and accuracy against training progress for train, validation and test, side by side in one PNG, with the
+ * learning rate beside them where it changes.
+ */
 public final class LearningCurvePlot {
     private LearningCurvePlot() {}
 
@@ -45,6 +48,17 @@ public final class LearningCurvePlot {
         addSeries(acc, train, x, curve, CurvePoint::trainAcc);
         addSeries(acc, "val", x, curve, CurvePoint::valAcc);
         addSeries(acc, "test", x, curve, CurvePoint::testAcc);
+        // A rate that changes during training (decay, a range test) is drawn beside the curves, as report 000's figure does.
+        double[] lr = curve.stream().mapToDouble(CurvePoint::lr).toArray();
+        if (Arrays.stream(lr).allMatch(v -> Double.isFinite(v) && v > 0)
+                && Arrays.stream(lr).max().orElse(0) > Arrays.stream(lr).min().orElse(0) * (1 + 1e-9)) {
+            XYChart rate = chart(title + ": learning rate", xTitle, "learning rate (log scale)", Styler.LegendPosition.InsideNE);
+            rate.getStyler().setYAxisLogarithmic(true);
+            rate.getStyler().setLegendVisible(false);
+            rate.addSeries("learning rate", x, lr).setMarker(SeriesMarkers.NONE);
+            PngFiles.save(png, List.of(loss, acc, rate), 1, 3);
+            return;
+        }
         PngFiles.save(png, List.of(loss, acc), 1, 2);
     }
 

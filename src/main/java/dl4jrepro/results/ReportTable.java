@@ -71,7 +71,7 @@ public final class ReportTable {
                         : "[" + r.ablation() + "](" + toRoot + r.ablationFolder() + "/table.md)");
             }
             // A figure held to a few decimals reads at 4 of them; one held to 1e-9 (an exact replay) needs all its digits.
-            boolean exact = r.tolerance() != null && r.tolerance() < 1e-4;
+            boolean exact = r.tolerance() != null && r.tolerance() > 0 && r.tolerance() < 1e-4;
             md.append("| ").append(r.name()).append(" | ").append(exact ? exact(r.report()) : num(r.report())).append(" | ")
                     .append(exact ? exact(r.reproduced()) : num(r.reproduced())).append(" | ")
                     .append(exact && r.difference() != null ? String.format(Locale.ROOT, "%+.2e", r.difference()) : signed(r.difference()))

@@ -100,7 +100,7 @@ public final class ExperimentRunner {
         }
         out.println(String.format(Locale.ROOT, "[%s] %s in %.1f s (%,.0f samples/s)%s; results in %s", spec.id(),
                 record.status(), record.wallSeconds(), record.samplesPerSecond(),
-                record.finalMetrics().isEmpty() ? ""
+                !record.finalMetrics().containsKey("test_acc") ? ""
                         : Double.isNaN(record.finalMetrics().get("test_acc"))
                         ? String.format(Locale.ROOT, ", test MSE %.4f", record.finalMetrics().get("test_loss"))
                         : String.format(Locale.ROOT, ", test accuracy %.4f", record.finalMetrics().get("test_acc")),

@@ -19,10 +19,14 @@ import java.util.List;
 final class FirstLayerWeights {
     private FirstLayerWeights() {}
 
-    /** Whether the net's first layer is dense and its input an image (not PCA components, not 1-D regression data). */
+    /**
+     * Whether the net's first layer is dense, its input an image (not PCA components, not 1-D regression data) and its
+     * weights finite (a diverged run's are NaN).
+     */
     static boolean applies(ExperimentSpec spec, MultiLayerNetwork net) {
         if (spec.data().pca() != null || spec.data().isOneDimensional() || spec.data().dataset().equals("toy-000")) return false;
-        return net.getLayerWiseConfigurations().getConf(0).getLayer() instanceof DenseLayer;
+        return net.getLayerWiseConfigurations().getConf(0).getLayer() instanceof DenseLayer
+                && Double.isFinite(net.getParam("0_W").sumNumber().doubleValue());
     }
 
     /** One tile per hidden unit, in the input's layout. */

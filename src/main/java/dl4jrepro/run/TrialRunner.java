@@ -19,6 +19,8 @@ import dl4jrepro.train.Checkpoint;
 import dl4jrepro.train.ProgressLine;
 import dl4jrepro.train.Scores;
 import dl4jrepro.train.Trainer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -120,6 +122,12 @@ public final class TrialRunner {
         }
         int[][] confusion = !finals.isEmpty() && !Scores.isRegression(model.net())
                 ? confusionOf(evaluation, prepared.classes()) : null;
+        if (outcome.status().equals("diverged") && trialIndex == null && !Scores.isRegression(model.net())) {
+            // What a loop that scores the diverged network anyway would print: its outputs are NaN, and where a
+            // report's table shows such rows (A4's lr 1e-2) their accuracies are these.
+            finals.put("diverged_train_full_acc", Scores.of(model.net(), prepared.trainX(), prepared.trainY()).acc());
+            finals.put("diverged_val_acc", Scores.of(model.net(), prepared.valX(), prepared.valY()).acc());
+        }
         RunRecord record = RunRecord.builder()
                 .experiment(spec.id()).catalogue(spec.catalogue()).title(spec.title()).family(spec.family())
                 .status(outcome.status()).failure(outcome.failure()).quick(quick).command(command)
@@ -186,6 +194,7 @@ public final class TrialRunner {
         finals.put("train_full_acc", trainFull.acc());
         finals.put("train_seconds", outcome.trainSeconds());
         finals.put("ms_per_step", outcome.trainSeconds() * 1000 / outcome.steps());
+        finals.put("weight_rms", weightRms(net));
         // Where an interrupted run was continued from its checkpoints (see Checkpoint: dropout masks differ).
         for (int i = 0; i < outcome.resumedFrom().size(); i++) {
             finals.put(RunRecord.RESUMED_AT_STEP + (i + 1), (double) outcome.resumedFrom().get(i));
@@ -195,6 +204,19 @@ public final class TrialRunner {
             finals.put("stopped_epoch", (double) outcome.curve().size());
         }
         return finals;
+    }
+
+    /** Root mean square over every weight matrix's entries (biases and batch-norm parameters left out). */
+    static double weightRms(MultiLayerNetwork net) {
+        double sum = 0;
+        long n = 0;
+        for (Map.Entry<String, INDArray> p : net.paramTable().entrySet()) {
+            if (!p.getKey().endsWith("_W")) continue;
+            double norm = p.getValue().castTo(DataType.DOUBLE).norm2Number().doubleValue();
+            sum += norm * norm;
+            n += p.getValue().length();
+        }
+        return n == 0 ? Double.NaN : Math.sqrt(sum / n);
     }
 
     /** Everything that decides what a run computes; a checkpoint of another fingerprint is not resumed. */

@@ -18,17 +18,28 @@ import java.util.TreeMap;
  * first by the table's sortBy), {@code diverged} (the fraction of the trials that diverged; the metric is ignored) or
  * {@code topK} (how many of the K trials with the highest metric pass the filter, e.g. {@code top20(best.val_acc |
  * optimizer=sgd)}), {@code bestmean} / {@code rankmean} (over configurations' means across seeds and folds: the best
- * mean, or the rank of the configuration the filter picks). The filter keeps trials whose setting {@code key} (an override, or else the spec's hyperparameter)
+ * mean, or the rank of the configuration the filter picks), {@code bestat_KEY} (the setting KEY of the trial with the
+ * best metric, highest or for losses lowest, e.g. {@code bestat_lr(best.test_acc | optimizer=sgd)}: which rate
+ * wins for SGD, a report's claim held as a figure), {@code ratio} (the mean over one filter's trials divided by the
+ * mean over another's, {@code ratio(final.ms_per_step | label=Adam / label=plain SGD)}). The filter keeps trials whose setting {@code key} (an override, or else the spec's hyperparameter)
  * equals {@code value}. Diverged and
  * failed trials count with their metrics (a diverged trial has none).
  */
-public record Aggregate(String function, String metric, Map<String, String> filter) {
+public record Aggregate(String function, String metric, Map<String, String> filter, Map<String, String> over) {
+    public Aggregate(String function, String metric, Map<String, String> filter) {
+        this(function, metric, filter, null);
+    }
+
     /** Parses an aggregate, or returns null if {@code text} is not one. */
     public static Aggregate parse(String text) {
-        return Metrics.aggregate(text).map(a -> new Aggregate(a.function(), a.metric(), a.filter())).orElse(null);
+        return Metrics.aggregate(text).map(a -> new Aggregate(a.function(), a.metric(), a.filter(), a.over())).orElse(null);
     }
 
     public double evaluate(List<RunRecord> trials, String sortBy) {
+        if (function.equals("ratio")) {
+            return new Aggregate("mean", metric, filter).evaluate(trials, sortBy)
+                    / new Aggregate("mean", metric, over).evaluate(trials, sortBy);
+        }
         if (function.equals("bestmean") || function.equals("rankmean")) return overConfigurations(trials);
         if (function.startsWith("top")) {
             // How many of the k best trials by the metric pass the filter.
@@ -43,6 +54,13 @@ public record Aggregate(String function, String metric, Map<String, String> filt
         if (function.equals("diverged")) {
             return kept.isEmpty() ? Double.NaN
                     : (double) kept.stream().filter(t -> t.status().equals("diverged")).count() / kept.size();
+        }
+        if (function.startsWith("bestat_")) {
+            double sign = Metrics.lowerIsBetter(metric) ? -1 : 1;
+            Object setting = kept.stream().filter(t -> Double.isFinite(t.metric(metric)))
+                    .max(Comparator.comparingDouble((RunRecord t) -> sign * t.metric(metric)).thenComparing(t -> -t.trialIndex()))
+                    .map(t -> t.settings().get(function.substring("bestat_".length()))).orElse(null);
+            return setting instanceof Number n ? n.doubleValue() : Double.NaN;
         }
         if (function.equals("best")) {
             return kept.stream().filter(t -> Double.isFinite(t.metric(sortBy)))

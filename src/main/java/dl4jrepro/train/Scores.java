@@ -29,8 +29,15 @@ public final class Scores {
 
     private Scores() {}
 
-    /** Mean cross-entropy or squared error (data term only) and accuracy. */
-    public record LossAcc(double loss, double acc) {}
+    /**
+     * Mean cross-entropy or squared error (data term only) and accuracy; {@code topShare} the share of examples
+     * predicted as the most predicted class (1: one class for everything; NaN where not measured, and for regression).
+     */
+    public record LossAcc(double loss, double acc, double topShare) {
+        public LossAcc(double loss, double acc) {
+            this(loss, acc, Double.NaN);
+        }
+    }
 
     /** Whether the network is trained on mean squared error rather than classes. */
     public static boolean isRegression(MultiLayerNetwork net) {
@@ -62,6 +69,7 @@ public final class Scores {
         boolean regression = isRegression(net);
         double lossSum = 0;
         long correct = 0;
+        long[] predicted = new long[(int) y.columns()];
         int chunk = chunk(net);
         for (long from = 0; from < n; from += chunk) {
             long to = Math.min(n, from + chunk);
@@ -71,9 +79,11 @@ public final class Scores {
             lossSum += lossSum(probs, ys, regression);
             if (regression) continue;
             correct += countCorrect(probs, ys);
+            for (long c : probs.argMax(1).toLongVector()) predicted[(int) c]++;
             if (evaluation != null) evaluation.eval(ys, probs);
         }
-        return new LossAcc(lossSum / n, regression ? Double.NaN : (double) correct / n);
+        if (regression) return new LossAcc(lossSum / n, Double.NaN);
+        return new LossAcc(lossSum / n, (double) correct / n, (double) Arrays.stream(predicted).max().orElse(0) / n);
     }
 
     /** Mean and sample sd over minibatches of their loss and accuracy. */

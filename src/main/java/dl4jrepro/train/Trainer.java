@@ -206,7 +206,7 @@ public final class Trainer {
             runningCount = 0;
             evalNanos += System.nanoTime() - e0;
             CurvePoint p = new CurvePoint(step, (double) step / stepsPerEpoch, train.loss(), train.acc(), val.loss(),
-                    val.acc(), test.loss(), test.acc(), learningRate(net), trainNanos / 1e9);
+                    val.acc(), test.loss(), test.acc(), learningRate(net), trainNanos / 1e9, share(train), share(val));
             curve.add(p);
             progress.println(regression
                     ? String.format(Locale.ROOT, "step %d/%d (epoch %.2f): train MSE %.4f | val MSE %.4f | test MSE %.4f | %,.0f samples/s",
@@ -215,6 +215,10 @@ public final class Trainer {
                             "step %d/%d (epoch %.2f): train loss %.4f acc %.4f | val loss %.4f acc %.4f | test acc %.4f | %,.0f samples/s",
                             step, totalSteps, p.epoch(), p.trainLoss(), p.trainAcc(), p.valLoss(), p.valAcc(), p.testAcc(),
                             samplesPerSecond()));
+        }
+
+        private static Double share(Scores.LossAcc s) {
+            return Double.isFinite(s.topShare()) ? s.topShare() : null;
         }
 
         /** A range test's end (budget.stopAtLossRatio): the smoothed loss above that many times its lowest, or not finite. */

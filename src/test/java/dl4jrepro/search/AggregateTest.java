@@ -39,6 +39,13 @@ class AggregateTest {
         assertEquals(2.0, eval("top2(last.val_acc | lr=0.001)"), "both lr 1e-3 trials are the two best");
         assertEquals(0.0, eval("top2(last.val_acc | lr=0.0001)"));
         assertTrue(Double.isNaN(eval("max(last.val_acc | lr=0.01)")), "a diverged trial has no accuracy");
+        assertEquals(0.001, eval("bestat_lr(last.val_acc)"), 1e-12, "the rate of the best trial");
+        assertEquals(0.0001, eval("bestat_lr(last.val_acc | lr=0.0001)"), 1e-12);
+        assertEquals(0.001, eval("bestat_lr(final.train_full_acc)"), 1e-12, "by another metric");
+        assertTrue(Double.isNaN(eval("bestat_lr(last.val_acc | lr=0.01)")), "no finite metric, no winner");
+        assertEquals(0.52 / 0.40, eval("ratio(last.val_acc | lr=0.001 / lr=0.0001)"), 1e-12, "mean over each side");
+        assertNull(Aggregate.parse("ratio(last.val_acc | lr=0.001)"), "a ratio needs two sides");
+        assertNull(Aggregate.parse("mean(last.val_acc | lr=0.001 / lr=0.0001)"), "only a ratio has two");
     }
 
     @Test
