@@ -69,13 +69,17 @@ class TrialPlanTest {
     void comparisonsVaryOneFactorAroundTheSpecAndShareItsOwnSetting() {
         ExperimentSpec spec = spec("mnist-cnn-003-comparisons");
         List<TrialPlan.Trial> plan = TrialPlan.expand(spec, false, Map.of(), 42);
-        // 7 factors with 3+3+3+3+3+2+2 = 19 settings, 7 of them the spec's own: 12 changes plus the spec itself.
-        assertEquals(13, plan.size());
-        assertEquals(Map.of(), plan.get(0).overrides(), "the spec's own setting first, trained once");
-        assertTrue(plan.stream().skip(1).allMatch(t -> t.overrides().size() == 1));
+        // 7 factors with 3+3+3+3+3+2+2 = 19 settings, 7 of them the spec's own: 12 changes plus the spec itself, each
+        // over the spec's seeds.
+        int seeds = spec.search().seeds();
+        assertEquals(13 * seeds, plan.size());
+        assertEquals(13, plan.stream().map(TrialPlan.Trial::overrides).distinct().count());
+        assertTrue(plan.stream().limit(seeds).allMatch(t -> t.overrides().isEmpty()), "the spec's own setting first, once a seed");
+        assertEquals(seeds, plan.stream().limit(seeds).map(TrialPlan.Trial::seed).distinct().count());
+        assertTrue(plan.stream().skip(seeds).allMatch(t -> t.overrides().size() == 1));
         assertTrue(plan.stream().anyMatch(t -> t.overrides().equals(Map.of("blocks", List.of(List.of(32))))));
         assertTrue(plan.stream().noneMatch(t -> t.overrides().equals(Map.of("batch", 128))), "128 is the spec's batch");
-        assertEquals(13, plan.stream().map(TrialPlan.Trial::id).distinct().count());
+        assertEquals(13 * seeds, plan.stream().map(TrialPlan.Trial::id).distinct().count());
         Aggregate threeLayers = Aggregate.parse("max(last.val_acc | blocks=[[32,64,128]])");
         assertEquals(Map.of("blocks", "[[32,64,128]]"), threeLayers.filter());
         assertTrue(Metrics.matches(Map.of("blocks", List.of(List.of(32, 64, 128))), threeLayers.filter()));
