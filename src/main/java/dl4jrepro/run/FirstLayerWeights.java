@@ -24,7 +24,7 @@ final class FirstLayerWeights {
      * weights finite (a diverged run's are NaN).
      */
     static boolean applies(ExperimentSpec spec, MultiLayerNetwork net) {
-        if (spec.data().pca() != null || spec.data().isOneDimensional() || spec.data().dataset().equals("toy-000")) return false;
+        if (spec.data().pca() != null || spec.data().isOneDimensional()) return false;
         return net.getLayerWiseConfigurations().getConf(0).getLayer() instanceof DenseLayer
                 && Double.isFinite(net.getParam("0_W").sumNumber().doubleValue());
     }

@@ -10,7 +10,6 @@ import dl4jrepro.spec.ExperimentSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +52,7 @@ final class ComparisonTable {
                 if (isBase || a.length == 0 || b.length == 0) {
                     md.append(" | |");
                 } else {
-                    double delta = mean(a) - mean(b);
+                    double delta = SearchTable.mean(a) - SearchTable.mean(b);
                     double sd = Math.sqrt(variance(a) / a.length + variance(b) / b.length);
                     md.append(' ').append(ReportTable.signed(delta)).append(" | ")
                             .append(Double.isFinite(sd) ? (Math.abs(delta) > 2 * sd ? "yes" : "no") : "one seed: not known")
@@ -88,17 +87,13 @@ final class ComparisonTable {
     private static String meanSd(double[] v) {
         if (v.length == 0) return "—";
         if (v.length == 1) return ReportTable.num(v[0]);
-        return ReportTable.num(mean(v)) + " ± " + ReportTable.num(Math.sqrt(variance(v))) + " (" + v.length + ")";
+        return ReportTable.num(SearchTable.mean(v)) + " ± " + ReportTable.num(Math.sqrt(variance(v))) + " (" + v.length + ")";
     }
 
     private static String statuses(List<RunRecord> runs) {
         Map<String, Long> n = new TreeMap<>();
         for (RunRecord r : runs) n.merge(r.status(), 1L, Long::sum);
         return n.size() == 1 ? n.keySet().iterator().next() : n.toString();
-    }
-
-    private static double mean(double[] v) {
-        return Arrays.stream(v).average().orElse(Double.NaN);
     }
 
     /** Sample variance; NaN for a single value. */

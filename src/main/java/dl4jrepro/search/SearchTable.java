@@ -433,7 +433,7 @@ public final class SearchTable {
         return Double.isFinite(v) ? v : fallback;
     }
 
-    private static double mean(double[] v) {
+    static double mean(double[] v) {
         return Arrays.stream(v).average().orElse(Double.NaN);
     }
 

@@ -78,8 +78,9 @@ public final class Scores {
             INDArray probs = net.output(xs, false);
             lossSum += lossSum(probs, ys, regression);
             if (regression) continue;
-            correct += countCorrect(probs, ys);
-            for (long c : probs.argMax(1).toLongVector()) predicted[(int) c]++;
+            INDArray guesses = probs.argMax(1);
+            correct += countMatches(guesses, ys);
+            for (long c : guesses.toLongVector()) predicted[(int) c]++;
             if (evaluation != null) evaluation.eval(ys, probs);
         }
         if (regression) return new LossAcc(lossSum / n, Double.NaN);
@@ -118,6 +119,11 @@ public final class Scores {
     }
 
     public static long countCorrect(INDArray probs, INDArray oneHot) {
-        return probs.argMax(1).eq(oneHot.argMax(1)).castTo(DataType.INT).sumNumber().longValue();
+        return countMatches(probs.argMax(1), oneHot);
+    }
+
+    /** How many predicted classes ({@code guesses}, one per row) are the rows' true classes. */
+    private static long countMatches(INDArray guesses, INDArray oneHot) {
+        return guesses.eq(oneHot.argMax(1)).castTo(DataType.INT).sumNumber().longValue();
     }
 }
