@@ -28,7 +28,9 @@ public final class AffineAugmentation {
                 double shear = Math.toRadians(uniform(random, augment.shearDegrees()));
                 double tx = Math.round(uniform(random, augment.translate() * shape.width()));
                 double ty = Math.round(uniform(random, augment.translate() * shape.height()));
-                warp(images, i * d, out, (i * stride + c) * d, shape, angle, shear, tx, ty);
+                // Drawn only when asked for, so the copies of specs without flips stay what they were.
+                boolean mirror = augment.mirrors() && random.nextBoolean();
+                warp(images, i * d, out, (i * stride + c) * d, shape, angle, shear, tx, ty, mirror);
             }
         }
         return out;
@@ -40,16 +42,17 @@ public final class AffineAugmentation {
 
     /**
      * Writes the image moved by T(centre + t) · R(angle) · Shear_x(shear) · T(−centre), sampling the source bilinearly
-     * at the inverse-mapped position of every output pixel; outside the source is 0 (black).
+     * at the inverse-mapped position of every output pixel; outside the source is 0 (black). With {@code mirror} the
+     * result is then flipped left to right.
      */
     static void warp(float[] src, int srcOffset, float[] dst, int dstOffset, InputShape s, double angle, double shear,
-                     double tx, double ty) {
+                     double tx, double ty, boolean mirror) {
         int h = s.height(), w = s.width(), plane = h * w;
         double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
         double cos = Math.cos(angle), sin = Math.sin(angle), tan = Math.tan(shear);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                double u = x - cx - tx, v = y - cy - ty;
+                double u = (mirror ? w - 1 - x : x) - cx - tx, v = y - cy - ty;
                 double ur = cos * u + sin * v, vr = -sin * u + cos * v;   // undo the rotation
                 double sx = ur - tan * vr + cx, sy = vr + cy;             // undo the shear, back to pixel coordinates
                 for (int c = 0; c < s.channels(); c++) {

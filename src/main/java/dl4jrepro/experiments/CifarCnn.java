@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class CifarCnn {
     /** Its catalogue experiments (specs in experiments/), in the order {@code main} runs them. */
-    public static final List<String> EXPERIMENTS = List.of("cifar-cnn-004");
+    public static final List<String> EXPERIMENTS = List.of("cifar-cnn-004", "cifar-cnn-004-fit");
 
     private CifarCnn() {}
 

@@ -1,5 +1,6 @@
 package dl4jrepro.run;
 
+import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
 import dl4jrepro.data.OneDimensionalData;
 import dl4jrepro.spec.ExperimentSpec;
@@ -13,13 +14,16 @@ import java.util.Map;
 /**
  * A spec with overrides applied, ready to train: the hyperparameters, the budget and the data settings one trial uses.
  * Override keys are hyperparameter names, {@code budget.steps} / {@code budget.epochs} (the reports grid over training
- * length too), {@code data.preprocess}, {@code data.pca}, and for 1-D data {@code data.fold} and {@code data.csv}.
+ * length too), {@code data.preprocess}, {@code data.pca}, {@code data.augment}, and for 1-D data {@code data.fold} and
+ * {@code data.csv}.
  */
 public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameters, ExperimentSpec.Budget budget) {
     public static final String STEPS = "budget.steps";
     public static final String EPOCHS = "budget.epochs";
     public static final String PREPROCESS = "data.preprocess";
     public static final String PCA = "data.pca";
+    /** The training images' augmentation: an object as the spec's data.augment (JSON text with --set), or "none". */
+    public static final String AUGMENT = "data.augment";
     /** The validation fold of a 1-D data set with data.folds. */
     public static final String FOLD = "data.fold";
     /** "TRAIN.csv,TEST.csv": (x, y) files of one's own instead of the spec's 1-D data. */
@@ -36,7 +40,7 @@ public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameter
         hp.remove(LABEL);
         Object preprocess = hp.remove(PREPROCESS), pca = hp.remove(PCA);
         Object steps = hp.remove(STEPS), epochs = hp.remove(EPOCHS);
-        Object fold = hp.remove(FOLD), csv = hp.remove(CSV);
+        Object fold = hp.remove(FOLD), csv = hp.remove(CSV), augment = hp.remove(AUGMENT);
         if (csv != null) spec = spec.withData(withCsv(spec, String.valueOf(csv)));
         if (fold != null) {
             Integer k = String.valueOf(fold).trim().equals("0") || fold instanceof Number n && n.doubleValue() == 0 ? 0
@@ -47,6 +51,7 @@ public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameter
             }
             spec = spec.withData(spec.data().withFold(k));
         }
+        if (augment != null) spec = SpecCatalog.withAugment(spec, augment(augment));
         if (preprocess != null || pca != null) {
             spec = SpecCatalog.withData(spec, preprocess == null ? null : String.valueOf(preprocess),
                     pca == null ? null : wholeNumberOrZero(PCA, pca));
@@ -59,6 +64,17 @@ public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameter
                     budget.trainMetric(), budget.trainSubset(), budget.earlyStopping(), budget.stopAtLossRatio());
         }
         return new ResolvedConfig(spec, new Hyperparameters(spec.id(), spec.hyperparameters()).with(hp), budget);
+    }
+
+    private static ExperimentSpec.Augment augment(Object value) {
+        if ("none".equals(value)) return null;
+        try {
+            Object tree = value instanceof String text ? Json.MAPPER.readValue(text, Object.class) : value;
+            return Json.MAPPER.convertValue(tree, ExperimentSpec.Augment.class);
+        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UserError(AUGMENT + "=" + value + ": give \"none\" or an object such as {\"copies\": 1, "
+                    + "\"rotateDegrees\": 0, \"translate\": 0.125, \"shearDegrees\": 0, \"flip\": true}");
+        }
     }
 
     private static ExperimentSpec.DataSpec withCsv(ExperimentSpec spec, String files) {

@@ -42,8 +42,12 @@ public final class TrialRunner {
     private final DatasetRepository data;
     private final PrintStream out;
     private final Map<String, Object> software = Provenance.software();
-    /** A checkpoint costs a few seconds (the CNNs' updater state is 20-100 MB); every 10 minutes loses little. */
-    private static final double CHECKPOINT_SECONDS = 600;
+    /**
+     * A checkpoint costs a few seconds (the CNNs' updater state is 20-100 MB); every 10 minutes loses little. The
+     * system property {@code repro.checkpointSeconds} sets another interval (0: at every evaluation), for tests that
+     * stop runs midway.
+     */
+    private static final double CHECKPOINT_SECONDS = Double.parseDouble(System.getProperty("repro.checkpointSeconds", "600"));
 
     public TrialRunner(BackendInfo backend, SpeedupSetting speedups, DatasetRepository data, PrintStream out) {
         this.backend = backend;
@@ -116,7 +120,7 @@ public final class TrialRunner {
         if (!finals.isEmpty() && FirstLayerWeights.applies(spec, model.net())) {
             finals.put("first_layer_roughness", FirstLayerWeights.roughness(model.net(), InputShape.of(spec.data())));
         }
-        if (!finals.isEmpty() && trialIndex == null && "last-batch".equals(config.budget().trainMetric())
+        if (!finals.isEmpty() && "last-batch".equals(config.budget().trainMetric())
                 && !Scores.isRegression(model.net())) {
             finals.putAll(batchSpread(model.net(), prepared, batch));
         }
@@ -165,7 +169,7 @@ public final class TrialRunner {
     static final int SPREAD_BATCHES = 200;
 
     /**
-     * A single run whose train figures are one minibatch each (the "last-batch" metric) also records how those figures
+     * A run whose train figures are one minibatch each (the "last-batch" metric) also records how those figures
      * spread from one minibatch to the next, in the inference mode they are measured in and in a training step's mode,
      * so a table can hold a one-minibatch figure against its own measured spread.
      */
@@ -272,7 +276,25 @@ public final class TrialRunner {
                 // the spec's split (a trainSubset is in the budget)
                 && Json.canonical(r.data().get("split")).equals(Json.canonical(DatasetRepository.splitOf(d)))
                 && (d.pca() == null ? pca == null : pca instanceof Map<?, ?> p && d.pca().equals(p.get("components")))
+                && sameAugment(d.augment(), r.data().get("augment"))
                 && (dataChecksum == null || dataChecksum.equals(r.data().get("checksum")));
+    }
+
+    /** Whether a record's augmentation provenance ({@code settings} inside) is {@code augment}'s. */
+    private static boolean sameAugment(ExperimentSpec.Augment augment, Object recorded) {
+        if (augment == null || recorded == null) return augment == null && recorded == null;
+        if (!(recorded instanceof Map<?, ?> m)) return false;
+        try {
+            ExperimentSpec.Augment was = Json.MAPPER.convertValue(m.get("settings"), ExperimentSpec.Augment.class);
+            return withFlipSpelledOut(was).equals(withFlipSpelledOut(augment));
+        } catch (IllegalArgumentException e) {
+            return false;  // a damaged record: train it again
+        }
+    }
+
+    /** flip not given and flip false mirror nothing alike. */
+    private static ExperimentSpec.Augment withFlipSpelledOut(ExperimentSpec.Augment a) {
+        return new ExperimentSpec.Augment(a.copies(), a.rotateDegrees(), a.translate(), a.shearDegrees(), a.mirrors());
     }
 
     static Map<String, Object> budgetMap(ExperimentSpec.Budget b) {

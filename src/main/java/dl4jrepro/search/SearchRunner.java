@@ -15,6 +15,7 @@ import dl4jrepro.run.RunRequest;
 import dl4jrepro.run.TrialRunner;
 import dl4jrepro.search.TrialPlan.Trial;
 import dl4jrepro.spec.ExperimentSpec;
+import dl4jrepro.train.Checkpoint;
 import dl4jrepro.speedups.SpeedupSetting;
 
 import java.io.BufferedReader;
@@ -23,6 +24,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -50,6 +52,8 @@ public final class SearchRunner {
      * (results/benchmarks/parallel-trials.md, this 2-core machine).
      */
     public static final int DEFAULT_PARALLEL = 2;
+    /** The folder of the trials' checkpoints, one sub-folder per trial id (a single run's is this folder itself). */
+    static final String CHECKPOINTS = "checkpoint";
 
     private final ResultsStore results;
     private final PrintStream out;
@@ -129,8 +133,9 @@ public final class SearchRunner {
             if (workers == 1) {
                 TrialRunner runner = new TrialRunner(backend, speedups, data, out);
                 for (Trial t : todo) {
-                    RunRecord r = runTrial(runner, spec, request, t, plan.size());
+                    RunRecord r = runTrial(runner, spec, request, t, plan.size(), dir);
                     store.append(r);
+                    dropCheckpoint(dir, t);
                     progress.finished(t, r, out);
                 }
             } else {
@@ -170,12 +175,34 @@ public final class SearchRunner {
         return current;
     }
 
+    /**
+     * Where a trial saves its progress: a long trial (a CNN's takes hours) stopped midway continues from there on the
+     * next {@code run}; short ones finish before their first save is due. Quick runs keep none.
+     */
+    static Path checkpointOf(Path dir, Trial t, boolean quick) {
+        return quick ? null : dir.resolve(CHECKPOINTS).resolve(t.id());
+    }
+
+    /** Removes a trial's checkpoint once its record is stored, and the checkpoints folder once it is empty. */
+    static void dropCheckpoint(Path dir, Trial t) throws IOException {
+        Checkpoint.delete(dir.resolve(CHECKPOINTS).resolve(t.id()));
+        Path all = dir.resolve(CHECKPOINTS);
+        if (Files.isDirectory(all)) {
+            try (var left = Files.list(all)) {
+                if (left.findAny().isEmpty()) Files.deleteIfExists(all);
+            } catch (IOException e) {
+                // another worker is using it: it goes when its last trial is stored
+            }
+        }
+    }
+
     /** Runs one trial; an exception inside it becomes a "failed" record so the search goes on. */
-    static RunRecord runTrial(TrialRunner runner, ExperimentSpec spec, RunRequest request, Trial t, int total) {
+    static RunRecord runTrial(TrialRunner runner, ExperimentSpec spec, RunRequest request, Trial t, int total, Path dir) {
         String label = spec.id() + " #" + (t.index() + 1) + "/" + total;
         ResolvedConfig config = ResolvedConfig.of(spec, request.quick(), t.overrides());
         try {
-            return runner.run(config, t.seed(), t.overrides(), request.command(), label, t.index(), t.id(), request.quick());
+            return runner.train(config, t.seed(), t.overrides(), request.command(), label, t.index(), t.id(),
+                    request.quick(), checkpointOf(dir, t, request.quick())).record();
         } catch (RuntimeException e) {
             String why = e.getClass().getSimpleName() + ": " + e.getMessage();
             return RunRecord.builder().experiment(spec.id()).catalogue(spec.catalogue()).title(spec.title())
@@ -199,7 +226,8 @@ public final class SearchRunner {
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
         TrialRunner runner = new TrialRunner(backend, request.speedupsFor(spec),
                 new DatasetRepository(DataLocations.resolve(request.dataDir())), log);
-        TrialStore store = new TrialStore(new ResultsStore(request.resultsDir()).dir(spec, request.quick()));
+        Path dir = new ResultsStore(request.resultsDir()).dir(spec, request.quick());
+        TrialStore store = new TrialStore(dir);
         BlockingQueue<Integer> work = new LinkedBlockingQueue<>();
         Thread listener = new Thread(() -> {
             try (BufferedReader commands = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -215,8 +243,9 @@ public final class SearchRunner {
         listener.start();
         while (true) {
             Trial t = plan.get(work.take());
-            RunRecord r = runTrial(runner, spec, request, t, plan.size());
+            RunRecord r = runTrial(runner, spec, request, t, plan.size(), dir);
             store.append(r);
+            dropCheckpoint(dir, t);
             reply.println("done " + t.index() + " " + r.status() + " " + r.wallSeconds() + " " + r.metric("last.val_acc"));
             reply.flush();
         }

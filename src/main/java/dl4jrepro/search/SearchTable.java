@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A search's results the way the reports show them: headline figures beside the report's, every trial ranked (or the
@@ -390,8 +391,8 @@ public final class SearchTable {
     }
 
     private static String describe(RunRecord r, List<String> axes) {
-        return axes.stream().map(a -> a + " " + value(r.settings().get(a))).collect(Collectors.joining(", "))
-                + ", seed " + r.seed();
+        return Stream.concat(axes.stream().map(a -> a + " " + value(r.settings().get(a))), Stream.of("seed " + r.seed()))
+                .collect(Collectors.joining(", "));
     }
 
     /** An axis's values: numbers ascending, anything else (lists, names) in the order the plan first uses them. */

@@ -156,6 +156,11 @@ public record ExperimentSpec(
             return new DataSpec(dataset, train, val, valFrom, test, p, components, normalize, augment, function, csv, folds, fold);
         }
 
+        /** This data with other augmentation (null: none). */
+        public DataSpec withAugment(Augment a) {
+            return new DataSpec(dataset, train, val, valFrom, test, preprocess, pca, normalize, a, function, csv, folds, fold);
+        }
+
         /** This data with the validation fold {@code k}. */
         public DataSpec withFold(Integer k) {
             return new DataSpec(dataset, train, val, valFrom, test, preprocess, pca, normalize, augment, function, csv, folds, k);
@@ -190,8 +195,18 @@ public record ExperimentSpec(
      * black outside the image. Seeded by the spec's seed, so every trial sees the same copies.
      *
      * @param copies how many transformed copies of the training split to add (1 doubles it)
+     * @param flip   true: also mirror each copy left to right with probability 1/2 (torchvision's RandomHorizontalFlip,
+     *               the usual CIFAR-10 augmentation with shifts); optional, and left out of the JSON when not given, so
+     *               the provenance of runs made before it existed reads the same
      */
-    public record Augment(int copies, double rotateDegrees, double translate, double shearDegrees) {}
+    public record Augment(int copies, double rotateDegrees, double translate, double shearDegrees,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                          Boolean flip) {
+        /** Whether copies are mirrored. */
+        public boolean mirrors() {
+            return Boolean.TRUE.equals(flip);
+        }
+    }
 
     /**
      * Exactly one of {@code epochs} and {@code steps} is set.

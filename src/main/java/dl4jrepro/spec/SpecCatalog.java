@@ -97,6 +97,27 @@ public final class SpecCatalog {
         return s.withData(d.withPreprocessing(p, components));
     }
 
+    /** The spec with other augmentation (null: none), checked like a spec read from a file. */
+    public static ExperimentSpec withAugment(ExperimentSpec s, ExperimentSpec.Augment augment) {
+        ExperimentSpec.DataSpec d = s.data().withAugment(augment);
+        String problem = augmentProblem(d);
+        if (problem != null) throw new UserError(problem);
+        return s.withData(d);
+    }
+
+    /** What is wrong with the data's augmentation, or null. */
+    private static String augmentProblem(ExperimentSpec.DataSpec d) {
+        ExperimentSpec.Augment a = d.augment();
+        if (a == null) return null;
+        if (!(a.copies() >= 1 && a.rotateDegrees() >= 0 && a.rotateDegrees() <= 180 && a.translate() >= 0
+                && a.translate() < 1 && a.shearDegrees() >= 0 && a.shearDegrees() < 90)) {
+            return "data.augment needs copies ≥ 1, 0 ≤ rotateDegrees ≤ 180, 0 ≤ translate < 1 and 0 ≤ shearDegrees < 90";
+        }
+        if (d.pca() != null) return "data.augment works on images: it cannot be combined with data.pca";
+        if (d.isOneDimensional()) return "data.augment works on images: " + d.dataset() + " data has none";
+        return null;
+    }
+
     private static void validate(Path file, String id, ExperimentSpec s) {
         require(file, id.equals(s.id()), "its id '" + s.id() + "' differs from the file name '" + id + "'");
         require(file, s.title() != null && !s.title().isBlank(), "title is missing");
@@ -119,11 +140,8 @@ public final class SpecCatalog {
         require(file, d.pca() == null || d.pca() > 0, "data.pca must be a positive number of components");
         checkNormalize(file, d);
         checkOneDimensional(file, d);
-        ExperimentSpec.Augment a = d.augment();
-        require(file, a == null || a.copies() >= 1 && a.rotateDegrees() >= 0 && a.rotateDegrees() <= 180
-                        && a.translate() >= 0 && a.translate() < 1 && a.shearDegrees() >= 0 && a.shearDegrees() < 90,
-                "data.augment needs copies ≥ 1, 0 ≤ rotateDegrees ≤ 180, 0 ≤ translate < 1 and 0 ≤ shearDegrees < 90");
-        require(file, a == null || d.pca() == null, "data.augment works on images: it cannot be combined with data.pca");
+        String augmentProblem = augmentProblem(d);
+        require(file, augmentProblem == null, augmentProblem);
         checkBudget(file, "budget", s.budget());
         checkBudget(file, "quickBudget", s.quickBudget());
         checkSearch(file, s);

@@ -34,7 +34,7 @@ class ExperimentMainsTest {
 
     @Test
     void aMainRunsItsExperimentsOrTheOneIdGiven() {
-        assertEquals(List.of("run", "cifar-cnn-004", "--quick"),
+        assertEquals(List.of("run", "cifar-cnn-004", "cifar-cnn-004-fit", "--quick"),
                 Repro.experimentArgs("CifarCnn", CifarCnn.EXPERIMENTS, new String[] {"--quick"}));
         assertEquals(List.of("run", "mnist-cnn-003-comparisons", "--threads", "2"), Repro.experimentArgs("MnistCnn",
                 MnistCnn.EXPERIMENTS, new String[] {"mnist-cnn-003-comparisons", "--threads", "2"}));

@@ -25,7 +25,7 @@ class AffineAugmentationTest {
     @Test
     void aShiftMovesThePictureByWholePixels() {
         float[] out = new float[28 * 28];
-        AffineAugmentation.warp(square(), 0, out, 0, SHAPE, 0, 0, 3, -2);
+        AffineAugmentation.warp(square(), 0, out, 0, SHAPE, 0, 0, 3, -2, false);
         for (int y = 0; y < 28; y++) {
             for (int x = 0; x < 28; x++) {
                 boolean inside = y >= 8 && y < 14 && x >= 15 && x < 21;
@@ -35,11 +35,42 @@ class AffineAugmentationTest {
     }
 
     @Test
+    void aMirroredShiftIsTheShiftFlippedLeftToRight() {
+        float[] shifted = new float[28 * 28], mirrored = new float[28 * 28];
+        AffineAugmentation.warp(square(), 0, shifted, 0, SHAPE, 0, 0, 3, -2, false);
+        AffineAugmentation.warp(square(), 0, mirrored, 0, SHAPE, 0, 0, 3, -2, true);
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) assertEquals(shifted[y * 28 + 27 - x], mirrored[y * 28 + x], 1e-3);
+        }
+        assertFalse(Arrays.equals(shifted, mirrored), "the shifted square is off centre, so its mirror image differs");
+    }
+
+    @Test
+    void flipsMirrorAboutHalfTheCopies() {
+        int n = 400;
+        float[] images = new float[n * 784];
+        for (int i = 0; i < n; i++) System.arraycopy(square(), 0, images, i * 784, 784);
+        float[] mirror = new float[784];
+        AffineAugmentation.warp(square(), 0, mirror, 0, SHAPE, 0, 0, 0, 0, true);
+        // No rotation, shear or shift: each copy is the off-centre square itself or its mirror image.
+        float[] x = AffineAugmentation.withCopies(images, n, SHAPE, new Augment(1, 0, 0, 0, true), 3);
+        int mirrored = 0, kept = 0;
+        for (int i = 0; i < n; i++) {
+            float[] copy = Arrays.copyOfRange(x, (2 * i + 1) * 784, (2 * i + 2) * 784);
+            if (Arrays.equals(copy, mirror)) mirrored++;
+            if (Arrays.equals(copy, square())) kept++;
+        }
+        assertEquals(n, mirrored + kept, "every copy is the image or its mirror");
+        // Binomial(400, 1/2) lies in [160, 240] but for a chance of about 1e-4.
+        assertTrue(mirrored >= 160 && mirrored <= 240, mirrored + " of " + n + " copies mirrored");
+    }
+
+    @Test
     void aRotationBy90DegreesTurnsTheImageAndKeepsItsMass() {
         float[] bar = new float[28 * 28];
         for (int x = 4; x < 24; x++) bar[14 * 28 + x] = 255f;   // a horizontal bar through the centre row
         float[] out = new float[28 * 28];
-        AffineAugmentation.warp(bar, 0, out, 0, SHAPE, Math.PI / 2, 0, 0, 0);
+        AffineAugmentation.warp(bar, 0, out, 0, SHAPE, Math.PI / 2, 0, 0, 0, false);
         double columnMass = 0, rowMass = 0;
         for (int y = 0; y < 28; y++) columnMass += out[y * 28 + 13] + out[y * 28 + 14];
         for (int x = 0; x < 28; x++) rowMass += out[14 * 28 + x];
@@ -52,7 +83,7 @@ class AffineAugmentationTest {
         float[] two = new float[2 * 784];
         System.arraycopy(square(), 0, two, 0, 784);
         System.arraycopy(square(), 0, two, 784, 784);
-        Augment a = new Augment(2, 15, 0.1, 10);
+        Augment a = new Augment(2, 15, 0.1, 10, null);
         float[] x = AffineAugmentation.withCopies(two, 2, SHAPE, a, 7);
         assertEquals(2 * 3 * 784, x.length);
         assertArrayEquals(Arrays.copyOfRange(two, 0, 784), Arrays.copyOfRange(x, 0, 784), "original first");
@@ -68,7 +99,7 @@ class AffineAugmentationTest {
         DatasetRepository repo = new DatasetRepository(DataLocations.resolve(null));
         DataSpec plain = new DataSpec("mnist", 300, 100, "last", 100, "scale-01", null, null, null);
         DataSpec doubled = new DataSpec("mnist", 300, 100, "last", 100, "scale-01", null, null,
-                new Augment(1, 10, 0.1, 10));
+                new Augment(1, 10, 0.1, 10, null));
         PreparedData p = repo.prepare(plain, 42), d = repo.prepare(doubled, 42);
         assertEquals(600, d.trainX().rows());
         INDArray labels = p.trainY().argMax(1), doubledLabels = d.trainY().argMax(1);

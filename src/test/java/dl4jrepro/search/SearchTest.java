@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The search engine on a 16-trial grid of small MNIST nets: divergence, kill and resume, parallel workers. */
@@ -65,6 +66,15 @@ class SearchTest {
         }
         assertEquals(4, diverged);
         assertEquals(12, completed);
+        // Its train figures are one minibatch each: every completed trial records how they spread over minibatches.
+        for (String line : Files.readAllLines(results.resolve("grid-smoke/trials.jsonl"))) {
+            JsonNode t = JSON.readTree(line);
+            if (!t.get("status").asText().equals("completed")) continue;
+            // 200 minibatches of 50 go over the 600 digits many times: their mean loss is the whole split's.
+            double sd = t.at("/finalMetrics/batch_loss_sd").asDouble(-1), mean = t.at("/finalMetrics/batch_loss_mean").asDouble(-1);
+            double full = t.at("/finalMetrics/train_full_loss").asDouble();
+            assertTrue(sd > 0 && Math.abs(mean - full) < 0.05 * full, t.get("finalMetrics").toString());
+        }
         // Small nets on 600 digits: the best reaches well above chance; the diverged rows have no accuracy at all.
         assertTrue(summary.at("/figures/0/reproduced").asDouble() > 0.7, summary.at("/figures/0").toString());
         assertTrue(summary.at("/figures/1/reproduced").isNull());
@@ -109,6 +119,52 @@ class SearchTest {
     }
 
     /** Killed at random moments, three times over, then run to the end: the table of an uninterrupted search. */
+    /** Long trials save their progress: a search killed mid-trial continues those trials rather than restarting them. */
+    @Test
+    void aSearchKilledMidTrialContinuesItsTrialsFromTheirCheckpoints() throws Exception {
+        Path uninterrupted = tmp.resolve("whole"), interrupted = tmp.resolve("killed");
+        String[] longer = {"--set", "budget.steps=1200", "--parallel", "1"};
+        assertEquals(0, run(uninterrupted, longer).exitCode());
+        assertFalse(Files.exists(uninterrupted.resolve("grid-smoke/checkpoint")), "no checkpoints left once done");
+
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-Drepro.checkpointSeconds=0", "-cp", System.getProperty("java.class.path"), Repro.class.getName(),
+                "--experiments-dir", experiments.toString(), "--results-dir", interrupted.toString(), "run", "grid-smoke",
+                "--set", "budget.steps=1200")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while ((recorded(interrupted) < 2 || savedTrials(interrupted) == 0) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        List<ProcessHandle> workers = p.descendants().toList();
+        p.destroyForcibly().waitFor();
+        for (ProcessHandle w : workers) w.onExit().get(30, TimeUnit.SECONDS);
+        long saved = savedTrials(interrupted);
+        assertTrue(saved >= 1, "killed with a trial's checkpoint on disk\n" + Files.readString(tmp.resolve("killed.log")));
+
+        CliRun resumed = run(interrupted, longer);
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertEquals(saved, resumed.out().lines().filter(l -> l.contains("resuming from the checkpoint")).count(), resumed.out());
+        assertEquals(TRIALS, recorded(interrupted));
+        assertEquals(table(uninterrupted), table(interrupted), "a continued trial ends as the uninterrupted one");
+        assertFalse(Files.exists(interrupted.resolve("grid-smoke/checkpoint")), "no checkpoints left once done");
+    }
+
+    /** Trials with a saved checkpoint (a state file in their folder). */
+    static long savedTrials(Path results) throws IOException {
+        Path dir = results.resolve("grid-smoke/checkpoint");
+        if (!Files.isDirectory(dir)) return 0;
+        try (var trials = Files.list(dir)) {
+            return trials.filter(t -> {
+                try (var files = Files.list(t)) {
+                    return files.anyMatch(f -> f.getFileName().toString().endsWith(".json"));
+                } catch (IOException e) {
+                    return false;  // deleted as it was listed
+                }
+            }).count();
+        }
+    }
+
     @Test
     void aSearchKilledAtRandomMomentsEndsWithTheUninterruptedTable() throws Exception {
         Path uninterrupted = tmp.resolve("whole"), killed = tmp.resolve("killed-often");
