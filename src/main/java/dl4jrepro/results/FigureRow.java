@@ -36,7 +36,7 @@ public record FigureRow(String name, String metric, Double report, Double reprod
         String note = f.note();
         String missing = tolerance != null ? null
                 : f.spread() != null ? "run " + f.spread().experiment() + " (" + SeedSpread.MIN_SEEDS + "+ seeds)"
-                : f.batchSpread() != null ? "this run's record has no " + f.batchSpread() + " (run it again)" : null;
+                : f.batchSpread() != null ? "no " + f.batchSpread() + " of one run (run it again; in a search, filter the figure to one trial)" : null;
         if (missing != null) {
             note = "tolerance not measured: " + missing + (note == null || note.isEmpty() ? "" : "; " + note);
         }

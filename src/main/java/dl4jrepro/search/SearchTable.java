@@ -76,6 +76,32 @@ public final class SearchTable {
         return dir;
     }
 
+    /** The spec's reference figures, each computed over the search's trials. */
+    static List<FigureRow> figures(ExperimentSpec spec, List<RunRecord> rows, StageResults stages) {
+        ExperimentSpec.TableSpec ts = spec.table();
+        return spec.reference().figures().stream().map(f -> {
+            Aggregate a = Aggregate.parse(f.metric());
+            // "gapFiltered=true": over the trials of the table's gap-filtered view only, as a report's filtered table.
+            if ("true".equals(a.filter().get(GAP_FILTERED))) {
+                Map<String, String> rest = new LinkedHashMap<>(a.filter());
+                rest.remove(GAP_FILTERED);
+                return FigureRow.of(stages, f,
+                        new Aggregate(a.function(), a.metric(), rest).evaluate(withinGap(ts, rows), ts.sortBy()), false, Double.NaN);
+            }
+            return FigureRow.of(stages, f, a.evaluate(rows, ts.sortBy()), false, batchSd(f, a, rows));
+        }).toList();
+    }
+
+    /**
+     * A one-minibatch figure's spread in a search: the {@code batchSpread} metric of the one trial the figure's filter
+     * picks (an ablation's variant), NaN where it picks none or several.
+     */
+    private static double batchSd(ExperimentSpec.Figure f, Aggregate a, List<RunRecord> rows) {
+        if (f.batchSpread() == null) return Double.NaN;
+        List<RunRecord> picked = rows.stream().filter(r -> Metrics.matches(r.settings(), a.filter())).toList();
+        return picked.size() == 1 ? picked.get(0).metric(f.batchSpread()) : Double.NaN;
+    }
+
     /** @param resultsRoot where the spec's stages (spreads, ablations) keep their results */
     public static void write(ExperimentSpec spec, List<Trial> plan, List<RunRecord> records, Path dir, boolean quick,
                              Path resultsRoot) throws IOException {
@@ -92,17 +118,7 @@ public final class SearchTable {
         List<String> axes = axes(plan);
         boolean repeats = plan.stream().map(Trial::seed).distinct().count() > 1 || Boolean.TRUE.equals(spec.search().crossValidate());
 
-        List<FigureRow> figures = spec.reference().figures().stream().map(f -> {
-            Aggregate a = Aggregate.parse(f.metric());
-            // "gapFiltered=true": over the trials of the table's gap-filtered view only, as a report's filtered table.
-            if ("true".equals(a.filter().get(GAP_FILTERED))) {
-                Map<String, String> rest = new LinkedHashMap<>(a.filter());
-                rest.remove(GAP_FILTERED);
-                return FigureRow.of(stages, f,
-                        new Aggregate(a.function(), a.metric(), rest).evaluate(withinGap(ts, rows), sortBy), false, Double.NaN);
-            }
-            return FigureRow.of(stages, f, a.evaluate(rows, sortBy), false, Double.NaN);
-        }).toList();
+        List<FigureRow> figures = figures(spec, rows, stages);
 
         StringBuilder md = new StringBuilder();
         long completed = rows.stream().filter(r -> r.status().equals("completed")).count();

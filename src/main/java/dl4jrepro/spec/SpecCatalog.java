@@ -177,10 +177,12 @@ public final class SpecCatalog {
             require(file, f.tolerance() == null || f.spread() == null, "figure '" + f.name() + "' has both a tolerance "
                     + "and a spread: the spread's measured sd sets the tolerance, so drop the typed one");
             require(file, f.batchSpread() == null || f.tolerance() == null && f.spread() == null && f.report() != null
-                            && s.search() == null && s.check() == null && f.batchSpread().startsWith("final.batch_")
+                            && (s.search() == null || Metrics.aggregate(f.metric()).map(a -> !a.filter().isEmpty()).orElse(false))
+                            && s.check() == null && f.batchSpread().startsWith("final.batch_")
                             && Metrics.isValid(f.batchSpread()) && f.batchSpread().contains("_sd"),
-                    "figure '" + f.name() + "': batchSpread names a single run's final.batch_*_sd metric and replaces "
-                            + "a typed tolerance or a spread; it needs a report value");
+                    "figure '" + f.name() + "': batchSpread names a final.batch_*_sd metric of a single run, or of the one "
+                            + "trial a search figure's filter picks; it replaces a typed tolerance or a spread and needs a "
+                            + "report value");
             if (f.spread() != null) {
                 require(file, f.report() != null, "figure '" + f.name() + "' has a spread but no report value to hold it against");
                 require(file, f.spread().metric() != null && Metrics.aggregate("sd(" + f.spread().metric() + ")").isPresent(),

@@ -112,6 +112,6 @@ class SeedSpreadTest {
         assertEquals("MISS", FigureRow.of(new StageResults(null), f, 0.75 + tolerance + 1e-6, false, 0.06).verdict());
         FigureRow old = FigureRow.of(new StageResults(null), f, 0.9, false, Double.NaN);
         assertEquals("n/a", old.verdict(), "a record from before the measurement has no tolerance");
-        assertTrue(old.note().contains("has no final.batch_acc_sd"), old.note());
+        assertTrue(old.note().contains("no final.batch_acc_sd of one run"), old.note());
     }
 }

@@ -169,8 +169,8 @@ class SpecCatalogTest {
         Files.writeString(tmp.resolve("quickstart.json"), quickstartWith(plain, ok));
         assertEquals("final.batch_acc_sd", new SpecCatalog(tmp).load("quickstart").reference().figures().get(1).batchSpread());
         assertTrue(loadBroken(quickstartWith(plain, ok.replace("final.batch_acc_sd", "final.test_acc"))).getMessage()
-                .contains("batchSpread names a single run's final.batch_*_sd metric"));
+                .contains("batchSpread names a final.batch_*_sd metric of a single run"));
         assertTrue(loadBroken(quickstartWith(plain, ok.replace("\"tolerance\": null", "\"tolerance\": 0.01"))).getMessage()
-                .contains("batchSpread names a single run's final.batch_*_sd metric"));
+                .contains("batchSpread names a final.batch_*_sd metric of a single run"));
     }
 }
