@@ -3,12 +3,9 @@ package dl4jrepro;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.MnistFiles;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-/** Real data for tests: MNIST through the project's own set-up (fetched once), CIFAR-10 from shared/data. */
+/** Real data for tests: MNIST through the project's own set-up (fetched once), CIFAR-10 records from the fixture. */
 public final class TestData {
     private TestData() {}
 
@@ -16,10 +13,8 @@ public final class TestData {
         return MnistFiles.ensure(DataLocations.resolve(null).mnistDir());
     }
 
-    /** The CIFAR-10 batches beside the project; tests that need them are skipped, not failed, where there are none. */
+    /** The first records of each CIFAR-10 batch file (src/test/resources/cifar10/README.md says which). */
     public static Path cifarDir() {
-        Path dir = Path.of("..", "shared", "data", "cifar-10-batches-bin");
-        assumeTrue(Files.isRegularFile(dir.resolve("data_batch_1.bin")), "CIFAR-10 not at " + dir);
-        return dir;
+        return Path.of("src", "test", "resources", "cifar10");
     }
 }

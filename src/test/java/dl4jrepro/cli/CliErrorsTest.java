@@ -142,7 +142,7 @@ class CliErrorsTest {
     @Test
     void missingCifarDirectory() {
         assertOneLineError(run("run", "two-layer-torch-000", "--data-dir", tmp.resolve("nowhere").toString()),
-                "CIFAR-10 not found in", "binary version", "--data-dir");
+                "CIFAR-10 not found in", "./repro data cifar10 --data-dir", "--from FILE");
     }
 
     @Test
