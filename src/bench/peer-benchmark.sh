@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The DL4J-against-PyTorch benchmark (results/benchmarks/latest.md). Installs the peer's Debian packages when missing
 # (not done in CI), then runs dl4jrepro.bench.PeerBenchmark; arguments pass through: --pairs N --epochs N --models a,b
-# --peer PATH (default ../shared/bench/torch_peer.py). With --models the figures go to results/benchmarks/peer-<models>.md.
+# --peer PATH (default src/bench/peer/torch_peer.py). With --models the figures go to results/benchmarks/peer-<models>.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then

@@ -73,7 +73,7 @@ public final class PeerBenchmark {
         Map<String, String> options = BenchmarkFiles.options(args, "--pairs N, --epochs N, --models a,b, --peer PATH");
         int pairs = Integer.parseInt(options.getOrDefault("pairs", "3"));
         int epochs = Integer.parseInt(options.getOrDefault("epochs", "3"));
-        Path peer = Path.of(options.getOrDefault("peer", "../shared/bench/torch_peer.py"));
+        Path peer = Path.of(options.getOrDefault("peer", "src/bench/peer/torch_peer.py"));
         if (!Files.isRegularFile(peer)) throw new UserError("no PyTorch peer at " + peer + ": pass --peer PATH to torch_peer.py");
         Workload workload = Json.MAPPER.readValue(Path.of("experiments", "bench", "peer-models.json").toFile(), Workload.class);
         List<String> only = options.containsKey("models") ? List.of(options.get("models").split(",")) : null;

@@ -76,7 +76,7 @@ public final class GradientCheckExperiment {
         for (CheckNet n : check.nets()) family.validate(ResolvedConfig.of(spec, false, n.overrides()).hyperparameters(), shape);
         SpeedupSetting speedups = request.speedupsFor(spec);
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
-        // Finite differences need double precision everywhere (NOTES-DL4J: GradientCheckUtil works in double only).
+        // Finite differences need double precision everywhere (DL4J's GradientCheckUtil works in double only).
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         out.println("[" + spec.id() + "] " + backend.oneLine());
         boolean replay = check.kind().equals("replay");

@@ -2,7 +2,9 @@ package dl4jrepro.cli;
 
 import dl4jrepro.base.UserError;
 import dl4jrepro.checks.GradientCheckExperiment;
+import dl4jrepro.results.CataloguePage;
 import dl4jrepro.results.ResultsStore;
+import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.run.DataSetup;
 import dl4jrepro.run.ExperimentRunner;
 import dl4jrepro.run.RunRequest;
@@ -34,7 +36,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "repro", mixinStandardHelpOptions = true, version = "dl4j-repro 0.1.0",
         description = "Reproduces the experiments of five neural-network course reports with Deeplearning4j.",
-        subcommands = {Repro.ListCommand.class, Repro.RunCommand.class, Repro.TableCommand.class, Repro.DataCommand.class})
+        subcommands = {Repro.ListCommand.class, Repro.RunCommand.class, Repro.TableCommand.class, Repro.DataCommand.class,
+                Repro.CatalogueCommand.class})
 public final class Repro implements Callable<Integer> {
 
     @Option(names = "--experiments-dir", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "experiments",
@@ -252,6 +255,26 @@ public final class Repro implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             DataSetup.install(dataset, dataDir, from, url, parent.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "catalogue", mixinStandardHelpOptions = true,
+            description = "Rewrites the catalogue page: every experiment, the report section it reproduces and its figures "
+                    + "beside the report's, under a scoreboard of verdicts per report (from the specs and the results' summaries).")
+    static final class CatalogueCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand Repro parent;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Where to write it (default: ${DEFAULT-VALUE}).",
+                defaultValue = "docs/catalogue.md")
+        Path page;
+
+        @Override
+        public Integer call() throws Exception {
+            String md = CataloguePage.markdown(parent.specs().all(), parent.resultsDir, page);
+            if (page.getParent() != null) Files.createDirectories(page.getParent());
+            AtomicFiles.write(page, md);
+            parent.out.println("wrote " + page + " (" + parent.specs().all().size() + " experiments)");
             return 0;
         }
     }

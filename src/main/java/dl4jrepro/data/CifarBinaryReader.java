@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Reads CIFAR-10's binary batches: 3,073-byte records, one label byte (0-9) then 1,024 red, 1,024 green and 1,024 blue
- * bytes. DL4J's own CifarLoader has file-order and file-name bugs (shared/NOTES-DL4J.md), so the records are read here.
+ * bytes. DL4J's own CifarLoader has file-order and file-name bugs in this version, so the records are read here.
  */
 public final class CifarBinaryReader {
     public static final int FEATURES = 3 * 32 * 32;

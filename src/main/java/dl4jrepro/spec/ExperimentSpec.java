@@ -8,7 +8,7 @@ import java.util.Map;
  * (data, hyperparameters, budgets, the report's figures) is here, so the code holds only model families and machinery.
  *
  * @param id              catalogue id, equal to the file name
- * @param catalogue       the row of shared/EXPERIMENTS.md (e.g. "A5"), or null for experiments of our own
+ * @param catalogue       the row of the catalogue (docs/catalogue.md, e.g. "A5"), or null for experiments of our own
  * @param title           one line for {@code list}
  * @param family          the model family class in {@code dl4jrepro.families}
  * @param source          where in the reports the experiment is described
