@@ -49,7 +49,7 @@ import java.util.Map;
  * measured), {@code table.md} and {@code summary.json}; {@code table ID} rebuilds the last two from the first.
  */
 public final class GradientCheckExperiment {
-    static final String RESULT = "check.json";
+    public static final String RESULT = "check.json";
 
     /**
      * One network's check: per-matrix statistics and DL4J's GradientCheckUtil verdict (kind "gradient"), or formulas

@@ -284,8 +284,11 @@ public final class Repro implements Callable<Integer> {
     static final class TableCommand implements Callable<Integer> {
         @CommandLine.ParentCommand Repro parent;
 
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
+        @Parameters(arity = "0..*", paramLabel = "ID", description = "Experiment id(s); none with --all.")
+        List<String> ids = new ArrayList<>();
+
+        @Option(names = "--all", description = "Every experiment that has stored results (the full ones, or with --quick the quick ones).")
+        boolean all;
 
         @Option(names = "--quick", description = "Use the stored quick run instead of the full one.")
         boolean quick;
@@ -296,21 +299,40 @@ public final class Repro implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            ExperimentSpec spec = parent.specs().load(id);
+            if (all == !ids.isEmpty()) throw new UserError("give experiment ids or --all, not both or neither");
             ResultsStore store = new ResultsStore(parent.resultsDir);
-            Path dir = switch (spec.kind()) {
-                case CHECK -> GradientCheckExperiment.rewrite(spec, store.dir(spec, quick));
-                case SEARCH -> SearchTable.rewrite(spec, store.dir(spec, quick), quick, parent.resultsDir);
-                case RUN -> store.writeDerived(spec, store.load(spec, quick));
-            };
-            // A single run's trained network (model.zip, kept locally, not committed) gives its filter and feature-map
-            // pictures; without it those stay as the run drew them.
-            boolean network = spec.kind() == ExperimentSpec.Kind.RUN && ExperimentRunner.redrawModelPictures(spec, dir, dataDir);
-            parent.out.print(Files.readString(dir.resolve("table.md")).lines()
-                    .filter(l -> l.startsWith("|")).reduce("", (a, b) -> a + b + "\n"));
-            parent.out.println("rewrote the table, summary.json and pictures" + (network ? ", including the stored network's," : "")
-                    + " in " + dir);
+            List<ExperimentSpec> specs = new ArrayList<>();
+            if (all) {
+                for (ExperimentSpec s : parent.specs().all()) if (Files.isRegularFile(store.dir(s, quick).resolve(storedAs(s)))) specs.add(s);
+            } else {
+                for (String id : ids) specs.add(parent.specs().load(id));
+            }
+            for (ExperimentSpec spec : specs) {
+                Path dir = switch (spec.kind()) {
+                    case CHECK -> GradientCheckExperiment.rewrite(spec, store.dir(spec, quick));
+                    case SEARCH -> SearchTable.rewrite(spec, store.dir(spec, quick), quick, parent.resultsDir);
+                    case RUN -> store.writeDerived(spec, store.load(spec, quick));
+                };
+                // A single run's trained network (model.zip, kept locally, not committed) gives its filter and feature-map
+                // pictures; without it those stay as the run drew them.
+                boolean network = spec.kind() == ExperimentSpec.Kind.RUN && ExperimentRunner.redrawModelPictures(spec, dir, dataDir);
+                if (!all) {
+                    parent.out.print(Files.readString(dir.resolve("table.md")).lines()
+                            .filter(l -> l.startsWith("|")).reduce("", (a, b) -> a + b + "\n"));
+                }
+                parent.out.println("rewrote the table, summary.json and pictures" + (network ? ", including the stored network's," : "")
+                        + " in " + dir);
+            }
             return 0;
+        }
+
+        /** The file a table is rewritten from. */
+        private static String storedAs(ExperimentSpec spec) {
+            return switch (spec.kind()) {
+                case CHECK -> GradientCheckExperiment.RESULT;
+                case SEARCH -> SearchTable.PLAN;
+                case RUN -> ResultsStore.RUN;
+            };
         }
     }
 }

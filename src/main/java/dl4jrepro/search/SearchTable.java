@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  * one (timings are in grid.csv and summary.json).
  */
 public final class SearchTable {
-    static final String PLAN = "plan.json";
+    public static final String PLAN = "plan.json";
     private static final int FULL_TABLE_MAX = 60;
 
     private SearchTable() {}
