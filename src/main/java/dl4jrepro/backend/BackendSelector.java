@@ -4,10 +4,15 @@ import dl4jrepro.base.UserError;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Chooses the ND4J backend at start-up. Which backends exist is decided by the build (the CPU backend by default, the
@@ -29,13 +34,15 @@ public final class BackendSelector {
         switch (requested) {
             case "gpu" -> {
                 if (!gpuPresent) {
-                    throw new UserError("--backend gpu: the CUDA backend is not in this build; rebuild with the cuda "
-                            + "profile (mvn -Pcuda ...) on a machine with an NVIDIA GPU and CUDA 11.6, or use --backend cpu");
+                    throw new UserError("--backend gpu: the CUDA backend is not in this build; build it with "
+                            + "'REPRO_MAVEN_ARGS=-Pcuda ./repro run ... --backend gpu' on a machine with an NVIDIA GPU and its "
+                            + "driver, or use --backend cpu");
                 }
             }
             case "cpu" -> {
                 if (!cpuPresent) {
-                    throw new UserError("--backend cpu: this build has only the CUDA backend; rebuild without -Pcuda");
+                    throw new UserError("--backend cpu: this build has only the CUDA backend; run without "
+                            + "REPRO_MAVEN_ARGS=-Pcuda to build the CPU one");
                 }
             }
             case "auto" -> { }
@@ -49,16 +56,26 @@ public final class BackendSelector {
         }
         OneDnn.requestBeforeNd4jLoads(!cpuPresent);
         String loaded;
+        // ND4J prints a native library's failure to load as a stack trace before it gives up: held back while it
+        // loads, passed on when it starts, and read for the one line that says why when it does not.
+        ByteArrayOutputStream held = new ByteArrayOutputStream();
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(held, true, StandardCharsets.UTF_8));
         try {
             loaded = Nd4j.getBackend().getClass().getName();
+            System.setErr(err);
+            err.print(held.toString(StandardCharsets.UTF_8));
         } catch (Throwable t) {
-            throw new UserError("the " + requested + " ND4J backend failed to start (" + rootMessage(t)
-                    + "); for gpu check the NVIDIA driver and CUDA 11.6, otherwise use --backend cpu");
+            System.setErr(err);
+            throw new UserError("the " + requested + " ND4J backend failed to start (" + failure(held.toString(StandardCharsets.UTF_8), t) + "); " + (cpuPresent
+                    ? "for gpu, build with REPRO_MAVEN_ARGS=-Pcuda on a machine with an NVIDIA GPU, otherwise use --backend cpu"
+                    : "this is the CUDA build: it needs an NVIDIA GPU and its driver (it brings CUDA 11.6 and cuDNN 8.3 "
+                    + "itself); without one, run without REPRO_MAVEN_ARGS=-Pcuda to build the CPU backend"));
         }
         boolean gpu = loaded.equals(GPU_CLASS);
         if (requested.equals("gpu") && !gpu || requested.equals("cpu") && gpu) {
             throw new UserError("--backend " + requested + ": ND4J loaded " + loaded + " instead; build with only the "
-                    + "backend you want (default build: cpu; -Pcuda: gpu)");
+                    + "backend you want (default build: cpu; REPRO_MAVEN_ARGS=-Pcuda: gpu)");
         }
         if (threads > 0) {
             // OMP_NUM_THREADS is read once at start-up; set both pools again so --threads wins over the environment.
@@ -95,6 +112,17 @@ public final class BackendSelector {
         } catch (IOException e) {
             return System.getProperty("os.arch");
         }
+    }
+
+    private static final Pattern MISSING_LIBRARY = Pattern.compile("(lib[\\w.+-]+\\.so[\\w.]*): cannot open shared object file");
+
+    /** Why a backend did not start: a native library that could not be loaded (a missing driver), else the exception. */
+    static String failure(String printed, Throwable t) {
+        Matcher m = MISSING_LIBRARY.matcher(printed);
+        if (m.find()) {
+            return m.group(1) + " cannot be loaded" + (m.group(1).startsWith("libcuda.so") ? ": no NVIDIA driver on this machine" : "");
+        }
+        return rootMessage(t);
     }
 
     private static String rootMessage(Throwable t) {
