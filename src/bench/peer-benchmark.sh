@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The DL4J-against-PyTorch benchmark (results/benchmarks/latest.md). Installs the peer's Debian packages when missing
 # (not done in CI), then runs dl4jrepro.bench.PeerBenchmark; arguments pass through: --pairs N --epochs N --models a,b
-# --peer PATH (default src/bench/peer/torch_peer.py). With --models the figures go to results/benchmarks/peer-<models>.md.
+# --peer PATH (default src/bench/peer/torch_peer.py) --workload FILE (default experiments/bench/catalogue-models.json)
+# --check true (only build every model on both sides and compare parameter counts and layer shapes). With --models the
+# figures go to results/benchmarks/peer-<models>.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then

@@ -8,11 +8,15 @@ import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.families.Families;
+import dl4jrepro.run.ResolvedConfig;
+import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.Hyperparameters;
+import dl4jrepro.spec.SpecCatalog;
 import dl4jrepro.speedups.SpeedupSetting;
 import dl4jrepro.speedups.Speedups;
 import dl4jrepro.train.TrainingStep;
 import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -43,9 +47,14 @@ import java.util.Map;
  * (installs PyTorch from Debian if needed, then runs this main).
  */
 public final class PeerBenchmark {
-    /** One model of the workload file. */
-    public record PeerModel(String name, String family, List<Integer> input, int samples, int classes, int threads,
-                            Integer passesPerEpoch, Map<String, Object> hyperparameters) {
+    /**
+     * One model of a workload file: given in full (family, input, classes, hyperparameters), or as a catalogue
+     * experiment ({@code spec}, with {@code overrides} such as a grid's largest point), whose family, input shape,
+     * outputs and hyperparameters are then the spec's, as its runs train it. {@code samples}: one benchmark epoch.
+     */
+    public record PeerModel(String name, String spec, Map<String, Object> overrides, String family, List<Integer> input,
+                            int samples, Integer classes, int threads, Integer passesPerEpoch,
+                            Map<String, Object> hyperparameters) {
         InputShape shape() {
             return new InputShape(input.get(0), input.get(1), input.get(2));
         }
@@ -53,9 +62,27 @@ public final class PeerBenchmark {
         int passes() {
             return passesPerEpoch == null ? 1 : passesPerEpoch;
         }
+
+        /** The model with the spec's settings filled in (as given when it names no spec). */
+        PeerModel resolved(SpecCatalog specs) {
+            if (spec == null) return this;
+            ExperimentSpec s = specs.load(spec);
+            ResolvedConfig c = ResolvedConfig.of(s, false, overrides == null ? Map.of() : overrides);
+            InputShape in = InputShape.of(c.spec().data());
+            int outputs = c.spec().data().isOneDimensional() ? 0 : 10;
+            return new PeerModel(name, spec, overrides, s.family(), List.of(in.channels(), in.height(), in.width()), samples,
+                    outputs, threads, passesPerEpoch, c.hyperparameters().asMap());
+        }
     }
 
-    public record Workload(String about, List<PeerModel> models) {}
+    public record Workload(String about, List<PeerModel> models) {
+        /** A workload file with every spec-named model resolved against {@code experiments/}. */
+        static Workload read(Path file) throws IOException {
+            Workload w = Json.MAPPER.readValue(file.toFile(), Workload.class);
+            SpecCatalog specs = new SpecCatalog(Path.of("experiments"));
+            return new Workload(w.about(), w.models().stream().map(m -> m.resolved(specs)).toList());
+        }
+    }
 
     /**
      * One turn of one side: training and inference samples/s, the process's peak resident memory, and its CPU time
@@ -70,18 +97,29 @@ public final class PeerBenchmark {
     }
 
     private static void run(String[] args) throws Exception {
-        Map<String, String> options = BenchmarkFiles.options(args, "--pairs N, --epochs N, --models a,b, --peer PATH");
+        Map<String, String> options = BenchmarkFiles.options(args, "--pairs N, --epochs N, --models a,b, --peer PATH, --workload FILE, --check true");
         int pairs = Integer.parseInt(options.getOrDefault("pairs", "3"));
         int epochs = Integer.parseInt(options.getOrDefault("epochs", "3"));
         Path peer = Path.of(options.getOrDefault("peer", "src/bench/peer/torch_peer.py"));
         if (!Files.isRegularFile(peer)) throw new UserError("no PyTorch peer at " + peer + ": pass --peer PATH to torch_peer.py");
-        Workload workload = Json.MAPPER.readValue(Path.of("experiments", "bench", "peer-models.json").toFile(), Workload.class);
+        Path workloadFile = Path.of(options.getOrDefault("workload", "experiments/bench/catalogue-models.json"));
+        Workload workload = Workload.read(workloadFile);
         List<String> only = options.containsKey("models") ? List.of(options.get("models").split(",")) : null;
         List<String> known = workload.models().stream().map(PeerModel::name).toList();
         for (String m : only == null ? List.<String>of() : only) {
             if (!known.contains(m)) throw new UserError("unknown model '" + m + "' in --models: use some of " + known);
         }
 
+        if (options.containsKey("check")) {
+            // Only build both sides of every model and compare their shapes: seconds, no timing.
+            for (PeerModel m : workload.models()) {
+                if (only != null && !only.contains(m.name())) continue;
+                Hyperparameters hp = new Hyperparameters(m.name(), m.hyperparameters());
+                checkTwin(m, Families.byName(m.family()).configure(hp, m.shape(), m.classes() == 0 ? 1 : m.classes(), 1,
+                        Math.max(1, m.samples() / hp.getInt("batch"))), peer);
+            }
+            return;
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         BackendInfo backend = null;
         for (PeerModel m : workload.models()) {
@@ -108,8 +146,10 @@ public final class PeerBenchmark {
         Hyperparameters hp = new Hyperparameters(m.name(), m.hyperparameters());
         int batch = hp.getInt("batch");
         int outputs = m.classes() == 0 ? 1 : m.classes();
-        Speedups.Prepared model = Speedups.prepare(Families.byName(m.family())
-                .configure(hp, m.shape(), outputs, 1, Math.max(1, m.samples() / batch)), backend, SpeedupSetting.ON);
+        MultiLayerConfiguration plain = Families.byName(m.family())
+                .configure(hp, m.shape(), outputs, 1, Math.max(1, m.samples() / batch));
+        checkTwin(m, plain, peer);
+        Speedups.Prepared model = Speedups.prepare(plain, backend, SpeedupSetting.ON);
         MultiLayerNetwork net = model.net();
         TrainingStep step = model.step();
         List<INDArray[]> batches = batches(m, batch, outputs);
@@ -217,8 +257,8 @@ public final class PeerBenchmark {
         Path err = Files.createTempFile("torch-peer", ".err");
         try {
             ProcessBuilder builder = new ProcessBuilder("/usr/bin/time", "-f", "maxrss_kb=%M cpu=%S+%U wall=%e",
-                    "/usr/bin/python3", peer.toString(), "--threads", String.valueOf(m.threads()), "--models", m.name(),
-                    "--epochs", String.valueOf(epochs)).redirectError(err.toFile());
+                    "/usr/bin/python3", peer.toString(), "--threads", String.valueOf(m.threads()), "--model",
+                    description(m).toString(), "--epochs", String.valueOf(epochs)).redirectError(err.toFile());
             // torch.set_num_threads does not reach the BLAS: Debian's pthread OpenBLAS ran PyTorch's matrix products
             // on both cores at "1 thread" (CPU/wall 1.99 on a 3072×250 product). Its own variables cap it.
             for (String v : List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")) {
@@ -241,6 +281,52 @@ public final class PeerBenchmark {
         } finally {
             Files.deleteIfExists(err);
         }
+    }
+
+    /** The model as the peer builds it (torch_peer.py's --model file): written once per model and process. */
+    private static Path description(PeerModel m) throws IOException {
+        Path file = Path.of(System.getProperty("java.io.tmpdir"), "peer-model-" + ProcessHandle.current().pid() + "-" + m.name() + ".json");
+        if (Files.exists(file)) return file;
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", m.name());
+        d.put("family", m.family());
+        d.put("hyperparameters", m.hyperparameters());
+        d.put("input", m.input());
+        d.put("outputs", m.classes() == 0 ? 1 : m.classes());
+        d.put("classification", m.classes() > 0);
+        d.put("samples", m.samples());
+        d.put("passes", m.passes());
+        Files.writeString(file, Json.MAPPER.writeValueAsString(d));
+        file.toFile().deleteOnExit();
+        return file;
+    }
+
+    /**
+     * Refuses to compare a model with a twin of another shape: the trainable parameter count and the output shape of
+     * every convolution and dense layer must be the DL4J model's.
+     */
+    static void checkTwin(PeerModel m, MultiLayerConfiguration conf, Path peer) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/usr/bin/python3", peer.toString(), "--model", description(m).toString(), "--describe")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new UserError("the PyTorch peer cannot build " + m.name() + ": " + out.lines().reduce((a, b) -> b).orElse(""));
+        }
+        JsonNode twin = Json.MAPPER.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+        TwinShape ours = TwinShape.of(conf, m.shape(), m.family().equals("CnnFamily"));
+        List<List<Long>> theirs = new ArrayList<>();
+        for (JsonNode layer : twin.get("layer_outputs")) {
+            List<Long> dims = new ArrayList<>();
+            layer.forEach(d -> dims.add(d.asLong()));
+            theirs.add(dims);
+        }
+        if (ours.parameters() != twin.get("parameters").asLong() || !ours.layerOutputs().equals(theirs)) {
+            throw new UserError(m.name() + ": the PyTorch twin differs from the DL4J model: " + twin.get("parameters")
+                    + " trainable parameters and layer outputs " + theirs + " against " + ours.parameters() + " and "
+                    + ours.layerOutputs());
+        }
+        System.out.printf(Locale.ROOT, "%s: twin checked, %d trainable parameters, layer outputs %s%n", m.name(),
+                ours.parameters(), ours.layerOutputs());
     }
 
     /** The figures of /usr/bin/time's line ("maxrss_kb=… cpu=sys+user wall=…"), the CPU seconds summed. */
