@@ -89,64 +89,16 @@ public final class GradientCheckExperiment {
             INDArray x = replay ? null : data.trainX().castTo(DataType.DOUBLE), y = replay ? null : data.trainY().castTo(DataType.DOUBLE);
             long seed = request.seed() != null ? request.seed() : spec.seed();
 
+            Context c = new Context(spec, family, shape, replay ? 0 : data.classes(), seed, backend, speedups, x, y, out);
             List<NetResult> nets = new ArrayList<>();
             for (CheckNet n : check.nets()) {
                 long t0 = System.nanoTime();
                 var hp = ResolvedConfig.of(spec, false, n.overrides()).hyperparameters();
-                if (replay) {
-                    ToyReplay.Losses losses = ToyReplay.replay(hp);
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), List.of(), 0, false, null, null, seconds,
-                            null, losses));
-                    out.println(String.format(Locale.ROOT, "[%s] %s: loss on all points before training %.12f; after %d "
-                                    + "SGD steps, loss of the last minibatch %.15f (%.1f s)", spec.id(), n.label(),
-                            losses.beforeTraining(), losses.minibatches().size(), losses.lastMinibatch(), seconds));
-                    continue;
-                }
-                Speedups.Prepared model = Speedups.prepareKeepingInputGradients(
-                        GradientCheck.checkable(family.configure(hp, shape, data.classes(), seed, 1)), backend, speedups);
-                MultiLayerNetwork net = model.net();
-                out.println("[" + spec.id() + "] " + n.label() + ": speed-ups " + speedups + ": "
-                        + Substitution.describe(model.substitutions()));
-                out.println(String.format(Locale.ROOT, "[%s] %s: %,d parameters, %d examples, %s ...", spec.id(), n.label(),
-                        net.numParams(), x.rows(), !check.kind().equals("closed-forms")
-                                ? String.format(Locale.ROOT, "central differences with ε = %g", check.epsilon())
-                                : "the reports' closed forms"));
-                INDArray analytic = GradientCheck.analytic(net, x, y);
-                if (check.kind().equals("closed-forms")) {
-                    List<Double> reg = hp.getDoubleList("regPerLayer");
-                    List<ClosedForms.Row> rows = ClosedForms.compare(net, x, y, reg.get(0), reg.get(1), analytic, check.epsilon());
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), model.substitutions(), net.numParams(), false,
-                            null, rows, seconds, null, null));
-                    for (ClosedForms.Row r : rows) {
-                        out.println(String.format(Locale.ROOT, "[%s] %s: max relative error %.2e (%s)", spec.id(), r.formula(),
-                                r.maxRelError(), r.holds(check.maxRelError()) == r.expectedToHold() ? "as expected" : "UNEXPECTED"));
-                    }
-                    continue;
-                }
-                boolean dl4j = GradientCheck.dl4j(net, x, y, check.epsilon(), check.maxRelError(), check.minAbsoluteError());
-                INDArray numeric = GradientCheck.numeric(net, x, y, check.epsilon());
-                Map<String, GradientCheck.Stats> stats = GradientCheck.compare(net, analytic, numeric, check.maxRelError(),
-                        check.minAbsoluteError());
-                List<LayerEquivalence.Row> equivalence = null;
-                if (check.kind().equals("layers") && !nets.isEmpty()) {
-                    CheckNet first = check.nets().get(0);
-                    var firstHp = ResolvedConfig.of(spec, false, first.overrides()).hyperparameters();
-                    boolean batchInference = hp.has("batchNormLayer") && hp.getString("batchNormLayer").equals("samediff");
-                    equivalence = LayerEquivalence.compare(trainable(family, firstHp, shape, data.classes(), seed, backend, speedups),
-                            trainable(family, hp, shape, data.classes(), seed, backend, speedups), x, y, EQUIVALENCE_STEPS,
-                            !batchInference);
-                    for (LayerEquivalence.Row r : equivalence) {
-                        out.println(String.format(Locale.ROOT, "[%s] %s vs %s: %s: max |difference| %.2e%s", spec.id(), n.label(),
-                                first.label(), r.what(), r.maxAbsDiff(), r.applies() ? "" : " (differs by design)"));
-                    }
-                }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                nets.add(new NetResult(n.label(), n.overrides(), hp.asMap(), model.substitutions(), net.numParams(), dl4j,
-                        stats, null, seconds, equivalence, null));
-                out.println(String.format(Locale.ROOT, "[%s] %s: DL4J's check %s; central differences: max relative error %.2e "
-                        + "(%.1f s)", spec.id(), n.label(), dl4j ? "passes" : "FAILS", maxRel(stats), seconds));
+                nets.add(switch (check.kind()) {
+                    case "replay" -> replayed(c, n, hp, t0);
+                    case "closed-forms" -> closedForms(c, n, hp, t0);
+                    default -> gradientChecked(c, n, hp, t0, nets.isEmpty());
+                });
             }
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("command", request.command());
@@ -163,6 +115,85 @@ public final class GradientCheckExperiment {
             out.println("[" + spec.id() + "] results in " + dir);
             return figures.stream().noneMatch(f -> f.verdict().equals("FAIL") || f.verdict().equals("MISS"));
         }
+    }
+
+    /** What every net of one check is run with. */
+    private record Context(ExperimentSpec spec, ModelFamily family, InputShape shape, int classes, long seed,
+                           BackendInfo backend, SpeedupSetting speedups, INDArray x, INDArray y, PrintStream out) {}
+
+    /** Kind "replay": the toy run replayed with the net's settings, on its bundled data. */
+    private static NetResult replayed(Context c, CheckNet n, Hyperparameters hp, long t0) {
+        ToyReplay.Losses losses = ToyReplay.replay(hp);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        c.out().println(String.format(Locale.ROOT, "[%s] %s: loss on all points before training %.12f; after %d "
+                        + "SGD steps, loss of the last minibatch %.15f (%.1f s)", c.spec().id(), n.label(),
+                losses.beforeTraining(), losses.minibatches().size(), losses.lastMinibatch(), seconds));
+        return new NetResult(n.label(), n.overrides(), hp.asMap(), List.of(), 0, false, null, null, seconds, null, losses);
+    }
+
+    /** The net as checked: in double precision, keeping input gradients, with the speed-ups that apply. */
+    private static Speedups.Prepared checkable(Context c, CheckNet n, Hyperparameters hp, String what) {
+        Speedups.Prepared model = Speedups.prepareKeepingInputGradients(
+                GradientCheck.checkable(c.family().configure(hp, c.shape(), c.classes(), c.seed(), 1)), c.backend(), c.speedups());
+        c.out().println("[" + c.spec().id() + "] " + n.label() + ": speed-ups " + c.speedups() + ": "
+                + Substitution.describe(model.substitutions()));
+        c.out().println(String.format(Locale.ROOT, "[%s] %s: %,d parameters, %d examples, %s ...", c.spec().id(), n.label(),
+                model.net().numParams(), c.x().rows(), what));
+        return model;
+    }
+
+    /** Kind "closed-forms": DL4J's gradients against the reports' formulas. */
+    private static NetResult closedForms(Context c, CheckNet n, Hyperparameters hp, long t0) {
+        Speedups.Prepared model = checkable(c, n, hp, "the reports' closed forms");
+        MultiLayerNetwork net = model.net();
+        INDArray analytic = GradientCheck.analytic(net, c.x(), c.y());
+        List<Double> reg = hp.getDoubleList("regPerLayer");
+        double epsilon = c.spec().check().epsilon(), tolerance = c.spec().check().maxRelError();
+        List<ClosedForms.Row> rows = ClosedForms.compare(net, c.x(), c.y(), reg.get(0), reg.get(1), analytic, epsilon);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        for (ClosedForms.Row r : rows) {
+            c.out().println(String.format(Locale.ROOT, "[%s] %s: max relative error %.2e (%s)", c.spec().id(), r.formula(),
+                    r.maxRelError(), r.holds(tolerance) == r.expectedToHold() ? "as expected" : "UNEXPECTED"));
+        }
+        return new NetResult(n.label(), n.overrides(), hp.asMap(), model.substitutions(), net.numParams(), false,
+                null, rows, seconds, null, null);
+    }
+
+    /**
+     * Kinds "gradient" and "layers": DL4J's GradientCheckUtil and central differences per parameter matrix; for
+     * "layers", every net after the first is also compared with the first.
+     */
+    private static NetResult gradientChecked(Context c, CheckNet n, Hyperparameters hp, long t0, boolean first)
+            throws IOException {
+        ExperimentSpec.Check check = c.spec().check();
+        Speedups.Prepared model = checkable(c, n, hp,
+                String.format(Locale.ROOT, "central differences with ε = %g", check.epsilon()));
+        MultiLayerNetwork net = model.net();
+        INDArray x = c.x(), y = c.y();
+        INDArray analytic = GradientCheck.analytic(net, x, y);
+        boolean dl4j = GradientCheck.dl4j(net, x, y, check.epsilon(), check.maxRelError(), check.minAbsoluteError());
+        INDArray numeric = GradientCheck.numeric(net, x, y, check.epsilon());
+        Map<String, GradientCheck.Stats> stats = GradientCheck.compare(net, analytic, numeric, check.maxRelError(),
+                check.minAbsoluteError());
+        List<LayerEquivalence.Row> equivalence = null;
+        if (check.kind().equals("layers") && !first) {
+            CheckNet reference = check.nets().get(0);
+            var referenceHp = ResolvedConfig.of(c.spec(), false, reference.overrides()).hyperparameters();
+            boolean batchInference = hp.has("batchNormLayer") && hp.getString("batchNormLayer").equals("samediff");
+            equivalence = LayerEquivalence.compare(trainable(c.family(), referenceHp, c.shape(), c.classes(), c.seed(),
+                            c.backend(), c.speedups()),
+                    trainable(c.family(), hp, c.shape(), c.classes(), c.seed(), c.backend(), c.speedups()), x, y,
+                    EQUIVALENCE_STEPS, !batchInference);
+            for (LayerEquivalence.Row r : equivalence) {
+                c.out().println(String.format(Locale.ROOT, "[%s] %s vs %s: %s: max |difference| %.2e%s", c.spec().id(),
+                        n.label(), reference.label(), r.what(), r.maxAbsDiff(), r.applies() ? "" : " (differs by design)"));
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        c.out().println(String.format(Locale.ROOT, "[%s] %s: DL4J's check %s; central differences: max relative error %.2e "
+                + "(%.1f s)", c.spec().id(), n.label(), dl4j ? "passes" : "FAILS", maxRel(stats), seconds));
+        return new NetResult(n.label(), n.overrides(), hp.asMap(), model.substitutions(), net.numParams(), dl4j,
+                stats, null, seconds, equivalence, null);
     }
 
     /** Training steps before running statistics and inference outputs are compared (kind "layers"). */
