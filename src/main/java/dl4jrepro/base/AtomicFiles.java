@@ -42,4 +42,12 @@ public final class AtomicFiles {
     public static Path damagedBeside(Path file) {
         return file.resolveSibling(file.getFileName() + ".damaged-" + Instant.now().toString().replace(':', '-'));
     }
+
+    /** Deletes a folder and everything in it (nothing if it is not there). */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
 }

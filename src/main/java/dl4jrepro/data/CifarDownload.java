@@ -1,5 +1,6 @@
 package dl4jrepro.data;
 
+import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.base.UserError;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -16,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -101,12 +101,12 @@ public final class CifarDownload {
             if (!present(unpacked.resolve(FOLDER))) {
                 throw new UserError("the archive checks out but holds no complete " + FOLDER + "/ folder: nothing was unpacked");
             }
-            if (Files.exists(target)) delete(target);  // an incomplete copy of our own making, or a user's partial one
+            AtomicFiles.deleteTree(target);  // an incomplete copy of our own making, or a user's partial one
             Files.move(unpacked.resolve(FOLDER), target, StandardCopyOption.ATOMIC_MOVE);
             out.println("CIFAR-10 unpacked into " + target + " (archive md5 " + md5 + " checked)");
             return target;
         } finally {
-            delete(unpacked);
+            AtomicFiles.deleteTree(unpacked);
             if (downloaded != null) Files.deleteIfExists(downloaded);
         }
     }
@@ -181,14 +181,8 @@ public final class CifarDownload {
     /** What an attempt killed midway left: its temporary archive and folder. */
     private static void clearLeftovers(Path dataDir) throws IOException {
         try (Stream<Path> files = Files.list(dataDir)) {
-            for (Path p : files.filter(p -> p.getFileName().toString().startsWith(PARTIAL)).toList()) delete(p);
+            for (Path p : files.filter(p -> p.getFileName().toString().startsWith(PARTIAL)).toList()) AtomicFiles.deleteTree(p);
         }
     }
 
-    private static void delete(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> all = Files.walk(p)) {
-            for (Path q : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
-    }
 }

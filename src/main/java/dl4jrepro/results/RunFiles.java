@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -75,7 +74,7 @@ public final class RunFiles {
                 if (!name.startsWith(".") && !ready.files().contains(name)) Files.delete(p);
             }
         }
-        deleteTree(attempt);
+        AtomicFiles.deleteTree(attempt);
     }
 
     /** Finishes an attempt that was ready when its run stopped; discards one that was not. */
@@ -85,7 +84,7 @@ public final class RunFiles {
         if (Files.isRegularFile(attempt.resolve(READY))) {
             move(dir, attempt);
         } else {
-            deleteTree(attempt);
+            AtomicFiles.deleteTree(attempt);
         }
     }
 
@@ -101,9 +100,4 @@ public final class RunFiles {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
-    }
 }

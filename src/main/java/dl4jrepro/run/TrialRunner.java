@@ -66,15 +66,6 @@ public final class TrialRunner {
         hp.check(family.batchSize(hp) <= train, "batch", "must not exceed the " + train + " training examples");
     }
 
-    /**
-     * @param label      how progress lines name this trial
-     * @param trialIndex position in a search, or null for a single run
-     */
-    public RunRecord run(ResolvedConfig config, long seed, Map<String, Object> overrides, String command, String label,
-                         Integer trialIndex, String trialId, boolean quick) {
-        return train(config, seed, overrides, command, label, trialIndex, trialId, quick, null).record();
-    }
-
     /** A finished trial with the trained network (and its plain DL4J form) and the data it saw, for pictures of its insides. */
     public record Trained(RunRecord record, Speedups.Prepared model, PreparedData data) {
         public MultiLayerNetwork net() {
@@ -83,8 +74,10 @@ public final class TrialRunner {
     }
 
     /**
-     * As {@link #run}, keeping the network.
+     * Trains one configuration and keeps the network with its record.
      *
+     * @param label         how progress lines name this trial
+     * @param trialIndex    position in a search, or null for a single run
      * @param checkpointDir where a long run saves its progress and resumes from it, or null
      */
     public Trained train(ResolvedConfig config, long seed, Map<String, Object> overrides, String command, String label,

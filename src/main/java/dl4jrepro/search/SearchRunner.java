@@ -185,8 +185,8 @@ public final class SearchRunner {
 
     /** Removes a trial's checkpoint once its record is stored, and the checkpoints folder once it is empty. */
     static void dropCheckpoint(Path dir, Trial t) throws IOException {
-        Checkpoint.delete(dir.resolve(CHECKPOINTS).resolve(t.id()));
         Path all = dir.resolve(CHECKPOINTS);
+        Checkpoint.delete(all.resolve(t.id()));
         if (Files.isDirectory(all)) {
             try (var left = Files.list(all)) {
                 if (left.findAny().isEmpty()) Files.deleteIfExists(all);
