@@ -143,16 +143,12 @@ public final class PeerBenchmark {
 
     private static Map<String, Object> compare(PeerModel m, int pairs, int epochs, Path peer, BackendInfo backend)
             throws Exception {
-        Hyperparameters hp = new Hyperparameters(m.name(), m.hyperparameters());
-        int batch = hp.getInt("batch");
-        int outputs = m.classes() == 0 ? 1 : m.classes();
-        MultiLayerConfiguration plain = Families.byName(m.family())
-                .configure(hp, m.shape(), outputs, 1, Math.max(1, m.samples() / batch));
-        checkTwin(m, plain, peer);
-        Speedups.Prepared model = Speedups.prepare(plain, backend, SpeedupSetting.ON);
-        MultiLayerNetwork net = model.net();
-        TrainingStep step = model.step();
-        List<INDArray[]> batches = batches(m, batch, outputs);
+        Trainee t = trainee(m, backend);
+        checkTwin(m, t.plain(), peer);
+        MultiLayerNetwork net = t.net();
+        TrainingStep step = t.step();
+        List<INDArray[]> batches = t.batches();
+        int batch = t.batch();
         List<Turn> dl4j = new ArrayList<>(), torch = new ArrayList<>();
         double[] ratio = new double[pairs];
         // The GEMM limit is measured within each pair too: on this machine only figures taken side by side compare.
@@ -208,6 +204,20 @@ public final class PeerBenchmark {
         return row;
     }
 
+    /** A benchmark model as a run trains it (speed-ups on), with its data. */
+    record Trainee(MultiLayerConfiguration plain, MultiLayerNetwork net, TrainingStep step, List<INDArray[]> batches,
+                   int batch) {}
+
+    static Trainee trainee(PeerModel m, BackendInfo backend) {
+        Hyperparameters hp = new Hyperparameters(m.name(), m.hyperparameters());
+        int batch = hp.getInt("batch");
+        int outputs = m.classes() == 0 ? 1 : m.classes();
+        MultiLayerConfiguration plain = Families.byName(m.family())
+                .configure(hp, m.shape(), outputs, 1, Math.max(1, m.samples() / batch));
+        Speedups.Prepared model = Speedups.prepare(plain, backend, SpeedupSetting.ON);
+        return new Trainee(plain, model.net(), model.step(), batches(m, batch, outputs), batch);
+    }
+
     /** The data, cut once into contiguous minibatches (random values of the model's shape; speed does not depend on them). */
     private static List<INDArray[]> batches(PeerModel m, int batch, int outputs) {
         Nd4j.getRandom().setSeed(1);
@@ -227,7 +237,7 @@ public final class PeerBenchmark {
         return out;
     }
 
-    private static Turn dl4jTurn(MultiLayerNetwork net, TrainingStep step, List<INDArray[]> batches, int passes,
+    static Turn dl4jTurn(MultiLayerNetwork net, TrainingStep step, List<INDArray[]> batches, int passes,
                                  int epochs) {
         long samples = 0;
         for (INDArray[] b : batches) samples += b[0].rows();
@@ -344,7 +354,7 @@ public final class PeerBenchmark {
     }
 
     /** [nIn, nOut] of every dense and output layer, in order. */
-    private static List<long[]> denseShapes(MultiLayerNetwork net) {
+    static List<long[]> denseShapes(MultiLayerNetwork net) {
         List<long[]> shapes = new ArrayList<>();
         for (var conf : net.getLayerWiseConfigurations().getConfs()) {
             if (conf.getLayer() instanceof DenseLayer d) shapes.add(new long[] {d.getNIn(), d.getNOut()});

@@ -9,7 +9,8 @@ package dl4jrepro.backend;
  * @param device    CPU model or GPU name
  * @param threads   OpenMP/BLAS threads in use
  * @param nd4jVersion ND4J build version
- * @param blas      BLAS vendor reported by ND4J
+ * @param blas      the BLAS library that ran: on the CPU which OpenBLAS and its kernels ({@link BlasLibrary#loaded}), on
+ *                  the GPU the vendor ND4J reports
  * @param layerHelpers "oneDNN" when the CPU library has oneDNN, which DL4J's convolution, pooling and batch-norm layers
  *                     use where a run's speed-ups switch their helpers on; else "none"
  */

@@ -55,6 +55,7 @@ public final class BackendSelector {
                     + " (or 0 for the default)");
         }
         OneDnn.requestBeforeNd4jLoads(!cpuPresent);
+        if (cpuPresent) BlasLibrary.requestBeforeNd4jLoads();
         String loaded;
         // ND4J prints a native library's failure to load as a stack trace before it gives up: held back while it
         // loads, passed on when it starts, and read for the one line that says why when it does not.
@@ -86,7 +87,7 @@ public final class BackendSelector {
         int inUse = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
         String device = gpu ? String.valueOf(env.getOrDefault("cuda.devicesInformation", "CUDA device")) : cpuModel();
         return new BackendInfo(requested, loaded.substring(loaded.lastIndexOf('.') + 1), gpu ? "GPU" : "CPU", device,
-                inUse, nd4jVersion(), String.valueOf(env.getOrDefault("blas.vendor", "unknown")),
+                inUse, nd4jVersion(), gpu ? String.valueOf(env.getOrDefault("blas.vendor", "unknown")) : BlasLibrary.loaded(),
                 !gpu && OneDnn.available() ? "oneDNN" : "none");
     }
 

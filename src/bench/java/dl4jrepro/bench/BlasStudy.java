@@ -1,0 +1,237 @@
+package dl4jrepro.bench;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dl4jrepro.backend.BackendInfo;
+import dl4jrepro.backend.BackendSelector;
+import dl4jrepro.base.Json;
+import dl4jrepro.base.UserError;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Which OpenBLAS the dense nets should multiply with (dl4jrepro.backend.BlasLibrary): ND4J's bundled 0.3.19 or the
+ * system's, each with the kernels the environment forces ({@code OPENBLAS_CORETYPE}, where it sets one) and with the
+ * kernels the library detects itself (both OpenBLAS variables unset, as on most users' machines). A library is chosen
+ * when a process starts, so every setup runs in a child JVM of its own, in turns that rotate from round to round; the
+ * figures compare as ratios to the first setup within a round. Per setup: the kernel OpenBLAS reports, one square
+ * product's GFLOP/s, each dense catalogue model's bare training step and its GEMM limit (samples/s, 1 thread), and the
+ * largest relative error of single-precision products at those models' shapes against double precision.
+ *
+ * <p>Run: {@code src/bench/run BlasStudy [--rounds 3] [--epochs 2] [--models a4_largest,...]}; writes
+ * {@code results/benchmarks/blas.{md,json}}.
+ */
+public final class BlasStudy {
+    /** One way to start a process: which library (REPRO_BLAS) and whether the environment's kernel choice stays. */
+    record Setup(String blas, boolean environmentKernels) {
+        String label() {
+            return blas + (environmentKernels ? ", OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE") : ", kernels detected");
+        }
+    }
+
+    /** What one child measured. */
+    record Measured(String library, String kernel, double squareGflops, Map<String, Double> train,
+                    Map<String, Double> limit, double worstRelativeError) {}
+
+    private BlasStudy() {}
+
+    public static void main(String[] args) throws Exception {
+        BenchmarkFiles.main(args, BlasStudy::run);
+    }
+
+    private static void run(String[] args) throws Exception {
+        Map<String, String> o = BenchmarkFiles.options(args, "--rounds N, --epochs N, --models a,b, --workload FILE");
+        int rounds = Integer.parseInt(o.getOrDefault("rounds", "3")), epochs = Integer.parseInt(o.getOrDefault("epochs", "2"));
+        Path workloadFile = Path.of(o.getOrDefault("workload", "experiments/bench/catalogue-models.json"));
+        List<PeerBenchmark.PeerModel> dense = PeerBenchmark.Workload.read(workloadFile).models().stream()
+                .filter(m -> m.family().equals("MlpFamily")).toList();
+        List<String> names = o.containsKey("models") ? List.of(o.get("models").split(","))
+                : dense.stream().map(PeerBenchmark.PeerModel::name).toList();
+        for (String n : names) {
+            if (dense.stream().noneMatch(m -> m.name().equals(n))) {
+                throw new UserError("unknown dense model '" + n + "' in --models: use some of "
+                        + dense.stream().map(PeerBenchmark.PeerModel::name).toList());
+            }
+        }
+        if (o.containsKey("child")) {
+            child(dense.stream().filter(m -> names.contains(m.name())).toList(), epochs);
+            return;
+        }
+        List<Setup> setups = new ArrayList<>();
+        for (String blas : List.of("bundled", "system")) {
+            setups.add(new Setup(blas, true));
+            if (System.getenv("OPENBLAS_CORETYPE") != null) setups.add(new Setup(blas, false));
+        }
+        List<List<Measured>> bySetup = new ArrayList<>();
+        for (int i = 0; i < setups.size(); i++) bySetup.add(new ArrayList<>());
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < setups.size(); k++) {
+                int s = (k + r) % setups.size();
+                Measured m = spawn(setups.get(s), names, epochs, workloadFile);
+                bySetup.get(s).add(m);
+                System.out.printf(Locale.ROOT, "round %d/%d, %s: %s, %s kernels, %.0f GFLOP/s, training %s%n", r + 1,
+                        rounds, setups.get(s).label(), m.library(), m.kernel(), m.squareGflops(), m.train());
+            }
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int s = 0; s < setups.size(); s++) rows.add(row(setups.get(s), bySetup.get(s), bySetup.get(0), names));
+        Map<String, Object> out = BenchmarkFiles.figures("blas", "the dense catalogue models' training step and GEMM "
+                + "limit with the bundled and the system OpenBLAS, each with the environment's and with detected kernels",
+                null);
+        out.put("rounds", rounds);
+        out.put("epochs_per_turn", epochs);
+        out.put("setups", rows);
+        BenchmarkFiles.write("blas", out, markdown(rows, names, rounds, epochs, String.join(" ", args)));
+    }
+
+    private static Map<String, Object> row(Setup setup, List<Measured> runs, List<Measured> first, List<String> names) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("setup", setup.label());
+        row.put("library", runs.get(0).library());
+        row.put("kernel", runs.stream().map(Measured::kernel).distinct().toList());
+        row.put("square_gflops", Alternation.median(runs.stream().mapToDouble(Measured::squareGflops).toArray()));
+        row.put("worst_relative_error", runs.stream().mapToDouble(Measured::worstRelativeError).max().orElse(Double.NaN));
+        Map<String, Object> models = new LinkedHashMap<>();
+        for (String n : names) {
+            double[] train = runs.stream().mapToDouble(m -> m.train().get(n)).toArray();
+            double[] ratio = new double[runs.size()];
+            for (int r = 0; r < runs.size(); r++) ratio[r] = train[r] / first.get(r).train().get(n);
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("train_samples_per_s", Alternation.median(train));
+            f.put("gemm_limit_samples_per_s", Alternation.median(runs.stream().mapToDouble(m -> m.limit().get(n)).toArray()));
+            f.put("ratio_to_first_median", Alternation.median(ratio));
+            f.put("ratio_to_first_min", Arrays.stream(ratio).min().orElse(Double.NaN));
+            f.put("ratio_to_first_max", Arrays.stream(ratio).max().orElse(Double.NaN));
+            f.put("train_per_round", train);
+            models.put(n, f);
+        }
+        row.put("models", models);
+        return row;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String markdown(List<Map<String, Object>> rows, List<String> names, int rounds, int epochs, String args) {
+        StringBuilder md = new StringBuilder("# Which OpenBLAS: ND4J's bundled one or the system's\n\n");
+        md.append("Each setup starts a JVM of its own (the library is chosen when ND4J loads); the setups take turns, the "
+                + "order rotating over ").append(rounds).append(" rounds. Per model: the bare training step at 1 thread "
+                + "(the run's speed-ups on; a warm-up epoch, then the median of ").append(epochs).append(" epochs), and "
+                + "in brackets its ratio to the first setup within each round (median, range). GEMM limit: the "
+                + "model's matrix products alone. Error: the largest relative error of a single-precision product at "
+                + "the models' shapes against double precision, over all rounds. This machine's speed swings 2–5×: "
+                + "compare the ratios.\n\n");
+        md.append("| setup | library | kernel | square SGEMM GFLOP/s |");
+        for (String n : names) md.append(' ').append(n).append(" train samples/s (× first) | ").append(n).append(" GEMM limit |");
+        md.append(" largest relative error |\n|---|---|---|---:|");
+        md.append("---:|---:|".repeat(names.size())).append("---:|\n");
+        for (Map<String, Object> r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f |", r.get("setup"), r.get("library"),
+                    String.join(", ", (List<String>) r.get("kernel")), (double) r.get("square_gflops")));
+            Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) r.get("models");
+            for (String n : names) {
+                Map<String, Object> f = models.get(n);
+                md.append(String.format(Locale.ROOT, " %,.0f (%.2f, %.2f–%.2f) | %,.0f |", (double) f.get("train_samples_per_s"),
+                        (double) f.get("ratio_to_first_median"), (double) f.get("ratio_to_first_min"),
+                        (double) f.get("ratio_to_first_max"), (double) f.get("gemm_limit_samples_per_s")));
+            }
+            md.append(String.format(Locale.ROOT, " %.1e |%n", (double) r.get("worst_relative_error")));
+        }
+        md.append("\nRegenerate: `src/bench/run BlasStudy").append(args.isEmpty() ? "" : " " + args).append("` (git ")
+                .append(dl4jrepro.run.Provenance.software().get("git_commit")).append(")\n");
+        return md.toString();
+    }
+
+    private static Measured spawn(Setup setup, List<String> names, int epochs, Path workload)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BlasStudy.class.getName(), "--child", "true",
+                "--epochs", String.valueOf(epochs), "--models", String.join(",", names), "--workload", workload.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.put("REPRO_BLAS", setup.blas());
+        env.put("OPENBLAS_VERBOSE", "2");  // OpenBLAS then prints "Core: <kernel>" when it loads
+        if (!setup.environmentKernels()) {
+            env.remove("OPENBLAS_CORETYPE");
+            env.remove("OPENBLAS_L2_SIZE");
+        }
+        Path err = Files.createTempFile("blas-study", ".err");
+        try {
+            Process p = builder.redirectError(err.toFile()).start();
+            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int code = p.waitFor();
+            String stderr = Files.readString(err);
+            if (code != 0) {
+                throw new UserError("the " + setup.label() + " child failed (exit " + code + "): "
+                        + (stdout + stderr).lines().reduce((a, b) -> b).orElse(""));
+            }
+            String kernel = stderr.lines().filter(l -> l.startsWith("Core: ")).map(l -> l.substring(6).trim())
+                    .findFirst().orElse("not reported");
+            Map<String, Object> r = Json.MAPPER.readValue(stdout.lines().filter(l -> l.startsWith("{"))
+                    .reduce((a, b) -> b).orElseThrow(() -> new UserError("the child printed no result: " + stdout)),
+                    new TypeReference<>() {});
+            return new Measured((String) r.get("library"), kernel, ((Number) r.get("square_gflops")).doubleValue(),
+                    numbers(r.get("train")), numbers(r.get("limit")), ((Number) r.get("worst_relative_error")).doubleValue());
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Double> numbers(Object map) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        ((Map<String, Object>) map).forEach((k, v) -> out.put(k, ((Number) v).doubleValue()));
+        return out;
+    }
+
+    /** A child: loads the library its environment asks for and measures it; one JSON line on stdout. */
+    private static void child(List<PeerBenchmark.PeerModel> models, int epochs) throws Exception {
+        BackendInfo backend = BackendSelector.select("cpu", 1);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("library", backend.blas());
+        out.put("square_gflops", GemmLimit.square(2048).get("gflops_1_threads"));
+        Map<String, Double> train = new LinkedHashMap<>(), limit = new LinkedHashMap<>();
+        double worst = 0;
+        for (PeerBenchmark.PeerModel m : models) {
+            PeerBenchmark.Trainee t = PeerBenchmark.trainee(m, backend);
+            train.put(m.name(), PeerBenchmark.dl4jTurn(t.net(), t.step(), t.batches(), m.passes(), epochs).trainSamplesPerSecond());
+            List<long[]> shapes = PeerBenchmark.denseShapes(t.net());
+            limit.put(m.name(), GemmLimit.denseTraining(shapes, t.batch(), 2));
+            for (long[] s : shapes) worst = Math.max(worst, relativeError(t.batch(), s[0], s[1]));
+        }
+        out.put("train", train);
+        out.put("limit", limit);
+        out.put("worst_relative_error", worst);
+        System.out.println(Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+    }
+
+    /**
+     * Largest error of a single-precision rows×inner×cols product (inputs in [-0.5, 0.5)), the plain and the transposed
+     * layout, against the double-precision product, relative to the product of the absolute values (the rounding
+     * error's natural scale). A wrong kernel shows as errors far above single precision's 1e-7.
+     */
+    static double relativeError(long rows, long inner, long cols) {
+        Nd4j.getRandom().setSeed(7);
+        INDArray a = Nd4j.rand(DataType.FLOAT, rows, inner).subi(0.5), b = Nd4j.rand(DataType.FLOAT, inner, cols).subi(0.5);
+        INDArray ad = a.castTo(DataType.DOUBLE), bd = b.castTo(DataType.DOUBLE);
+        INDArray exact = ad.mmul(bd), scale = Nd4j.math().abs(ad).mmul(Nd4j.math().abs(bd)).addi(1e-30);
+        double worst = 0;
+        for (INDArray left : new INDArray[] {a, a.transpose().dup('c').transpose()}) {
+            worst = Math.max(worst, left.mmul(b).castTo(DataType.DOUBLE).subi(exact).divi(scale).amaxNumber().doubleValue());
+        }
+        return worst;
+    }
+}
