@@ -23,8 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Which OpenBLAS the dense nets should multiply with (dl4jrepro.backend.BlasLibrary): ND4J's bundled 0.3.19 or the
- * system's, each with the kernels the environment forces ({@code OPENBLAS_CORETYPE}, where it sets one) and with the
+ * Which OpenBLAS the dense nets should multiply with (dl4jrepro.backend.BlasLibrary): ND4J's bundled 0.3.19 or
+ * javacpp's newer 0.3.21 build, each with the kernels the environment forces ({@code OPENBLAS_CORETYPE}, where it sets one) and with the
  * kernels the library detects itself (both OpenBLAS variables unset, as on most users' machines). A library is chosen
  * when a process starts, so every setup runs in a child JVM of its own, in turns that rotate from round to round; the
  * figures compare as ratios to the first setup within a round. Per setup: the kernel OpenBLAS reports, one square
@@ -71,7 +71,7 @@ public final class BlasStudy {
             return;
         }
         List<Setup> setups = new ArrayList<>();
-        for (String blas : List.of("bundled", "system")) {
+        for (String blas : List.of("bundled", "newer")) {
             setups.add(new Setup(blas, true));
             if (System.getenv("OPENBLAS_CORETYPE") != null) setups.add(new Setup(blas, false));
         }
@@ -89,7 +89,7 @@ public final class BlasStudy {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int s = 0; s < setups.size(); s++) rows.add(row(setups.get(s), bySetup.get(s), bySetup.get(0), names));
         Map<String, Object> out = BenchmarkFiles.figures("blas", "the dense catalogue models' training step and GEMM "
-                + "limit with the bundled and the system OpenBLAS, each with the environment's and with detected kernels",
+                + "limit with the bundled and the newer OpenBLAS, each with the environment's and with detected kernels",
                 null);
         out.put("rounds", rounds);
         out.put("epochs_per_turn", epochs);
@@ -124,7 +124,7 @@ public final class BlasStudy {
 
     @SuppressWarnings("unchecked")
     private static String markdown(List<Map<String, Object>> rows, List<String> names, int rounds, int epochs, String args) {
-        StringBuilder md = new StringBuilder("# Which OpenBLAS: ND4J's bundled one or the system's\n\n");
+        StringBuilder md = new StringBuilder("# Which OpenBLAS: ND4J's bundled 0.3.19 or javacpp's 0.3.21 build\n\n");
         md.append("Each setup starts a JVM of its own (the library is chosen when ND4J loads); the setups take turns, the "
                 + "order rotating over ").append(rounds).append(" rounds. Per model: the bare training step at 1 thread "
                 + "(the run's speed-ups on; a warm-up epoch, then the median of ").append(epochs).append(" epochs), and "

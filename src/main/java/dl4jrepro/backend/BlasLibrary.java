@@ -1,8 +1,12 @@
 package dl4jrepro.backend;
 
 import dl4jrepro.base.UserError;
+import org.bytedeco.javacpp.Loader;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,24 +17,26 @@ import java.util.regex.Pattern;
 /**
  * Which OpenBLAS the CPU backend multiplies with. ND4J 1.0.0-M2.1 brings OpenBLAS 0.3.19 (javacpp 1.5.7), which predates
  * recent processors: on an AVX-512 AMD EPYC it picks its generic "Barcelona" kernels unless {@code OPENBLAS_CORETYPE}
- * forces others. A newer OpenBLAS installed on the system (Debian and Ubuntu: {@code libopenblas0-pthread}) detects
- * them, and javacpp loads it in place of the bundled one when asked ({@code org.bytedeco.openblas.load} with
- * {@code pathsFirst}). The dense nets are mostly matrix products, so this is their largest lever; speed and correctness
- * of each library are measured in {@code results/benchmarks/blas.md}.
+ * forces others. javacpp's build of 0.3.21 detects them. The build unpacks its native libraries beside our classes
+ * (pom.xml, {@code dl4jrepro/openblas-0.3.21-1.5.8/}), and javacpp loads them in place of the bundled ones when asked
+ * ({@code org.bytedeco.openblas.load} with {@code pathsFirst} and that folder first). It has to be a full build: ND4J
+ * also calls LAPACKE (eigenvalues for PCA), which a distribution's OpenBLAS such as Debian's leaves to another package,
+ * and a missing LAPACKE symbol ends the JVM at the first call. Speed and rounding of each library:
+ * {@code results/benchmarks/blas.md}.
  *
- * <p>{@code REPRO_BLAS} (or {@code -Drepro.blas}) chooses: {@code auto}, the default, loads the system's OpenBLAS when
- * there is one newer than the bundled, else the bundled; {@code system} insists on the system's; {@code bundled} keeps
- * ND4J's. Every result records which library ran ({@link #loaded}). The choice must be made before ND4J loads.
+ * <p>{@code REPRO_BLAS} (or {@code -Drepro.blas}) chooses: {@code auto}, the default, loads the newer build where this
+ * platform has it, else the bundled; {@code newer} insists on it; {@code bundled} keeps ND4J's. Every result records
+ * which library ran ({@link #loaded}). The choice must be made before ND4J loads.
  */
 public final class BlasLibrary {
     static final String PROPERTY = "repro.blas", ENV = "REPRO_BLAS";
-    static final String LOAD = "org.bytedeco.openblas.load", PATHS_FIRST = "org.bytedeco.javacpp.pathsFirst";
+    static final String LOAD = "org.bytedeco.openblas.load", PATHS_FIRST = "org.bytedeco.javacpp.pathsFirst",
+            PRELOAD_PATH = "org.bytedeco.javacpp.platform.preloadpath";
+    /** javacpp's artifact version of the newer build, as pom.xml unpacks it. */
+    static final String NEWER = "0.3.21-1.5.8";
     /** The OpenBLAS inside ND4J 1.0.0-M2.1's javacpp presets (org.bytedeco:openblas:0.3.19-1.5.7). */
-    static final String BUNDLED_VERSION = "0.3.19";
-    /** Where Linux distributions put the shared library; javacpp's own search with pathsFirst covers these. */
-    static final List<String> SYSTEM_FOLDERS = List.of("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu",
-            "/usr/lib64", "/usr/lib/aarch64-linux-gnu", "/usr/lib", "/usr/local/lib");
-    private static final Pattern VERSION = Pattern.compile("(\\d+\\.\\d+\\.\\d+)");
+    static final String BUNDLED = "0.3.19-1.5.7";
+    private static final Pattern VERSION = Pattern.compile("openblas-(\\d+\\.\\d+\\.\\d+-\\d+\\.\\d+\\.\\d+)");
 
     private BlasLibrary() {}
 
@@ -39,89 +45,65 @@ public final class BlasLibrary {
         if (System.getProperty(LOAD) != null) return;
         String choice = choice();
         if (choice.equals("bundled")) return;
-        Optional<Path> system = systemLibrary(SYSTEM_FOLDERS);
-        if (choice.equals("system") && system.isEmpty()) {
-            throw new UserError(ENV + "=system: no libopenblas.so.0 in " + SYSTEM_FOLDERS + "; install the system's "
-                    + "OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread) or use " + ENV + "=auto");
+        Optional<Path> folder = newerFolder();
+        if (folder.isEmpty()) {
+            if (choice.equals("newer")) {
+                throw new UserError(ENV + "=newer: OpenBLAS " + NEWER + " is not beside the classes (the build unpacks it "
+                        + "for " + Loader.getPlatform() + " from Maven Central; rebuild, e.g. ./repro list), or use "
+                        + ENV + "=bundled");
+            }
+            return;
         }
-        if (system.isPresent() && (choice.equals("system") || newer(version(system.get()), BUNDLED_VERSION))) {
-            System.setProperty(LOAD, "openblas");
-            System.setProperty(PATHS_FIRST, "true");
-        }
+        System.setProperty(LOAD, "openblas");
+        System.setProperty(PATHS_FIRST, "true");
+        String before = System.getProperty(PRELOAD_PATH);
+        System.setProperty(PRELOAD_PATH, folder.get() + (before == null ? "" : File.pathSeparator + before));
     }
 
-    /** auto, system or bundled, from -Drepro.blas or REPRO_BLAS; anything else is a one-line error. */
+    /** auto, newer or bundled, from -Drepro.blas or REPRO_BLAS; anything else is a one-line error. */
     static String choice() {
         String p = System.getProperty(PROPERTY), e = System.getenv(ENV);
         String c = p != null ? p : e != null ? e : "auto";
-        if (!List.of("auto", "system", "bundled").contains(c)) {
-            throw new UserError((p != null ? "-D" + PROPERTY : ENV) + "=" + c + ": use auto, system or bundled");
+        if (!List.of("auto", "newer", "bundled").contains(c)) {
+            throw new UserError((p != null ? "-D" + PROPERTY : ENV) + "=" + c + ": use auto, newer or bundled");
         }
         return c;
     }
 
-    /** The system's libopenblas.so.0 in the first of {@code folders} that has one, resolved through its links. */
-    static Optional<Path> systemLibrary(List<String> folders) {
-        for (String folder : folders) {
-            Path lib = Path.of(folder, "libopenblas.so.0");
-            try {
-                if (Files.isReadable(lib)) return Optional.of(lib.toRealPath());
-            } catch (IOException e) {
-                // a dangling alternatives link: not a library
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The version in a library's real file name (libopenblasp-r0.3.21.so), or "" when it names none. */
-    static String version(Path library) {
-        Matcher m = VERSION.matcher(library.getFileName().toString());
-        return m.find() ? m.group(1) : "";
-    }
-
-    /** Whether dotted version a is later than b; an unknown version ("") is not. */
-    static boolean newer(String a, String b) {
-        if (a.isEmpty()) return false;
-        String[] x = a.split("\\."), y = b.split("\\.");
-        for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            int c = Integer.compare(Integer.parseInt(x[i]), Integer.parseInt(y[i]));
-            if (c != 0) return c > 0;
-        }
-        return x.length > y.length;
-    }
-
-    private static String cacheDir() {
+    /** The unpacked newer build, when the build made one for this platform and the classes are in a folder. */
+    static Optional<Path> newerFolder() {
+        URL lib = BlasLibrary.class.getResource("/dl4jrepro/openblas-" + NEWER + "/libopenblas.so.0");
+        if (lib == null || !lib.getProtocol().equals("file")) return Optional.empty();
         try {
-            return org.bytedeco.javacpp.Loader.getCacheDir().getCanonicalPath();
-        } catch (IOException e) {
-            return System.getProperty("user.home") + "/.javacpp/cache";
+            return Optional.of(Path.of(lib.toURI()).getParent());
+        } catch (URISyntaxException e) {
+            return Optional.empty();
         }
     }
 
     /**
-     * The OpenBLAS this process loaded, for the provenance: "OpenBLAS 0.3.21 (system, kernels auto-detected)" or
-     * "OpenBLAS 0.3.19 (bundled, OPENBLAS_CORETYPE=Haswell)". Read from the process's mapped libraries, so it says what
-     * ran, not what was asked; a user asking for the system's library who got the bundled one is told so.
+     * The OpenBLAS this process loaded, for the provenance: "OpenBLAS 0.3.21-1.5.8 (kernels detected)" or
+     * "OpenBLAS 0.3.19-1.5.7 (bundled with ND4J, OPENBLAS_CORETYPE=Haswell)". Read from the process's mapped
+     * libraries, so it says what ran, not what was asked.
      */
     public static String loaded() {
         List<String> mapped;
         try {
-            mapped = Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("/libopenblas"))
+            mapped = Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                    .filter(l -> l.contains("/libopenblas.so") || l.contains("/libopenblas_nolapack.so"))
                     .map(l -> l.substring(l.indexOf('/'))).distinct().toList();
         } catch (IOException e) {
             return "OpenBLAS (which build: unknown on this system)";
         }
-        if (mapped.isEmpty()) return "OpenBLAS (not loaded yet)";
-        // javacpp unpacks the bundled library into its cache, and links the system's under another name there too
-        String cache = cacheDir();
-        Optional<String> system = mapped.stream().filter(l -> !l.startsWith(cache)).findFirst();
-        if (choice().equals("system") && system.isEmpty() && System.getProperty(LOAD) != null) {
-            throw new UserError(ENV + "=system: javacpp loaded the bundled OpenBLAS instead of the system's; check that "
-                    + "libopenblas.so.0 loads (ldd), or use " + ENV + "=auto");
+        String version = mapped.stream().map(VERSION::matcher).filter(Matcher::find).map(m -> m.group(1))
+                .filter(v -> !v.equals(BUNDLED)).findFirst().orElse(mapped.isEmpty() ? "" : BUNDLED);
+        if (version.isEmpty()) return "OpenBLAS (not loaded yet)";
+        if (choice().equals("newer") && version.equals(BUNDLED)) {
+            throw new UserError(ENV + "=newer: javacpp loaded the bundled OpenBLAS instead of " + NEWER + "; use "
+                    + ENV + "=bundled, or report the javacpp log (-Dorg.bytedeco.javacpp.logger.debug=true)");
         }
-        String kernels = System.getenv("OPENBLAS_CORETYPE") == null ? "kernels auto-detected"
+        String kernels = System.getenv("OPENBLAS_CORETYPE") == null ? "kernels detected"
                 : "OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE");
-        return system.map(s -> "OpenBLAS " + version(Path.of(s)) + " (system, " + s + ", " + kernels + ")")
-                .orElse("OpenBLAS " + BUNDLED_VERSION + " (bundled with ND4J, " + kernels + ")");
+        return "OpenBLAS " + version + " (" + (version.equals(BUNDLED) ? "bundled with ND4J, " : "") + kernels + ")";
     }
 }

@@ -136,7 +136,10 @@ class SearchTest {
         while ((recorded(interrupted) < 2 || savedTrials(interrupted) == 0) && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
+        // Killed as Ctrl-C or a lost machine kills it: the workers too, at once. A worker left to notice its parent's
+        // end could finish its trial first and drop the checkpoint this test is about.
         List<ProcessHandle> workers = p.descendants().toList();
+        workers.forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly().waitFor();
         for (ProcessHandle w : workers) w.onExit().get(30, TimeUnit.SECONDS);
         long saved = savedTrials(interrupted);

@@ -14,72 +14,122 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The same experiments run by different code, figure by figure: the code before the speed-up pass existed, the pass
- * with every speed-up ({@code --speedups on}) and with none ({@code off}). Reads the results folders that
- * src/bench/speedups-equivalence.sh fills (one per side, same seeds) and writes
- * {@code results/benchmarks/speedups-equivalence.{md,json}}: for single runs the final test and training metrics, for
- * searches each trial's, for checks each network's largest relative error, and the substitutions each side recorded.
+ * The same experiments run by different code or libraries, figure by figure. A comparison is data
+ * ({@code experiments/bench/equivalence-*.json}): its sides (a run option, environment variables, or an older commit),
+ * the experiments each side runs with the same seeds, and which differences to show. src/bench/equivalence.sh runs
+ * them into one results folder per side ({@code plan} prints what to run) and then this main tabulates them
+ * ({@code table}) into {@code results/benchmarks/<name>.{md,json}}: for single runs the final test and training
+ * metrics, for searches each trial's, for checks each network's largest relative error, and the substitutions and
+ * backend each side recorded.
  *
- * <p>Run: {@code src/bench/run SpeedupsEquivalence DIR ID...}, with DIR holding {@code before/}, {@code on/}, {@code off/}.
+ * <p>Run: {@code src/bench/equivalence.sh SPEC [--before COMMIT]}, or {@code src/bench/run Equivalence table SPEC DIR}.
  */
-public final class SpeedupsEquivalence {
-    static final List<String> SIDES = List.of("before", "on", "off");
+public final class Equivalence {
+    /**
+     * One way of running: at an older commit ({@code atCommit}, given to the script as {@code --before}), or today's
+     * code with run {@code options} and {@code env} variables.
+     */
+    record Side(String name, Boolean atCommit, String options, Map<String, String> env) {
+        boolean old() {
+            return Boolean.TRUE.equals(atCommit);
+        }
+    }
 
-    private SpeedupsEquivalence() {}
+    /** @param differences pairs [a, b] shown as a column "a − b" */
+    record Comparison(String name, String title, String about, List<Side> sides, List<List<String>> differences,
+                      List<String> runs) {
+        static Comparison read(Path file) throws IOException {
+            if (!Files.isRegularFile(file)) throw new UserError("no comparison at " + file + ": name one of experiments/bench/equivalence-*.json");
+            Comparison c = Json.MAPPER.readValue(file.toFile(), Comparison.class);
+            List<String> names = c.sides().stream().map(Side::name).toList();
+            for (List<String> d : c.differences()) {
+                if (d.size() != 2 || !names.containsAll(d)) {
+                    throw new UserError(file + ": difference " + d + " must name two of the sides " + names);
+                }
+            }
+            return c;
+        }
+    }
+
+    private Equivalence() {}
 
     public static void main(String[] args) throws Exception {
-        BenchmarkFiles.main(args, SpeedupsEquivalence::run);
+        BenchmarkFiles.main(args, Equivalence::run);
     }
 
     /** One measured quantity of one experiment, by side (null where a side has no record). */
     record Row(String experiment, String quantity, Map<String, Double> bySide) {}
 
     private static void run(String[] args) throws Exception {
-        if (args.length < 2) throw new UserError("usage: SpeedupsEquivalence DIR ID... (DIR holds before/, on/, off/)");
-        Path dir = Path.of(args[0]);
+        if (args.length < 2 || !List.of("plan", "table").contains(args[0]) || args[0].equals("table") && args.length != 3) {
+            throw new UserError("usage: Equivalence plan SPEC | Equivalence table SPEC DIR");
+        }
+        Path specFile = Path.of(args[1]);
+        Comparison c = Comparison.read(specFile);
+        if (args[0].equals("plan")) {
+            // For the script: a line per side (name, whether at the older commit, VAR=value ..., run options), then
+            // a line per run.
+            for (Side s : c.sides()) {
+                List<String> env = new ArrayList<>();
+                if (s.env() != null) s.env().forEach((k, v) -> env.add(k + "=" + v));
+                System.out.println(String.join("\t", "side", s.name(), s.old() ? "1" : "0", String.join(" ", env),
+                        s.options() == null ? "" : s.options()));
+            }
+            for (String r : c.runs()) System.out.println("run\t" + r);
+            return;
+        }
+        Path dir = Path.of(args[2]);
+        List<String> sides = c.sides().stream().map(Side::name).toList();
         List<Row> rows = new ArrayList<>();
-        Map<String, Map<String, String>> code = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String id = args[i];
+        Map<String, Map<String, String>> code = new LinkedHashMap<>(), backends = new LinkedHashMap<>();
+        for (String run : c.runs()) {
+            String id = run.split(" ")[0];
             Map<String, Map<String, Double>> byQuantity = new LinkedHashMap<>();
-            for (String side : SIDES) {
+            for (String side : sides) {
                 Path results = find(dir.resolve(side), id);
                 if (results == null) continue;
                 for (Map.Entry<String, Double> q : quantities(results).entrySet()) {
                     byQuantity.computeIfAbsent(q.getKey(), k -> new LinkedHashMap<>()).put(side, q.getValue());
                 }
                 code.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(side, substitutions(results));
+                backends.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(side, blas(results));
             }
             byQuantity.forEach((q, v) -> rows.add(new Row(id, q, v)));
         }
-        StringBuilder md = new StringBuilder("# The speed-up pass: the same experiments before it, with it on and with it off\n\n");
-        md.append("Each experiment was run three times with the same seed and data: by the code before the speed-up pass "
-                + "existed (`before`, whose defaults were this project's faster layers), and by today's code with "
-                + "`--speedups on` and `--speedups off` (DL4J's own code throughout). `on − before` is zero where the "
-                + "pass swaps in what the old defaults used; `off − on` is how far DL4J's own code lands from ours after "
-                + "a whole training run, where float rounding in another order compounds over thousands of steps (the "
-                + "equivalence tests compare the two over 3 to 5 steps, to 1e-5 or closer). Beside a run's figures, the "
-                + "range of its test loss over its last " + LAST + " evaluations shows how far a figure moves within one "
-                + "run once training is near its end: differences of that size say only that two trajectories parted.\n\n");
-        for (String side : SIDES) md.append("- `").append(side).append("`: git ").append(commits(dir.resolve(side))).append('\n');
-        md.append("\n| experiment | quantity | before | on | off | on − before | off − on |\n|---|---|---:|---:|---:|---:|---:|\n");
+        StringBuilder md = new StringBuilder("# ").append(c.title()).append("\n\n").append(c.about());
+        md.append(" Beside a run's figures, the range of its test loss over its last " + LAST + " evaluations shows how "
+                + "far a figure moves within one run once training is near its end: differences of that size say only "
+                + "that two trajectories parted.\n\n");
+        for (String side : sides) md.append("- `").append(side).append("`: git ").append(commits(dir.resolve(side))).append('\n');
+        md.append("\n| experiment | quantity |");
+        for (String side : sides) md.append(' ').append(side).append(" |");
+        for (List<String> d : c.differences()) md.append(' ').append(d.get(0)).append(" − ").append(d.get(1)).append(" |");
+        md.append("\n|---|---|").append("---:|".repeat(sides.size() + c.differences().size())).append('\n');
         for (Row r : rows) {
-            Double b = r.bySide().get("before"), on = r.bySide().get("on"), off = r.bySide().get("off");
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", r.experiment(), r.quantity(),
-                    fmt(b), fmt(on), fmt(off), diff(on, b), diff(off, on)));
+            md.append("| ").append(r.experiment()).append(" | ").append(r.quantity()).append(" |");
+            for (String side : sides) md.append(' ').append(fmt(r.bySide().get(side))).append(" |");
+            for (List<String> d : c.differences()) {
+                md.append(' ').append(diff(r.bySide().get(d.get(0)), r.bySide().get(d.get(1)))).append(" |");
+            }
+            md.append('\n');
         }
-        md.append("\n## What each side computed with\n\n| experiment | side | substitutions |\n|---|---|---|\n");
-        code.forEach((id, bySide) -> bySide.forEach((side, what) ->
-                md.append("| ").append(id).append(" | ").append(side).append(" | ").append(what).append(" |\n")));
-        List<String> before = commits(dir.resolve("before"));
-        md.append("\nRegenerate: `src/bench/speedups-equivalence.sh --before ")
-                .append(before.isEmpty() ? "COMMIT" : before.get(0)).append("` (the runs into /tmp/speedups-equivalence, "
-                + "about an hour on 2 cores, then this table: `src/bench/run SpeedupsEquivalence DIR ID...`)\n");
-        Map<String, Object> out = BenchmarkFiles.figures("speedups-equivalence", "the same experiments before the "
-                + "speed-up pass, with it on and off: figures side by side", null);
+        md.append("\n## What each side computed with\n\n| experiment | side | substitutions | BLAS |\n|---|---|---|---|\n");
+        code.forEach((id, bySide) -> bySide.forEach((side, what) -> md.append("| ").append(id).append(" | ").append(side)
+                .append(" | ").append(what).append(" | ").append(backends.get(id).get(side)).append(" |\n")));
+        String before = "";
+        for (Side s : c.sides()) {
+            if (!s.old()) continue;
+            List<String> l = commits(dir.resolve(s.name()));
+            before = " --before " + (l.isEmpty() ? "COMMIT" : l.get(0));
+        }
+        md.append("\nRegenerate: `src/bench/equivalence.sh ").append(specFile).append(before).append("` (the runs into "
+                + "/tmp/").append(c.name()).append(", then this table: `src/bench/run Equivalence table ").append(specFile)
+                .append(" DIR`)\n");
+        Map<String, Object> out = BenchmarkFiles.figures(c.name(), c.title(), null);
         out.put("rows", rows);
         out.put("substitutions", code);
-        BenchmarkFiles.write("speedups-equivalence", out, md.toString());
+        out.put("blas", backends);
+        BenchmarkFiles.write(c.name(), out, md.toString());
     }
 
     /** The results folder of an experiment under a side's root: its id, or its stage folder, full budget or quick. */
@@ -184,6 +234,13 @@ public final class SpeedupsEquivalence {
             if (!lines.contains(line)) lines.add(line);
         }
         return String.join(" / ", lines);
+    }
+
+    /** The BLAS a run recorded in its backend (older runs recorded ND4J's vendor name only). */
+    private static String blas(Path results) throws IOException {
+        JsonNode b = Json.MAPPER.readTree(results.resolve("summary.json").toFile()).path("provenance").path("backend");
+        if (b.isArray()) b = b.path(0);
+        return b.path("blas").isMissingNode() ? "not recorded" : b.path("blas").asText();
     }
 
     /** The git commits a side's runs recorded, shortened. */
