@@ -24,6 +24,8 @@ runs=()
 while IFS=$'\t' read -r kind rest; do [ "$kind" = run ] && runs+=("$rest"); done <<<"$plan"
 while IFS=$'\t' read -r kind name old env options; do
   [ "$kind" = side ] || continue
+  [ "$env" != - ] || env=""
+  [ "$options" != - ] || options=""
   repo=$root
   if [ "$old" = 1 ]; then
     [ -n "$before" ] || { echo "error: side '$name' runs an older commit: pass --before COMMIT" >&2; exit 2; }
@@ -34,7 +36,7 @@ while IFS=$'\t' read -r kind name old env options; do
   for r in "${runs[@]}"; do
     echo "$name: $r" >&2
     # shellcheck disable=SC2086
-    (cd "$repo" && env $env ./repro --results-dir "$out/$name" run $r "${data[@]}" $options) >>"$out/$name/log.txt" 2>&1 \
+    (cd "$repo" && env $env ./repro --results-dir "$out/$name" run $r "${data[@]}" $options) </dev/null >>"$out/$name/log.txt" 2>&1 \
       || echo "$name: $r exited $?" >>"$out/$name/log.txt"
   done
 done <<<"$plan"

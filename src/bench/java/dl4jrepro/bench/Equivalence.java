@@ -67,13 +67,14 @@ public final class Equivalence {
         Path specFile = Path.of(args[1]);
         Comparison c = Comparison.read(specFile);
         if (args[0].equals("plan")) {
-            // For the script: a line per side (name, whether at the older commit, VAR=value ..., run options), then
-            // a line per run.
+            // For the script: a line per side (name, whether at the older commit, VAR=value ..., run options; "-"
+            // for none, as bash's read folds empty tab-separated fields), then a line per run.
             for (Side s : c.sides()) {
                 List<String> env = new ArrayList<>();
                 if (s.env() != null) s.env().forEach((k, v) -> env.add(k + "=" + v));
-                System.out.println(String.join("\t", "side", s.name(), s.old() ? "1" : "0", String.join(" ", env),
-                        s.options() == null ? "" : s.options()));
+                System.out.println(String.join("\t", "side", s.name(), s.old() ? "1" : "0",
+                        env.isEmpty() ? "-" : String.join(" ", env),
+                        s.options() == null || s.options().isBlank() ? "-" : s.options()));
             }
             for (String r : c.runs()) System.out.println("run\t" + r);
             return;
