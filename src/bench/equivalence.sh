@@ -4,7 +4,7 @@
 # into OUT/<side>/ (a side "atCommit" runs the --before COMMIT in a git worktree), then tabulates them.
 #   src/bench/equivalence.sh experiments/bench/equivalence-speedups.json --before COMMIT   (about an hour on 2 cores)
 #   src/bench/equivalence.sh experiments/bench/equivalence-blas.json
-# Options: --before COMMIT, --out DIR (default /tmp/<name>), --data-dir DIR.
+# Options: --before COMMIT, --out DIR (default /tmp/<the spec's name>), --data-dir DIR.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 [ $# -ge 1 ] && [ -f "$1" ] || { echo "error: name a comparison spec: one of $(ls "$root"/experiments/bench/equivalence-*.json | sed "s|$root/||" | tr '\n' ' ')" >&2; exit 2; }
@@ -19,9 +19,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 plan=$("$root/src/bench/run" Equivalence plan "$spec")
-[ -n "$out" ] || out="/tmp/$(basename "$spec" .json | sed 's/^equivalence-//')-equivalence"
-runs=()
-while IFS=$'\t' read -r kind rest; do [ "$kind" = run ] && runs+=("$rest"); done <<<"$plan"
+runs=() comparison=""
+while IFS=$'\t' read -r kind rest; do
+  case "$kind" in run) runs+=("$rest") ;; name) comparison=$rest ;; esac
+done <<<"$plan"
+[ -n "$out" ] || out="/tmp/$comparison"
 while IFS=$'\t' read -r kind name old env options; do
   [ "$kind" = side ] || continue
   [ "$env" != - ] || env=""

@@ -67,8 +67,10 @@ public final class Equivalence {
         Path specFile = Path.of(args[1]);
         Comparison c = Comparison.read(specFile);
         if (args[0].equals("plan")) {
-            // For the script: a line per side (name, whether at the older commit, VAR=value ..., run options; "-"
-            // for none, as bash's read folds empty tab-separated fields), then a line per run.
+            // For the script: the comparison's name (its default runs folder, /tmp/<name>), a line per side (name,
+            // whether at the older commit, VAR=value ..., run options; "-" for none, as bash's read folds empty
+            // tab-separated fields), then a line per run.
+            System.out.println("name\t" + c.name());
             for (Side s : c.sides()) {
                 List<String> env = new ArrayList<>();
                 if (s.env() != null) s.env().forEach((k, v) -> env.add(k + "=" + v));

@@ -17,8 +17,12 @@ import java.util.Map;
 final class GemmLimit {
     private GemmLimit() {}
 
-    /** GFLOP/s of one n×n×n product, at 1 thread and at every thread of the machine. */
+    /**
+     * GFLOP/s of one n×n×n product, at 1 thread and at every thread of the machine; the thread count in use before
+     * is restored, so that what a caller times next runs as it asked.
+     */
     static Map<String, Object> square(int n) {
+        int before = Nd4j.factory().blas().getMaxThreads();
         Map<String, Object> out = new LinkedHashMap<>();
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n), b = Nd4j.rand(DataType.FLOAT, n, n), c = Nd4j.zeros(DataType.FLOAT, n, n);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -33,6 +37,7 @@ final class GemmLimit {
             }
             out.put("gflops_" + threads + "_threads", 2.0 * n * n * n / best / 1e9);
         }
+        BackendSelector.select("cpu", before);
         out.put("n", n);
         return out;
     }
