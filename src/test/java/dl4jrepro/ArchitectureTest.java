@@ -26,6 +26,7 @@ class ArchitectureTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("mains").definedBy("dl4jrepro.experiments..")
                 .layer("command line").definedBy("dl4jrepro.cli..")
+                .layer("cluster").definedBy("dl4jrepro.cluster..")
                 .layer("runners").definedBy("dl4jrepro.run..", "dl4jrepro.search..", "dl4jrepro.checks..")
                 .layer("speed-ups").definedBy("dl4jrepro.speedups..")
                 .layer("families").definedBy("dl4jrepro.families..", "dl4jrepro.layers..")
@@ -37,15 +38,16 @@ class ArchitectureTest {
                 .layer("base").definedBy("dl4jrepro.base..")
                 .whereLayer("mains").mayNotBeAccessedByAnyLayer()
                 .whereLayer("command line").mayOnlyBeAccessedByLayers("mains")
-                .whereLayer("runners").mayOnlyBeAccessedByLayers("command line")
+                .whereLayer("cluster").mayOnlyBeAccessedByLayers("command line")
+                .whereLayer("runners").mayOnlyBeAccessedByLayers("command line", "cluster")
                 .whereLayer("speed-ups").mayOnlyBeAccessedByLayers("runners", "command line")
                 .whereLayer("families").mayOnlyBeAccessedByLayers("speed-ups", "runners")
                 .whereLayer("training").mayOnlyBeAccessedByLayers("speed-ups", "runners")
-                .whereLayer("results").mayOnlyBeAccessedByLayers("runners", "command line")
-                .whereLayer("data").mayOnlyBeAccessedByLayers("results", "training", "families", "runners")
+                .whereLayer("results").mayOnlyBeAccessedByLayers("runners", "cluster", "command line")
+                .whereLayer("data").mayOnlyBeAccessedByLayers("results", "training", "families", "runners", "cluster")
                 .whereLayer("spec").mayOnlyBeAccessedByLayers("data", "results", "training", "families", "runners",
-                        "command line")
-                .whereLayer("backend").mayOnlyBeAccessedByLayers("speed-ups", "runners")
+                        "cluster", "command line")
+                .whereLayer("backend").mayOnlyBeAccessedByLayers("speed-ups", "runners", "cluster")
                 .check(MAIN);
     }
 }

@@ -10,9 +10,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 public final class TestNets {
     /** The CPU backend as BackendSelector describes it; the speed-up pass reads only its kind. */
     public static final BackendInfo CPU = new BackendInfo("cpu", "CpuBackend", "CPU", "test CPU", 1, "1.0.0-M2.1",
-            "OpenBLAS", "oneDNN");
+            "OpenBLAS", "oneDNN", "test-host");
     public static final BackendInfo GPU = new BackendInfo("gpu", "JCublasBackend", "GPU", "test GPU", 1, "1.0.0-M2.1",
-            "cuBLAS", "none");
+            "cuBLAS", "none", "test-host");
 
     private TestNets() {}
 

@@ -52,14 +52,36 @@ public final class SuiteCost {
      * @param basis     how the figure was got, for the table
      * @param projected whether it extrapolates from part of the work
      * @param commits   the git commits of the code that did the work read
+     * @param jobs      the seconds of its independent pieces of work: each trial of a search (measured or projected),
+     *                  or the whole of a single run or check
      */
-    record Cost(double hours, String basis, boolean projected, Collection<String> commits) {
-        static final Cost NONE = new Cost(Double.NaN, "not run yet", false, List.of());
+    record Cost(double hours, String basis, boolean projected, Collection<String> commits, double[] jobs) {
+        static final Cost NONE = new Cost(Double.NaN, "not run yet", false, List.of(), new double[0]);
 
         boolean known() {
             return !Double.isNaN(hours);
         }
+
+        /**
+         * Hours on {@code workers} one-core workers taking the longest job first, each job onto the least loaded
+         * worker (as Spark hands tasks to free cores): at least the longest job, at least the total over the workers.
+         */
+        double hoursOn(int workers) {
+            if (!known()) return Double.NaN;
+            double[] load = new double[workers];
+            double[] sorted = jobs.clone();
+            java.util.Arrays.sort(sorted);
+            for (int i = sorted.length - 1; i >= 0; i--) {
+                int least = 0;
+                for (int w = 1; w < workers; w++) if (load[w] < load[least]) least = w;
+                load[least] += sorted[i];
+            }
+            return java.util.Arrays.stream(load).max().orElse(0) / 3600;
+        }
     }
+
+    /** Cluster sizes the table projects each experiment onto. */
+    static final int[] WORKERS = {4, 16, 64};
 
     private SuiteCost() {}
 
@@ -81,6 +103,7 @@ public final class SuiteCost {
 
         List<Map<String, Object>> rows = new ArrayList<>();
         double[] committedTotal = new double[2], currentTotal = new double[2]; // [measured, projected]
+        double[] onWorkers = new double[WORKERS.length];
         for (ExperimentSpec spec : new SpecCatalog(Path.of("experiments")).all()) {
             Cost before = cost(spec, committed);
             Cost now = rerun == null ? Cost.NONE : cost(spec, rerun);
@@ -89,6 +112,7 @@ public final class SuiteCost {
             row.put("catalogue", spec.catalogue() == null ? "–" : spec.catalogue());
             row.put("committed", before);
             add(committedTotal, before);
+            for (int w = 0; w < WORKERS.length; w++) if (before.known()) onWorkers[w] += before.hoursOn(WORKERS[w]);
             if (rerun != null) {
                 row.put("rerun", now);
                 add(currentTotal, now.known() ? now : before);
@@ -101,8 +125,11 @@ public final class SuiteCost {
         out.put("experiments", rows);
         out.put("committed_hours", Map.of("measured", committedTotal[0], "projected", committedTotal[1]));
         if (rerun != null) out.put("current_code_hours", Map.of("measured", currentTotal[0], "projected", currentTotal[1]));
+        Map<String, Object> clusterHours = new LinkedHashMap<>();
+        for (int w = 0; w < WORKERS.length; w++) clusterHours.put(String.valueOf(WORKERS[w]), onWorkers[w]);
+        out.put("committed_hours_on_workers", clusterHours);
         BenchmarkFiles.write("suite-cost", out, SuiteCostTable.markdown(rows, committedTotal,
-                rerun == null ? null : currentTotal, rerunDir, PARALLEL, TARGET_HOURS));
+                rerun == null ? null : currentTotal, rerunDir, PARALLEL, TARGET_HOURS, onWorkers));
     }
 
     private static void add(double[] total, Cost c) {
@@ -124,12 +151,14 @@ public final class SuiteCost {
         Path check = dir.resolve("check.json");
         if (!Files.isRegularFile(check)) return Cost.NONE;
         JsonNode p = Json.MAPPER.readTree(check.toFile()).path("provenance");
-        return new Cost(p.path("wall_s").asDouble(Double.NaN) / 3600, "measured", false,
-                commits(List.of(p.path("software").path("git_commit").asText("unknown"))));
+        double seconds = p.path("wall_s").asDouble(Double.NaN);
+        return new Cost(seconds / 3600, "measured", false,
+                commits(List.of(p.path("software").path("git_commit").asText("unknown"))), new double[] {seconds});
     }
 
     private static Cost runCost(RunRecord run) {
-        return new Cost(run.wallSeconds() / 3600, "measured", false, commits(List.of(commit(run.software()))));
+        return new Cost(run.wallSeconds() / 3600, "measured", false, commits(List.of(commit(run.software()))),
+                new double[] {run.wallSeconds()});
     }
 
     /**
@@ -148,9 +177,13 @@ public final class SuiteCost {
         double medianRest = (rest[(rest.length - 1) / 2] + rest[rest.length / 2]) / 2;
         double hours = (seconds + (plan.size() - done.size()) * (compute + medianRest)) / PARALLEL / 3600;
         List<String> commits = done.values().stream().map(r -> commit(r.software())).toList();
+        double[] jobs = new double[plan.size()];
+        int i = 0;
+        for (RunRecord r : done.values()) jobs[i++] = r.wallSeconds();
+        while (i < jobs.length) jobs[i++] = compute + medianRest;
         return done.size() == plan.size()
-                ? new Cost(hours, "measured: " + plan.size() + " trials, sum of trial times / " + PARALLEL, false, commits(commits))
-                : new Cost(hours, "PROJECTED from " + done.size() + " of " + plan.size() + " trials", true, commits(commits));
+                ? new Cost(hours, "measured: " + plan.size() + " trials, sum of trial times / " + PARALLEL, false, commits(commits), jobs)
+                : new Cost(hours, "PROJECTED from " + done.size() + " of " + plan.size() + " trials", true, commits(commits), jobs);
     }
 
     /** A single run stopped part-way: its last checkpoint's wall time, scaled by the share of the budget it covers. */
@@ -163,10 +196,11 @@ public final class SuiteCost {
         CurvePoint last = s.curve().get(s.curve().size() - 1);
         boolean steps = budget.steps() != null;
         double share = steps ? (double) last.step() / budget.steps() : last.epoch() / budget.epochs();
-        return new Cost(s.wallSecondsSoFar() / share / 3600, String.format(Locale.ROOT,
+        double seconds = s.wallSecondsSoFar() / share;
+        return new Cost(seconds / 3600, String.format(Locale.ROOT,
                 "PROJECTED from its checkpoint after %.0f of %d %s", steps ? last.step() : last.epoch(),
                 steps ? budget.steps() : budget.epochs(), steps ? "steps" : "epochs"), true,
-                commits(List.of(s.software() == null ? "unknown" : commit(s.software()))));
+                commits(List.of(s.software() == null ? "unknown" : commit(s.software()))), new double[] {seconds});
     }
 
     private static String commit(Map<String, Object> software) {

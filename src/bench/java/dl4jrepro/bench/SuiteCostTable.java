@@ -16,7 +16,7 @@ final class SuiteCostTable {
      * @param current   the same with reruns taking the place of committed figures where there are some, or null
      */
     static String markdown(List<Map<String, Object>> rows, double[] committed, double[] current, Path rerunDir,
-                           int parallel, double targetHours) {
+                           int parallel, double targetHours, double[] onWorkers) {
         boolean reruns = current != null;
         StringBuilder md = new StringBuilder("# What the whole catalogue costs on this machine\n\n");
         md.append("Full-budget wall time per experiment, read from results already made (nothing is trained to make this "
@@ -32,13 +32,25 @@ final class SuiteCostTable {
                     + "experiment without a rerun keeps its committed figure in the total. Speed-up: committed hours over "
                     + "today's.\n");
         }
+        md.append("\nOn N workers: the committed figures' work spread over N one-core workers (a Spark cluster running the "
+                + "experiment with --spark), projected from the measured time of each trial: the longest trial first, each "
+                + "onto the least loaded worker. A single run or check is one piece of work and gains nothing. Spark's own "
+                + "cost per trial is measured in [spark.md](spark.md).\n");
+        StringBuilder workers = new StringBuilder(), align = new StringBuilder();
+        for (int n : SuiteCost.WORKERS) {
+            workers.append(" on ").append(n).append(" |");
+            align.append("---:|");
+        }
         md.append(reruns
-                ? "\n| experiment | catalogue | committed: hours | basis | code | today's code: hours | basis | code | speed-up |\n"
-                  + "|---|---|---:|---|---|---:|---|---|---:|\n"
-                : "\n| experiment | catalogue | hours | basis | code |\n|---|---|---:|---|---|\n");
+                ? "\n| experiment | catalogue | committed: hours | basis | code |" + workers
+                  + " today's code: hours | basis | code | speed-up |\n|---|---|---:|---|---|" + align + "---:|---|---|---:|\n"
+                : "\n| experiment | catalogue | hours | basis | code |" + workers + "\n|---|---|---:|---|---|" + align + "\n");
         for (Map<String, Object> r : rows) {
             Cost before = (Cost) r.get("committed");
             md.append("| ").append(r.get("id")).append(" | ").append(r.get("catalogue")).append(" | ").append(cells(before));
+            for (int n : SuiteCost.WORKERS) {
+                md.append(" | ").append(before.known() ? String.format(Locale.ROOT, "%.2f", before.hoursOn(n)) : "—");
+            }
             if (reruns) {
                 Cost now = (Cost) r.get("rerun");
                 md.append(" | ").append(cells(now)).append(" | ").append(before.known() && now.known()
@@ -47,6 +59,11 @@ final class SuiteCostTable {
             md.append(" |\n");
         }
         md.append('\n').append(total("Committed results", committed, targetHours));
+        md.append("\nThe same work on N workers, one experiment after another:");
+        for (int i = 0; i < SuiteCost.WORKERS.length; i++) {
+            md.append(String.format(Locale.ROOT, "%s %d workers %.1f hours", i == 0 ? "" : ",", SuiteCost.WORKERS[i], onWorkers[i]));
+        }
+        md.append(".\n");
         if (reruns) md.append('\n').append(total("Today's code (reruns where made, committed figures elsewhere)", current, targetHours));
         md.append("\nRegenerate: `src/bench/run SuiteCost").append(reruns ? " --rerun " + rerunDir : "")
                 .append("`").append(reruns ? "; the reruns: `./repro --results-dir " + rerunDir

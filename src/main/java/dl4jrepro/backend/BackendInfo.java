@@ -13,9 +13,20 @@ package dl4jrepro.backend;
  *                  the GPU the vendor ND4J reports
  * @param layerHelpers "oneDNN" when the CPU library has oneDNN, which DL4J's convolution, pooling and batch-norm layers
  *                     use where a run's speed-ups switch their helpers on; else "none"
+ * @param host      the machine that trained: a search spread over a cluster records each trial's own
  */
 public record BackendInfo(String requested, String backend, String kind, String device, int threads, String nd4jVersion,
-                          String blas, String layerHelpers) {
+                          String blas, String layerHelpers, String host) {
+
+    /** This machine's host name, or "unknown" when it has none it can tell. */
+    public static String thisHost() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null || env.isBlank() ? "unknown" : env;
+        }
+    }
 
     public String oneLine() {
         return kind + " backend " + backend + " on " + device + ", " + threads + " thread" + (threads == 1 ? "" : "s")

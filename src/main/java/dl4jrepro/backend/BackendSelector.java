@@ -88,7 +88,7 @@ public final class BackendSelector {
         String device = gpu ? String.valueOf(env.getOrDefault("cuda.devicesInformation", "CUDA device")) : cpuModel();
         return new BackendInfo(requested, loaded.substring(loaded.lastIndexOf('.') + 1), gpu ? "GPU" : "CPU", device,
                 inUse, nd4jVersion(), gpu ? String.valueOf(env.getOrDefault("blas.vendor", "unknown")) : BlasLibrary.loaded(),
-                !gpu && OneDnn.available() ? "oneDNN" : "none");
+                !gpu && OneDnn.available() ? "oneDNN" : "none", BackendInfo.thisHost());
     }
 
     private static boolean present(String className) {

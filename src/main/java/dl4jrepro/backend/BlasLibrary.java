@@ -70,13 +70,45 @@ public final class BlasLibrary {
         return c;
     }
 
-    /** The unpacked newer build, when the build made one for this platform and the classes are in a folder. */
+    /** The newer build's libraries as the build unpacks them for Linux (the library and the runtime it links to). */
+    private static final List<String> LIBRARIES =
+            List.of("libopenblas.so.0", "libgfortran.so.5", "libquadmath.so.0", "libgcc_s.so.1");
+
+    /**
+     * The unpacked newer build, when the build made one for this platform: the folder beside the classes, or, when the
+     * classes are in a jar (the cluster jar on a Spark executor), a copy of its libraries in javacpp's cache folder.
+     */
     static Optional<Path> newerFolder() {
-        URL lib = BlasLibrary.class.getResource("/dl4jrepro/openblas-" + NEWER + "/libopenblas.so.0");
-        if (lib == null || !lib.getProtocol().equals("file")) return Optional.empty();
+        String dir = "/dl4jrepro/openblas-" + NEWER + "/";
+        URL lib = BlasLibrary.class.getResource(dir + LIBRARIES.get(0));
+        if (lib == null) return Optional.empty();
         try {
-            return Optional.of(Path.of(lib.toURI()).getParent());
-        } catch (URISyntaxException e) {
+            if (lib.getProtocol().equals("file")) return Optional.of(Path.of(lib.toURI()).getParent());
+            // javacpp's cache folder, named as javacpp names it: asking Loader would load it, and it reads the
+            // properties this class sets only once, when it loads.
+            Path cache = Path.of(System.getProperty("org.bytedeco.javacpp.cachedir",
+                    Path.of(System.getProperty("user.home"), ".javacpp", "cache").toString()));
+            Path target = cache.resolve("dl4j-repro-openblas-" + NEWER);
+            Files.createDirectories(cache);
+            if (Files.isRegularFile(target.resolve(LIBRARIES.get(0)))) return Optional.of(target);
+            // Copied whole into a fresh folder, then moved into place: another JVM on the machine never sees half a copy.
+            Path fresh = Files.createTempDirectory(target.getParent(), target.getFileName() + ".");
+            for (String name : LIBRARIES) {
+                try (var in = BlasLibrary.class.getResourceAsStream(dir + name)) {
+                    if (in != null) Files.copy(in, fresh.resolve(name));
+                }
+            }
+            try {
+                Files.move(fresh, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                if (!Files.isRegularFile(target.resolve(LIBRARIES.get(0)))) throw raced;
+                try (var left = Files.list(fresh)) {
+                    for (Path f : left.toList()) Files.delete(f);
+                }
+                Files.delete(fresh);
+            }
+            return Optional.of(target);
+        } catch (URISyntaxException | IOException e) {
             return Optional.empty();
         }
     }

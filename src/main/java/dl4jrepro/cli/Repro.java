@@ -8,7 +8,10 @@ import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.run.DataSetup;
 import dl4jrepro.run.ExperimentRunner;
 import dl4jrepro.run.RunRequest;
+import dl4jrepro.cluster.SparkTrials;
+import dl4jrepro.search.LocalTrials;
 import dl4jrepro.search.SearchRunner;
+import dl4jrepro.search.TrialExecutor;
 import dl4jrepro.search.SearchTable;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.SpecCatalog;
@@ -27,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -189,6 +193,22 @@ public final class Repro implements Callable<Integer> {
                         + "results/benchmarks/parallel-trials.md).")
         Integer parallel;
 
+        @Option(names = "--spark", paramLabel = "MASTER", arity = "0..1", fallbackValue = "",
+                description = "Run a search's trials as Apache Spark tasks, one trial per task with --threads cores "
+                        + "(default 1): local[K], spark://HOST:7077, yarn, k8s://...; no value under spark-submit takes "
+                        + "its master. Records, resume and tables are those of a local run (README: On a cluster).")
+        String spark;
+
+        /** Where a search's trials run: as Spark tasks with --spark, else on this machine. */
+        TrialExecutor executor(ExperimentSpec spec, RunRequest request) {
+            if (spark == null) return new LocalTrials(request.parallel());
+            if (parallel != null) {
+                throw new UserError("--parallel and --spark: Spark runs as many trials at once as its executors have "
+                        + "cores for; drop --parallel");
+            }
+            return new SparkTrials(spark);
+        }
+
         /** The request for one of the ids; its recorded command names that id alone, so it repeats that run. */
         RunRequest request(Repro parent, String id) {
             if (seed != null && seed < 0) throw new UserError("--seed " + seed + ": use a seed of 0 or more");
@@ -212,15 +232,21 @@ public final class Repro implements Callable<Integer> {
             // Every id is checked before the first one trains: a typo in the last must not waste the first's hours.
             List<ExperimentSpec> specs = new ArrayList<>();
             for (String id : options.ids) specs.add(parent.specs().load(id));
-            for (ExperimentSpec spec : specs) options.request(parent, spec.id()).speedupsFor(spec);
+            for (ExperimentSpec spec : specs) {
+                options.request(parent, spec.id()).speedupsFor(spec);
+                if (options.spark != null && spec.kind() != ExperimentSpec.Kind.SEARCH) {
+                    throw new UserError("--spark: " + spec.id() + " is a single " + spec.kind().name().toLowerCase(Locale.ROOT)
+                            + ", not a search; Spark spreads a search's trials, so run it without --spark");
+                }
+            }
             ResultsStore store = new ResultsStore(parent.resultsDir);
             int exit = 0;
             for (ExperimentSpec spec : specs) {
                 RunRequest request = options.request(parent, spec.id());
                 int code = switch (spec.kind()) {
                     case CHECK -> GradientCheckExperiment.run(spec, request, store, parent.out) ? 0 : DIVERGED_OR_FAILED;
-                    case SEARCH -> new SearchRunner(store, parent.out).run(spec, request, request.parallel())
-                            .equals("completed") ? 0 : PARTIAL;
+                    case SEARCH -> new SearchRunner(store, parent.out).run(spec, request,
+                            options.executor(spec, request)).equals("completed") ? 0 : PARTIAL;
                     case RUN -> new ExperimentRunner(parent.specs(), store, parent.out).run(request).status()
                             .equals("completed") ? 0 : DIVERGED_OR_FAILED;
                 };

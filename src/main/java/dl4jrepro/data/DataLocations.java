@@ -37,8 +37,10 @@ public record DataLocations(Path dataDir, boolean explicit, Path cacheDir) {
     }
 
     public Path mnistDir() {
-        Path inData = dataDir.resolve("mnist");
-        if (Files.isRegularFile(inData.resolve(MnistFiles.TRAIN_IMAGES))) return inData;
+        // DIR/mnist as 'data mnist' fills it, or DIR itself: a flat folder, as Spark hands shipped files to a task.
+        for (Path candidate : new Path[] {dataDir.resolve("mnist"), dataDir}) {
+            if (Files.isRegularFile(candidate.resolve(MnistFiles.TRAIN_IMAGES))) return candidate;
+        }
         return cacheDir.resolve("mnist");
     }
 }

@@ -47,6 +47,19 @@ public final class DatasetRepository {
         return RAW.computeIfAbsent(dataset + "@" + dir.toAbsolutePath().normalize(), k -> read(dataset, dir));
     }
 
+    /** The files {@link #raw} reads for a data set, where it found them. */
+    public List<Path> files(String dataset) {
+        Path dir = raw(dataset).dir();
+        List<String> names = new java.util.ArrayList<>();
+        if (dataset.equals("cifar10")) {
+            names.addAll(CifarBinaryReader.TRAIN_FILES);
+            names.add(CifarBinaryReader.TEST_FILE);
+        } else {
+            names.addAll(MnistFiles.MD5.keySet());
+        }
+        return names.stream().map(dir::resolve).toList();
+    }
+
     private static RawDataset read(String dataset, Path dir) {
         try {
             if (dataset.equals("cifar10")) {

@@ -31,6 +31,12 @@ public record RunRequest(String experiment, boolean quick, Long seed, Map<String
         return SpeedupSetting.ON;
     }
 
+    /** The same request reading its data from another folder, e.g. where Spark put the files it shipped. */
+    public RunRequest withDataDir(Path dir) {
+        return new RunRequest(experiment, quick, seed, overrides, dir, backend, threads, speedups, parallel, experimentsDir,
+                resultsDir, command);
+    }
+
     /** The same request with another thread count, for a worker process's share. */
     public RunRequest withThreads(int n) {
         return new RunRequest(experiment, quick, seed, overrides, dataDir, backend, n, speedups, parallel, experimentsDir,

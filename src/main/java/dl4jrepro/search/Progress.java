@@ -9,7 +9,7 @@ import java.util.Collection;
 import java.util.Locale;
 
 /** The search's own progress: trial i of n, finished/diverged/failed counts, and the ETA of the whole search. */
-final class Progress {
+public final class Progress {
     private final String experiment;
     private final int total;
     private final long started = System.nanoTime();
@@ -35,8 +35,9 @@ final class Progress {
         }
     }
 
-    void finished(Trial t, RunRecord r, PrintStream out) {
+    public void finished(Trial t, RunRecord r, PrintStream out) {
         finished(t, r.status(), r.wallSeconds(), r.metric("last.val_acc"), out);
+        if (r.status().equals("failed")) out.println("[" + experiment + "] trial " + (t.index() + 1) + " failed: " + r.failure());
     }
 
     synchronized void finished(Trial t, String status, double wallSeconds, double val, PrintStream out) {

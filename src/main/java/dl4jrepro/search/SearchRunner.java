@@ -42,9 +42,10 @@ import java.util.stream.Collectors;
 
 /**
  * Runs every trial of a search that has no record yet (in a seeded random order), appending each to the
- * {@link TrialStore} as it finishes, then writes the search's table. Interrupted at any point, the next {@code run} picks up where this one stopped. With
- * {@code --parallel k > 1}, k worker processes (one JVM each: DL4J's off-heap memory has a history of trouble with
- * several networks in one JVM) take trials from a queue.
+ * {@link TrialStore} as it finishes, then writes the search's table. Interrupted at any point, the next {@code run}
+ * picks up where this one stopped. A {@link TrialExecutor} decides where the trials run: in this process, in worker
+ * processes ({@code --parallel k > 1}: one JVM each, as DL4J's off-heap memory has a history of trouble with several
+ * networks in one JVM), or as Spark tasks ({@code --spark}).
  */
 public final class SearchRunner {
     /**
@@ -85,10 +86,18 @@ public final class SearchRunner {
         return trials;
     }
 
-    /** @return "completed" when every trial has a record (diverged and failed ones included) */
+    /** Runs the search's trials on this machine, {@code parallel} at a time ({@link LocalTrials}). */
     public String run(ExperimentSpec spec, RunRequest request, int parallel) throws IOException {
-        if (parallel < 1) throw new UserError("--parallel " + parallel + ": use 1 or more");
+        return run(spec, request, new LocalTrials(parallel));
+    }
+
+    /**
+     * @param executor where the pending trials run; every finished one is in the store before the next finishes
+     * @return "completed" when every trial has a record (diverged and failed ones included)
+     */
+    public String run(ExperimentSpec spec, RunRequest request, TrialExecutor executor) throws IOException {
         List<Trial> plan = plan(spec, request);
+        executor.check(request);
         SpeedupSetting speedups = request.speedupsFor(spec);
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
         DatasetRepository data = new DatasetRepository(DataLocations.resolve(request.dataDir()));
@@ -124,23 +133,11 @@ public final class SearchRunner {
             // corners instead of extrapolating from the first rows.
             Collections.shuffle(pending, new Random(spec.seed()));
             Deque<Trial> todo = new ArrayDeque<>(pending);
-            // No more worker processes than trials to run.
-            int workers = Math.max(1, Math.min(parallel, todo.size()));
             out.println(String.format(Locale.ROOT, "[%s] search: %d trials, %d already recorded, %d to run%s; %s",
-                    spec.id(), plan.size(), plan.size() - todo.size(), todo.size(),
-                    workers > 1 ? " in " + workers + " worker processes" : "", backend.oneLine()));
+                    spec.id(), plan.size(), plan.size() - todo.size(), todo.size(), executor.describe(todo.size()),
+                    backend.oneLine()));
             Progress progress = new Progress(spec.id(), plan.size(), done.values(), todo.size());
-            if (workers == 1) {
-                TrialRunner runner = new TrialRunner(backend, speedups, data, out);
-                for (Trial t : todo) {
-                    RunRecord r = runTrial(runner, spec, request, t, plan.size(), dir);
-                    store.append(r);
-                    dropCheckpoint(dir, t);
-                    progress.finished(t, r, out);
-                }
-            } else {
-                new WorkerPool(spec, request, workers, progress, out).runAll(todo);
-            }
+            executor.runAll(new SearchWork(spec, request, plan, todo, dir, store, data, backend, speedups, progress, out));
             List<RunRecord> all = new ArrayList<>(current(spec, plan, store.load(), request.quick(), checksum).values());
             if (all.size() == plan.size()) {
                 int moved = store.moveStaleAside(all.stream().map(RunRecord::trialId).collect(Collectors.toSet()));
@@ -196,23 +193,33 @@ public final class SearchRunner {
         }
     }
 
-    /** Runs one trial; an exception inside it becomes a "failed" record so the search goes on. */
-    static RunRecord runTrial(TrialRunner runner, ExperimentSpec spec, RunRequest request, Trial t, int total, Path dir) {
+    /**
+     * Runs one trial; an exception inside it becomes a "failed" record so the search goes on.
+     *
+     * @param checkpoint where the trial saves its progress, or null for none
+     */
+    public static RunRecord runTrial(TrialRunner runner, ExperimentSpec spec, RunRequest request, Trial t, int total,
+                                     Path checkpoint) {
         String label = spec.id() + " #" + (t.index() + 1) + "/" + total;
         ResolvedConfig config = ResolvedConfig.of(spec, request.quick(), t.overrides());
         try {
             return runner.train(config, t.seed(), t.overrides(), request.command(), label, t.index(), t.id(),
-                    request.quick(), checkpointOf(dir, t, request.quick())).record();
+                    request.quick(), checkpoint).record();
         } catch (RuntimeException e) {
-            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-            return RunRecord.builder().experiment(spec.id()).catalogue(spec.catalogue()).title(spec.title())
-                    .family(spec.family()).status("failed").failure(why).quick(request.quick()).command(request.command())
-                    .trialIndex(t.index()).trialId(t.id()).seed(t.seed()).overrides(t.overrides())
-                    .hyperparameters(config.hyperparameters().asMap()).budget(Map.of()).data(Map.of()).backend(Map.of())
-                    .speedups(request.speedupsFor(spec).toString()).substitutions(List.of())
-                    .software(Provenance.software()).curve(List.of()).finalMetrics(Map.of())
-                    .build();
+            return failedRecord(spec, request, t, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /** The record of a trial that could not run, saying why. */
+    public static RunRecord failedRecord(ExperimentSpec spec, RunRequest request, Trial t, String why) {
+        ResolvedConfig config = ResolvedConfig.of(spec, request.quick(), t.overrides());
+        return RunRecord.builder().experiment(spec.id()).catalogue(spec.catalogue()).title(spec.title())
+                .family(spec.family()).status("failed").failure(why).quick(request.quick()).command(request.command())
+                .trialIndex(t.index()).trialId(t.id()).seed(t.seed()).overrides(t.overrides())
+                .hyperparameters(config.hyperparameters().asMap()).budget(Map.of()).data(Map.of()).backend(Map.of())
+                .speedups(request.speedupsFor(spec).toString()).substitutions(List.of())
+                .software(Provenance.software()).curve(List.of()).finalMetrics(Map.of())
+                .build();
     }
 
     /**
@@ -243,7 +250,7 @@ public final class SearchRunner {
         listener.start();
         while (true) {
             Trial t = plan.get(work.take());
-            RunRecord r = runTrial(runner, spec, request, t, plan.size(), dir);
+            RunRecord r = runTrial(runner, spec, request, t, plan.size(), checkpointOf(dir, t, request.quick()));
             store.append(r);
             dropCheckpoint(dir, t);
             reply.println("done " + t.index() + " " + r.status() + " " + r.wallSeconds() + " " + r.metric("last.val_acc"));

@@ -43,6 +43,10 @@ class SuiteCostTest {
         assertTrue(cost.projected());
         assertEquals("PROJECTED from 4 of 16 trials", cost.basis());
         assertEquals(List.of("aaaaaaa", "bbbbbbb"), List.copyOf(cost.commits()));
+        // On 4 workers, longest first onto the least loaded: 400+250+250+160, 300+250+250+200, and two of 250 x 4.
+        assertEquals(1060 / 3600.0, cost.hoursOn(4), 1e-12);
+        // On 16 or more, each trial has a worker: the longest trial.
+        assertEquals(400 / 3600.0, cost.hoursOn(16), 1e-12);
     }
 
     @Test
