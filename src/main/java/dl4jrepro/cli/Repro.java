@@ -4,9 +4,12 @@ import dl4jrepro.base.UserError;
 import dl4jrepro.checks.GradientCheckExperiment;
 import dl4jrepro.results.CataloguePage;
 import dl4jrepro.results.ResultsStore;
+import dl4jrepro.results.RunDiff;
+import dl4jrepro.results.RunRecord;
 import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.run.DataSetup;
 import dl4jrepro.run.ExperimentRunner;
+import dl4jrepro.run.Rerun;
 import dl4jrepro.run.RunRequest;
 import dl4jrepro.cluster.SparkTrials;
 import dl4jrepro.search.LocalTrials;
@@ -41,7 +44,7 @@ import java.util.concurrent.Callable;
 @Command(name = "repro", mixinStandardHelpOptions = true, version = "dl4j-repro 0.1.0",
         description = "Reproduces the experiments of five neural-network course reports with Deeplearning4j.",
         subcommands = {Repro.ListCommand.class, Repro.RunCommand.class, Repro.TableCommand.class, Repro.DataCommand.class,
-                Repro.CatalogueCommand.class})
+                Repro.CatalogueCommand.class, Repro.DiffCommand.class, Repro.RerunCommand.class})
 public final class Repro implements Callable<Integer> {
 
     @Option(names = "--experiments-dir", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "experiments",
@@ -282,6 +285,55 @@ public final class Repro implements Callable<Integer> {
         public Integer call() throws Exception {
             DataSetup.install(dataset, dataDir, from, url, parent.out);
             return 0;
+        }
+    }
+
+    @Command(name = "diff", mixinStandardHelpOptions = true,
+            description = "Compares two stored runs or trials: what differs in settings, seed, data, code and backend, "
+                    + "and their figures side by side. A run is an experiment id or a results folder; a search's trial "
+                    + "is ID#TRIAL (its id or number).")
+    static final class DiffCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand Repro parent;
+
+        @Parameters(index = "0", paramLabel = "A", description = "The first run or trial.")
+        String a;
+
+        @Parameters(index = "1", paramLabel = "B", description = "The second run or trial.")
+        String b;
+
+        @Override
+        public Integer call() {
+            parent.out.print(RunDiff.markdown(RunDiff.load(parent.resultsDir, a), RunDiff.load(parent.resultsDir, b)));
+            return 0;
+        }
+    }
+
+    @Command(name = "rerun", mixinStandardHelpOptions = true,
+            description = "Trains a stored run or trial again from its record (spec, settings, seed, budget, speed-ups) "
+                    + "into <results-dir>/reruns/, then compares the two as 'diff' does. Refuses when this checkout's "
+                    + "commit or the data's checksum differ from the record's, unless --anyway.")
+    static final class RerunCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand Repro parent;
+
+        @Parameters(index = "0", paramLabel = "RUN", description = "A run (experiment id or results folder) or a trial (ID#TRIAL).")
+        String run;
+
+        @Option(names = "--anyway", description = "Rerun on other code or data than the record's.")
+        boolean anyway;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "Data folder, as for run.")
+        Path dataDir;
+
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "OpenMP/BLAS threads, as for run.")
+        int threads;
+
+        @Override
+        public Integer call() throws Exception {
+            RunDiff.Side stored = RunDiff.load(parent.resultsDir, run);
+            ExperimentSpec current = stored.record().spec() != null ? null : parent.specs().load(stored.record().experiment());
+            RunRecord again = Rerun.run(stored, current, anyway, dataDir, threads, Rerun.folderFor(parent.resultsDir, run),
+                    parent.out);
+            return again.status().equals("completed") ? 0 : DIVERGED_OR_FAILED;
         }
     }
 

@@ -132,6 +132,11 @@ public final class SearchTable {
                 .append(quick ? " · **quick (smoke) budget: not comparable with the report**" : "").append("\n\n");
         md.append("## Headline figures\n\n");
         ReportTable.figures(md, figures, spec, quick);
+        List<String> edges = SearchEdges.warnings(plan, axes, best(ranked, sortBy));
+        if (!edges.isEmpty()) {
+            md.append("\n**The best trial is on the edge of the searched space**: a better value may lie beyond it.\n\n");
+            for (String e : edges) md.append("- ").append(e).append('\n');
+        }
 
         String sortLabel = label(ts, sortBy);
         if (ranked.size() <= FULL_TABLE_MAX) {
@@ -159,7 +164,12 @@ public final class SearchTable {
         footer(md, spec, rows, plan, dir, quick);
         AtomicFiles.write(dir.resolve("table.md"), md.toString());
         AtomicFiles.write(dir.resolve("grid.csv"), csv(spec, ranked, axes));
-        AtomicFiles.write(dir.resolve("summary.json"), Json.MAPPER.writeValueAsString(summary(spec, plan, rows, figures)));
+        AtomicFiles.write(dir.resolve("summary.json"), Json.MAPPER.writeValueAsString(summary(spec, plan, rows, figures, edges)));
+    }
+
+    /** The first of the ranked trials if its score is finite (a search of only diverged trials has no best). */
+    private static RunRecord best(List<RunRecord> ranked, String sortBy) {
+        return ranked.isEmpty() || !Double.isFinite(ranked.get(0).score(sortBy)) ? null : ranked.get(0);
     }
 
     /** Override keys that vary over the plan, in the order they first appear. */
@@ -363,13 +373,14 @@ public final class SearchTable {
     }
 
     private static Map<String, Object> summary(ExperimentSpec spec, List<Trial> plan, List<RunRecord> rows,
-                                               List<FigureRow> figures) {
+                                               List<FigureRow> figures, List<String> edges) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("experiment", spec.id());
         s.put("status", rows.size() == plan.size() ? "completed" : "partial");
         s.put("trials_recorded", rows.size());
         s.put("trials_planned", plan.size());
         s.put("figures", ReportTable.figuresJson(figures));
+        s.put("edge_of_search_space", edges);
         s.put("wall_s", rows.stream().mapToDouble(RunRecord::wallSeconds).sum());
         s.put("trials", rows.stream().map(r -> {
             Map<String, Object> t = new LinkedHashMap<>();
