@@ -27,6 +27,7 @@ class ArchitectureTest {
                 .layer("mains").definedBy("dl4jrepro.experiments..")
                 .layer("command line").definedBy("dl4jrepro.cli..")
                 .layer("cluster").definedBy("dl4jrepro.cluster..")
+                .layer("dashboard").definedBy("dl4jrepro.serve..")
                 .layer("runners").definedBy("dl4jrepro.run..", "dl4jrepro.search..", "dl4jrepro.checks..")
                 .layer("speed-ups").definedBy("dl4jrepro.speedups..")
                 .layer("families").definedBy("dl4jrepro.families..", "dl4jrepro.layers..")
@@ -39,14 +40,15 @@ class ArchitectureTest {
                 .whereLayer("mains").mayNotBeAccessedByAnyLayer()
                 .whereLayer("command line").mayOnlyBeAccessedByLayers("mains")
                 .whereLayer("cluster").mayOnlyBeAccessedByLayers("command line")
+                .whereLayer("dashboard").mayOnlyBeAccessedByLayers("command line")
                 .whereLayer("runners").mayOnlyBeAccessedByLayers("command line", "cluster")
                 .whereLayer("speed-ups").mayOnlyBeAccessedByLayers("runners", "command line")
                 .whereLayer("families").mayOnlyBeAccessedByLayers("speed-ups", "runners")
                 .whereLayer("training").mayOnlyBeAccessedByLayers("speed-ups", "runners")
-                .whereLayer("results").mayOnlyBeAccessedByLayers("runners", "cluster", "command line")
+                .whereLayer("results").mayOnlyBeAccessedByLayers("runners", "cluster", "dashboard", "command line")
                 .whereLayer("data").mayOnlyBeAccessedByLayers("results", "training", "families", "runners", "cluster")
                 .whereLayer("spec").mayOnlyBeAccessedByLayers("data", "results", "training", "families", "runners",
-                        "cluster", "command line")
+                        "cluster", "dashboard", "command line")
                 .whereLayer("backend").mayOnlyBeAccessedByLayers("speed-ups", "runners", "cluster")
                 .check(MAIN);
     }

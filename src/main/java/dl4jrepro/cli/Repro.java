@@ -13,6 +13,7 @@ import dl4jrepro.run.Rerun;
 import dl4jrepro.run.RunRequest;
 import dl4jrepro.cluster.SparkTrials;
 import dl4jrepro.search.LocalTrials;
+import dl4jrepro.serve.DashboardServer;
 import dl4jrepro.search.SearchRunner;
 import dl4jrepro.search.TrialExecutor;
 import dl4jrepro.search.SearchTable;
@@ -44,7 +45,7 @@ import java.util.concurrent.Callable;
 @Command(name = "repro", mixinStandardHelpOptions = true, version = "dl4j-repro 0.1.0",
         description = "Reproduces the experiments of five neural-network course reports with Deeplearning4j.",
         subcommands = {Repro.ListCommand.class, Repro.RunCommand.class, Repro.TableCommand.class, Repro.DataCommand.class,
-                Repro.CatalogueCommand.class, Repro.DiffCommand.class, Repro.RerunCommand.class})
+                Repro.CatalogueCommand.class, Repro.DiffCommand.class, Repro.RerunCommand.class, Repro.ServeCommand.class})
 public final class Repro implements Callable<Integer> {
 
     @Option(names = "--experiments-dir", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "experiments",
@@ -334,6 +335,38 @@ public final class Repro implements Callable<Integer> {
             RunRecord again = Rerun.run(stored, current, anyway, dataDir, threads, Rerun.folderFor(parent.resultsDir, run),
                     parent.out);
             return again.status().equals("completed") ? 0 : DIVERGED_OR_FAILED;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "A web page over the results: the scoreboard, each experiment's figures beside the report's, "
+                    + "its pictures and provenance, and a search's trials (sortable, filterable, live while it runs).")
+    static final class ServeCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand Repro parent;
+
+        @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0: any free one).")
+        int port;
+
+        @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+                description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
+        String host;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(parent.resultsDir)) {
+                throw new UserError("no results folder " + parent.resultsDir + ": run an experiment first, or give --results-dir");
+            }
+            DashboardServer server;
+            try {
+                server = DashboardServer.start(parent.resultsDir, parent.specs().all(), host, port);
+            } catch (java.io.IOException e) {
+                throw new UserError("--port " + port + ": cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                        + "); give another --port, or 0 for any free one");
+            }
+            parent.out.println("serving " + parent.resultsDir + " at " + server.uri() + " (Ctrl-C stops it)");
+            parent.out.flush();
+            Thread.currentThread().join();
+            return 0;
         }
     }
 
