@@ -139,7 +139,8 @@ function render(state) {
         + columns.map(c => {
           const v = value(t, c);
           if (c === "status") return `<td class="${esc(v)}" title="${esc(t.failure ?? "")}">${esc(v)}</td>`;
-          return typeof v === "number" ? `<td class="num">${metrics.includes(c) ? num(v) : v}</td>` : `<td>${esc(v)}</td>`;
+          const shown = metrics.includes(c) ? num(v) : c === "wall_s" ? num(v, 1) : v;
+          return typeof v === "number" ? `<td class="num">${shown}</td>` : `<td>${esc(v)}</td>`;
         }).join("") + "</tr>";
   }
   const table = document.getElementById("trials");
