@@ -6,12 +6,14 @@
 #
 #   src/cluster/benchmark.sh [EXPERIMENT [RUN OPTIONS...]]     default: deep-mlp-grid-001 --quick
 #
-# REPRO_BENCH_ROUNDS (default 2) rounds; REPRO_CLUSTER_WORK scratch folder (default /tmp/dl4j-repro-cluster-bench).
+# REPRO_BENCH_ROUNDS (default 2) rounds; REPRO_BENCH_NAME the file's name (default spark: results/benchmarks/spark.md);
+# REPRO_CLUSTER_WORK scratch folder (default /tmp/dl4j-repro-cluster-bench).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 if [ $# -gt 0 ]; then experiment=$1; shift; run_options=("$@"); else experiment=deep-mlp-grid-001; run_options=(--quick); fi
 rounds=${REPRO_BENCH_ROUNDS:-2}
+name=${REPRO_BENCH_NAME:-spark}
 work=${REPRO_CLUSTER_WORK:-/tmp/dl4j-repro-cluster-bench}
 rm -rf "$work"
 mkdir -p "$work"
@@ -50,9 +52,9 @@ done
 
 commit=$(git rev-parse --short HEAD)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
-python3 - "$rows" "$experiment ${run_options[*]}" "$commit" "$cpu" "$spark_version" "$rounds" >"$root/results/benchmarks/spark.md" <<'EOF'
+python3 - "$rows" "$experiment ${run_options[*]}" "$commit" "$cpu" "$spark_version" "$rounds" "$name" >"$root/results/benchmarks/$name.md" <<'EOF'
 import sys, statistics
-rows_file, search, commit, cpu, spark, rounds = sys.argv[1:]
+rows_file, search, commit, cpu, spark, rounds, name = sys.argv[1:]
 rows = [l.rstrip('\n').split('\t') for l in open(rows_file) if l.strip()]
 rate = {}
 print("# Trials as Spark tasks: a 2-worker standalone cluster against --parallel 2 on one machine\n")
@@ -74,6 +76,7 @@ print("Cluster trials per hour over local, per round: " + ", ".join(f"{x:.3f}" f
       + f"(target: at most 10 %).\n")
 print("'Outside the trials' is the share of the two cores' wall time not spent inside a trial's own timing (start-up, "
       "data loading and shipping, scheduling, the table): 1 − (sum of trial wall times / 2) / wall.\n")
-print(f"Regenerate: `src/cluster/benchmark.sh {search}` (REPRO_BENCH_ROUNDS={rounds}).")
+env = f"REPRO_BENCH_ROUNDS={rounds}" + ("" if name == "spark" else f" REPRO_BENCH_NAME={name}")
+print(f"Regenerate: `{env} src/cluster/benchmark.sh {search}`.")
 EOF
-echo "wrote results/benchmarks/spark.md" >&2
+echo "wrote results/benchmarks/$name.md" >&2

@@ -16,6 +16,11 @@ build_cluster() {
   mvn -B -q -f "$root/src/cluster/spark-dist.pom.xml" -Dspark.version="$spark_version" dependency:copy-dependencies \
       -DoutputDirectory="$SPARK_HOME/jars" >>"$work/build.log" 2>&1 || { cat "$work/build.log"; return 1; }
   echo "Spark $spark_version (jars from Maven Central)" >"$SPARK_HOME/RELEASE"
+  # bin/spark-submit as a distribution's wraps it, so that the README's command runs here as written.
+  mkdir -p "$SPARK_HOME/bin"
+  printf '#!/usr/bin/env bash\nexec java %s -Xmx2g -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit "$@"\n' \
+      "$opens" >"$SPARK_HOME/bin/spark-submit"
+  chmod +x "$SPARK_HOME/bin/spark-submit"
 }
 
 wait_for() {  # FILE PATTERN: until a daemon's log says it is up
@@ -48,13 +53,13 @@ stop_cluster() {
   daemons=()
 }
 
-# submit RESULTS_DIR RUN-ARGS...: spark-submit of the cluster jar in client mode (the driver is this process's child),
-# one core per executor and per trial.
+# submit RESULTS_DIR RUN-ARGS...: the README's spark-submit of the cluster jar, in client mode from the project folder
+# (the driver is this process's child), one core per executor and per trial.
 submit() {
   local results=$1
   shift
-  java $opens -Xmx2g -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit --master "$master_url" \
-      --class dl4jrepro.cli.Repro --conf spark.executor.cores=1 --conf spark.task.cpus=1 --executor-memory 3g \
-      --conf "spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=4g -Dorg.bytedeco.javacpp.maxphysicalbytes=8g" \
-      "$root/target/dl4j-repro-cluster.jar" --experiments-dir "$root/experiments" --results-dir "$results" run "$@" --spark
+  (cd "$root" && "$SPARK_HOME/bin/spark-submit" --master "$master_url" --class dl4jrepro.cli.Repro \
+      --conf spark.executor.cores=1 --conf spark.task.cpus=1 --executor-memory 3g \
+      --conf spark.executor.extraJavaOptions="-Dorg.bytedeco.javacpp.maxbytes=4g -Dorg.bytedeco.javacpp.maxphysicalbytes=8g" \
+      target/dl4j-repro-cluster.jar --results-dir "$results" run "$@" --spark)
 }

@@ -66,7 +66,10 @@ else
   log "FAIL: the tables differ (table.diff)"
   status=1
 fi
-grep -E "Lost executor|ExecutorLostFailure|Removing executor|Resubmitted|Lost task" "$work/driver.log" | sed 's/^/  driver: /' | head -20 | tee -a "$out/run.log"
+# Spark's account of the kill: the executor lost, the trial it was running failed with it, and that trial's second
+# attempt (task N.1) on the other executor.
+grep -E "Lost executor|exited for a reason unrelated to the task|Starting task [0-9]+\.[1-9]" "$work/driver.log" \
+    | sed 's/^/  driver: /' | head -20 | tee -a "$out/run.log"
 jq -r '[.backend.host, .backend.blas, .data.checksum] | @tsv' "$folder/trials.jsonl" | sort | uniq -c | sed 's/^/  records: /' | tee -a "$out/run.log"
 
 # The transcript: the driver's output without the trials' per-step lines, the daemons' logs, both tables.
