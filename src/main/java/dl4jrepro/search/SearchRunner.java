@@ -127,7 +127,11 @@ public final class SearchRunner {
                         + "spec (other data settings, hyperparameters or budget) or are damaged: they run again");
             }
             List<Trial> pending = new ArrayList<>();
-            for (Trial t : plan) if (!done.containsKey(t.id())) pending.add(t);
+            for (Trial t : plan) {
+                if (!done.containsKey(t.id())) pending.add(t);
+                // A worker stopped between storing a trial and dropping its checkpoint left one behind: the trial is done.
+                else if (!request.quick()) dropCheckpoint(dir, t);
+            }
             // Seeded random order, not the grid's: a search stopped after k of n trials (they take hours) then holds
             // an even sample of the grid for its partial table and heat map, and the ETA averages cheap and costly
             // corners instead of extrapolating from the first rows.
