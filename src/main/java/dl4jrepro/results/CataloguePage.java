@@ -24,14 +24,15 @@ import java.util.regex.Pattern;
 public final class CataloguePage {
     public static final Path DEFAULT = Path.of("docs", "catalogue.md");
     private static final Pattern REPORT = Pattern.compile("report (\\d{3})");
-    private static final List<String> VERDICTS = List.of("within", "MISS", "pass", "FAIL", "diverged", "n/a");
+    /** The verdicts a scoreboard counts, in its columns' order. */
+    public static final List<String> VERDICTS = List.of("within", "MISS", "pass", "FAIL", "diverged", "n/a");
     /** The project's own experiments (the quick start, the spreads), which reproduce no report section. */
     private static final String OWN = "own";
 
     private CataloguePage() {}
 
     /** The report an experiment reproduces: the first named in its source, or {@link #OWN}. */
-    static String reportOf(ExperimentSpec spec) {
+    public static String reportOf(ExperimentSpec spec) {
         Matcher m = REPORT.matcher(spec.source() == null ? "" : spec.source());
         return m.find() ? m.group(1) : OWN;
     }
@@ -82,6 +83,14 @@ public final class CataloguePage {
     }
 
     /** A2 before A10; experiments outside the catalogue last. */
+    /**
+     * Whether a figure of experiment {@code s}'s summary counts on the scoreboard: all but an ablation's own rows (each
+     * variant held against the report, to explain a miss), whose figure is counted in the experiment it explains.
+     */
+    public static boolean counted(ExperimentSpec s, JsonNode figure) {
+        return !s.id().equals(figure.path("ablation").asText(null));
+    }
+
     private static String catalogueOrder(ExperimentSpec s) {
         String c = s.catalogue();
         if (c == null || !c.matches("[A-Z]\\d+")) return "~" + (c == null ? "" : c);
@@ -114,7 +123,7 @@ public final class CataloguePage {
         md.append("| figure | report | reproduced | tolerance | verdict |\n|---|---:|---:|---:|---|\n");
         for (JsonNode f : figures) {
             String verdict = f.path("verdict").asText();
-            boolean ownVariant = s.id().equals(f.path("ablation").asText(null));
+            boolean ownVariant = !counted(s, f);
             if (!ownVariant) counts.merge(verdict, 1, Integer::sum);
             md.append("| ").append(f.path("name").asText()).append(" | ").append(ReportTable.num(number(f, "report")))
                     .append(" | ").append(ReportTable.num(number(f, "reproduced"))).append(" | ").append(tolerance(f))

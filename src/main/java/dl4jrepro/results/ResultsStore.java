@@ -94,6 +94,11 @@ public final class ResultsStore {
             throw new UserError("no stored run for " + experiment + " at " + file + ": run it first with 'run "
                     + experiment + (quick ? " --quick" : "") + "'");
         }
+        return read(file);
+    }
+
+    /** A stored {@code run.json}; one that cannot be read is a one-line error. */
+    public static RunRecord read(Path file) {
         try {
             return Json.MAPPER.readValue(file.toFile(), RunRecord.class);
         } catch (IOException e) {

@@ -4,7 +4,6 @@ import dl4jrepro.base.CurvePoint;
 import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,11 +38,7 @@ public final class RunDiff {
                 throw new UserError(ref + ": no run.json in " + dir + "; name a single run's id or folder, or a search's "
                         + "trial as ID#TRIAL (its id or number)");
             }
-            try {
-                return new Side(ref, Json.MAPPER.readValue(file.toFile(), RunRecord.class));
-            } catch (IOException e) {
-                throw new UserError(file + ": unreadable run record (" + e.getMessage().lines().findFirst().orElse("") + ")");
-            }
+            return new Side(ref, ResultsStore.read(file));
         }
         String trial = ref.substring(hash + 1);
         Map<String, RunRecord> trials = new TrialStore(dir).load();

@@ -36,10 +36,7 @@ public final class LocalTrials implements TrialExecutor {
         }
         TrialRunner runner = new TrialRunner(w.backend(), w.speedups(), w.data(), w.out());
         for (Trial t : w.todo()) {
-            RunRecord r = SearchRunner.runTrial(runner, w.spec(), w.request(), t, w.plan().size(),
-                    SearchRunner.checkpointOf(w.dir(), t, w.request().quick()));
-            w.store().append(r);
-            SearchRunner.dropCheckpoint(w.dir(), t);
+            RunRecord r = SearchRunner.runAndStore(runner, w.spec(), w.request(), t, w.plan().size(), w.dir(), w.store());
             w.progress().finished(t, r, w.out());
         }
     }

@@ -214,6 +214,18 @@ public final class SearchRunner {
         }
     }
 
+    /**
+     * Runs one trial on this machine with its checkpoint in the search's folder, appends its record to the store and
+     * then drops the checkpoint: in that order, so a stop between the two loses nothing.
+     */
+    static RunRecord runAndStore(TrialRunner runner, ExperimentSpec spec, RunRequest request, Trial t, int total, Path dir,
+                                 TrialStore store) throws IOException {
+        RunRecord r = runTrial(runner, spec, request, t, total, checkpointOf(dir, t, request.quick()));
+        store.append(r);
+        dropCheckpoint(dir, t);
+        return r;
+    }
+
     /** The record of a trial that could not run, saying why. */
     public static RunRecord failedRecord(ExperimentSpec spec, RunRequest request, Trial t, String why) {
         ResolvedConfig config = ResolvedConfig.of(spec, request.quick(), t.overrides());
@@ -254,9 +266,7 @@ public final class SearchRunner {
         listener.start();
         while (true) {
             Trial t = plan.get(work.take());
-            RunRecord r = runTrial(runner, spec, request, t, plan.size(), checkpointOf(dir, t, request.quick()));
-            store.append(r);
-            dropCheckpoint(dir, t);
+            RunRecord r = runAndStore(runner, spec, request, t, plan.size(), dir, store);
             reply.println("done " + t.index() + " " + r.status() + " " + r.wallSeconds() + " " + r.metric("last.val_acc"));
             reply.flush();
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dl4jrepro.base.Json;
+import dl4jrepro.results.CataloguePage;
 import dl4jrepro.results.TrialStore;
 import dl4jrepro.spec.ExperimentSpec;
 
@@ -31,9 +32,13 @@ final class DashboardData {
         this.specs = specs;
     }
 
-    /** Every experiment of the catalogue with its results folder, status and verdict counts, and the counts per report. */
+    /**
+     * Every experiment of the catalogue with its results folder, status and verdict counts, and the counts per report:
+     * the catalogue page's scoreboard ({@link CataloguePage}), counted by its rule.
+     */
     ObjectNode overview() throws IOException {
         ObjectNode out = NODES.objectNode();
+        CataloguePage.VERDICTS.forEach(out.putArray("verdicts")::add);
         ArrayNode experiments = out.putArray("experiments");
         Map<String, Map<String, Integer>> perReport = new TreeMap<>();
         for (ExperimentSpec spec : specs) {
@@ -55,10 +60,9 @@ final class DashboardData {
                 e.put("trials_recorded", summary.path("trials_recorded").asInt());
                 e.put("trials_planned", summary.path("trials_planned").asInt());
             }
-            String report = spec.catalogue() == null || spec.catalogue().isEmpty() ? "–" : spec.catalogue().substring(0, 1);
+            String report = CataloguePage.reportOf(spec);
             for (JsonNode f : summary.path("figures")) {
-                // An ablation's figures explain another experiment's: counted there, not twice.
-                if (f.hasNonNull("ablation") && !f.path("ablation").asText().equals(spec.id())) continue;
+                if (!CataloguePage.counted(spec, f)) continue;
                 String v = f.path("verdict").asText("n/a");
                 verdicts.put(v, verdicts.path(v).asInt() + 1);
                 perReport.computeIfAbsent(report, k -> new TreeMap<>()).merge(v, 1, Integer::sum);

@@ -2,7 +2,6 @@
 "use strict";
 
 const view = document.getElementById("view");
-const VERDICTS = ["within", "MISS", "pass", "n/a"];
 let poll = null;
 
 function esc(s) {
@@ -22,6 +21,7 @@ async function getJson(url) {
 
 async function overview() {
   const o = await getJson("/api/overview");
+  const VERDICTS = o.verdicts;
   let html = "<h2>Scoreboard</h2><table id='scoreboard'><tr><th>report</th>"
       + VERDICTS.map(v => `<th>${v}</th>`).join("") + "</tr>";
   for (const [report, counts] of Object.entries(o.reports)) {
