@@ -32,6 +32,7 @@ class ArchitectureTest {
                 .layer("speed-ups").definedBy("dl4jrepro.speedups..")
                 .layer("families").definedBy("dl4jrepro.families..", "dl4jrepro.layers..")
                 .layer("training").definedBy("dl4jrepro.train..")
+                .layer("training UI").definedBy("dl4jrepro.ui..")
                 .layer("results").definedBy("dl4jrepro.results..")
                 .layer("data").definedBy("dl4jrepro.data..")
                 .layer("spec").definedBy("dl4jrepro.spec..")
@@ -45,6 +46,7 @@ class ArchitectureTest {
                 .whereLayer("speed-ups").mayOnlyBeAccessedByLayers("runners", "command line")
                 .whereLayer("families").mayOnlyBeAccessedByLayers("speed-ups", "runners")
                 .whereLayer("training").mayOnlyBeAccessedByLayers("speed-ups", "runners")
+                .whereLayer("training UI").mayOnlyBeAccessedByLayers("runners", "command line")
                 .whereLayer("results").mayOnlyBeAccessedByLayers("runners", "cluster", "dashboard", "command line")
                 .whereLayer("data").mayOnlyBeAccessedByLayers("results", "training", "families", "runners", "cluster")
                 .whereLayer("spec").mayOnlyBeAccessedByLayers("data", "results", "training", "families", "runners",

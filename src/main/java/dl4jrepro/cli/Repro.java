@@ -20,6 +20,7 @@ import dl4jrepro.search.SearchTable;
 import dl4jrepro.spec.ExperimentSpec;
 import dl4jrepro.spec.SpecCatalog;
 import dl4jrepro.speedups.SpeedupSetting;
+import dl4jrepro.ui.TrainingUi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -203,6 +204,14 @@ public final class Repro implements Callable<Integer> {
                         + "its master. Records, resume and tables are those of a local run (README: On a cluster).")
         String spark;
 
+        @Option(names = "--ui", paramLabel = "PORT", arity = "0..1", fallbackValue = "" + TrainingUi.DEFAULT_PORT,
+                description = "DL4J's training UI for this run at http://localhost:PORT/train (default port "
+                        + TrainingUi.DEFAULT_PORT + "): its StatsListener charts (score, update:parameter ratios, "
+                        + "activations, histograms), each trial of a search a session of its own, from DL4J's UI server "
+                        + "in a JVM of its own. Off unless given. From a terminal the UI stays up after training until "
+                        + "Enter.")
+        Integer ui;
+
         /** Where a search's trials run: as Spark tasks with --spark, else on this machine. */
         TrialExecutor executor(ExperimentSpec spec, RunRequest request) {
             if (spark == null) return new LocalTrials(request.parallel());
@@ -213,15 +222,19 @@ public final class Repro implements Callable<Integer> {
             return new SparkTrials(spark);
         }
 
-        /** The request for one of the ids; its recorded command names that id alone, so it repeats that run. */
-        RunRequest request(Repro parent, String id) {
+        /**
+         * The request for one of the ids; its recorded command names that id alone, so it repeats that run.
+         *
+         * @param uiAddress the started UI server's address under {@code --ui}, else null
+         */
+        RunRequest request(Repro parent, String id, String uiAddress) {
             if (seed != null && seed < 0) throw new UserError("--seed " + seed + ": use a seed of 0 or more");
             List<String> command = new ArrayList<>();
             for (String a : parent.args) if (a.equals(id) || !ids.contains(a)) command.add(a);
             if (speedups != null) SpeedupSetting.parse(speedups, "--speedups");
             return new RunRequest(id, quick, seed, overrides, dataDir, backend, threads, speedups,
                     parallel == null ? SearchRunner.DEFAULT_PARALLEL : parallel, parent.experimentsDir,
-                    parent.resultsDir, String.join(" ", command));
+                    parent.resultsDir, String.join(" ", command), uiAddress);
         }
     }
 
@@ -237,16 +250,32 @@ public final class Repro implements Callable<Integer> {
             List<ExperimentSpec> specs = new ArrayList<>();
             for (String id : options.ids) specs.add(parent.specs().load(id));
             for (ExperimentSpec spec : specs) {
-                options.request(parent, spec.id()).speedupsFor(spec);
+                options.request(parent, spec.id(), null).speedupsFor(spec);
                 if (options.spark != null && spec.kind() != ExperimentSpec.Kind.SEARCH) {
                     throw new UserError("--spark: " + spec.id() + " is a single " + spec.kind().name().toLowerCase(Locale.ROOT)
                             + ", not a search; Spark spreads a search's trials, so run it without --spark");
                 }
             }
+            if (options.ui != null && options.spark != null) {
+                throw new UserError("--ui and --spark: Spark's executors may be other machines, which cannot reach this "
+                        + "one's UI server; follow a Spark run in Spark's UI, or its records with './repro serve'");
+            }
+            try (TrainingUi ui = options.ui == null ? null : TrainingUi.start(options.ui, parent.out)) {
+                if (ui != null) parent.out.println("[ui] DL4J's training UI: " + ui.trainPage());
+                int exit = train(specs, ui == null ? null : ui.url());
+                if (ui != null && System.console() != null) {
+                    parent.out.println("[ui] training done; the UI stays at " + ui.trainPage() + " until you press Enter");
+                    System.console().readLine();
+                }
+                return exit;
+            }
+        }
+
+        private int train(List<ExperimentSpec> specs, String uiAddress) throws Exception {
             ResultsStore store = new ResultsStore(parent.resultsDir);
             int exit = 0;
             for (ExperimentSpec spec : specs) {
-                RunRequest request = options.request(parent, spec.id());
+                RunRequest request = options.request(parent, spec.id(), uiAddress);
                 int code = switch (spec.kind()) {
                     case CHECK -> GradientCheckExperiment.run(spec, request, store, parent.out) ? 0 : DIVERGED_OR_FAILED;
                     case SEARCH -> new SearchRunner(store, parent.out).run(spec, request,

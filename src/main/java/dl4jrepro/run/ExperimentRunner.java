@@ -72,7 +72,7 @@ public final class ExperimentRunner {
         DatasetRepository data = new DatasetRepository(DataLocations.resolve(request.dataDir()));
         // Missing or corrupt data fails here, before the results folder exists.
         data.prepare(config.spec().data(), config.spec().seed());
-        TrialRunner trials = new TrialRunner(backend, speedups, data, out);
+        TrialRunner trials = new TrialRunner(backend, speedups, data, out, request.ui());
         Path dir = results.dir(spec, request.quick());
         RunRecord record;
         Path home;

@@ -19,27 +19,32 @@ import java.util.Map;
  * @param experimentsDir where the specs are
  * @param resultsDir     where results go
  * @param command        the command line, recorded so the run can be repeated
+ * @param ui             where trials send DL4J StatsListener reports ({@code --ui}: the UI server's address), or null
  */
 public record RunRequest(String experiment, boolean quick, Long seed, Map<String, String> overrides, Path dataDir,
                          String backend, int threads, String speedups, int parallel, Path experimentsDir,
-                         Path resultsDir, String command) {
+                         Path resultsDir, String command, String ui) {
 
-    /** Which faster code runs may use: {@code --speedups} if given, else the spec's {@code speedups}, else all of it. */
+    /**
+     * Which faster code runs may use: {@code --speedups} if given, else the spec's {@code speedups}, else all of it;
+     * under {@code --ui} never DenseStep, which updates the network without calling DL4J's listeners.
+     */
     public SpeedupSetting speedupsFor(ExperimentSpec spec) {
-        if (speedups != null) return SpeedupSetting.parse(speedups, "--speedups");
-        if (spec.speedups() != null) return SpeedupSetting.parse(spec.speedups(), spec.id() + ": speedups");
-        return SpeedupSetting.ON;
+        SpeedupSetting s = speedups != null ? SpeedupSetting.parse(speedups, "--speedups")
+                : spec.speedups() != null ? SpeedupSetting.parse(spec.speedups(), spec.id() + ": speedups")
+                : SpeedupSetting.ON;
+        return ui == null ? s : s.without(SpeedupSetting.Kind.STEP);
     }
 
     /** The same request reading its data from another folder, e.g. where Spark put the files it shipped. */
     public RunRequest withDataDir(Path dir) {
         return new RunRequest(experiment, quick, seed, overrides, dir, backend, threads, speedups, parallel, experimentsDir,
-                resultsDir, command);
+                resultsDir, command, ui);
     }
 
     /** The same request with another thread count, for a worker process's share. */
     public RunRequest withThreads(int n) {
         return new RunRequest(experiment, quick, seed, overrides, dataDir, backend, n, speedups, parallel, experimentsDir,
-                resultsDir, command);
+                resultsDir, command, ui);
     }
 }

@@ -19,6 +19,7 @@ import dl4jrepro.train.Checkpoint;
 import dl4jrepro.train.ProgressLine;
 import dl4jrepro.train.Scores;
 import dl4jrepro.train.Trainer;
+import dl4jrepro.ui.StatsReports;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -41,6 +42,7 @@ public final class TrialRunner {
     private final SpeedupSetting speedups;
     private final DatasetRepository data;
     private final PrintStream out;
+    private final String ui;
     private final Map<String, Object> software = Provenance.software();
     /**
      * A checkpoint costs a few seconds (the CNNs' updater state is 20-100 MB); every 10 minutes loses little. The
@@ -50,10 +52,16 @@ public final class TrialRunner {
     private static final double CHECKPOINT_SECONDS = Double.parseDouble(System.getProperty("repro.checkpointSeconds", "600"));
 
     public TrialRunner(BackendInfo backend, SpeedupSetting speedups, DatasetRepository data, PrintStream out) {
+        this(backend, speedups, data, out, null);
+    }
+
+    /** @param ui where trials post DL4J StatsListener reports ({@code run --ui}), or null for no listener at all */
+    public TrialRunner(BackendInfo backend, SpeedupSetting speedups, DatasetRepository data, PrintStream out, String ui) {
         this.backend = backend;
         this.speedups = speedups;
         this.data = data;
         this.out = out;
+        this.ui = ui;
     }
 
     /** Checks a configuration as far as possible without training: family rules and the batch against the split. */
@@ -97,6 +105,7 @@ public final class TrialRunner {
         MultiLayerConfiguration plain = family.configure(hp, InputShape.of(spec.data()), prepared.classes(), seed, stepsPerEpoch);
         Speedups.Prepared model = Speedups.prepare(plain, backend, speedups);
         if (trialIndex == null) describe(label, spec, hp, prepared, seed, quick, model);
+        if (ui != null) model.net().setListeners(StatsReports.listener(ui, StatsReports.session(spec.id(), trialIndex), stepsPerEpoch));
 
         Checkpoint checkpoint = checkpointDir == null ? null : new Checkpoint(checkpointDir,
                 fingerprint(spec, hp, config.budget(), seed, prepared, model.substitutions()), CHECKPOINT_SECONDS, software);

@@ -34,7 +34,7 @@ public final class LocalTrials implements TrialExecutor {
             new WorkerPool(w.spec(), w.request(), workers(w.todo().size()), w.progress(), w.out()).runAll(w.todo());
             return;
         }
-        TrialRunner runner = new TrialRunner(w.backend(), w.speedups(), w.data(), w.out());
+        TrialRunner runner = new TrialRunner(w.backend(), w.speedups(), w.data(), w.out(), w.request().ui());
         for (Trial t : w.todo()) {
             RunRecord r = SearchRunner.runAndStore(runner, w.spec(), w.request(), t, w.plan().size(), w.dir(), w.store());
             w.progress().finished(t, r, w.out());

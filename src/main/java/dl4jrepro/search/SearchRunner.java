@@ -248,7 +248,7 @@ public final class SearchRunner {
         List<Trial> plan = plan(spec, request);
         BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
         TrialRunner runner = new TrialRunner(backend, request.speedupsFor(spec),
-                new DatasetRepository(DataLocations.resolve(request.dataDir())), log);
+                new DatasetRepository(DataLocations.resolve(request.dataDir())), log, request.ui());
         Path dir = new ResultsStore(request.resultsDir()).dir(spec, request.quick());
         TrialStore store = new TrialStore(dir);
         BlockingQueue<Integer> work = new LinkedBlockingQueue<>();

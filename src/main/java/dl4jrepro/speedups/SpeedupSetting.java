@@ -52,6 +52,13 @@ public record SpeedupSetting(Set<Kind> enabled) {
         return enabled.contains(kind);
     }
 
+    /** This setting less one kind. */
+    public SpeedupSetting without(Kind kind) {
+        Set<Kind> rest = enabled.isEmpty() ? EnumSet.noneOf(Kind.class) : EnumSet.copyOf(enabled);
+        rest.remove(kind);
+        return new SpeedupSetting(rest);
+    }
+
     /** Parses a setting as a user writes it; {@code where} names the option or field, for the error. */
     public static SpeedupSetting parse(String text, String where) {
         String t = text == null ? "" : text.trim();

@@ -20,7 +20,7 @@ class CatalogueSpecsTest {
         for (ExperimentSpec spec : new SpecCatalog(experiments).all()) {
             for (boolean quick : new boolean[] {false, true}) {
                 RunRequest request = new RunRequest(spec.id(), quick, null, Map.of(), null, "auto", 0, null, 1,
-                        experiments, Path.of("results"), "test");
+                        experiments, Path.of("results"), "test", null);
                 request.speedupsFor(spec);
                 switch (spec.kind()) {
                     case SEARCH -> SearchRunner.plan(spec, request);
