@@ -40,10 +40,17 @@ side() {  # SIDE ROUND
     submit "$dir" "$experiment" "${run_options[@]}" >"$dir.log" 2>&1
   fi
   end=$(date +%s.%N)
-  local trials trial_seconds
-  trials=$(wc -l <"$(folder_of "$dir")/trials.jsonl")
-  trial_seconds=$(jq -s '[.[].wallSeconds] | add' "$(folder_of "$dir")/trials.jsonl")
-  printf '%s\t%s\t%s\t%s\t%s\n' "$2" "$1" "$(echo "$end - $start" | bc)" "$trials" "$trial_seconds" >>"$rows"
+  local trials trial_seconds first_start last_end
+  local records
+  records="$(folder_of "$dir")/trials.jsonl"
+  trials=$(wc -l <"$records")
+  trial_seconds=$(jq -s '[.[].wallSeconds] | add' "$records")
+  # Where the time outside the trials goes: before the first trial starts, and after the last one ends (whole seconds:
+  # a record's start time is an ISO instant).
+  first_start=$(jq -s '[.[].started | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601] | min' "$records")
+  last_end=$(jq -s '[.[] | (.started | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) + .wallSeconds] | max' "$records")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$1" "$(echo "$end - $start" | bc)" "$trials" "$trial_seconds" \
+      "$(echo "$first_start - $start" | bc)" "$(echo "$end - $last_end" | bc)" >>"$rows"
   echo "round $2 $1: $(tail -n 1 "$rows")" >&2
 }
 for r in $(seq "$rounds"); do
@@ -63,12 +70,14 @@ print(f"Search: `{search}`. Both sides run on the same {cpu} (2 cores): the loca
       f"separate processes, the driver under spark-submit, the data shipped through Spark). Each side starts from an empty "
       f"results folder and is timed from launch to exit; the sides take turns (ABBA over {rounds} rounds) on a shared, "
       f"noisy machine. Code: {commit}.\n")
-print("| round | side | wall s | trials | trials/hour | sum of the trials' own wall s | outside the trials |")
-print("|---:|---|---:|---:|---:|---:|---:|")
-for r, side, wall, n, own in rows:
-    wall, n, own = float(wall), int(n), float(own)
+print("| round | side | wall s | trials | trials/hour | sum of the trials' own wall s | outside the trials "
+      "| launch to the first trial's start, s | the last trial's end to exit, s |")
+print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+for r, side, wall, n, own, before, after in rows:
+    wall, n, own, before, after = float(wall), int(n), float(own), float(before), float(after)
     rate.setdefault(r, {})[side] = n / wall * 3600
-    print(f"| {r} | {side} | {wall:.0f} | {n} | {n / wall * 3600:.0f} | {own:.0f} | {1 - own / 2 / wall:.1%} |")
+    print(f"| {r} | {side} | {wall:.0f} | {n} | {n / wall * 3600:.0f} | {own:.0f} | {1 - own / 2 / wall:.1%} "
+          f"| {before:.0f} | {after:.0f} |")
 ratios = [v["cluster"] / v["local"] for v in rate.values() if "cluster" in v and "local" in v]
 print()
 print("Cluster trials per hour over local, per round: " + ", ".join(f"{x:.3f}" for x in ratios)
