@@ -6,6 +6,7 @@ import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
+import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.data.InputShape;
 import dl4jrepro.families.Families;
 import dl4jrepro.run.ResolvedConfig;
@@ -69,7 +70,8 @@ public final class PeerBenchmark {
             ExperimentSpec s = specs.load(spec);
             ResolvedConfig c = ResolvedConfig.of(s, false, overrides == null ? Map.of() : overrides);
             InputShape in = InputShape.of(c.spec().data());
-            int outputs = c.spec().data().isOneDimensional() ? 0 : 10;
+            // classes 0 marks a regression net (one linear output), as in a workload file.
+            int outputs = c.spec().data().isOneDimensional() ? 0 : DatasetRepository.classNames(c.spec().data().dataset()).size();
             return new PeerModel(name, spec, overrides, s.family(), List.of(in.channels(), in.height(), in.width()), samples,
                     outputs, threads, passesPerEpoch, c.hyperparameters().asMap());
         }
