@@ -1,5 +1,6 @@
 package dl4jrepro.data;
 
+import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.base.UserError;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -9,7 +10,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +80,7 @@ public final class MnistFiles {
             Files.createDirectories(dir);
             extractData(tgz, dir);
         } finally {
-            try (var files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            AtomicFiles.deleteTree(work);
         }
     }
 

