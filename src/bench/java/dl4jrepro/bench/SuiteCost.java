@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 
 /**
  * What reproducing the whole catalogue at full budget costs on this machine, read from results already made (it trains
@@ -106,7 +107,7 @@ public final class SuiteCost {
         double[] onWorkers = new double[WORKERS.length];
         for (ExperimentSpec spec : new SpecCatalog(Path.of("experiments")).all()) {
             Cost before = cost(spec, committed);
-            Cost now = rerun == null ? Cost.NONE : cost(spec, rerun);
+            Cost now = rerun == null ? Cost.NONE : today(before, cost(spec, rerun), SuiteCost::gitAncestor);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", spec.id());
             row.put("catalogue", spec.catalogue() == null ? "–" : spec.catalogue());
@@ -130,6 +131,32 @@ public final class SuiteCost {
         out.put("committed_hours_on_workers", clusterHours);
         BenchmarkFiles.write("suite-cost", out, SuiteCostTable.markdown(rows, committedTotal,
                 rerun == null ? null : currentTotal, rerunDir, PARALLEL, TARGET_HOURS, onWorkers));
+    }
+
+    /**
+     * Today's code's figure for an experiment: its rerun's, unless the committed figure is a finished measurement made
+     * by code that contains every commit of the rerun (a full run committed after the rerun was made): then that one.
+     *
+     * @param isAncestor whether the first commit is the second or one of its ancestors
+     */
+    static Cost today(Cost committed, Cost rerun, BiPredicate<String, String> isAncestor) {
+        if (!rerun.known() || !committed.known() || committed.projected()) return rerun;
+        boolean newer = rerun.commits().stream().allMatch(r -> committed.commits().stream().allMatch(c -> isAncestor.test(r, c)));
+        return newer ? new Cost(committed.hours(), committed.basis() + ": the committed run, of code newer than the rerun's",
+                false, committed.commits(), committed.jobs()) : rerun;
+    }
+
+    private static boolean gitAncestor(String ancestor, String commit) {
+        try {
+            Process p = new ProcessBuilder("git", "merge-base", "--is-ancestor", ancestor, commit)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static void add(double[] total, Cost c) {
@@ -156,9 +183,13 @@ public final class SuiteCost {
                 commits(List.of(p.path("software").path("git_commit").asText("unknown"))), new double[] {seconds});
     }
 
+    /** A finished single run: its wall time, and the code of every segment it was continued over. */
     private static Cost runCost(RunRecord run) {
-        return new Cost(run.wallSeconds() / 3600, "measured", false, commits(List.of(commit(run.software()))),
-                new double[] {run.wallSeconds()});
+        List<String> segments = new ArrayList<>(List.of(commit(run.software())));
+        if (run.software().get("earlier_segments") instanceof List<?> earlier) {
+            for (Object s : earlier) if (s instanceof Map<?, ?> m) segments.add(Objects.toString(m.get("git_commit"), "unknown"));
+        }
+        return new Cost(run.wallSeconds() / 3600, "measured", false, commits(segments), new double[] {run.wallSeconds()});
     }
 
     /**

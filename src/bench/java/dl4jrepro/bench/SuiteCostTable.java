@@ -29,8 +29,9 @@ final class SuiteCostTable {
                 + "2–5× longer at busy times. Code: the git commits that made the figures.\n");
         if (reruns) {
             md.append("\nToday's code: reruns into `" + rerunDir + "`, each stopped after a time limit and projected; an "
-                    + "experiment without a rerun keeps its committed figure in the total. Speed-up: committed hours over "
-                    + "today's.\n");
+                    + "experiment without a rerun keeps its committed figure in the total, and a finished committed run "
+                    + "whose every segment's code contains the rerun's commits replaces the rerun. Speed-up: committed "
+                    + "hours over today's.\n");
         }
         md.append("\nOn N workers: the committed figures' work spread over N one-core workers (a Spark cluster running the "
                 + "experiment with --spark), projected from the measured time of each trial: the longest trial first, each "

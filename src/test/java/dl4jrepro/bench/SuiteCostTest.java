@@ -103,4 +103,20 @@ class SuiteCostTest {
                 .software(Map.of("git_commit", commit)).wallSeconds(seconds[0]).trainSeconds(seconds[1])
                 .evalSeconds(seconds[2]).curve(List.of()).finalMetrics(Map.of()).build();
     }
+
+    @Test
+    void todaysFigureIsACommittedFullRunOfNewerCodeThanTheRerun() {
+        SuiteCost.Cost committed = new SuiteCost.Cost(2.24, "measured", false, List.of("ccccccc"), new double[] {8064});
+        SuiteCost.Cost rerun = new SuiteCost.Cost(3.36, "PROJECTED from its checkpoint", true, List.of("aaaaaaa"), new double[] {12096});
+        // aaaaaaa is an ancestor of ccccccc: the committed run is of newer code and finished.
+        SuiteCost.Cost newer = SuiteCost.today(committed, rerun, (a, c) -> a.equals("aaaaaaa") && c.equals("ccccccc"));
+        assertEquals(2.24, newer.hours(), 1e-12);
+        assertFalse(newer.projected());
+        assertTrue(newer.basis().contains("the committed run"), newer.basis());
+        // Unrelated or older committed code: the rerun stays today's figure.
+        assertEquals(3.36, SuiteCost.today(committed, rerun, (a, c) -> false).hours(), 1e-12);
+        // A committed figure that is itself a projection never replaces the rerun.
+        SuiteCost.Cost projected = new SuiteCost.Cost(2.0, "PROJECTED", true, List.of("ccccccc"), new double[] {7200});
+        assertEquals(3.36, SuiteCost.today(projected, rerun, (a, c) -> true).hours(), 1e-12);
+    }
 }
