@@ -133,7 +133,9 @@ class SearchTest {
                 "--set", "budget.steps=1200")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while ((recorded(interrupted) < 2 || savedTrials(interrupted) == 0) && p.isAlive() && System.nanoTime() < deadline) {
+        // Waits for a checkpoint of a trial not yet recorded: a recorded trial's checkpoint is about to be dropped.
+        while ((recorded(interrupted) < 2 || savedTrials(interrupted) - savedButRecorded(interrupted) == 0)
+                && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         // Killed as Ctrl-C or a lost machine kills it: the workers too, at once. A worker left to notice its parent's
