@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Where benchmarks put their figures: {@code results/benchmarks/<name>.json} (with the software's provenance) and {@code .md}. */
@@ -49,6 +50,16 @@ final class BenchmarkFiles {
             o.put(args[i].substring(2), args[++i]);
         }
         return o;
+    }
+
+    /** The models {@code --models a,b} picks from {@code known}, or null for all of them; an unknown name is refused. */
+    static List<String> selectedModels(Map<String, String> options, List<String> known) {
+        if (!options.containsKey("models")) return null;
+        List<String> only = List.of(options.get("models").split(","));
+        for (String m : only) {
+            if (!known.contains(m)) throw new UserError("unknown model '" + m + "' in --models: use some of " + known);
+        }
+        return only;
     }
 
     static void write(String name, Map<String, Object> figures, String markdown) throws IOException {

@@ -106,11 +106,7 @@ public final class PeerBenchmark {
         if (!Files.isRegularFile(peer)) throw new UserError("no PyTorch peer at " + peer + ": pass --peer PATH to torch_peer.py");
         Path workloadFile = Path.of(options.getOrDefault("workload", "experiments/bench/catalogue-models.json"));
         Workload workload = Workload.read(workloadFile);
-        List<String> only = options.containsKey("models") ? List.of(options.get("models").split(",")) : null;
-        List<String> known = workload.models().stream().map(PeerModel::name).toList();
-        for (String m : only == null ? List.<String>of() : only) {
-            if (!known.contains(m)) throw new UserError("unknown model '" + m + "' in --models: use some of " + known);
-        }
+        List<String> only = BenchmarkFiles.selectedModels(options, workload.models().stream().map(PeerModel::name).toList());
 
         if (options.containsKey("check")) {
             // Only build both sides of every model and compare their shapes: seconds, no timing.

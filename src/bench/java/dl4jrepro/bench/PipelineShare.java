@@ -16,6 +16,7 @@ import dl4jrepro.speedups.SpeedupSetting;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,13 +65,7 @@ public final class PipelineShare {
         for (PeerModel m : PeerBenchmark.Workload.read(Path.of("experiments/bench/catalogue-models.json")).models()) {
             models.put(m.name(), m);
         }
-        List<String> only = options.containsKey("models") ? List.of(options.get("models").split(",")) : null;
-        for (String m : only == null ? List.<String>of() : only) {
-            if (workload.models().stream().noneMatch(e -> e.model().equals(m))) {
-                throw new UserError("unknown model '" + m + "' in --models: use some of "
-                        + workload.models().stream().map(Entry::model).toList());
-            }
-        }
+        List<String> only = BenchmarkFiles.selectedModels(options, workload.models().stream().map(Entry::model).toList());
         SpecCatalog specs = new SpecCatalog(Path.of("experiments"));
         DatasetRepository data = new DatasetRepository(DataLocations.resolve(null));
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -117,8 +112,10 @@ public final class PipelineShare {
         }
         double bareRate = Alternation.median(bareRates.stream().mapToDouble(Double::doubleValue).toArray());
         double[] realRates = real.stream().mapToDouble(RealTurn::samplesPerSecond).toArray();
-        RealTurn median = real.stream().filter(t -> t.samplesPerSecond() == Alternation.median(realRates)).findFirst()
-                .orElse(real.get(real.size() - 1));
+        // The turn whose wall time is divided: the median one, the faster of the middle two for an even count (an
+        // equality test against the median, a mean of two rates then, matched no turn).
+        RealTurn median = real.stream().sorted(Comparator.comparingDouble(RealTurn::samplesPerSecond))
+                .toList().get(real.size() / 2);
         double step = median.samples() / bareRate;
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("model", m.name());
