@@ -25,15 +25,11 @@ public record RunRequest(String experiment, boolean quick, Long seed, Map<String
                          String backend, int threads, String speedups, int parallel, Path experimentsDir,
                          Path resultsDir, String command, String ui) {
 
-    /**
-     * Which faster code runs may use: {@code --speedups} if given, else the spec's {@code speedups}, else all of it;
-     * under {@code --ui} never DenseStep, which updates the network without calling DL4J's listeners.
-     */
+    /** Which faster code runs may use: {@code --speedups} if given, else the spec's {@code speedups}, else all of it. */
     public SpeedupSetting speedupsFor(ExperimentSpec spec) {
-        SpeedupSetting s = speedups != null ? SpeedupSetting.parse(speedups, "--speedups")
-                : spec.speedups() != null ? SpeedupSetting.parse(spec.speedups(), spec.id() + ": speedups")
-                : SpeedupSetting.ON;
-        return ui == null ? s : s.without(SpeedupSetting.Kind.STEP);
+        if (speedups != null) return SpeedupSetting.parse(speedups, "--speedups");
+        if (spec.speedups() != null) return SpeedupSetting.parse(spec.speedups(), spec.id() + ": speedups");
+        return SpeedupSetting.ON;
     }
 
     /** The same request reading its data from another folder, e.g. where Spark put the files it shipped. */

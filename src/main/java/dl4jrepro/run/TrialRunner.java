@@ -55,10 +55,13 @@ public final class TrialRunner {
         this(backend, speedups, data, out, null);
     }
 
-    /** @param ui where trials post DL4J StatsListener reports ({@code run --ui}), or null for no listener at all */
+    /**
+     * @param ui where trials post DL4J StatsListener reports ({@code run --ui}), or null for no listener at all; with a
+     *           listener the runner leaves DenseStep out, since it updates a network without calling its listeners
+     */
     public TrialRunner(BackendInfo backend, SpeedupSetting speedups, DatasetRepository data, PrintStream out, String ui) {
         this.backend = backend;
-        this.speedups = speedups;
+        this.speedups = ui == null ? speedups : speedups.without(SpeedupSetting.Kind.STEP);
         this.data = data;
         this.out = out;
         this.ui = ui;
