@@ -4,7 +4,8 @@
 # into OUT/<side>/ (a side "atCommit" runs the --before COMMIT in a git worktree), then tabulates them.
 #   src/bench/equivalence.sh experiments/bench/equivalence-speedups.json --before COMMIT   (about an hour on 2 cores)
 #   src/bench/equivalence.sh experiments/bench/equivalence-blas.json
-# Options: --before COMMIT, --out DIR (default /tmp/<the spec's name>), --data-dir DIR.
+# Options: --before COMMIT, --out DIR (default /tmp/<the spec's name>), --data-dir DIR. Called again with the same
+# --out, it runs only what did not finish before (OUT/<side>/done.txt lists what did).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 [ $# -ge 1 ] && [ -f "$1" ] || { echo "error: name a comparison spec: one of $(ls "$root"/experiments/bench/equivalence-*.json | sed "s|$root/||" | tr '\n' ' ')" >&2; exit 2; }
@@ -36,10 +37,15 @@ while IFS=$'\t' read -r kind name old env options; do
   fi
   mkdir -p "$out/$name"
   for r in "${runs[@]}"; do
+    # A run that finished in an earlier call is not run again: a stopped comparison continues where it stopped.
+    if grep -qxF "$r" "$out/$name/done.txt" 2>/dev/null; then echo "$name: $r (done before)" >&2; continue; fi
     echo "$name: $r" >&2
     # shellcheck disable=SC2086
-    (cd "$repo" && env $env ./repro --results-dir "$out/$name" run $r "${data[@]}" $options) </dev/null >>"$out/$name/log.txt" 2>&1 \
-      || echo "$name: $r exited $?" >>"$out/$name/log.txt"
+    if (cd "$repo" && env $env ./repro --results-dir "$out/$name" run $r "${data[@]}" $options) </dev/null >>"$out/$name/log.txt" 2>&1; then
+      echo "$r" >>"$out/$name/done.txt"
+    else
+      echo "$name: $r exited $?" >>"$out/$name/log.txt"
+    fi
   done
 done <<<"$plan"
 "$root/src/bench/run" Equivalence table "$spec" "$out"

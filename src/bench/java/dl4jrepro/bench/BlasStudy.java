@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
+import dl4jrepro.backend.BlasLibrary;
 import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -11,9 +12,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -155,39 +153,17 @@ public final class BlasStudy {
 
     private static Measured spawn(Setup setup, List<String> names, int epochs, Path workload)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BlasStudy.class.getName(), "--child", "true",
-                "--epochs", String.valueOf(epochs), "--models", String.join(",", names), "--workload", workload.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        Map<String, String> env = builder.environment();
-        env.put("REPRO_BLAS", setup.blas());
-        env.put("OPENBLAS_VERBOSE", "2");  // OpenBLAS then prints "Core: <kernel>" when it loads
-        if (!setup.environmentKernels()) {
-            env.remove("OPENBLAS_CORETYPE");
-            env.remove("OPENBLAS_L2_SIZE");
-        }
-        Path err = Files.createTempFile("blas-study", ".err");
-        try {
-            Process p = builder.redirectError(err.toFile()).start();
-            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int code = p.waitFor();
-            String stderr = Files.readString(err);
-            if (code != 0) {
-                throw new UserError("the " + setup.label() + " child failed (exit " + code + "): "
-                        + (stdout + stderr).lines().reduce((a, b) -> b).orElse(""));
-            }
-            String kernel = stderr.lines().filter(l -> l.startsWith("Core: ")).map(l -> l.substring(6).trim())
-                    .findFirst().orElse("not reported");
-            Map<String, Object> r = Json.MAPPER.readValue(stdout.lines().filter(l -> l.startsWith("{"))
-                    .reduce((a, b) -> b).orElseThrow(() -> new UserError("the child printed no result: " + stdout)),
-                    new TypeReference<>() {});
-            return new Measured((String) r.get("library"), kernel, ((Number) r.get("square_gflops")).doubleValue(),
-                    numbers(r.get("train")), numbers(r.get("limit")), ((Number) r.get("worst_relative_error")).doubleValue());
-        } finally {
-            Files.deleteIfExists(err);
-        }
+        ChildProcess.Result r = ChildProcess.run("the " + setup.label() + " child",
+                ChildProcess.java(BlasStudy.class, List.of("--child", "true", "--epochs", String.valueOf(epochs),
+                        "--models", String.join(",", names), "--workload", workload.toString())),
+                Map.of("REPRO_BLAS", setup.blas(), BlasLibrary.KERNELS_ENV, setup.environmentKernels() ? "environment" : "detected",
+                        "OPENBLAS_VERBOSE", "2"),  // OpenBLAS then prints "Core: <kernel>" when it loads
+                List.of());
+        String kernel = r.stderr().lines().filter(l -> l.startsWith("Core: ")).map(l -> l.substring(6).trim())
+                .findFirst().orElse("not reported");
+        Map<String, Object> m = Json.MAPPER.convertValue(r.json(), new TypeReference<>() {});
+        return new Measured((String) m.get("library"), kernel, ((Number) m.get("square_gflops")).doubleValue(),
+                numbers(m.get("train")), numbers(m.get("limit")), ((Number) m.get("worst_relative_error")).doubleValue());
     }
 
     @SuppressWarnings("unchecked")
@@ -208,7 +184,7 @@ public final class BlasStudy {
         for (PeerBenchmark.PeerModel m : models) {
             PeerBenchmark.Trainee t = PeerBenchmark.trainee(m, backend);
             train.put(m.name(), PeerBenchmark.dl4jTurn(t.net(), t.step(), t.batches(), m.passes(), epochs).trainSamplesPerSecond());
-            List<long[]> shapes = PeerBenchmark.denseShapes(t.net());
+            List<long[]> shapes = PeerBenchmark.denseShapes(t.plain());
             limit.put(m.name(), GemmLimit.denseTraining(shapes, t.batch(), 2));
             for (long[] s : shapes) worst = Math.max(worst, relativeError(t.batch(), s[0], s[1]));
         }

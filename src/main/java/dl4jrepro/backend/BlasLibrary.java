@@ -1,5 +1,7 @@
 package dl4jrepro.backend;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import dl4jrepro.base.UserError;
 import org.bytedeco.javacpp.Loader;
 
@@ -26,10 +28,23 @@ import java.util.regex.Pattern;
  *
  * <p>{@code REPRO_BLAS} (or {@code -Drepro.blas}) chooses: {@code auto}, the default, loads the newer build where this
  * platform has it, else the bundled; {@code newer} insists on it; {@code bundled} keeps ND4J's. Every result records
- * which library ran ({@link #loaded}). The choice must be made before ND4J loads.
+ * which library ran and with which kernels ({@link #loaded}). The choice must be made before ND4J loads.
+ *
+ * <p>Kernels: an environment may force OpenBLAS's kernels ({@code OPENBLAS_CORETYPE}, with {@code OPENBLAS_L2_SIZE}),
+ * as a workaround for builds that mis-detect a processor or crash on it. The bundled build needs it on recent
+ * processors; the newer build detects them, and on an AVX-512 processor its own choice trains the dense nets faster
+ * than a forced Haswell with the same rounding (blas.md, and the equivalence runs of equivalence-blas.json).
+ * {@code REPRO_BLAS_KERNELS} (or {@code -Drepro.blas.kernels}) chooses: {@code auto}, the default, lets the newer build
+ * detect its kernels and keeps the environment's for the bundled one; {@code detected} always detects; {@code environment}
+ * keeps the variables. OpenBLAS reads them once, when it loads, from the C environment, which Java cannot change: they
+ * are removed there through JNA's libc binding, before ND4J loads.
  */
 public final class BlasLibrary {
     static final String PROPERTY = "repro.blas", ENV = "REPRO_BLAS";
+    static final String KERNELS_PROPERTY = "repro.blas.kernels";
+    public static final String KERNELS_ENV = "REPRO_BLAS_KERNELS";
+    /** The variables by which an environment forces OpenBLAS's kernels. */
+    public static final List<String> KERNEL_VARIABLES = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
     static final String LOAD = "org.bytedeco.openblas.load", PATHS_FIRST = "org.bytedeco.javacpp.pathsFirst",
             PRELOAD_PATH = "org.bytedeco.javacpp.platform.preloadpath";
     /** javacpp's artifact version of the newer build, as pom.xml unpacks it. */
@@ -44,8 +59,10 @@ public final class BlasLibrary {
     public static void requestBeforeNd4jLoads() {
         if (System.getProperty(LOAD) != null) return;
         String choice = choice();
+        Optional<Path> folder = choice.equals("bundled") ? Optional.empty() : newerFolder();
+        String kernels = kernelsChoice();
+        if (kernels.equals("detected") || kernels.equals("auto") && folder.isPresent()) dropForcedKernels();
         if (choice.equals("bundled")) return;
-        Optional<Path> folder = newerFolder();
         if (folder.isEmpty()) {
             if (choice.equals("newer")) {
                 throw new UserError(ENV + "=newer: OpenBLAS " + NEWER + " is not beside the classes (the build unpacks it "
@@ -68,6 +85,38 @@ public final class BlasLibrary {
             throw new UserError((p != null ? "-D" + PROPERTY : ENV) + "=" + c + ": use auto, newer or bundled");
         }
         return c;
+    }
+
+    /** auto, detected or environment, from -Drepro.blas.kernels or REPRO_BLAS_KERNELS; anything else is a one-line error. */
+    static String kernelsChoice() {
+        String p = System.getProperty(KERNELS_PROPERTY), e = System.getenv(KERNELS_ENV);
+        String c = p != null ? p : e != null ? e : "auto";
+        if (!List.of("auto", "detected", "environment").contains(c)) {
+            throw new UserError((p != null ? "-D" + KERNELS_PROPERTY : KERNELS_ENV) + "=" + c
+                    + ": use auto, detected or environment");
+        }
+        return c;
+    }
+
+    /** libc's environment calls: Java's System.getenv is a copy taken at start-up, which OpenBLAS never reads. */
+    private interface LibC extends Library {
+        int unsetenv(String name);
+
+        String getenv(String name);
+    }
+
+    /** The OpenBLAS call that names the kernels it runs. */
+    private interface OpenBlasName extends Library {
+        String openblas_get_corename();
+    }
+
+    private static LibC libc() {
+        return (LibC) Native.loadLibrary("c", LibC.class);
+    }
+
+    private static void dropForcedKernels() {
+        LibC libc = libc();
+        for (String v : KERNEL_VARIABLES) libc.unsetenv(v);
     }
 
     /** The newer build's libraries as the build unpacks them for Linux (the library and the runtime it links to). */
@@ -114,8 +163,8 @@ public final class BlasLibrary {
     }
 
     /**
-     * The OpenBLAS this process loaded, for the provenance: "OpenBLAS 0.3.21-1.5.8 (kernels detected)" or
-     * "OpenBLAS 0.3.19-1.5.7 (bundled with ND4J, OPENBLAS_CORETYPE=Haswell)". Read from the process's mapped
+     * The OpenBLAS this process loaded, for the provenance: "OpenBLAS 0.3.21-1.5.8 (Cooperlake kernels, detected)" or
+     * "OpenBLAS 0.3.19-1.5.7 (bundled with ND4J, Haswell kernels, OPENBLAS_CORETYPE=Haswell)". Read from the process's mapped
      * libraries, so it says what ran, not what was asked.
      */
     public static String loaded() {
@@ -134,8 +183,19 @@ public final class BlasLibrary {
             throw new UserError(ENV + "=newer: javacpp loaded the bundled OpenBLAS instead of " + NEWER + "; use "
                     + ENV + "=bundled, or report the javacpp log (-Dorg.bytedeco.javacpp.logger.debug=true)");
         }
-        String kernels = System.getenv("OPENBLAS_CORETYPE") == null ? "kernels detected"
-                : "OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE");
-        return "OpenBLAS " + version + " (" + (version.equals(BUNDLED) ? "bundled with ND4J, " : "") + kernels + ")";
+        String path = mapped.stream().filter(l -> l.contains(version)).findFirst().orElse(mapped.get(0));
+        return "OpenBLAS " + version + " (" + (version.equals(BUNDLED) ? "bundled with ND4J, " : "") + kernels(path) + ")";
+    }
+
+    /** "Cooperlake kernels, detected" or "Haswell kernels, OPENBLAS_CORETYPE=Haswell": what the library runs, and why. */
+    private static String kernels(String library) {
+        String forced = libc().getenv(KERNEL_VARIABLES.get(0));
+        String name;
+        try {
+            name = ((OpenBlasName) Native.loadLibrary(library, OpenBlasName.class)).openblas_get_corename().trim();
+        } catch (UnsatisfiedLinkError e) {
+            name = "unnamed";
+        }
+        return name + " kernels, " + (forced == null ? "detected" : KERNEL_VARIABLES.get(0) + "=" + forced);
     }
 }

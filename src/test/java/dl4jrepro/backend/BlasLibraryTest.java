@@ -2,6 +2,7 @@ package dl4jrepro.backend;
 
 import dl4jrepro.base.UserError;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;
@@ -21,13 +22,22 @@ class BlasLibraryTest {
 
     @Test
     void refusesAnUnknownChoiceInOneLine() {
-        String before = System.getProperty(BlasLibrary.PROPERTY);
-        System.setProperty(BlasLibrary.PROPERTY, "mkl");
+        assertRefused(BlasLibrary.PROPERTY, "mkl", BlasLibrary::choice, "-Drepro.blas=mkl: use auto, newer or bundled");
+    }
+
+    @Test
+    void refusesAnUnknownKernelsChoiceInOneLine() {
+        assertRefused(BlasLibrary.KERNELS_PROPERTY, "haswell", BlasLibrary::kernelsChoice,
+                "-Drepro.blas.kernels=haswell: use auto, detected or environment");
+    }
+
+    private static void assertRefused(String property, String value, Executable choice, String message) {
+        String before = System.getProperty(property);
+        System.setProperty(property, value);
         try {
-            UserError e = assertThrows(UserError.class, BlasLibrary::choice);
-            assertEquals("-Drepro.blas=mkl: use auto, newer or bundled", e.getMessage());
+            assertEquals(message, assertThrows(UserError.class, choice).getMessage());
         } finally {
-            if (before == null) System.clearProperty(BlasLibrary.PROPERTY); else System.setProperty(BlasLibrary.PROPERTY, before);
+            if (before == null) System.clearProperty(property); else System.setProperty(property, before);
         }
     }
 
@@ -37,6 +47,24 @@ class BlasLibraryTest {
         BackendInfo info = BackendSelector.select("cpu", 1);
         String expected = "bundled".equals(System.getenv(BlasLibrary.ENV)) ? BlasLibrary.BUNDLED : BlasLibrary.NEWER;
         assertTrue(info.blas().startsWith("OpenBLAS " + expected + " ("), info.blas());
+    }
+
+    /**
+     * The backend names the kernels OpenBLAS runs, by OpenBLAS's own name for them. By default (REPRO_BLAS_KERNELS
+     * auto) the newer build detects them even where the environment forces others, as this machine's does; the
+     * bundled build keeps what the environment forces.
+     */
+    @Test
+    void namesTheKernelsAndDetectsThemWithTheNewerBuild() {
+        String blas = BackendSelector.select("cpu", 1).blas();
+        assertTrue(blas.matches("OpenBLAS .*\\((bundled with ND4J, )?[A-Za-z0-9]+ kernels, (detected|OPENBLAS_CORETYPE=\\S+)\\)"), blas);
+        String forced = System.getenv("OPENBLAS_CORETYPE");
+        String kernels = System.getenv(BlasLibrary.KERNELS_ENV) == null ? "auto" : System.getenv(BlasLibrary.KERNELS_ENV);
+        boolean newer = blas.startsWith("OpenBLAS " + BlasLibrary.NEWER);
+        boolean expectDetected = forced == null || kernels.equals("detected") || kernels.equals("auto") && newer;
+        assertEquals(expectDetected, blas.endsWith(" kernels, detected)"), blas + " (environment: OPENBLAS_CORETYPE="
+                + forced + ", " + BlasLibrary.KERNELS_ENV + "=" + kernels + ")");
+        if (!expectDetected) assertTrue(blas.toLowerCase().endsWith((forced + " kernels, OPENBLAS_CORETYPE=" + forced + ")").toLowerCase()), blas);
     }
 
     /** ND4J's LAPACK calls need LAPACKE in the loaded library; without it the JVM ends at the first call. */
