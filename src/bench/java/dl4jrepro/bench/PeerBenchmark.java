@@ -1,9 +1,11 @@
 package dl4jrepro.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.management.OperatingSystemMXBean;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
+import dl4jrepro.backend.BlasLibrary;
 import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
 import dl4jrepro.data.DatasetRepository;
@@ -38,14 +40,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * DL4J against the reports' peer, PyTorch, on the five models of {@code experiments/bench/peer-models.json}, and both
- * against the machine's GEMM limit. For every model the two sides take turns (DL4J, PyTorch, PyTorch, DL4J, ...), each
- * turn a warm-up epoch and then {@code epochs} timed epochs on random data of the model's shape, pre-batched in
- * memory; a turn's figure is its median epoch. Writes {@code results/benchmarks/latest.{md,json}}, or for a run of
- * some models only ({@code --models}) {@code peer-<models>.{md,json}}.
+ * DL4J against the reports' peer, PyTorch, on the models of a workload file (default
+ * {@code experiments/bench/catalogue-models.json}: the catalogue's costliest, built from their specs), and both against
+ * the machine's GEMM limit. For every model the two sides take turns (DL4J, PyTorch, PyTorch, DL4J, ...), each turn a
+ * process of its own (so its peak memory is that model's and its BLAS kernels are chosen as a run's are): a warm-up
+ * epoch and then {@code epochs} timed epochs on random data of the model's shape, pre-batched in memory; a turn's figure
+ * is its median epoch. Writes {@code results/benchmarks/latest.{md,json}}, or for a run of some models only
+ * ({@code --models}) {@code peer-<models>.{md,json}}.
  *
- * <p>Run: {@code src/bench/peer-benchmark.sh [--pairs 3] [--epochs 3] [--models a,b] [--peer PATH]}
- * (installs PyTorch from Debian if needed, then runs this main).
+ * <p>Run: {@code src/bench/peer-benchmark.sh [--pairs 3] [--epochs 3] [--models a,b] [--kernels detected|environment]
+ * [--peer PATH]} (installs PyTorch from Debian if needed, then runs this main).
  */
 public final class PeerBenchmark {
     /**
@@ -90,7 +94,15 @@ public final class PeerBenchmark {
      * One turn of one side: training and inference samples/s, the process's peak resident memory, and its CPU time
      * over wall time (how many cores it kept busy: the check that both sides ran on the same thread count).
      */
-    public record Turn(double trainSamplesPerSecond, double inferSamplesPerSecond, double peakRssMb, double coresBusy) {}
+    public record Turn(double trainSamplesPerSecond, double inferSamplesPerSecond, double peakRssMb, double coresBusy,
+                       String blas) {
+        /** A turn as a child process printed it (train, infer, cores busy, BLAS), with the peak memory measured around it. */
+        static Turn of(ChildProcess.Result r) {
+            JsonNode j = r.json();
+            return new Turn(j.get("train_samples_per_s").asDouble(), j.get("infer_samples_per_s").asDouble(), r.peakRssMb(),
+                    j.get("cores_busy").asDouble(), j.get("blas").asText());
+        }
+    }
 
     private PeerBenchmark() {}
 
@@ -99,33 +111,49 @@ public final class PeerBenchmark {
     }
 
     private static void run(String[] args) throws Exception {
-        Map<String, String> options = BenchmarkFiles.options(args, "--pairs N, --epochs N, --models a,b, --peer PATH, --workload FILE, --check true");
+        Map<String, String> options = BenchmarkFiles.options(args,
+                "--pairs N, --epochs N, --models a,b, --peer PATH, --workload FILE, --kernels detected|environment, --check true");
         int pairs = Integer.parseInt(options.getOrDefault("pairs", "3"));
         int epochs = Integer.parseInt(options.getOrDefault("epochs", "3"));
         Path peer = Path.of(options.getOrDefault("peer", "src/bench/peer/torch_peer.py"));
         if (!Files.isRegularFile(peer)) throw new UserError("no PyTorch peer at " + peer + ": pass --peer PATH to torch_peer.py");
         Path workloadFile = Path.of(options.getOrDefault("workload", "experiments/bench/catalogue-models.json"));
         Workload workload = Workload.read(workloadFile);
+        if (options.containsKey("turn")) {
+            childTurn(workload.models().stream().filter(m -> m.name().equals(options.get("turn"))).findFirst()
+                    .orElseThrow(() -> new UserError("no model " + options.get("turn") + " in " + workloadFile)), epochs);
+            return;
+        }
+        String kernels = options.getOrDefault("kernels", "detected");
+        if (!List.of("detected", "environment").contains(kernels)) {
+            throw new UserError("--kernels " + kernels + ": use detected or environment");
+        }
         List<String> only = BenchmarkFiles.selectedModels(options, workload.models().stream().map(PeerModel::name).toList());
 
         if (options.containsKey("check")) {
             // Only build both sides of every model and compare their shapes: seconds, no timing.
             for (PeerModel m : workload.models()) {
                 if (only != null && !only.contains(m.name())) continue;
-                Hyperparameters hp = new Hyperparameters(m.name(), m.hyperparameters());
-                checkTwin(m, Families.byName(m.family()).configure(hp, m.shape(), m.classes() == 0 ? 1 : m.classes(), 1,
-                        Math.max(1, m.samples() / hp.getInt("batch"))), peer);
+                checkTwin(m, plain(m), peer);
             }
             return;
         }
+        Sides sides = new Sides(peer, workloadFile, kernels, epochs);
         List<Map<String, Object>> rows = new ArrayList<>();
         BackendInfo backend = null;
         for (PeerModel m : workload.models()) {
             if (only != null && !only.contains(m.name())) continue;
             backend = BackendSelector.select("cpu", m.threads());
-            rows.add(compare(m, pairs, epochs, peer, backend));
+            rows.add(compare(m, pairs, sides));
         }
         Map<String, Object> gemm = GemmLimit.square(2048);
+        // The evidence for the peer's kernels: its square product with the environment's and with detected kernels.
+        PeerModel first = workload.models().get(0);
+        Map<String, Object> peerSquare = new LinkedHashMap<>();
+        for (String k : System.getenv(BlasLibrary.KERNEL_VARIABLES.get(0)) == null ? List.of("detected") : List.of("detected", "environment")) {
+            JsonNode g = new Sides(peer, workloadFile, k, epochs).torchGemm(first, 1);
+            peerSquare.put(k, Map.of("gflops_1_threads", g.get("square_gflops").asDouble(), "blas", g.get("blas").asText()));
+        }
         // A run of some models only must not replace the full table: it gets a file of its own.
         String name = only == null ? "latest" : "peer-" + String.join("-", only).replace('_', '-');
         Map<String, Object> out = BenchmarkFiles.figures(name, "training and inference samples/s of DL4J and PyTorch "
@@ -134,41 +162,47 @@ public final class PeerBenchmark {
         out.put("pairs", pairs);
         out.put("epochs_per_turn", epochs);
         out.put("square_sgemm", gemm);
+        out.put("pytorch_square_sgemm", peerSquare);
+        out.put("kernels", kernels);
         out.put("models", rows);
         out.put("peer", peer.toAbsolutePath().normalize().toString());
-        BenchmarkFiles.write(name, out, PeerTable.markdown(rows, gemm, pairs, epochs, backend, String.join(" ", args)));
+        BenchmarkFiles.write(name, out, PeerTable.markdown(rows, gemm, peerSquare, pairs, epochs, kernels, workloadFile,
+                String.join(" ", args)));
     }
 
-    private static Map<String, Object> compare(PeerModel m, int pairs, int epochs, Path peer, BackendInfo backend)
-            throws Exception {
-        Trainee t = trainee(m, backend);
-        checkTwin(m, t.plain(), peer);
-        MultiLayerNetwork net = t.net();
-        TrainingStep step = t.step();
-        List<INDArray[]> batches = t.batches();
-        int batch = t.batch();
+    private static Map<String, Object> compare(PeerModel m, int pairs, Sides sides) throws Exception {
+        MultiLayerConfiguration plain = plain(m);
+        checkTwin(m, plain, sides.peer());
+        MultiLayerNetwork net = new MultiLayerNetwork(plain);
+        net.init();
+        int batch = new Hyperparameters(m.name(), m.hyperparameters()).getInt("batch");
         List<Turn> dl4j = new ArrayList<>(), torch = new ArrayList<>();
         double[] ratio = new double[pairs];
         // The GEMM limit is measured within each pair too: on this machine only figures taken side by side compare.
         boolean dense = m.family().equals("MlpFamily") && m.classes() > 0;
-        double[] limit = new double[pairs], dl4jOfLimit = new double[pairs], torchOfLimit = new double[pairs];
+        double[] limit = new double[pairs], nd4jLimit = new double[pairs], torchLimit = new double[pairs];
+        double[] dl4jOfLimit = new double[pairs], torchOfLimit = new double[pairs];
         for (int p = 0; p < pairs; p++) {
             // Alternate which side goes first, so a drift in machine speed favours neither.
             if (p % 2 == 0) {
-                dl4j.add(dl4jTurn(net, step, batches, m.passes(), epochs));
-                torch.add(torchTurn(m, epochs, peer));
+                dl4j.add(sides.dl4jTurn(m));
+                torch.add(sides.torchTurn(m));
             } else {
-                torch.add(torchTurn(m, epochs, peer));
-                dl4j.add(dl4jTurn(net, step, batches, m.passes(), epochs));
+                torch.add(sides.torchTurn(m));
+                dl4j.add(sides.dl4jTurn(m));
             }
             ratio[p] = dl4j.get(p).trainSamplesPerSecond() / torch.get(p).trainSamplesPerSecond();
             if (dense) {
-                limit[p] = GemmLimit.denseTraining(denseShapes(net), batch, 2);
+                // The machine's limit: the faster of the two BLAS builds at the model's own products.
+                nd4jLimit[p] = GemmLimit.denseTraining(denseShapes(plain), batch, 2);
+                torchLimit[p] = sides.torchGemm(m, m.threads()).get("dense_samples_per_s").asDouble();
+                limit[p] = Math.max(nd4jLimit[p], torchLimit[p]);
                 dl4jOfLimit[p] = dl4j.get(p).trainSamplesPerSecond() / limit[p];
                 torchOfLimit[p] = torch.get(p).trainSamplesPerSecond() / limit[p];
             }
-            System.out.printf(Locale.ROOT, "%s pair %d/%d: DL4J %.0f, PyTorch %.0f training samples/s, ratio %.2f%n",
-                    m.name(), p + 1, pairs, dl4j.get(p).trainSamplesPerSecond(), torch.get(p).trainSamplesPerSecond(), ratio[p]);
+            System.out.printf(Locale.ROOT, "%s pair %d/%d: DL4J %.0f, PyTorch %.0f training samples/s, ratio %.2f; peak RSS %.0f / %.0f MB%n",
+                    m.name(), p + 1, pairs, dl4j.get(p).trainSamplesPerSecond(), torch.get(p).trainSamplesPerSecond(), ratio[p],
+                    dl4j.get(p).peakRssMb(), torch.get(p).peakRssMb());
         }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("model", m.name());
@@ -177,6 +211,8 @@ public final class PeerBenchmark {
         row.put("batch", batch);
         row.put("threads", m.threads());
         row.put("samples_per_epoch", m.samples() * m.passes());
+        row.put("dl4j_blas", dl4j.get(0).blas());
+        row.put("pytorch_blas", torch.get(0).blas());
         row.put("dl4j", dl4j);
         row.put("pytorch", torch);
         row.put("dl4j_train_median", Alternation.median(dl4j.stream().mapToDouble(Turn::trainSamplesPerSecond).toArray()));
@@ -187,11 +223,14 @@ public final class PeerBenchmark {
         row.put("pytorch_cores_busy", Alternation.median(torch.stream().mapToDouble(Turn::coresBusy).toArray()));
         row.put("dl4j_peak_rss_mb", dl4j.stream().mapToDouble(Turn::peakRssMb).max().orElse(Double.NaN));
         row.put("pytorch_peak_rss_mb", torch.stream().mapToDouble(Turn::peakRssMb).max().orElse(Double.NaN));
+        row.put("rss_ratio", (double) row.get("dl4j_peak_rss_mb") / (double) row.get("pytorch_peak_rss_mb"));
         row.put("ratio_median", Alternation.median(ratio));
         row.put("ratio_min", Arrays.stream(ratio).min().orElse(Double.NaN));
         row.put("ratio_max", Arrays.stream(ratio).max().orElse(Double.NaN));
         if (dense) {
             row.put("gemm_limit_samples_per_s", Alternation.median(limit));
+            row.put("gemm_limit_nd4j", Alternation.median(nd4jLimit));
+            row.put("gemm_limit_pytorch", Alternation.median(torchLimit));
             row.put("dl4j_fraction_of_limit", Alternation.median(dl4jOfLimit));
             row.put("pytorch_fraction_of_limit", Alternation.median(torchOfLimit));
         }
@@ -207,14 +246,72 @@ public final class PeerBenchmark {
                    int batch) {}
 
     static Trainee trainee(PeerModel m, BackendInfo backend) {
-        Hyperparameters hp = new Hyperparameters(m.name(), m.hyperparameters());
-        int batch = hp.getInt("batch");
-        int outputs = m.classes() == 0 ? 1 : m.classes();
-        MultiLayerConfiguration plain = Families.byName(m.family())
-                .configure(hp, m.shape(), outputs, 1, Math.max(1, m.samples() / batch));
+        int batch = new Hyperparameters(m.name(), m.hyperparameters()).getInt("batch");
+        MultiLayerConfiguration plain = plain(m);
         Speedups.Prepared model = Speedups.prepare(plain, backend, SpeedupSetting.ON);
-        return new Trainee(plain, model.net(), model.step(), batches(m, batch, outputs), batch);
+        return new Trainee(plain, model.net(), model.step(), batches(m, batch, m.classes() == 0 ? 1 : m.classes()), batch);
     }
+
+    /** The model's plain DL4J configuration, as its family builds it for a run. */
+    static MultiLayerConfiguration plain(PeerModel m) {
+        Hyperparameters hp = new Hyperparameters(m.name(), m.hyperparameters());
+        return Families.byName(m.family()).configure(hp, m.shape(), m.classes() == 0 ? 1 : m.classes(), 1,
+                Math.max(1, m.samples() / hp.getInt("batch")));
+    }
+
+    /**
+     * A child JVM's DL4J turn ({@code --turn NAME}): the model as a run trains it, in a process of its own like the
+     * peer's, so that its peak memory is this model's alone and its BLAS kernels are chosen as a run's are.
+     */
+    private static void childTurn(PeerModel m, int epochs) throws Exception {
+        BackendInfo backend = BackendSelector.select("cpu", m.threads());
+        Trainee t = trainee(m, backend);
+        Turn turn = dl4jTurn(t.net(), t.step(), t.batches(), m.passes(), epochs);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("train_samples_per_s", turn.trainSamplesPerSecond());
+        out.put("infer_samples_per_s", turn.inferSamplesPerSecond());
+        out.put("cores_busy", turn.coresBusy());
+        out.put("blas", backend.blas());
+        System.out.println(Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+    }
+
+    /**
+     * The two sides' processes for one benchmark: both with the same kernel choice ({@code detected}: OpenBLAS picks
+     * them; {@code environment}: the OPENBLAS_* variables stay), each in a process of its own per turn.
+     */
+    record Sides(Path peer, Path workload, String kernels, int epochs) {
+        Turn dl4jTurn(PeerModel m) throws IOException, InterruptedException {
+            return Turn.of(ChildProcess.run("the DL4J turn of " + m.name(), ChildProcess.java(PeerBenchmark.class,
+                    List.of("--turn", m.name(), "--epochs", String.valueOf(epochs), "--workload", workload.toString())),
+                    Map.of(BlasLibrary.KERNELS_ENV, kernels), List.of()));
+        }
+
+        Turn torchTurn(PeerModel m) throws IOException, InterruptedException {
+            return Turn.of(torch(m, m.threads(), "--epochs", String.valueOf(epochs)));
+        }
+
+        /** The peer's GEMM figures: the model's dense products ({@code dense_samples_per_s}) and a square one. */
+        JsonNode torchGemm(PeerModel m, int threads) throws IOException, InterruptedException {
+            return torch(m, threads, "--gemm").json();
+        }
+
+        private ChildProcess.Result torch(PeerModel m, int threads, String... args) throws IOException, InterruptedException {
+            List<String> command = new ArrayList<>(List.of("/usr/bin/python3", peer.toString(), "--threads",
+                    String.valueOf(threads), "--model", description(m).toString()));
+            command.addAll(List.of(args));
+            // torch.set_num_threads does not reach the BLAS: Debian's pthread OpenBLAS ran PyTorch's matrix products
+            // on both cores at "1 thread" (CPU/wall 1.99 on a 3072×250 product). Its own variables cap it.
+            Map<String, String> env = new LinkedHashMap<>();
+            for (String v : List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")) env.put(v, String.valueOf(threads));
+            try {
+                return ChildProcess.run("the PyTorch peer", command, env,
+                        kernels.equals("detected") ? BlasLibrary.KERNEL_VARIABLES : List.of());
+            } catch (UserError e) {
+                throw new UserError(e.getMessage() + "; install it with src/bench/peer-benchmark.sh");
+            }
+        }
+    }
+
 
     /** The data, cut once into contiguous minibatches (random values of the model's shape; speed does not depend on them). */
     private static List<INDArray[]> batches(PeerModel m, int batch, int outputs) {
@@ -235,6 +332,7 @@ public final class PeerBenchmark {
         return out;
     }
 
+    /** A turn in this process; its memory figure is the whole process's, whatever else it holds. */
     static Turn dl4jTurn(MultiLayerNetwork net, TrainingStep step, List<INDArray[]> batches, int passes,
                                  int epochs) {
         long samples = 0;
@@ -254,41 +352,11 @@ public final class PeerBenchmark {
         double infer = samples / ((System.nanoTime() - t0) / 1e9);
         peak = Math.max(peak, Pointer.physicalBytes() / 1e6);
         double cores = (double) (processCpuNanos() - cpu0) / (System.nanoTime() - wall0);
-        return new Turn(samples / Alternation.median(seconds), infer, peak, cores);
+        return new Turn(samples / Alternation.median(seconds), infer, peak, cores, null);
     }
 
     private static long processCpuNanos() {
         return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    private static Turn torchTurn(PeerModel m, int epochs, Path peer) throws IOException, InterruptedException {
-        Path err = Files.createTempFile("torch-peer", ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder("/usr/bin/time", "-f", "maxrss_kb=%M cpu=%S+%U wall=%e",
-                    "/usr/bin/python3", peer.toString(), "--threads", String.valueOf(m.threads()), "--model",
-                    description(m).toString(), "--epochs", String.valueOf(epochs)).redirectError(err.toFile());
-            // torch.set_num_threads does not reach the BLAS: Debian's pthread OpenBLAS ran PyTorch's matrix products
-            // on both cores at "1 thread" (CPU/wall 1.99 on a 3072×250 product). Its own variables cap it.
-            for (String v : List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")) {
-                builder.environment().put(v, String.valueOf(m.threads()));
-            }
-            Process p = builder.start();
-            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int code = p.waitFor();
-            String stderr = Files.readString(err);
-            if (code != 0) {
-                throw new UserError("the PyTorch peer failed (exit " + code + "): "
-                        + stderr.lines().reduce((a, b) -> b).orElse("") + "; install it with src/bench/peer-benchmark.sh");
-            }
-            JsonNode r = Json.MAPPER.readTree(stdout.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
-                    .orElseThrow(() -> new UserError("the PyTorch peer printed no result: " + stdout)));
-            Map<String, Double> time = timeFigures(stderr);
-            return new Turn(r.get("train_samples_per_s").asDouble(), r.get("infer_samples_per_s").asDouble(),
-                    time.getOrDefault("maxrss_kb", Double.NaN) / 1e3,
-                    time.getOrDefault("cpu", Double.NaN) / time.getOrDefault("wall", Double.NaN));
-        } finally {
-            Files.deleteIfExists(err);
-        }
     }
 
     /** The model as the peer builds it (torch_peer.py's --model file): written once per model and process. */
@@ -304,6 +372,7 @@ public final class PeerBenchmark {
         d.put("classification", m.classes() > 0);
         d.put("samples", m.samples());
         d.put("passes", m.passes());
+        d.put("dense_shapes", denseShapes(plain(m)));
         Files.writeString(file, Json.MAPPER.writeValueAsString(d));
         file.toFile().deleteOnExit();
         return file;
@@ -337,24 +406,10 @@ public final class PeerBenchmark {
                 ours.parameters(), ours.layerOutputs());
     }
 
-    /** The figures of /usr/bin/time's line ("maxrss_kb=… cpu=sys+user wall=…"), the CPU seconds summed. */
-    private static Map<String, Double> timeFigures(String stderr) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        stderr.lines().filter(l -> l.startsWith("maxrss_kb=")).findFirst().ifPresent(line -> {
-            for (String field : line.trim().split(" ")) {
-                String[] kv = field.split("=", 2);
-                double sum = 0;
-                for (String part : kv[1].split("\\+")) sum += Double.parseDouble(part);
-                out.put(kv[0], sum);
-            }
-        });
-        return out;
-    }
-
     /** [nIn, nOut] of every dense and output layer, in order. */
-    static List<long[]> denseShapes(MultiLayerNetwork net) {
+    static List<long[]> denseShapes(MultiLayerConfiguration configuration) {
         List<long[]> shapes = new ArrayList<>();
-        for (var conf : net.getLayerWiseConfigurations().getConfs()) {
+        for (var conf : configuration.getConfs()) {
             if (conf.getLayer() instanceof DenseLayer d) shapes.add(new long[] {d.getNIn(), d.getNOut()});
             if (conf.getLayer() instanceof OutputLayer o) shapes.add(new long[] {o.getNIn(), o.getNOut()});
         }
