@@ -186,7 +186,7 @@ public final class SuiteCost {
     /** A finished single run: its wall time, and the code of every segment it was continued over. */
     private static Cost runCost(RunRecord run) {
         List<String> segments = new ArrayList<>(List.of(commit(run.software())));
-        if (run.software().get("earlier_segments") instanceof List<?> earlier) {
+        if (run.software().get(RunRecord.EARLIER_SEGMENTS) instanceof List<?> earlier) {
             for (Object s : earlier) if (s instanceof Map<?, ?> m) segments.add(Objects.toString(m.get("git_commit"), "unknown"));
         }
         return new Cost(run.wallSeconds() / 3600, "measured", false, commits(segments), new double[] {run.wallSeconds()});

@@ -49,6 +49,8 @@ public record RunRecord(
         List<CurvePoint> curve,
         Map<String, Double> finalMetrics,
         int[][] testConfusion) {
+    /** The key of {@link #software} under which a run continued from checkpoints lists its earlier segments' code. */
+    public static final String EARLIER_SEGMENTS = "earlier_segments";
 
     /**
      * Every setting of this run by name: its hyperparameters, then its overrides on top (which also name budget and

@@ -156,7 +156,7 @@ public final class TrialRunner {
     private Map<String, Object> softwareOf(Trainer.Outcome outcome) {
         if (outcome.earlierSoftware().isEmpty()) return software;
         Map<String, Object> s = new LinkedHashMap<>(software);
-        s.put("earlier_segments", outcome.earlierSoftware());
+        s.put(RunRecord.EARLIER_SEGMENTS, outcome.earlierSoftware());
         return s;
     }
 
