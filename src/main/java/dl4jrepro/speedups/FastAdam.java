@@ -71,6 +71,9 @@ public final class FastAdam extends ScheduledUpdater {
         return g.length() < Integer.MAX_VALUE;
     }
 
+    /** Elements a float loop copies out of the native buffers at a time. */
+    private static final int CHUNK = 2048;
+
     private void floatLoop(INDArray gradient, INDArray mArray, INDArray vArray, float alpha) {
         FloatBuffer g = gradient.data().asNioFloat(), m = mArray.data().asNioFloat(), v = vArray.data().asNioFloat();
         // A view's buffer is the whole allocation positioned at the view's first element.
@@ -78,13 +81,26 @@ public final class FastAdam extends ScheduledUpdater {
         float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2);
         float eps = (float) epsilon;
         ParallelLoops.forRange(n, (first, end) -> {
-            for (int i = first; i < end; i++) {
-                float gradI = g.get(gi + i);
-                float mI = b1 * m.get(mi + i) + gradI * c1;
-                float vI = b2 * v.get(vi + i) + gradI * gradI * c2;
-                m.put(mi + i, mI);
-                v.put(vi + i, vI);
-                g.put(gi + i, mI * alpha / ((float) Math.sqrt(vI) + eps));
+            // The arithmetic runs on Java arrays, copied in and out in bulk: a direct buffer's get and put check
+            // their bounds and scope element by element, and the compiler vectorises the array loop, not theirs.
+            // The same operations in the same order: the results are the element-wise loop's, bit for bit.
+            float[] ga = new float[CHUNK], ma = new float[CHUNK], va = new float[CHUNK];
+            for (int from = first; from < end; from += CHUNK) {
+                int len = Math.min(CHUNK, end - from);
+                g.get(gi + from, ga, 0, len);
+                m.get(mi + from, ma, 0, len);
+                v.get(vi + from, va, 0, len);
+                for (int i = 0; i < len; i++) {
+                    float gradI = ga[i];
+                    float mI = b1 * ma[i] + gradI * c1;
+                    float vI = b2 * va[i] + gradI * gradI * c2;
+                    ma[i] = mI;
+                    va[i] = vI;
+                    ga[i] = mI * alpha / ((float) Math.sqrt(vI) + eps);
+                }
+                g.put(gi + from, ga, 0, len);
+                m.put(mi + from, ma, 0, len);
+                v.put(vi + from, va, 0, len);
             }
         });
     }

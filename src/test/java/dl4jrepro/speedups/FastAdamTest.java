@@ -120,4 +120,30 @@ class FastAdamTest {
         restored.fit(x, y);
         assertEquals(net.params(), restored.params());
     }
+
+    /**
+     * The float loop copies the buffers out in chunks, split over the loop's threads: every element, at the chunks'
+     * and the threads' edges too, gets exactly the update the formula gives it, step by step in float (here a view that
+     * starts inside its allocation, of a length that is no multiple of a chunk).
+     */
+    @Test
+    void floatStepsAreTheFormulasBitForBit() {
+        int n = 3 * 2048 + 777;
+        Nd4j.getRandom().setSeed(11);
+        INDArray g = Nd4j.rand(DataType.FLOAT, 1, n + 5).subi(0.5).get(NDArrayIndex.point(0), NDArrayIndex.interval(5, n + 5));
+        INDArray m = Nd4j.rand(DataType.FLOAT, n).subi(0.5).muli(0.1), v = Nd4j.rand(DataType.FLOAT, n).muli(0.01);
+        float[] gf = g.toFloatVector(), mf = m.toFloatVector(), vf = v.toFloatVector();
+        double lr = 0.003;
+        int iteration = 6;
+        new FastAdam(0.9, 0.999, 1e-8, null).step(g, new INDArray[] {m, v}, lr, iteration);
+        float alpha = (float) (lr * Math.sqrt(1 - Math.pow(0.999, iteration + 1)) / (1 - Math.pow(0.9, iteration + 1)));
+        float[] gOut = g.toFloatVector(), mOut = m.toFloatVector(), vOut = v.toFloatVector();
+        for (int i = 0; i < n; i++) {
+            float mI = 0.9f * mf[i] + gf[i] * (float) (1 - 0.9);
+            float vI = 0.999f * vf[i] + gf[i] * gf[i] * (float) (1 - 0.999);
+            assertEquals(mI, mOut[i], 0f, "m at " + i);
+            assertEquals(vI, vOut[i], 0f, "v at " + i);
+            assertEquals(mI * alpha / ((float) Math.sqrt(vI) + 1e-8f), gOut[i], 0f, "update at " + i);
+        }
+    }
 }
