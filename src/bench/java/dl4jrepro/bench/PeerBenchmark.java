@@ -18,7 +18,6 @@ import dl4jrepro.spec.SpecCatalog;
 import dl4jrepro.speedups.SpeedupSetting;
 import dl4jrepro.speedups.Speedups;
 import dl4jrepro.train.TrainingStep;
-import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -332,27 +331,27 @@ public final class PeerBenchmark {
         return out;
     }
 
-    /** A turn in this process; its memory figure is the whole process's, whatever else it holds. */
+    /**
+     * A turn in this process. It has no memory figure (NaN): the process holds whatever ran before it, so memory is
+     * measured around a child process of its own ({@link Sides#dl4jTurn}).
+     */
     static Turn dl4jTurn(MultiLayerNetwork net, TrainingStep step, List<INDArray[]> batches, int passes,
                                  int epochs) {
         long samples = 0;
         for (INDArray[] b : batches) samples += b[0].rows();
         samples *= passes;
-        double peak = 0;
         double[] seconds = new double[epochs];
         long wall0 = System.nanoTime(), cpu0 = processCpuNanos();
         for (int e = -1; e < epochs; e++) {  // epoch -1 is the warm-up
             long t0 = System.nanoTime();
             for (int p = 0; p < passes; p++) for (INDArray[] b : batches) step.fit(b[0], b[1]);
             if (e >= 0) seconds[e] = (System.nanoTime() - t0) / 1e9;
-            peak = Math.max(peak, Pointer.physicalBytes() / 1e6);
         }
         long t0 = System.nanoTime();
         for (int p = 0; p < passes; p++) for (INDArray[] b : batches) net.output(b[0], false);
         double infer = samples / ((System.nanoTime() - t0) / 1e9);
-        peak = Math.max(peak, Pointer.physicalBytes() / 1e6);
         double cores = (double) (processCpuNanos() - cpu0) / (System.nanoTime() - wall0);
-        return new Turn(samples / Alternation.median(seconds), infer, peak, cores, null);
+        return new Turn(samples / Alternation.median(seconds), infer, Double.NaN, cores, null);
     }
 
     private static long processCpuNanos() {

@@ -110,13 +110,13 @@ public final class BlasLibrary {
         String openblas_get_corename();
     }
 
-    private static LibC libc() {
-        return (LibC) Native.loadLibrary("c", LibC.class);
+    /** Bound on first use only: a run that never asks about kernels never loads JNA. */
+    private static final class Bound {
+        static final LibC LIBC = (LibC) Native.loadLibrary("c", LibC.class);
     }
 
     private static void dropForcedKernels() {
-        LibC libc = libc();
-        for (String v : KERNEL_VARIABLES) libc.unsetenv(v);
+        for (String v : KERNEL_VARIABLES) Bound.LIBC.unsetenv(v);
     }
 
     /** The newer build's libraries as the build unpacks them for Linux (the library and the runtime it links to). */
@@ -189,7 +189,7 @@ public final class BlasLibrary {
 
     /** "Cooperlake kernels, detected" or "Haswell kernels, OPENBLAS_CORETYPE=Haswell": what the library runs, and why. */
     private static String kernels(String library) {
-        String forced = libc().getenv(KERNEL_VARIABLES.get(0));
+        String forced = Bound.LIBC.getenv(KERNEL_VARIABLES.get(0));
         String name;
         try {
             name = ((OpenBlasName) Native.loadLibrary(library, OpenBlasName.class)).openblas_get_corename().trim();
