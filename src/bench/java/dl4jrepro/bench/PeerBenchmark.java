@@ -172,8 +172,6 @@ public final class PeerBenchmark {
     private static Map<String, Object> compare(PeerModel m, int pairs, Sides sides) throws Exception {
         MultiLayerConfiguration plain = plain(m);
         checkTwin(m, plain, sides.peer());
-        MultiLayerNetwork net = new MultiLayerNetwork(plain);
-        net.init();
         int batch = new Hyperparameters(m.name(), m.hyperparameters()).getInt("batch");
         List<Turn> dl4j = new ArrayList<>(), torch = new ArrayList<>();
         double[] ratio = new double[pairs];
@@ -206,7 +204,7 @@ public final class PeerBenchmark {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("model", m.name());
         row.put("family", m.family());
-        row.put("parameters", net.numParams());
+        row.put("parameters", plain.getConfs().stream().mapToLong(c -> c.getLayer().initializer().numParams(c)).sum());
         row.put("batch", batch);
         row.put("threads", m.threads());
         row.put("samples_per_epoch", m.samples() * m.passes());
