@@ -136,6 +136,28 @@ public final class Repro implements Callable<Integer> {
         return new SpecCatalog(experimentsDir);
     }
 
+    /**
+     * Keeps the catalogue page in step with the results a command has just rewritten: its scoreboard reads them, so a
+     * checkout's page describes the results in it (a quick start run again on another processor, whose BLAS rounds
+     * differently, would otherwise leave the committed page behind its own results). Only a project's own page
+     * ({@code docs/catalogue.md} beside its {@code experiments/} and {@code results/}), and only when it is there: a
+     * run into another results folder leaves the page alone.
+     */
+    void refreshCataloguePage() throws java.io.IOException {
+        Path root = resultsDir.toAbsolutePath().normalize().getParent();
+        if (root == null || !resultsDir.toAbsolutePath().normalize().equals(root.resolve("results"))
+                || !experimentsDir.toAbsolutePath().normalize().equals(root.resolve("experiments"))) {
+            return;
+        }
+        Path page = root.resolve(CataloguePage.DEFAULT);
+        if (!Files.isRegularFile(page)) return;
+        String md = CataloguePage.markdown(specs().all(), resultsDir, page);
+        if (!md.equals(Files.readString(page))) {
+            AtomicFiles.write(page, md);
+            out.println("updated " + page + " (the scoreboard of the results here)");
+        }
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists every experiment id with one line about it.")
     static final class ListCommand implements Callable<Integer> {
         @CommandLine.ParentCommand Repro parent;
@@ -263,6 +285,7 @@ public final class Repro implements Callable<Integer> {
             try (TrainingUi ui = options.ui == null ? null : TrainingUi.start(options.ui, parent.out)) {
                 if (ui != null) parent.out.println("[ui] DL4J's training UI: " + ui.trainPage());
                 int exit = train(specs, ui == null ? null : ui.url());
+                parent.refreshCataloguePage();
                 if (ui != null && System.console() != null) {
                     parent.out.println("[ui] training done; the UI stays at " + ui.trainPage() + " until you press Enter");
                     System.console().readLine();
@@ -463,6 +486,7 @@ public final class Repro implements Callable<Integer> {
                 parent.out.println("rewrote the table, summary.json and pictures" + (network ? ", including the stored network's," : "")
                         + " in " + dir);
             }
+            parent.refreshCataloguePage();
             return 0;
         }
 

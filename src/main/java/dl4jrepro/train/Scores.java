@@ -21,11 +21,12 @@ import java.util.Arrays;
 public final class Scores {
     private static final int CHUNK = 5000;
     /**
-     * Examples per chunk for a net with convolutions whose layers run DL4J's built-in code (no oneDNN or cuDNN helper):
-     * its im2col buffers grow with the chunk (MNIST CNN's second convolution: 5000 images × 20² positions × 5²·32
-     * inputs × 4 bytes, 6.4 GB) past the off-heap limit. With a helper the layers work without that buffer.
+     * Examples per chunk for a net with convolutions. Their activations grow with the chunk (the MNIST CNN's second
+     * convolution: 100 KB an image), so a large chunk leaves the caches, and oneDNN's kernels ran several times slower
+     * on 5000 images at once than on a training minibatch's worth (results/benchmarks/scoring-chunk.md). Without a
+     * helper, DL4J's im2col buffer also grows with it (5000 images: 6.4 GB for that layer), past the off-heap limit.
      */
-    private static final int IM2COL_CHUNK = 250;
+    private static final int CONV_CHUNK = 128;
 
     private Scores() {}
 
@@ -48,7 +49,7 @@ public final class Scores {
 
     private static int chunk(MultiLayerNetwork net) {
         for (var layer : net.getLayers()) {
-            if (layer instanceof ConvolutionLayer conv && conv.getHelper() == null) return IM2COL_CHUNK;
+            if (layer instanceof ConvolutionLayer) return CONV_CHUNK;
         }
         return CHUNK;
     }
@@ -98,13 +99,16 @@ public final class Scores {
      */
     public static BatchSpread perBatch(MultiLayerNetwork net, INDArray x, INDArray y, int batch, int maxBatches,
                                        boolean trainingMode) {
-        MultiLayerNetwork scored = trainingMode ? net.clone() : net;
+        // On the network itself, not a clone: a training-mode forward pass leaves its parameters as they are (batch
+        // norm's running statistics move in the backward pass, through the updater; the test checks), and DL4J's clone
+        // re-creates the layers without the oneDNN helpers the network chose, on DL4J's much slower built-in code
+        // (results/benchmarks/scoring-chunk.md).
         int batches = (int) Math.min(maxBatches, x.rows() / batch);
         double[] loss = new double[batches], acc = new double[batches];
         for (int b = 0; b < batches; b++) {
             INDArray xs = x.get(NDArrayIndex.interval((long) b * batch, (long) (b + 1) * batch), NDArrayIndex.all());
             INDArray ys = y.get(NDArrayIndex.interval((long) b * batch, (long) (b + 1) * batch), NDArrayIndex.all());
-            INDArray probs = scored.output(xs, trainingMode);
+            INDArray probs = net.output(xs, trainingMode);
             loss[b] = crossEntropySum(probs, ys) / batch;
             acc[b] = (double) countCorrect(probs, ys) / batch;
         }
