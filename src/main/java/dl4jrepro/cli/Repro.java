@@ -6,7 +6,6 @@ import dl4jrepro.results.CataloguePage;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunDiff;
 import dl4jrepro.results.RunRecord;
-import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.run.DataSetup;
 import dl4jrepro.run.ExperimentRunner;
 import dl4jrepro.run.Rerun;
@@ -144,16 +143,13 @@ public final class Repro implements Callable<Integer> {
      * run into another results folder leaves the page alone.
      */
     void refreshCataloguePage() throws java.io.IOException {
-        Path root = resultsDir.toAbsolutePath().normalize().getParent();
-        if (root == null || !resultsDir.toAbsolutePath().normalize().equals(root.resolve("results"))
+        Path results = resultsDir.toAbsolutePath().normalize(), root = results.getParent();
+        if (root == null || !results.equals(root.resolve("results"))
                 || !experimentsDir.toAbsolutePath().normalize().equals(root.resolve("experiments"))) {
             return;
         }
         Path page = root.resolve(CataloguePage.DEFAULT);
-        if (!Files.isRegularFile(page)) return;
-        String md = CataloguePage.markdown(specs().all(), resultsDir, page);
-        if (!md.equals(Files.readString(page))) {
-            AtomicFiles.write(page, md);
+        if (Files.isRegularFile(page) && CataloguePage.write(specs().all(), resultsDir, page)) {
             out.println("updated " + page + " (the scoreboard of the results here)");
         }
     }
@@ -434,9 +430,7 @@ public final class Repro implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            String md = CataloguePage.markdown(parent.specs().all(), parent.resultsDir, page);
-            if (page.getParent() != null) Files.createDirectories(page.getParent());
-            AtomicFiles.write(page, md);
+            CataloguePage.write(parent.specs().all(), parent.resultsDir, page);
             parent.out.println("wrote " + page + " (" + parent.specs().all().size() + " experiments)");
             return 0;
         }

@@ -1,6 +1,7 @@
 package dl4jrepro.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dl4jrepro.base.AtomicFiles;
 import dl4jrepro.base.Json;
 import dl4jrepro.spec.ExperimentSpec;
 
@@ -35,6 +36,20 @@ public final class CataloguePage {
     public static String reportOf(ExperimentSpec spec) {
         Matcher m = REPORT.matcher(spec.source() == null ? "" : spec.source());
         return m.find() ? m.group(1) : OWN;
+    }
+
+    /**
+     * Writes the page of {@code specs} and the results under {@code resultsRoot} to {@code page}, crash-safe, unless it
+     * already says that.
+     *
+     * @return whether the file changed
+     */
+    public static boolean write(List<ExperimentSpec> specs, Path resultsRoot, Path page) throws IOException {
+        String md = markdown(specs, resultsRoot, page);
+        if (Files.isRegularFile(page) && md.equals(Files.readString(page))) return false;
+        if (page.getParent() != null) Files.createDirectories(page.getParent());
+        AtomicFiles.write(page, md);
+        return true;
     }
 
     /**

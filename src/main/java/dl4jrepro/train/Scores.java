@@ -23,7 +23,7 @@ public final class Scores {
     /**
      * Examples per chunk for a net with convolutions. Their activations grow with the chunk (the MNIST CNN's second
      * convolution: 100 KB an image), so a large chunk leaves the caches, and oneDNN's kernels ran several times slower
-     * on 5000 images at once than on a training minibatch's worth (results/benchmarks/scoring-chunk.md). Without a
+     * on 5000 images at once than on a training minibatch's worth (src/bench/run ScoringChunkBenchmark). Without a
      * helper, DL4J's im2col buffer also grows with it (5000 images: 6.4 GB for that layer), past the off-heap limit.
      */
     private static final int CONV_CHUNK = 128;
@@ -102,7 +102,7 @@ public final class Scores {
         // On the network itself, not a clone: a training-mode forward pass leaves its parameters as they are (batch
         // norm's running statistics move in the backward pass, through the updater; the test checks), and DL4J's clone
         // re-creates the layers without the oneDNN helpers the network chose, on DL4J's much slower built-in code
-        // (results/benchmarks/scoring-chunk.md).
+        // (src/bench/run ScoringChunkBenchmark).
         int batches = (int) Math.min(maxBatches, x.rows() / batch);
         double[] loss = new double[batches], acc = new double[batches];
         for (int b = 0; b < batches; b++) {
