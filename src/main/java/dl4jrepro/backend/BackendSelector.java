@@ -82,6 +82,7 @@ public final class BackendSelector {
             // OMP_NUM_THREADS is read once at start-up; set both pools again so --threads wins over the environment.
             NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
             Nd4j.factory().blas().setMaxThreads(threads);
+            if (!gpu) BlasLibrary.setThreads(threads);
         }
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         int inUse = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();

@@ -105,9 +105,13 @@ public final class BlasLibrary {
         String getenv(String name);
     }
 
-    /** The OpenBLAS call that names the kernels it runs. */
-    private interface OpenBlasName extends Library {
+    /** The OpenBLAS calls that name the kernels it runs and set or read its thread pool. */
+    private interface OpenBlas extends Library {
         String openblas_get_corename();
+
+        void openblas_set_num_threads(int threads);
+
+        int openblas_get_num_threads();
     }
 
     /** Bound on first use only: a run that never asks about kernels never loads JNA. */
@@ -168,14 +172,9 @@ public final class BlasLibrary {
      * libraries, so it says what ran, not what was asked.
      */
     public static String loaded() {
-        List<String> mapped;
-        try {
-            mapped = Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                    .filter(l -> l.contains("/libopenblas.so") || l.contains("/libopenblas_nolapack.so"))
-                    .map(l -> l.substring(l.indexOf('/'))).distinct().toList();
-        } catch (IOException e) {
-            return "OpenBLAS (which build: unknown on this system)";
-        }
+        Optional<List<String>> maps = mapped();
+        if (maps.isEmpty()) return "OpenBLAS (which build: unknown on this system)";
+        List<String> mapped = maps.get();
         String version = mapped.stream().map(VERSION::matcher).filter(Matcher::find).map(m -> m.group(1))
                 .filter(v -> !v.equals(BUNDLED)).findFirst().orElse(mapped.isEmpty() ? "" : BUNDLED);
         if (version.isEmpty()) return "OpenBLAS (not loaded yet)";
@@ -187,12 +186,48 @@ public final class BlasLibrary {
         return "OpenBLAS " + version + " (" + (version.equals(BUNDLED) ? "bundled with ND4J, " : "") + kernels(path) + ")";
     }
 
+    /**
+     * Sets the thread pool of every OpenBLAS this process mapped, where ND4J sets only one. javacpp maps two: the
+     * library ND4J multiplies with (libopenblas_nolapack) and the one its LAPACK calls need (libopenblas); with the
+     * newer build the first is a copy of the second, so both export the same symbols, and a multiplication large
+     * enough to be split among threads in one hands its parts to the other's thread pool (symbol interposition). Each
+     * pool starts at OMP_NUM_THREADS, which ./repro sets to 1: with more threads asked of ND4J's library alone, that
+     * hand-over waits for a thread the other pool never started, and the process hangs in its first large
+     * multiplication (BlasLibraryTest, BackendSelectorTest). No effect where /proc/self/maps cannot be read.
+     */
+    static void setThreads(int threads) {
+        mapped().ifPresent(libraries -> libraries.forEach(l -> bind(l).openblas_set_num_threads(threads)));
+    }
+
+    /** Each mapped OpenBLAS by its path, with the threads its pool runs. */
+    static java.util.Map<String, Integer> threadsByLibrary() {
+        java.util.Map<String, Integer> threads = new java.util.LinkedHashMap<>();
+        mapped().ifPresent(libraries -> libraries.forEach(l -> threads.put(l, bind(l).openblas_get_num_threads())));
+        return threads;
+    }
+
+    /** The OpenBLAS libraries this process mapped, by path; empty where /proc/self/maps cannot be read. */
+    private static Optional<List<String>> mapped() {
+        try {
+            return Optional.of(Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                    .filter(l -> l.contains("/libopenblas.so") || l.contains("/libopenblas_nolapack.so"))
+                    .map(l -> l.substring(l.indexOf('/'))).distinct().toList());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** JNA binds a mapped library by its path to the instance already loaded, not a new copy. */
+    private static OpenBlas bind(String library) {
+        return (OpenBlas) Native.loadLibrary(library, OpenBlas.class);
+    }
+
     /** "Cooperlake kernels, detected" or "Haswell kernels, OPENBLAS_CORETYPE=Haswell": what the library runs, and why. */
     private static String kernels(String library) {
         String forced = Bound.LIBC.getenv(KERNEL_VARIABLES.get(0));
         String name;
         try {
-            name = ((OpenBlasName) Native.loadLibrary(library, OpenBlasName.class)).openblas_get_corename().trim();
+            name = bind(library).openblas_get_corename().trim();
         } catch (UnsatisfiedLinkError e) {
             name = "unnamed";
         }

@@ -8,9 +8,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.time.Duration;
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BlasLibraryTest {
@@ -75,5 +79,31 @@ class BlasLibraryTest {
         double[] sorted = values.toDoubleVector();
         java.util.Arrays.sort(sorted);
         assertArrayEquals(new double[] {1, 3, 5}, sorted, 1e-12);
+    }
+
+    /**
+     * Every OpenBLAS the process mapped runs the threads asked for, not only the one ND4J sets: a pool left at
+     * OMP_NUM_THREADS (the tests' JVM starts with 1, as ./repro's do) hangs the first multiplication split among more
+     * threads in the other library (BlasLibrary.setThreads). Then a product big enough to be split gives the one-thread
+     * figures to float rounding, within a time limit a hang would pass.
+     */
+    @Test
+    void everyMappedOpenBlasRunsTheThreadsAskedForAndLargeProductsFinish() {
+        INDArray a = Nd4j.rand(DataType.FLOAT, 2000, 1500), b = Nd4j.rand(DataType.FLOAT, 1500, 700);
+        try {
+            BackendSelector.select("cpu", 1);
+            INDArray oneThread = a.mmul(b);
+            for (int threads : new int[] {2, 1, 2}) {
+                BackendSelector.select("cpu", threads);
+                Map<String, Integer> pools = BlasLibrary.threadsByLibrary();
+                assertTrue(pools.size() >= 1, "no OpenBLAS mapped: " + pools);
+                pools.forEach((library, n) -> assertEquals(threads, n, library + " runs " + n + " threads, asked " + threads));
+            }
+            INDArray twoThreads = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> a.mmul(b),
+                    "a 2000x1500x700 product at 2 threads did not finish in 120 s");
+            assertTrue(oneThread.equalsWithEps(twoThreads, 1e-3), "2 threads changed the product beyond float rounding");
+        } finally {
+            BackendSelector.select("cpu", 1);
+        }
     }
 }
