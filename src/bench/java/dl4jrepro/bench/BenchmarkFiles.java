@@ -52,6 +52,19 @@ final class BenchmarkFiles {
         return o;
     }
 
+    /** {@code --key N}, a whole number of at least 1, or {@code absent} when not given; anything else is a one-line error. */
+    static Integer positiveInt(Map<String, String> options, String key, Integer absent) {
+        String value = options.get(key);
+        if (value == null) return absent;
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // refused below, as a value below 1 is
+        }
+        throw new UserError("--" + key + " " + value + ": give a whole number of at least 1");
+    }
+
     /** The models {@code --models a,b} picks from {@code known}, or null for all of them; an unknown name is refused. */
     static List<String> selectedModels(Map<String, String> options, List<String> known) {
         if (!options.containsKey("models")) return null;

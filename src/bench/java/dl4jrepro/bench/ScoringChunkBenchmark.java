@@ -2,7 +2,6 @@ package dl4jrepro.bench;
 
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
-import dl4jrepro.base.UserError;
 import dl4jrepro.bench.PeerBenchmark.PeerModel;
 import dl4jrepro.spec.Hyperparameters;
 import dl4jrepro.speedups.SpeedupSetting;
@@ -31,7 +30,10 @@ import java.util.Map;
  * Each on the catalogue models (catalogue-models.json) as their runs build them, with every speed-up, in turns (see
  * {@link Alternation}). Writes {@code results/benchmarks/scoring-chunk.{md,json}}.
  *
- * <p>Run: {@code src/bench/run ScoringChunkBenchmark [--rounds 3] [--models a,b]}
+ * <p>Run: {@code src/bench/run ScoringChunkBenchmark [--rounds 3] [--models a,b] [--threads N]}. {@code --threads}
+ * replaces each model's own thread count (a search's workers run one each); the figures then go to
+ * {@code scoring-chunk-<N>-thread.{md,json}}, and with {@code --models} the names follow, so two runs side by side,
+ * one model each, measure scoring as two one-thread workers do it, each the other's load.
  */
 public final class ScoringChunkBenchmark {
     private static final int EXAMPLES = 5000;
@@ -44,9 +46,11 @@ public final class ScoringChunkBenchmark {
     }
 
     private static void run(String[] args) throws Exception {
-        Map<String, String> options = BenchmarkFiles.options(args, "--rounds N, --models a,b");
-        int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
-        if (rounds < 1) throw new UserError("--rounds " + rounds + " must be at least 1");
+        Map<String, String> options = BenchmarkFiles.options(args, "--rounds N, --models a,b, --threads N");
+        int rounds = BenchmarkFiles.positiveInt(options, "rounds", 3);
+        Integer threads = BenchmarkFiles.positiveInt(options, "threads", null);
+        String name = "scoring-chunk" + (threads == null ? "" : "-" + threads + "-thread")
+                + (options.containsKey("models") ? "-" + options.get("models").replace(',', '-') : "");
         List<PeerModel> models = PeerBenchmark.Workload.read(Path.of("experiments/bench/catalogue-models.json")).models()
                 .stream().filter(m -> m.classes() != null && m.classes() > 0).toList();
         List<String> only = BenchmarkFiles.selectedModels(options, models.stream().map(PeerModel::name).toList());
@@ -56,7 +60,8 @@ public final class ScoringChunkBenchmark {
         StringBuilder spread = new StringBuilder();
         for (PeerModel m : models) {
             if (only != null && !only.contains(m.name())) continue;
-            backend = BackendSelector.select("cpu", m.threads());
+            int modelThreads = threads == null ? m.threads() : threads;
+            backend = BackendSelector.select("cpu", modelThreads);
             MultiLayerNetwork net = Speedups.prepare(PeerBenchmark.plain(m), backend, SpeedupSetting.ON).net();
             INDArray[] xy = Alternation.randomBatch(EXAMPLES, m.shape().features(), m.classes());
             List<TrainingStep> chunked = CHUNKS.stream().<TrainingStep>map(c -> (x, y) -> score(net, x, c)).toList();
@@ -72,7 +77,7 @@ public final class ScoringChunkBenchmark {
                     List.of((x, y) -> clone.output(x, true), (x, y) -> Scores.perBatch(net, x, y, batch, 1, true)), bx, by, rounds);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("model", m.name());
-            row.put("threads", m.threads());
+            row.put("threads", modelThreads);
             row.put("batch", batch);
             row.put("inference", chunks);
             row.put("training_mode", modes);
@@ -84,7 +89,7 @@ public final class ScoringChunkBenchmark {
                 for (int c : CHUNKS) md.append(" ").append(c).append(" |");
                 md.append("\n|---|---:|").append("---:|".repeat(CHUNKS.size())).append('\n');
             }
-            md.append("| ").append(m.name()).append(" | ").append(m.threads()).append(" |");
+            md.append("| ").append(m.name()).append(" | ").append(modelThreads).append(" |");
             for (Alternation.Side s : chunks) md.append(String.format(Locale.ROOT, " %.0f (%.2f) |", s.median(), s.medianRatio()));
             md.append('\n');
             spread.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f (%.2f – %.2f) |%n", m.name(), batch,
@@ -99,12 +104,12 @@ public final class ScoringChunkBenchmark {
         md.append("\nBackend: ").append(backend == null ? "none" : backend.oneLine()).append(" (threads per row).\n\n")
                 .append("Regenerate: `src/bench/run ScoringChunkBenchmark").append(args.length > 0 ? " " + String.join(" ", args) : "")
                 .append("`\n");
-        Map<String, Object> out = BenchmarkFiles.figures("scoring-chunk", "inference examples/s by chunk size, and a "
+        Map<String, Object> out = BenchmarkFiles.figures(name, "inference examples/s by chunk size, and a "
                 + "training-mode pass on a clone against in place", backend == null ? null : backend.oneLine());
         out.put("rounds", rounds);
         out.put("examples", EXAMPLES);
         out.put("models", rows);
-        BenchmarkFiles.write("scoring-chunk", out, md.toString());
+        BenchmarkFiles.write(name, out, md.toString());
     }
 
     private static void score(MultiLayerNetwork net, INDArray x, int chunk) {

@@ -22,8 +22,9 @@ public final class Scores {
     private static final int CHUNK = 5000;
     /**
      * Examples per chunk for a net with convolutions. Their activations grow with the chunk (the MNIST CNN's second
-     * convolution: 100 KB an image), so a large chunk leaves the caches, and oneDNN's kernels ran several times slower
-     * on 5000 images at once than on a training minibatch's worth (src/bench/run ScoringChunkBenchmark). Without a
+     * convolution: 100 KB an image), so a large chunk leaves the caches: a one-thread worker beside another, as a
+     * search runs them, and the VGG net at any thread count score faster 128 at a time; the MNIST CNN alone on two
+     * threads loses a little (results/benchmarks/scoring-chunk*.md, src/bench/run ScoringChunkBenchmark). Without a
      * helper, DL4J's im2col buffer also grows with it (5000 images: 6.4 GB for that layer), past the off-heap limit.
      */
     private static final int CONV_CHUNK = 128;
