@@ -65,6 +65,11 @@ final class BenchmarkFiles {
         throw new UserError("--" + key + " " + value + ": give a whole number of at least 1");
     }
 
+    /** A run of some models only must not replace the full figures: {@code name-a-b} (underscores as dashes), else {@code name}. */
+    static String withModels(String name, List<String> only) {
+        return only == null ? name : name + "-" + String.join("-", only).replace('_', '-');
+    }
+
     /** The models {@code --models a,b} picks from {@code known}, or null for all of them; an unknown name is refused. */
     static List<String> selectedModels(Map<String, String> options, List<String> known) {
         if (!options.containsKey("models")) return null;

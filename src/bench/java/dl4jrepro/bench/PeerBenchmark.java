@@ -153,8 +153,7 @@ public final class PeerBenchmark {
             JsonNode g = new Sides(peer, workloadFile, k, epochs).torchGemm(first, 1);
             peerSquare.put(k, Map.of("gflops_1_threads", g.get("square_gflops").asDouble(), "blas", g.get("blas").asText()));
         }
-        // A run of some models only must not replace the full table: it gets a file of its own.
-        String name = only == null ? "latest" : "peer-" + String.join("-", only).replace('_', '-');
+        String name = only == null ? "latest" : BenchmarkFiles.withModels("peer", only);
         Map<String, Object> out = BenchmarkFiles.figures(name, "training and inference samples/s of DL4J and PyTorch "
                 + "on the same five models, alternating; dense models also against the GEMM limit measured here",
                 backend == null ? null : backend.oneLine());

@@ -32,7 +32,7 @@ import java.util.Map;
  *
  * <p>Run: {@code src/bench/run ScoringChunkBenchmark [--rounds 3] [--models a,b] [--threads N]}. {@code --threads}
  * replaces each model's own thread count (a search's workers run one each); the figures then go to
- * {@code scoring-chunk-<N>-thread.{md,json}}, and with {@code --models} the names follow, so two runs side by side,
+ * {@code scoring-chunk-<N>-thread.{md,json}}, and with {@code --models} the names follow (dashed), so two runs side by side,
  * one model each, measure scoring as two one-thread workers do it, each the other's load.
  */
 public final class ScoringChunkBenchmark {
@@ -49,11 +49,10 @@ public final class ScoringChunkBenchmark {
         Map<String, String> options = BenchmarkFiles.options(args, "--rounds N, --models a,b, --threads N");
         int rounds = BenchmarkFiles.positiveInt(options, "rounds", 3);
         Integer threads = BenchmarkFiles.positiveInt(options, "threads", null);
-        String name = "scoring-chunk" + (threads == null ? "" : "-" + threads + "-thread")
-                + (options.containsKey("models") ? "-" + options.get("models").replace(',', '-') : "");
         List<PeerModel> models = PeerBenchmark.Workload.read(Path.of("experiments/bench/catalogue-models.json")).models()
                 .stream().filter(m -> m.classes() != null && m.classes() > 0).toList();
         List<String> only = BenchmarkFiles.selectedModels(options, models.stream().map(PeerModel::name).toList());
+        String name = BenchmarkFiles.withModels("scoring-chunk" + (threads == null ? "" : "-" + threads + "-thread"), only);
         BackendInfo backend = null;
         List<Map<String, Object>> rows = new ArrayList<>();
         StringBuilder md = new StringBuilder("# Scoring a trained network: examples at once, and the batch spread's copy\n\n");

@@ -11,7 +11,9 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -187,21 +189,21 @@ public final class BlasLibrary {
     }
 
     /**
-     * Sets the thread pool of every OpenBLAS this process mapped, where ND4J sets only one. javacpp maps two: the
-     * library ND4J multiplies with (libopenblas_nolapack) and the one its LAPACK calls need (libopenblas); with the
-     * newer build the first is a copy of the second, so both export the same symbols, and a multiplication large
-     * enough to be split among threads in one hands its parts to the other's thread pool (symbol interposition). Each
-     * pool starts at OMP_NUM_THREADS, which ./repro sets to 1: with more threads asked of ND4J's library alone, that
-     * hand-over waits for a thread the other pool never started, and the process hangs in its first large
-     * multiplication (BlasLibraryTest, BackendSelectorTest). No effect where /proc/self/maps cannot be read.
+     * Sets the thread pool of every OpenBLAS this process mapped, where ND4J's setMaxThreads sets only one. javacpp
+     * maps two, libopenblas_nolapack and libopenblas (for LAPACK): with the newer build one is a copy of the other,
+     * with the bundled one two builds, and either way both export the same symbols, so a multiplication large enough
+     * to be split among threads in one hands its parts to the other's thread pool (symbol interposition). Each pool
+     * starts at OMP_NUM_THREADS, which ./repro sets to 1: with more threads asked of one library alone, that hand-over
+     * waits for a thread the other pool never started, and the process hangs in its first large multiplication
+     * (BlasLibraryTest). No effect where /proc/self/maps cannot be read.
      */
     static void setThreads(int threads) {
         mapped().ifPresent(libraries -> libraries.forEach(l -> bind(l).openblas_set_num_threads(threads)));
     }
 
     /** Each mapped OpenBLAS by its path, with the threads its pool runs. */
-    static java.util.Map<String, Integer> threadsByLibrary() {
-        java.util.Map<String, Integer> threads = new java.util.LinkedHashMap<>();
+    static Map<String, Integer> threadsByLibrary() {
+        Map<String, Integer> threads = new LinkedHashMap<>();
         mapped().ifPresent(libraries -> libraries.forEach(l -> threads.put(l, bind(l).openblas_get_num_threads())));
         return threads;
     }

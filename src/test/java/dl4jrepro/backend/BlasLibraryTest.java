@@ -89,9 +89,10 @@ class BlasLibraryTest {
      */
     @Test
     void everyMappedOpenBlasRunsTheThreadsAskedForAndLargeProductsFinish() {
-        INDArray a = Nd4j.rand(DataType.FLOAT, 2000, 1500), b = Nd4j.rand(DataType.FLOAT, 1500, 700);
         try {
+            // The backend first: it chooses the BLAS before ND4J loads, which a first Nd4j call here would pre-empt.
             BackendSelector.select("cpu", 1);
+            INDArray a = Nd4j.rand(DataType.FLOAT, 2000, 1500), b = Nd4j.rand(DataType.FLOAT, 1500, 700);
             INDArray oneThread = a.mmul(b);
             for (int threads : new int[] {2, 1, 2}) {
                 BackendSelector.select("cpu", threads);
