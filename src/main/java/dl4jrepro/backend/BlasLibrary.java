@@ -47,7 +47,8 @@ public final class BlasLibrary {
     public static final String KERNELS_ENV = "REPRO_BLAS_KERNELS";
     /** The variables by which an environment forces OpenBLAS's kernels. */
     public static final List<String> KERNEL_VARIABLES = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
-    static final String LOAD = "org.bytedeco.openblas.load", PATHS_FIRST = "org.bytedeco.javacpp.pathsFirst",
+    static final String LOAD = "org.bytedeco.openblas.load", LOAD_NOLAPACK = "org.bytedeco.openblas_nolapack.load",
+            PATHS_FIRST = "org.bytedeco.javacpp.pathsFirst",
             PRELOAD_PATH = "org.bytedeco.javacpp.platform.preloadpath";
     /** javacpp's artifact version of the newer build, as pom.xml unpacks it. */
     static final String NEWER = "0.3.21-1.5.8";
@@ -57,9 +58,22 @@ public final class BlasLibrary {
 
     private BlasLibrary() {}
 
-    /** Must run before ND4J loads its native library; an {@code org.bytedeco.openblas.load} given by hand wins. */
+    /**
+     * Must run before ND4J loads its native library; an {@code org.bytedeco.openblas.load} or
+     * {@code org.bytedeco.openblas_nolapack.load} given by hand wins.
+     *
+     * <p>ND4J binds OpenBLAS twice: its BLAS calls through javacpp's openblas_nolapack presets, LAPACK through openblas.
+     * Both must load one instance of one file. Asked to load "openblas" for both (the presets' documented way), javacpp
+     * satisfies openblas_nolapack with a renamed copy of the file, and the process then maps two instances exporting the
+     * same symbols: a multiplication split among threads in one runs parts in the other's thread pool, on buffers from
+     * the other's memory pool. That hung at more threads than OMP_NUM_THREADS, printed "BLAS : Bad memory
+     * unallocation!" at exit and once ended a two-thread C1 run in a crash inside the GEMM. So each presets class loads
+     * its own name, found in the folder under that name ({@link #NOLAPACK_ALIAS}, a link to the same file): javacpp
+     * links names it finds as they are rather than copying them, and the JVM and the dynamic loader load a file reached
+     * by two links once (BlasLibraryTest).
+     */
     public static void requestBeforeNd4jLoads() {
-        if (System.getProperty(LOAD) != null) return;
+        if (System.getProperty(LOAD) != null || System.getProperty(LOAD_NOLAPACK) != null) return;
         String choice = choice();
         Optional<Path> folder = choice.equals("bundled") ? Optional.empty() : newerFolder();
         String kernels = kernelsChoice();
@@ -73,7 +87,8 @@ public final class BlasLibrary {
             }
             return;
         }
-        System.setProperty(LOAD, "openblas");
+        System.setProperty(LOAD, "openblas@.0");
+        System.setProperty(LOAD_NOLAPACK, "openblas_nolapack@.0");
         System.setProperty(PATHS_FIRST, "true");
         String before = System.getProperty(PRELOAD_PATH);
         System.setProperty(PRELOAD_PATH, folder.get() + (before == null ? "" : File.pathSeparator + before));
@@ -128,6 +143,8 @@ public final class BlasLibrary {
     /** The newer build's libraries as the build unpacks them for Linux (the library and the runtime it links to). */
     private static final List<String> LIBRARIES =
             List.of("libopenblas.so.0", "libgfortran.so.5", "libquadmath.so.0", "libgcc_s.so.1");
+    /** The name the openblas_nolapack presets load, a relative link to the full library beside it. */
+    static final String NOLAPACK_ALIAS = "libopenblas_nolapack.so.0";
 
     /**
      * The unpacked newer build, when the build made one for this platform: the folder beside the classes, or, when the
@@ -138,14 +155,14 @@ public final class BlasLibrary {
         URL lib = BlasLibrary.class.getResource(dir + LIBRARIES.get(0));
         if (lib == null) return Optional.empty();
         try {
-            if (lib.getProtocol().equals("file")) return Optional.of(Path.of(lib.toURI()).getParent());
+            if (lib.getProtocol().equals("file")) return Optional.of(withNoLapackAlias(Path.of(lib.toURI()).getParent()));
             // javacpp's cache folder, named as javacpp names it: asking Loader would load it, and it reads the
             // properties this class sets only once, when it loads.
             Path cache = Path.of(System.getProperty("org.bytedeco.javacpp.cachedir",
                     Path.of(System.getProperty("user.home"), ".javacpp", "cache").toString()));
             Path target = cache.resolve("dl4j-repro-openblas-" + NEWER);
             Files.createDirectories(cache);
-            if (Files.isRegularFile(target.resolve(LIBRARIES.get(0)))) return Optional.of(target);
+            if (Files.isRegularFile(target.resolve(LIBRARIES.get(0)))) return Optional.of(withNoLapackAlias(target));
             // Copied whole into a fresh folder, then moved into place: another JVM on the machine never sees half a copy.
             Path fresh = Files.createTempDirectory(target.getParent(), target.getFileName() + ".");
             for (String name : LIBRARIES) {
@@ -153,6 +170,7 @@ public final class BlasLibrary {
                     if (in != null) Files.copy(in, fresh.resolve(name));
                 }
             }
+            withNoLapackAlias(fresh);
             try {
                 Files.move(fresh, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {
@@ -166,6 +184,20 @@ public final class BlasLibrary {
         } catch (URISyntaxException | IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Adds {@link #NOLAPACK_ALIAS} to the folder where it is missing: made under a name of its own, then renamed into
+     * place, so that JVMs starting together (a search's workers) never see a half-made or duplicate link.
+     */
+    private static Path withNoLapackAlias(Path folder) throws IOException {
+        Path alias = folder.resolve(NOLAPACK_ALIAS);
+        if (Files.isSymbolicLink(alias)) return folder;
+        Path fresh = folder.resolve(NOLAPACK_ALIAS + "." + ProcessHandle.current().pid());
+        Files.deleteIfExists(fresh);
+        Files.createSymbolicLink(fresh, Path.of(LIBRARIES.get(0)));
+        Files.move(fresh, alias, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return folder;
     }
 
     /**
@@ -189,13 +221,13 @@ public final class BlasLibrary {
     }
 
     /**
-     * Sets the thread pool of every OpenBLAS this process mapped, where ND4J's setMaxThreads sets only one. javacpp
-     * maps two, libopenblas_nolapack and libopenblas (for LAPACK): with the newer build one is a copy of the other,
-     * with the bundled one two builds, and either way both export the same symbols, so a multiplication large enough
-     * to be split among threads in one hands its parts to the other's thread pool (symbol interposition). Each pool
-     * starts at OMP_NUM_THREADS, which ./repro sets to 1: with more threads asked of one library alone, that hand-over
-     * waits for a thread the other pool never started, and the process hangs in its first large multiplication
-     * (BlasLibraryTest). No effect where /proc/self/maps cannot be read.
+     * Sets the thread pool of every OpenBLAS this process mapped, where ND4J's setMaxThreads sets only one. The newer
+     * build is loaded once ({@link #requestBeforeNd4jLoads}); the bundled one is two builds, libopenblas_nolapack and
+     * libopenblas (for LAPACK), which export the same symbols, so a multiplication large enough to be split among
+     * threads in one hands its parts to the other's thread pool (symbol interposition). Each pool starts at
+     * OMP_NUM_THREADS, which ./repro sets to 1: with more threads asked of one library alone, that hand-over waits for a
+     * thread the other pool never started, and the process hangs in its first large multiplication (BlasLibraryTest).
+     * No effect where /proc/self/maps cannot be read.
      */
     static void setThreads(int threads) {
         mapped().ifPresent(libraries -> libraries.forEach(l -> bind(l).openblas_set_num_threads(threads)));
@@ -206,6 +238,20 @@ public final class BlasLibrary {
         Map<String, Integer> threads = new LinkedHashMap<>();
         mapped().ifPresent(libraries -> libraries.forEach(l -> threads.put(l, bind(l).openblas_get_num_threads())));
         return threads;
+    }
+
+    /**
+     * How many OpenBLAS instances this process loaded: each maps its file from offset 0 once, so this counts twice a
+     * file loaded twice under different names, which {@link #mapped} lists once. -1 where /proc/self/maps cannot be read.
+     */
+    static long instances() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                    .filter(l -> l.contains("/libopenblas.so") || l.contains("/libopenblas_nolapack.so"))
+                    .filter(l -> l.split("\\s+")[2].matches("0+")).count();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** The OpenBLAS libraries this process mapped, by path; empty where /proc/self/maps cannot be read. */

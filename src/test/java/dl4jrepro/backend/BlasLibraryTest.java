@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class BlasLibraryTest {
     @Test
@@ -69,6 +70,19 @@ class BlasLibraryTest {
         assertEquals(expectDetected, blas.endsWith(" kernels, detected)"), blas + " (environment: OPENBLAS_CORETYPE="
                 + forced + ", " + BlasLibrary.KERNELS_ENV + "=" + kernels + ")");
         if (!expectDetected) assertTrue(blas.toLowerCase().endsWith((forced + " kernels, OPENBLAS_CORETYPE=" + forced + ")").toLowerCase()), blas);
+    }
+
+    /**
+     * ND4J's BLAS and LAPACK bindings share one instance of the newer build: two instances of one library share its
+     * symbols but not its thread and memory pools, which crashed a two-thread run (requestBeforeNd4jLoads).
+     */
+    @Test
+    void theNewerBuildIsLoadedOnceForBlasAndLapack() {
+        String blas = BackendSelector.select("cpu", 1).blas();
+        assumeTrue(blas.startsWith("OpenBLAS " + BlasLibrary.NEWER), "runs with the newer build only: " + blas);
+        Eigen.symmetricGeneralizedEigenvalues(Nd4j.eye(3).castTo(DataType.DOUBLE), true);
+        Nd4j.rand(DataType.FLOAT, 300, 200).mmul(Nd4j.rand(DataType.FLOAT, 200, 100));
+        assertEquals(1, BlasLibrary.instances(), "OpenBLAS instances mapped: " + BlasLibrary.threadsByLibrary().keySet());
     }
 
     /** ND4J's LAPACK calls need LAPACKE in the loaded library; without it the JVM ends at the first call. */
