@@ -34,7 +34,7 @@ import java.util.Map;
  * A real turn's wall time splits into the bare step's share of its samples, the rest of the timed step (the training
  * batch's loss and accuracy), evaluation, and everything else (data preparation, gathering and augmenting minibatches,
  * final scoring). The first real turn of a data set also reads it from disk; the medians over turns keep that out.
- * Writes {@code results/benchmarks/pipeline-share.{md,json}}.
+ * Writes {@code results/benchmarks/pipeline-share.{md,json}}, with {@code --models} {@code pipeline-share-<models>}.
  *
  * <p>Run: {@code REPRO_DATA_DIR=DIR src/bench/run PipelineShare [--rounds 2] [--models a,b]}
  */
@@ -58,8 +58,8 @@ public final class PipelineShare {
 
     private static void run(String[] args) throws Exception {
         Map<String, String> options = BenchmarkFiles.options(args, "--rounds N, --models a,b, --epochs N");
-        int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
-        int epochs = Integer.parseInt(options.getOrDefault("epochs", "3"));
+        int rounds = BenchmarkFiles.positiveInt(options, "rounds", 2);
+        int epochs = BenchmarkFiles.positiveInt(options, "epochs", 3);
         Workload workload = Json.MAPPER.readValue(Path.of("experiments/bench/pipeline.json").toFile(), Workload.class);
         Map<String, PeerModel> models = new LinkedHashMap<>();
         for (PeerModel m : PeerBenchmark.Workload.read(Path.of("experiments/bench/catalogue-models.json")).models()) {
@@ -77,12 +77,13 @@ public final class PipelineShare {
             backend = BackendSelector.select("cpu", m.threads());
             rows.add(measure(m, e.budget(), specs.load(m.spec()), data, backend, rounds, epochs));
         }
-        Map<String, Object> out = BenchmarkFiles.figures("pipeline-share", "real runs' samples/s (data, augmentation, "
+        String name = BenchmarkFiles.withModels("pipeline-share", only);
+        Map<String, Object> out = BenchmarkFiles.figures(name, "real runs' samples/s (data, augmentation, "
                 + "evaluation, final scoring included) against the bare training step of the same network, alternating",
                 backend == null ? null : backend.oneLine());
         out.put("rounds", rounds);
         out.put("models", rows);
-        BenchmarkFiles.write("pipeline-share", out, markdown(rows, rounds, backend, String.join(" ", args)));
+        BenchmarkFiles.write(name, out, markdown(rows, rounds, backend, String.join(" ", args)));
     }
 
     private static Map<String, Object> measure(PeerModel m, Map<String, Object> budget, ExperimentSpec spec,
