@@ -112,8 +112,8 @@ public final class PeerBenchmark {
     private static void run(String[] args) throws Exception {
         Map<String, String> options = BenchmarkFiles.options(args,
                 "--pairs N, --epochs N, --models a,b, --peer PATH, --workload FILE, --kernels detected|environment, --check true");
-        int pairs = Integer.parseInt(options.getOrDefault("pairs", "3"));
-        int epochs = Integer.parseInt(options.getOrDefault("epochs", "3"));
+        int pairs = BenchmarkFiles.positiveInt(options, "pairs", 3);
+        int epochs = BenchmarkFiles.positiveInt(options, "epochs", 3);
         Path peer = Path.of(options.getOrDefault("peer", "src/bench/peer/torch_peer.py"));
         if (!Files.isRegularFile(peer)) throw new UserError("no PyTorch peer at " + peer + ": pass --peer PATH to torch_peer.py");
         Path workloadFile = Path.of(options.getOrDefault("workload", "experiments/bench/catalogue-models.json"));

@@ -245,21 +245,19 @@ public final class BlasLibrary {
      * file loaded twice under different names, which {@link #mapped} lists once. -1 where /proc/self/maps cannot be read.
      */
     static long instances() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                    .filter(l -> l.contains("/libopenblas.so") || l.contains("/libopenblas_nolapack.so"))
-                    .filter(l -> l.split("\\s+")[2].matches("0+")).count();
-        } catch (IOException e) {
-            return -1;
-        }
+        return mapLines().map(lines -> lines.stream().filter(l -> l.split("\\s+")[2].matches("0+")).count()).orElse(-1L);
     }
 
     /** The OpenBLAS libraries this process mapped, by path; empty where /proc/self/maps cannot be read. */
     private static Optional<List<String>> mapped() {
+        return mapLines().map(lines -> lines.stream().map(l -> l.substring(l.indexOf('/'))).distinct().toList());
+    }
+
+    /** The lines of /proc/self/maps that map an OpenBLAS library; empty where it cannot be read. */
+    private static Optional<List<String>> mapLines() {
         try {
             return Optional.of(Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                    .filter(l -> l.contains("/libopenblas.so") || l.contains("/libopenblas_nolapack.so"))
-                    .map(l -> l.substring(l.indexOf('/'))).distinct().toList());
+                    .filter(l -> l.contains("/libopenblas.so") || l.contains("/libopenblas_nolapack.so")).toList());
         } catch (IOException e) {
             return Optional.empty();
         }
