@@ -2,6 +2,7 @@ package dl4jrepro.bench;
 
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
+import dl4jrepro.base.CurvePoint;
 import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
 import dl4jrepro.bench.PeerBenchmark.PeerModel;
@@ -32,8 +33,9 @@ import java.util.Map;
  *     minibatch gathering, evaluation at the spec's interval, the final scoring), with the workload's budget.</li>
  * </ul>
  * A real turn's wall time splits into the bare step's share of its samples, the rest of the timed step (the training
- * batch's loss and accuracy), evaluation, and everything else (data preparation, gathering and augmenting minibatches,
- * final scoring). The first real turn of a data set also reads it from disk; the medians over turns keep that out.
+ * batch's loss and accuracy), evaluation, the final scoring, and everything else (data preparation, gathering and
+ * augmenting minibatches). A turn shorter than the spec's budget is also projected to that budget. The first real turn
+ * of a data set also reads it from disk; the medians over turns keep that out.
  * Writes {@code results/benchmarks/pipeline-share.{md,json}}, with {@code --models} {@code pipeline-share-<models>}.
  *
  * <p>Run: {@code REPRO_DATA_DIR=DIR src/bench/run PipelineShare [--rounds 2] [--models a,b]}
@@ -43,10 +45,30 @@ public final class PipelineShare {
 
     record Workload(String about, List<Entry> models) {}
 
-    /** One real turn: its wall time and how it divides. */
-    record RealTurn(double samples, double wallSeconds, double trainSeconds, double evalSeconds) {
+    /** One real turn: its wall time and how it divides, and the steps and evaluations that took it. */
+    record RealTurn(double samples, double wallSeconds, double trainSeconds, double evalSeconds, double finalSeconds,
+                    int steps, int evaluations, int stepsPerEpoch) {
         double samplesPerSecond() {
             return samples / wallSeconds;
+        }
+
+        /** Data preparation, minibatch gathering and augmentation: the wall outside training, evaluation and scoring. */
+        double otherSeconds() {
+            return wallSeconds - trainSeconds - evalSeconds - finalSeconds;
+        }
+
+        /**
+         * This turn's samples/s had it run {@code budget} instead: training and the rest grow with the steps (an upper
+         * bound for the rest, whose data preparation is paid once), evaluation with the evaluations, and the final
+         * scoring stays one. Early stopping is assumed not to end the longer run sooner.
+         */
+        double samplesPerSecondAt(ExperimentSpec.Budget budget) {
+            int fullSteps = budget.epochs() != null ? budget.epochs() * stepsPerEpoch : budget.steps();
+            int evalEvery = budget.evalEvery() != null ? budget.evalEvery() : stepsPerEpoch;
+            int fullEvaluations = (fullSteps + evalEvery - 1) / evalEvery;
+            double scale = (double) fullSteps / steps;
+            double wall = (trainSeconds + otherSeconds()) * scale + evalSeconds * fullEvaluations / evaluations + finalSeconds;
+            return samples * scale / wall;
         }
     }
 
@@ -92,6 +114,7 @@ public final class PipelineShare {
         Map<String, Object> overrides = new LinkedHashMap<>(m.overrides() == null ? Map.of() : m.overrides());
         overrides.putAll(budget);
         ResolvedConfig config = ResolvedConfig.of(spec, false, overrides);
+        ExperimentSpec.Budget full = ResolvedConfig.of(spec, false, m.overrides() == null ? Map.of() : m.overrides()).budget();
         SpeedupSetting speedups = spec.speedups() == null ? SpeedupSetting.ON : SpeedupSetting.parse(spec.speedups(), spec.id());
         TrialRunner runner = new TrialRunner(backend, speedups, data, System.out);
         List<Double> bareRates = new ArrayList<>();
@@ -132,7 +155,13 @@ public final class PipelineShare {
         row.put("wall_bare_step", step / median.wallSeconds());
         row.put("wall_rest_of_step", (median.trainSeconds() - step) / median.wallSeconds());
         row.put("wall_evaluation", median.evalSeconds() / median.wallSeconds());
-        row.put("wall_other", (median.wallSeconds() - median.trainSeconds() - median.evalSeconds()) / median.wallSeconds());
+        row.put("wall_final_scoring", median.finalSeconds() / median.wallSeconds());
+        row.put("wall_other", median.otherSeconds() / median.wallSeconds());
+        if (!config.budget().equals(full)) {
+            // A shorter turn than the experiment's runs: its share of evaluation, scoring and set-up is not theirs.
+            row.put("full_budget", TrialRunner.budgetMap(full));
+            row.put("full_budget_pipeline_share_projected", 1 - median.samplesPerSecondAt(full) / bareRate);
+        }
         return row;
     }
 
@@ -140,29 +169,41 @@ public final class PipelineShare {
                                      ExperimentSpec spec, String label) {
         RunRecord r = runner.train(config, spec.seed(), overrides, "bench", label, null, null, false, null).record();
         if (!r.status().equals("completed")) throw new IllegalStateException(label + " ended " + r.status() + ": " + r.failure());
-        return new RealTurn(r.samplesPerSecond() * r.trainSeconds(), r.wallSeconds(), r.trainSeconds(), r.evalSeconds());
+        CurvePoint last = r.curve().get(r.curve().size() - 1);
+        return new RealTurn(r.samplesPerSecond() * r.trainSeconds(), r.wallSeconds(), r.trainSeconds(), r.evalSeconds(),
+                r.finalMetrics().get("final_scoring_seconds"), last.step(), r.curve().size(),
+                (int) Math.round(last.step() / last.epoch()));
     }
 
     private static String markdown(List<Map<String, Object>> rows, int rounds, BackendInfo backend, String args) {
         StringBuilder md = new StringBuilder("# What the training pipeline adds to the bare step\n\n");
         md.append("Each model trained as its experiment's runs train it (real data, augmentation, evaluation at the spec's "
-                + "interval, final scoring; the budget keeps the spec's evaluation density) against the same network's "
+                + "interval, final scoring) against the same network's "
                 + "training step on minibatches already in memory, the two alternated over ").append(rounds)
                 .append(" rounds; medians. Backend: ").append(backend == null ? "—" : backend.oneLine()).append(".\n\n");
         md.append("| model | experiment | budget | threads | bare step, samples/s | real run, samples/s | pipeline share "
-                + "| of the real wall: bare step | rest of the step | evaluation | other |\n");
-        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| of the real wall: bare step | rest of the step | evaluation | final scoring | other "
+                + "| pipeline share at the spec's budget (projected) |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Map<String, Object> r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | `%s` | %d | %.0f | %.0f | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% |%n",
-                    r.get("model"), r.get("experiment"), r.get("budget"), (int) r.get("threads"),
-                    (double) r.get("bare_samples_per_s"), (double) r.get("real_samples_per_s"),
+            Map<?, ?> budget = (Map<?, ?>) r.get("budget");
+            Object projected = r.get("full_budget_pipeline_share_projected");
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.0f | %.0f | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %s |%n",
+                    r.get("model"), r.get("experiment"), budget.isEmpty() ? "the spec's" : "`" + budget + "`",
+                    (int) r.get("threads"), (double) r.get("bare_samples_per_s"), (double) r.get("real_samples_per_s"),
                     100 * (double) r.get("pipeline_share"), 100 * (double) r.get("wall_bare_step"),
                     100 * (double) r.get("wall_rest_of_step"), 100 * (double) r.get("wall_evaluation"),
-                    100 * (double) r.get("wall_other")));
+                    100 * (double) r.get("wall_final_scoring"), 100 * (double) r.get("wall_other"),
+                    projected == null ? "(run at it)" : String.format(Locale.ROOT, "%.1f%% at `%s`",
+                            100 * (double) projected, r.get("full_budget"))));
         }
         md.append("\nPipeline share: 1 − real samples/s ÷ bare samples/s. The real wall divides into the bare step's time "
                 + "for the samples trained, the rest of the timed step (the training batch's loss and accuracy), "
-                + "evaluation, and other (data preparation, gathering and augmenting minibatches, final scoring).\n\n");
+                + "evaluation, the final scoring (test, whole training set, batch spread), and other (data "
+                + "preparation, gathering and augmenting minibatches). A turn shorter than the spec's budget is projected "
+                + "to it: training and other grow with the steps (other's data preparation is paid once, so this "
+                + "overstates it), evaluation with the evaluations, the final scoring once; early stopping is assumed "
+                + "not to end the run sooner.\n\n");
         md.append("Regenerate: `REPRO_DATA_DIR=DIR src/bench/run PipelineShare").append(args.isEmpty() ? "" : " " + args)
                 .append("`.\n");
         return md.toString();

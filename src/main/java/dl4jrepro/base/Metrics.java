@@ -20,6 +20,9 @@ public final class Metrics {
     /** Metrics measured once after training. */
     public static final List<String> FINAL = List.of("test_loss", "test_acc", "train_full_loss", "train_full_acc",
             "train_seconds", "ms_per_step", "best_epoch", "stopped_epoch",
+            // the wall time of everything scored once after training (test, the whole training set, the batch spread),
+            // so a run's wall divides into training, evaluation during training, final scoring and the rest
+            "final_scoring_seconds",
             // a dense first layer on image input: how noisy its units' weights are as images (1 white noise, 0 smooth)
             "first_layer_roughness",
             // root mean square of every weight (not the biases), for what a penalty does to them

@@ -115,6 +115,7 @@ public final class TrialRunner {
         Trainer.Outcome outcome = Trainer.train(model.net(), model.step(), prepared, config.budget(), batch, seed,
                 new ProgressLine(out, label), checkpoint);
 
+        long scoringStart = System.nanoTime();
         Evaluation evaluation = new Evaluation(prepared.classes());
         Map<String, Double> finals = outcome.status().equals("completed")
                 ? finalMetrics(outcome, model.net(), prepared, evaluation) : new LinkedHashMap<>();
@@ -131,6 +132,7 @@ public final class TrialRunner {
         }
         int[][] confusion = !finals.isEmpty() && !Scores.isRegression(model.net())
                 ? confusionOf(evaluation, prepared.classes()) : null;
+        if (!finals.isEmpty()) finals.put("final_scoring_seconds", (System.nanoTime() - scoringStart) / 1e9);
         if (outcome.status().equals("diverged") && trialIndex == null && !Scores.isRegression(model.net())) {
             // What a loop that scores the diverged network anyway would print: its outputs are NaN, and where a
             // report's table shows such rows (A4's lr 1e-2) their accuracies are these.
@@ -302,7 +304,7 @@ public final class TrialRunner {
         return new ExperimentSpec.Augment(a.copies(), a.rotateDegrees(), a.translate(), a.shearDegrees(), a.mirrors());
     }
 
-    static Map<String, Object> budgetMap(ExperimentSpec.Budget b) {
+    public static Map<String, Object> budgetMap(ExperimentSpec.Budget b) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (b.epochs() != null) m.put("epochs", b.epochs());
         if (b.steps() != null) m.put("steps", b.steps());

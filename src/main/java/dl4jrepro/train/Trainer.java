@@ -208,12 +208,16 @@ public final class Trainer {
             CurvePoint p = new CurvePoint(step, (double) step / stepsPerEpoch, train.loss(), train.acc(), val.loss(),
                     val.acc(), test.loss(), test.acc(), learningRate(net), trainNanos / 1e9, share(train), share(val));
             curve.add(p);
+            // Without a validation split (D1's spec, say) the line leaves val out rather than printing NaN.
+            String valPart = data.valX().rows() == 0 ? ""
+                    : regression ? String.format(Locale.ROOT, " | val MSE %.4f", p.valLoss())
+                    : String.format(Locale.ROOT, " | val loss %.4f acc %.4f", p.valLoss(), p.valAcc());
             progress.println(regression
-                    ? String.format(Locale.ROOT, "step %d/%d (epoch %.2f): train MSE %.4f | val MSE %.4f | test MSE %.4f | %,.0f samples/s",
-                            step, totalSteps, p.epoch(), p.trainLoss(), p.valLoss(), p.testLoss(), samplesPerSecond())
+                    ? String.format(Locale.ROOT, "step %d/%d (epoch %.2f): train MSE %.4f%s | test MSE %.4f | %,.0f samples/s",
+                            step, totalSteps, p.epoch(), p.trainLoss(), valPart, p.testLoss(), samplesPerSecond())
                     : String.format(Locale.ROOT,
-                            "step %d/%d (epoch %.2f): train loss %.4f acc %.4f | val loss %.4f acc %.4f | test acc %.4f | %,.0f samples/s",
-                            step, totalSteps, p.epoch(), p.trainLoss(), p.trainAcc(), p.valLoss(), p.valAcc(), p.testAcc(),
+                            "step %d/%d (epoch %.2f): train loss %.4f acc %.4f%s | test acc %.4f | %,.0f samples/s",
+                            step, totalSteps, p.epoch(), p.trainLoss(), p.trainAcc(), valPart, p.testAcc(),
                             samplesPerSecond()));
         }
 

@@ -63,9 +63,14 @@ class EndToEndTest {
         assertEquals(csv, Files.readString(dir.resolve("curve.csv")));
         assertTrue(Files.size(dir.resolve("learning-curve.png")) > 0 && Files.exists(dir.resolve("summary.json")));
 
+        // The wall divides into training, evaluation during training, final scoring and the rest, none negative.
+        ObjectNode run = (ObjectNode) JSON.readTree(dir.resolve("run.json").toFile());
+        double scoring = run.at("/finalMetrics/final_scoring_seconds").asDouble();
+        assertTrue(scoring > 0 && run.get("trainSeconds").asDouble() + run.get("evalSeconds").asDouble() + scoring
+                < run.get("wallSeconds").asDouble(), run.toString());
+
         // A run stopped and continued from its checkpoint says where, as its record has it.
         assertFalse(table.contains("continued from a checkpoint"), table);
-        ObjectNode run = (ObjectNode) JSON.readTree(dir.resolve("run.json").toFile());
         ((ObjectNode) run.get("finalMetrics")).put("resumed_at_step_2", 90.0).put("resumed_at_step_1", 40.0);
         JSON.writeValue(dir.resolve("run.json").toFile(), run);
         assertEquals(0, CliRun.of("--results-dir", tmp.toString(), "table", "quickstart", "--quick").exitCode());
