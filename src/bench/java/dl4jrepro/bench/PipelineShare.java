@@ -63,8 +63,8 @@ public final class PipelineShare {
          * scoring stays one. Early stopping is assumed not to end the longer run sooner.
          */
         double samplesPerSecondAt(ExperimentSpec.Budget budget) {
-            int fullSteps = budget.epochs() != null ? budget.epochs() * stepsPerEpoch : budget.steps();
-            int evalEvery = budget.evalEvery() != null ? budget.evalEvery() : stepsPerEpoch;
+            int fullSteps = budget.totalSteps(stepsPerEpoch);
+            int evalEvery = budget.evalInterval(stepsPerEpoch);
             int fullEvaluations = (fullSteps + evalEvery - 1) / evalEvery;
             double scale = (double) fullSteps / steps;
             double wall = (trainSeconds + otherSeconds()) * scale + evalSeconds * fullEvaluations / evaluations + finalSeconds;
@@ -111,10 +111,11 @@ public final class PipelineShare {
     private static Map<String, Object> measure(PeerModel m, Map<String, Object> budget, ExperimentSpec spec,
                                                DatasetRepository data, BackendInfo backend, int rounds, int epochs) {
         PeerBenchmark.Trainee bare = PeerBenchmark.trainee(m, backend);
-        Map<String, Object> overrides = new LinkedHashMap<>(m.overrides() == null ? Map.of() : m.overrides());
+        Map<String, Object> modelOverrides = m.overrides() == null ? Map.of() : m.overrides();
+        Map<String, Object> overrides = new LinkedHashMap<>(modelOverrides);
         overrides.putAll(budget);
         ResolvedConfig config = ResolvedConfig.of(spec, false, overrides);
-        ExperimentSpec.Budget full = ResolvedConfig.of(spec, false, m.overrides() == null ? Map.of() : m.overrides()).budget();
+        ExperimentSpec.Budget full = ResolvedConfig.of(spec, false, modelOverrides).budget();
         SpeedupSetting speedups = spec.speedups() == null ? SpeedupSetting.ON : SpeedupSetting.parse(spec.speedups(), spec.id());
         TrialRunner runner = new TrialRunner(backend, speedups, data, System.out);
         List<Double> bareRates = new ArrayList<>();

@@ -36,6 +36,8 @@ public final class Metrics {
             // over batches, scored as last.train_* is (inference mode) and as a training step's forward pass is
             "batch_loss_mean", "batch_loss_sd", "batch_acc_mean", "batch_acc_sd",
             "batch_loss_mean_train_mode", "batch_loss_sd_train_mode", "batch_acc_mean_train_mode", "batch_acc_sd_train_mode");
+    /** The final metrics that are wall times, not figures of the model: they differ between two runs of one trial. */
+    public static final List<String> FINAL_TIMES = List.of("train_seconds", "ms_per_step", "final_scoring_seconds");
     private static final Pattern AGGREGATE =
             Pattern.compile("(max|min|mean|sd|best|diverged|bestmean|rankmean|ratio|top\\d+|bestat_[A-Za-z.]+)\\(\\s*([a-z0-9_.]+)\\s*(?:\\|(.*))?\\)");
 

@@ -223,7 +223,17 @@ public record ExperimentSpec(
      *                    value, or turns non-finite: a learning-rate range test's end, where the loss blows up
      */
     public record Budget(Integer epochs, Integer steps, Integer evalEvery, String trainMetric, Integer trainSubset,
-                         EarlyStop earlyStopping, Double stopAtLossRatio) {}
+                         EarlyStop earlyStopping, Double stopAtLossRatio) {
+        /** The steps this budget trains, with {@code stepsPerEpoch} minibatches to an epoch (before any early stop). */
+        public int totalSteps(int stepsPerEpoch) {
+            return epochs != null ? epochs * stepsPerEpoch : steps;
+        }
+
+        /** The steps between evaluations: {@code evalEvery}, or one epoch when it is not set. */
+        public int evalInterval(int stepsPerEpoch) {
+            return evalEvery != null ? evalEvery : stepsPerEpoch;
+        }
+    }
 
     /**
      * Stop when validation accuracy has not improved by more than {@code minDelta} for {@code patience} evaluations,

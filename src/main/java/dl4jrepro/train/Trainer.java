@@ -111,9 +111,9 @@ public final class Trainer {
             this.progress = progress;
             n = (int) data.trainX().rows();
             stepsPerEpoch = (n + batch - 1) / batch;
-            totalSteps = budget.epochs() != null ? budget.epochs() * stepsPerEpoch : budget.steps();
+            totalSteps = budget.totalSteps(stepsPerEpoch);
             epochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch;
-            evalEvery = budget.evalEvery() != null ? budget.evalEvery() : stepsPerEpoch;
+            evalEvery = budget.evalInterval(stepsPerEpoch);
             regression = Scores.isRegression(net);
             shuffle = new Random(seed);
             earlyStopping = budget.earlyStopping() == null || data.valX().isEmpty() ? null
