@@ -16,7 +16,7 @@ import java.util.Map;
  * Before and after this project's faster implementations: training samples/s under each speed-up setting the switch
  * names (e.g. {@code -pool} against {@code on}: every speed-up but pooling's, then all of them; or {@code off} against
  * {@code on}), in turns in one JVM, on each model the switch names, at the model's thread count. The switches are data (experiments/bench/switches.json); the models come from the peer
- * workload (peer-models.json) and adam-models.json. Writes {@code results/benchmarks/<switch>.{md,json}}.
+ * workload (peer-models.json) and updater-models.json. Writes {@code results/benchmarks/<switch>.{md,json}}.
  *
  * <p>Run: {@code src/bench/run SwitchBenchmark <switch> [rounds]}, e.g. {@code fast-adam 5}.
  */
@@ -39,7 +39,7 @@ public final class SwitchBenchmark {
         Switch sw = all.get(name);
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Map<String, PeerBenchmark.PeerModel> models = new LinkedHashMap<>();
-        for (String file : List.of("peer-models.json", "adam-models.json")) {
+        for (String file : List.of("peer-models.json", "updater-models.json")) {
             for (PeerBenchmark.PeerModel m : Json.MAPPER.readValue(benches.resolve(file).toFile(),
                     PeerBenchmark.Workload.class).models()) {
                 models.put(m.name(), m);
@@ -56,7 +56,7 @@ public final class SwitchBenchmark {
         String backendLine = "";
         for (String modelName : sw.models()) {
             PeerBenchmark.PeerModel m = models.get(modelName);
-            if (m == null) throw new UserError(name + ": no model " + modelName + " in " + benches + " (peer-models.json, adam-models.json)");
+            if (m == null) throw new UserError(name + ": no model " + modelName + " in " + benches + " (peer-models.json, updater-models.json)");
             BackendInfo backend = BackendSelector.select("cpu", m.threads());
             backendLine = backend.oneLine();
             List<Alternation.Side> sides = Alternation.speedupVariants(m.name(), m.family(), m.hyperparameters(), m.shape(),

@@ -9,8 +9,10 @@ import org.nd4j.linalg.schedule.ISchedule;
  * Adadelta as PyTorch implements it, with a learning rate: E[g²] ← ρE[g²] + (1−ρ)g²,
  * Δ = √(E[Δ²] + ε) / √(E[g²] + ε) · g, E[Δ²] ← ρE[Δ²] + (1−ρ)Δ², θ ← θ − lr·Δ. DL4J's {@code AdaDelta} has no learning
  * rate, and report 004's grid varies it (its point: Adadelta is barely moved by lr where SGD and Adam are).
+ * Written in ND4J ops, as a DL4J user would; not final because the speed-up pass swaps in a subclass that computes the
+ * same step in one loop (dl4jrepro.speedups.FastAdadelta).
  */
-public final class TorchAdadelta extends ScheduledUpdater {
+public class TorchAdadelta extends ScheduledUpdater {
     private double rho;
     private double epsilon;
 

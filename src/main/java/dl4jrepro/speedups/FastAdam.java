@@ -8,8 +8,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.schedule.ISchedule;
 
 import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -48,10 +46,9 @@ public final class FastAdam extends ScheduledUpdater {
         double alpha = learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
         // DL4J's op falls back to ε when the bias correction is degenerate (β₁ = 0 and t huge, say); so does this.
         if (!Double.isFinite(alpha) || alpha == 0) alpha = epsilon;
-        boolean flat = contiguousAlike(gradient, m, v);
-        if (flat && gradient.dataType() == DataType.FLOAT) {
+        if (StateLoops.floatLoopApplies(gradient, m, v)) {
             floatLoop(gradient, m, v, (float) alpha);
-        } else if (flat && gradient.dataType() == DataType.DOUBLE) {
+        } else if (gradient.dataType() == DataType.DOUBLE && StateLoops.contiguousAlike(gradient, m, v)) {
             doubleLoop(gradient, m, v, alpha);
         } else {
             m.muli(beta1).addi(gradient.mul(1 - beta1));
@@ -60,47 +57,18 @@ public final class FastAdam extends ScheduledUpdater {
         }
     }
 
-    /** Whether the three arrays can be walked as one flat run each, element i of one matching element i of the others. */
-    private static boolean contiguousAlike(INDArray g, INDArray m, INDArray v) {
-        for (INDArray a : new INDArray[] {g, m, v}) {
-            if (a.elementWiseStride() != 1 || a.length() != g.length() || a.dataType() != g.dataType()) return false;
-            if (!a.isVectorOrScalar() && (a.ordering() != g.ordering() || !Arrays.equals(a.shape(), g.shape()))) {
-                return false;
-            }
-        }
-        return g.length() < Integer.MAX_VALUE;
-    }
-
-    /** Elements a float loop copies out of the native buffers at a time. */
-    private static final int CHUNK = 2048;
-
     private void floatLoop(INDArray gradient, INDArray mArray, INDArray vArray, float alpha) {
-        FloatBuffer g = gradient.data().asNioFloat(), m = mArray.data().asNioFloat(), v = vArray.data().asNioFloat();
-        // A view's buffer is the whole allocation positioned at the view's first element.
-        int gi = g.position(), mi = m.position(), vi = v.position(), n = (int) gradient.length();
         float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2);
         float eps = (float) epsilon;
-        ParallelLoops.forRange(n, (first, end) -> {
-            // The arithmetic runs on Java arrays, copied in and out in bulk: a direct buffer's get and put check
-            // their bounds and scope element by element, and the compiler vectorises the array loop, not theirs.
-            // The same operations in the same order: the results are the element-wise loop's, bit for bit.
-            float[] ga = new float[CHUNK], ma = new float[CHUNK], va = new float[CHUNK];
-            for (int from = first; from < end; from += CHUNK) {
-                int len = Math.min(CHUNK, end - from);
-                g.get(gi + from, ga, 0, len);
-                m.get(mi + from, ma, 0, len);
-                v.get(vi + from, va, 0, len);
-                for (int i = 0; i < len; i++) {
-                    float gradI = ga[i];
-                    float mI = b1 * ma[i] + gradI * c1;
-                    float vI = b2 * va[i] + gradI * gradI * c2;
-                    ma[i] = mI;
-                    va[i] = vI;
-                    ga[i] = mI * alpha / ((float) Math.sqrt(vI) + eps);
-                }
-                g.put(gi + from, ga, 0, len);
-                m.put(mi + from, ma, 0, len);
-                v.put(vi + from, va, 0, len);
+        // The same operations in the same order: the results are the element-wise loop's, bit for bit.
+        StateLoops.floatChunks(gradient, mArray, vArray, (ga, ma, va, len) -> {
+            for (int i = 0; i < len; i++) {
+                float gradI = ga[i];
+                float mI = b1 * ma[i] + gradI * c1;
+                float vI = b2 * va[i] + gradI * gradI * c2;
+                ma[i] = mI;
+                va[i] = vI;
+                ga[i] = mI * alpha / ((float) Math.sqrt(vI) + eps);
             }
         });
     }

@@ -25,6 +25,7 @@ public record SpeedupSetting(Set<Kind> enabled) {
         DENSE("dense", "DenseLayer", "FastDense"),
         RELU("relu", "ActivationReLU", "FastReLU"),
         ADAM("adam", "Adam", "FastAdam"),
+        ADADELTA("adadelta", "TorchAdadelta", "FastAdadelta"),
         STEP("step", "MultiLayerNetwork.fit", "DenseStep");
 
         private final String label, replaced, replacement;

@@ -3,6 +3,7 @@ package dl4jrepro.speedups;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.OneDnn;
 import dl4jrepro.base.Substitution;
+import dl4jrepro.families.TorchAdadelta;
 import dl4jrepro.train.TrainingStep;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The one place where this project's faster code meets a network. A model family builds the plain DL4J configuration a
@@ -109,8 +111,11 @@ public final class Speedups {
             if (effective.has(SpeedupSetting.Kind.RELU) && swapActivation(layer, Speedups::fastReLU)) {
                 made.computeIfAbsent(SpeedupSetting.Kind.RELU, k -> new ArrayList<>()).add(i);
             }
-            if (effective.has(SpeedupSetting.Kind.ADAM) && swapAdam(layer)) {
+            if (effective.has(SpeedupSetting.Kind.ADAM) && swapUpdater(layer, Speedups::fastAdam)) {
                 made.computeIfAbsent(SpeedupSetting.Kind.ADAM, k -> new ArrayList<>()).add(i);
+            }
+            if (effective.has(SpeedupSetting.Kind.ADADELTA) && swapUpdater(layer, Speedups::fastAdadelta)) {
+                made.computeIfAbsent(SpeedupSetting.Kind.ADADELTA, k -> new ArrayList<>()).add(i);
             }
         }
         List<Integer> helped = effective.has(SpeedupSetting.Kind.ONEDNN) && OneDnn.available()
@@ -182,28 +187,40 @@ public final class Speedups {
         return plain ? new FastReLU() : a;
     }
 
-    /** FastAdam for DL4J's Adam, on a layer's weights and biases; SameDiff layers keep their updaters apart. */
-    private static boolean swapAdam(Layer layer) {
-        if (layer instanceof BaseLayer base && isAdam(base.getIUpdater())) {
-            base.setIUpdater(fastAdam((Adam) base.getIUpdater()));
-            if (isAdam(base.getBiasUpdater())) base.setBiasUpdater(fastAdam((Adam) base.getBiasUpdater()));
+    /**
+     * The replacement {@code swap} gives for a layer's weight and bias updaters, where it gives one (it returns its
+     * argument for an updater it does not replace); SameDiff layers keep their updaters apart.
+     */
+    private static boolean swapUpdater(Layer layer, UnaryOperator<IUpdater> swap) {
+        if (layer instanceof BaseLayer base && base.getIUpdater() != null && swap.apply(base.getIUpdater()) != base.getIUpdater()) {
+            base.setIUpdater(swap.apply(base.getIUpdater()));
+            if (base.getBiasUpdater() != null) base.setBiasUpdater(swap.apply(base.getBiasUpdater()));
             return true;
         }
-        if (layer instanceof AbstractSameDiffLayer sameDiff && isAdam(sameDiff.getUpdater())) {
-            sameDiff.setUpdater(fastAdam((Adam) sameDiff.getUpdater()));
-            if (isAdam(sameDiff.getBiasUpdater())) sameDiff.setBiasUpdater(fastAdam((Adam) sameDiff.getBiasUpdater()));
+        if (layer instanceof AbstractSameDiffLayer sameDiff && sameDiff.getUpdater() != null
+                && swap.apply(sameDiff.getUpdater()) != sameDiff.getUpdater()) {
+            sameDiff.setUpdater(swap.apply(sameDiff.getUpdater()));
+            if (sameDiff.getBiasUpdater() != null) sameDiff.setBiasUpdater(swap.apply(sameDiff.getBiasUpdater()));
             return true;
         }
         return false;
     }
 
-    private static boolean isAdam(IUpdater u) {
-        return u != null && u.getClass() == Adam.class;
-    }
-
-    private static FastAdam fastAdam(Adam adam) {
+    /** FastAdam for DL4J's own Adam (not a subclass); any other updater as it is. */
+    private static IUpdater fastAdam(IUpdater u) {
+        if (u.getClass() != Adam.class) return u;
+        Adam adam = (Adam) u;
         return new FastAdam(adam.getBeta1(), adam.getBeta2(), adam.getEpsilon(),
                 adam.getLearningRateSchedule() != null ? adam.getLearningRateSchedule()
                         : new FixedSchedule(adam.getLearningRate()));
+    }
+
+    /** FastAdadelta for TorchAdadelta (keeping its learning rate and schedule); any other updater as it is. */
+    private static IUpdater fastAdadelta(IUpdater u) {
+        if (u.getClass() != TorchAdadelta.class) return u;
+        TorchAdadelta plain = (TorchAdadelta) u;
+        FastAdadelta fast = new FastAdadelta(plain.getRho(), plain.getEpsilon(), plain.getLearningRateSchedule());
+        fast.setLearningRate(plain.getLearningRate());
+        return fast;
     }
 }

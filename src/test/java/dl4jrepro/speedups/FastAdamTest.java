@@ -47,24 +47,29 @@ class FastAdamTest {
         return new StepSchedule(ScheduleType.ITERATION, lr, 0.5, 10);
     }
 
-    /** Largest parameter difference, relative to the largest parameter, after {@code steps} steps from equal weights. */
-    static double trainBoth(DataType type, int steps) {
-        MultiLayerNetwork dl4j = new MultiLayerNetwork(net(type, lr -> new Adam.Builder().learningRateSchedule(decaying(lr))
-                .beta1(0.8).beta2(0.99).epsilon(1e-7).build()));
-        MultiLayerNetwork fast = new MultiLayerNetwork(net(type, lr -> new FastAdam(0.8, 0.99, 1e-7, decaying(lr))));
-        dl4j.init();
-        fast.init();
-        fast.setParams(dl4j.params().dup());
+    /** Two networks of {@link #net} from equal weights, each after {@code steps} fits on one fixed batch. */
+    static MultiLayerNetwork[] trainPair(DataType type, int steps, DoubleFunction<IUpdater> first, DoubleFunction<IUpdater> second) {
+        MultiLayerNetwork a = new MultiLayerNetwork(net(type, first)), b = new MultiLayerNetwork(net(type, second));
+        a.init();
+        b.init();
+        b.setParams(a.params().dup());
         Nd4j.getRandom().setSeed(11);
         INDArray x = Nd4j.rand(type, 32, 12).subi(0.5);
         INDArray y = Nd4j.zeros(type, 32, 4);
         for (int i = 0; i < 32; i++) y.putScalar(i, (i * 7) % 4, 1);
         for (int i = 0; i < steps; i++) {
-            dl4j.fit(x, y);
-            fast.fit(x, y);
+            a.fit(x, y);
+            b.fit(x, y);
         }
-        assertTrue(dl4j.getUpdater().getStateViewArray().amaxNumber().doubleValue() > 0, "Adam state was used");
-        return dl4j.params().sub(fast.params()).amaxNumber().doubleValue() / dl4j.params().amaxNumber().doubleValue();
+        assertTrue(a.getUpdater().getStateViewArray().amaxNumber().doubleValue() > 0, "the updater's state was used");
+        return new MultiLayerNetwork[] {a, b};
+    }
+
+    /** Largest parameter difference, relative to the largest parameter, after {@code steps} steps from equal weights. */
+    static double trainBoth(DataType type, int steps) {
+        MultiLayerNetwork[] nets = trainPair(type, steps, lr -> new Adam.Builder().learningRateSchedule(decaying(lr))
+                .beta1(0.8).beta2(0.99).epsilon(1e-7).build(), lr -> new FastAdam(0.8, 0.99, 1e-7, decaying(lr)));
+        return nets[0].params().sub(nets[1].params()).amaxNumber().doubleValue() / nets[0].params().amaxNumber().doubleValue();
     }
 
     @Test
@@ -103,7 +108,15 @@ class FastAdamTest {
     @Test
     void modelSerializerKeepsItsStateAndTrainingContinuesTheSame() throws IOException {
         // Not the no-argument constructor's values, so a field lost in the JSON shows.
-        MultiLayerNetwork net = new MultiLayerNetwork(net(DataType.FLOAT, lr -> new FastAdam(0.8, 0.99, 1e-7, decaying(lr))));
+        assertModelSerializerKeepsTheUpdater(lr -> new FastAdam(0.8, 0.99, 1e-7, decaying(lr)));
+    }
+
+    /**
+     * A network trained with {@code updater}, saved and restored by ModelSerializer, has the same updaters (class and
+     * settings: give settings other than the no-argument constructor's) and state, and its next step is the same.
+     */
+    static void assertModelSerializerKeepsTheUpdater(DoubleFunction<IUpdater> updater) throws IOException {
+        MultiLayerNetwork net = new MultiLayerNetwork(net(DataType.FLOAT, updater));
         net.init();
         INDArray x = Nd4j.rand(DataType.FLOAT, 16, 12), y = Nd4j.zeros(DataType.FLOAT, 16, 4);
         for (int i = 0; i < 16; i++) y.putScalar(i, i % 4, 1);
@@ -113,6 +126,7 @@ class FastAdamTest {
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes.toByteArray()), true);
         assertEquals(net.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray());
         for (int i = 0; i < 3; i++) {
+            // An updater's equals compares its class and settings.
             assertEquals(net.getLayer(i).conf().getLayer().getUpdaterByParam("W"),
                     restored.getLayer(i).conf().getLayer().getUpdaterByParam("W"));
         }

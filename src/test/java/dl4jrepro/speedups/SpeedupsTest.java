@@ -9,6 +9,7 @@ import dl4jrepro.families.CnnFamily;
 import dl4jrepro.families.CnnFamilyTest;
 import dl4jrepro.families.MlpFamily;
 import dl4jrepro.families.MlpFamilyTest;
+import dl4jrepro.families.TorchAdadelta;
 import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -114,6 +116,25 @@ class SpeedupsTest {
     }
 
     @Test
+    void report004sAdadeltaIsSwappedWithItsLearningRate() {
+        Map<String, Object> m = MlpFamilyTest.twoLayer();
+        m.putAll(Map.of("hidden", List.of(6, 4), "optimizer", "adadelta", "lr", 0.02, "rho", 0.9, "adadeltaEpsilon", 1e-6));
+        MultiLayerConfiguration conf = new MlpFamily().configure(new Hyperparameters("t", m), new InputShape(1, 1, 5), 3, 5, 1);
+        Speedups.Prepared p = prepare(conf, TestNets.CPU, "on");
+        assertEquals(List.of("dense", "relu", "adadelta", "step"), kinds(p));
+        for (int i = 0; i < 3; i++) {
+            IUpdater plain = conf.getConf(i).getLayer().getUpdaterByParam("W");
+            IUpdater fast = p.net().getLayer(i).conf().getLayer().getUpdaterByParam("W");
+            assertInstanceOf(FastAdadelta.class, fast);
+            assertEquals(plain.getLearningRate(0, 0), fast.getLearningRate(0, 0), "layer " + i);
+            assertEquals(plain.getLearningRate(5000, 3), fast.getLearningRate(5000, 3), "layer " + i);
+            assertEquals(((TorchAdadelta) plain).getRho(), ((FastAdadelta) fast).getRho());
+            assertInstanceOf(FastAdadelta.class, p.net().getLayer(i).conf().getLayer().getUpdaterByParam("b"));
+        }
+        assertEquals(List.of("dense", "relu", "step"), kinds(prepare(conf, TestNets.CPU, "-adadelta")));
+    }
+
+    @Test
     void adamIsSwappedInSameDiffLayersToo() {
         Map<String, Object> m = MlpFamilyTest.twoLayer();
         m.putAll(Map.of("hidden", List.of(6, 4), "batchNorm", true, "batchNormLayer", "samediff"));
@@ -151,7 +172,7 @@ class SpeedupsTest {
         assertEquals("on", SpeedupSetting.parse("on", "--speedups").toString());
         assertEquals("off", SpeedupSetting.parse(" off ", "--speedups").toString());
         assertEquals("pool,adam", SpeedupSetting.parse("adam, pool", "--speedups").toString());
-        assertEquals("onednn,conv,batchnorm,dense,relu,adam,step", SpeedupSetting.parse("-pool", "--speedups").toString());
+        assertEquals("onednn,conv,batchnorm,dense,relu,adam,adadelta,step", SpeedupSetting.parse("-pool", "--speedups").toString());
         for (String bad : List.of("fast", "pool,-adam", "", "pool,,adam")) {
             UserError e = assertThrows(UserError.class, () -> SpeedupSetting.parse(bad, "--speedups"));
             assertTrue(e.getMessage().startsWith("--speedups " + bad + ": "), e.getMessage());
