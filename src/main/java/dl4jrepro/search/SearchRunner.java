@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
@@ -126,6 +128,12 @@ public final class SearchRunner {
                 out.println("[" + spec.id() + "] " + stale + " stored trials were trained with an earlier version of the "
                         + "spec (other data settings, hyperparameters or budget) or are damaged: they run again");
             }
+            String otherCode = otherCode(done.values(), String.valueOf(Provenance.software().get("git_commit")));
+            if (!otherCode.isEmpty()) {
+                // Kept, as after any stop; said aloud because a timing or a check of new code would mix in the old.
+                out.println("[" + spec.id() + "] kept recorded trials trained by other code (" + otherCode + "); the "
+                        + "table lists every commit. To train them all with this code, start in an empty --results-dir");
+            }
             List<Trial> pending = new ArrayList<>();
             for (Trial t : plan) {
                 if (!done.containsKey(t.id())) pending.add(t);
@@ -182,6 +190,16 @@ public final class SearchRunner {
      */
     static Path checkpointOf(Path dir, Trial t, boolean quick) {
         return quick ? null : dir.resolve(CHECKPOINTS).resolve(t.id());
+    }
+
+    /** The commits other than {@code head} that trained {@code records}, with counts ("git 27de4ca: 88 trials"), or "". */
+    static String otherCode(Collection<RunRecord> records, String head) {
+        Map<String, Long> byCommit = records.stream().map(r -> String.valueOf(r.software().get("git_commit")))
+                .filter(c -> !c.equals(head))
+                .collect(Collectors.groupingBy(c -> c.substring(0, Math.min(7, c.length())), TreeMap::new, Collectors.counting()));
+        return byCommit.entrySet().stream()
+                .map(e -> "git " + e.getKey() + ": " + e.getValue() + (e.getValue() == 1 ? " trial" : " trials"))
+                .collect(Collectors.joining(", "));
     }
 
     /** Removes a trial's checkpoint once its record is stored, and the checkpoints folder once it is empty. */

@@ -2,6 +2,7 @@ package dl4jrepro.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dl4jrepro.cli.CliRun;
 import dl4jrepro.cli.Repro;
 import dl4jrepro.results.FolderLock;
@@ -114,6 +115,7 @@ class SearchTest {
         CliRun resumed = run(interrupted);
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertTrue(resumed.out().contains(before + " already recorded"), resumed.out());
+        assertFalse(resumed.out().contains("other code"), "the same code trained them: " + resumed.out());
         assertEquals(TRIALS, recorded(interrupted), "nothing lost, nothing twice");
         assertEquals(table(uninterrupted), table(interrupted));
     }
@@ -263,6 +265,26 @@ class SearchTest {
         assertTrue(!firstOrder.equals(firstOrder.stream().sorted().toList()), "not the grid's order: " + firstOrder);
         JsonNode summary = JSON.readTree(results.resolve("grid-smoke/quick/summary.json").toFile());
         assertEquals(TRIALS, summary.get("trials_recorded").asInt(), "the table counts each trial once, the new record");
+    }
+
+    /** Trials another commit trained are kept on a resume, and the resume says so, with the commits and counts. */
+    @Test
+    void resumingOverTrialsOfOtherCodeSaysWhichCodeTrainedThem() throws IOException {
+        Path results = tmp.resolve("other-code");
+        assertEquals(0, run(results, "--quick", "--parallel", "1").exitCode());
+        Path trials = results.resolve("grid-smoke/quick/trials.jsonl");
+        List<String> lines = new ArrayList<>(Files.readAllLines(trials));
+        for (int i = 0; i < 2; i++) {
+            ObjectNode r = (ObjectNode) JSON.readTree(lines.get(i));
+            ((ObjectNode) r.get("software")).put("git_commit", "0123456789abcdef0123");
+            lines.set(i, JSON.writeValueAsString(r));
+        }
+        Files.write(trials, lines);
+        CliRun again = run(results, "--quick", "--parallel", "1");
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("16 already recorded, 0 to run"), again.out());
+        assertTrue(again.out().contains("kept recorded trials trained by other code (git 0123456: 2 trials)"), again.out());
+        assertTrue(Files.readString(results.resolve("grid-smoke/quick/table.md")).contains("0123456789abcdef0123"));
     }
 
     @Test
