@@ -5,7 +5,8 @@
 # Resumable: after a stop, run it again and each experiment continues where it stopped (a search keeps its stored
 # trials, a trial or run its last checkpoint); finished ones are skipped. Its wall times are the figures, so nothing
 # else should run on the machine meanwhile, and the code should not change under it: run it from a worktree of one
-# commit (git worktree add DIR COMMIT) and copy its suite-rerun folder back.
+# commit (git worktree add DIR COMMIT) and copy its suite-rerun folder back. Each experiment's rerun is of one commit;
+# different experiments may be of different commits.
 # Usage: src/bench/suite-rerun.sh --data-dir DIR [--hours 0.5]     (progress on stderr)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,13 +23,12 @@ done
 cd "$root"
 reruns=results/benchmarks/suite-rerun
 mkdir -p "$reruns"
-# One commit's cost: refuse to continue reruns that other code began.
+# An experiment's rerun is one commit's cost: refuse to continue one that other code began. Experiments may differ:
+# each row of suite-cost.md names its commit.
 head=$(git rev-parse HEAD)
-others=$(find "$reruns" \( -name trials.jsonl -o -name state.json \) -exec jq -r '.software | select(.git_commit != "'"$head"'" or .git_dirty) | .git_commit[0:7]' {} + | sort -u | tr '\n' ' ')
-if [ -n "$others" ]; then
-  echo "error: $reruns holds reruns of other code (commits ${others% }), not of HEAD ${head:0:7} with a clean tree: remove them (git rm -r $reruns) to measure this commit" >&2
-  exit 1
-fi
+begun_by_others() {
+  find "$reruns/$1" \( -name trials.jsonl -o -name state.json -o -name run.json \) -exec jq -r '.software | select(.git_commit != "'"$head"'" or .git_dirty) | .git_commit[0:7]' {} + 2>/dev/null | sort -u | tr '\n' ' '
+}
 data_args=()
 [ -n "$data_dir" ] && data_args=(--data-dir "$data_dir")
 
@@ -48,6 +48,11 @@ while true; do
   if [ ${#todo[@]} -eq 0 ]; then
     echo "every experiment over $hours h has a finished rerun: results/benchmarks/suite-cost.md" >&2
     exit 0
+  fi
+  others=$(begun_by_others "${todo[0]}")
+  if [ -n "$others" ]; then
+    echo "error: $reruns/${todo[0]} holds a rerun by other code (commits ${others% }), not by HEAD ${head:0:7} with a clean tree: finish it at that commit, or remove it (git rm -r $reruns/${todo[0]}) to measure this one" >&2
+    exit 1
   fi
   echo "$(date -u +%FT%TZ) rerun ${todo[0]} (${#todo[@]} experiments left: ${todo[*]})" >&2
   ./repro --results-dir "$reruns" run "${todo[0]}" "${data_args[@]}"
