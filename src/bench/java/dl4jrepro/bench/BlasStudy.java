@@ -26,17 +26,20 @@ import java.util.Map;
  * kernels the library detects itself (both OpenBLAS variables unset, as on most users' machines). A library is chosen
  * when a process starts, so every setup runs in a child JVM of its own, in turns that rotate from round to round; the
  * figures compare as ratios to the first setup within a round. Per setup: the kernel OpenBLAS reports, one square
- * product's GFLOP/s, each dense catalogue model's bare training step and its GEMM limit (samples/s, 1 thread), and the
- * largest relative error of single-precision products at those models' shapes against double precision.
+ * product's GFLOP/s, each model's bare training step (samples/s, at the model's thread count) and, for a dense model,
+ * its GEMM limit, and the largest relative error of single-precision products at the models' dense shapes against
+ * double precision. By default the dense catalogue models; {@code --models} may name the CNNs too (their convolutions
+ * run in oneDNN, their dense layers and DL4J's im2col products in OpenBLAS).
  *
- * <p>Run: {@code src/bench/run BlasStudy [--rounds 3] [--epochs 2] [--models a4_largest,...]}; writes
- * {@code results/benchmarks/blas.{md,json}}.
+ * <p>Run: {@code src/bench/run BlasStudy [--rounds 3] [--epochs 2] [--models a4_largest,c1_mnist_cnn,...]}; writes
+ * {@code results/benchmarks/blas.{md,json}}, or with {@code --models} {@code blas-<models>.{md,json}}.
  */
 public final class BlasStudy {
     /** One way to start a process: which library (REPRO_BLAS) and whether the environment's kernel choice stays. */
     record Setup(String blas, boolean environmentKernels) {
         String label() {
-            return blas + (environmentKernels ? ", OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE") : ", kernels detected");
+            String forced = System.getenv("OPENBLAS_CORETYPE");
+            return blas + (environmentKernels && forced != null ? ", OPENBLAS_CORETYPE=" + forced : ", kernels detected");
         }
     }
 
@@ -54,20 +57,20 @@ public final class BlasStudy {
         Map<String, String> o = BenchmarkFiles.options(args, "--rounds N, --epochs N, --models a,b, --workload FILE");
         int rounds = Integer.parseInt(o.getOrDefault("rounds", "3")), epochs = Integer.parseInt(o.getOrDefault("epochs", "2"));
         Path workloadFile = Path.of(o.getOrDefault("workload", "experiments/bench/catalogue-models.json"));
-        List<PeerBenchmark.PeerModel> dense = PeerBenchmark.Workload.read(workloadFile).models().stream()
-                .filter(m -> m.family().equals("MlpFamily")).toList();
+        List<PeerBenchmark.PeerModel> all = PeerBenchmark.Workload.read(workloadFile).models();
         List<String> names = o.containsKey("models") ? List.of(o.get("models").split(","))
-                : dense.stream().map(PeerBenchmark.PeerModel::name).toList();
+                : all.stream().filter(BlasStudy::isDense).map(PeerBenchmark.PeerModel::name).toList();
         for (String n : names) {
-            if (dense.stream().noneMatch(m -> m.name().equals(n))) {
-                throw new UserError("unknown dense model '" + n + "' in --models: use some of "
-                        + dense.stream().map(PeerBenchmark.PeerModel::name).toList());
+            if (all.stream().noneMatch(m -> m.name().equals(n))) {
+                throw new UserError("unknown model '" + n + "' in --models: use some of "
+                        + all.stream().map(PeerBenchmark.PeerModel::name).toList() + " (" + workloadFile + ")");
             }
         }
         if (o.containsKey("child")) {
-            child(dense.stream().filter(m -> names.contains(m.name())).toList(), epochs);
+            child(all.stream().filter(m -> names.contains(m.name())).toList(), epochs);
             return;
         }
+        String file = o.containsKey("models") ? "blas-" + String.join("-", names).replace('_', '-') : "blas";
         List<Setup> setups = new ArrayList<>();
         for (String blas : List.of("bundled", "newer")) {
             setups.add(new Setup(blas, true));
@@ -86,13 +89,13 @@ public final class BlasStudy {
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int s = 0; s < setups.size(); s++) rows.add(row(setups.get(s), bySetup.get(s), bySetup.get(0), names));
-        Map<String, Object> out = BenchmarkFiles.figures("blas", "the dense catalogue models' training step and GEMM "
-                + "limit with the bundled and the newer OpenBLAS, each with the environment's and with detected kernels",
+        Map<String, Object> out = BenchmarkFiles.figures(file, "the catalogue models' training step (and a dense "
+                + "model's GEMM limit) with the bundled and the newer OpenBLAS, each with the environment's and with detected kernels",
                 null);
         out.put("rounds", rounds);
         out.put("epochs_per_turn", epochs);
         out.put("setups", rows);
-        BenchmarkFiles.write("blas", out, markdown(rows, names, rounds, epochs, String.join(" ", args)));
+        BenchmarkFiles.write(file, out, markdown(rows, names, rounds, epochs, String.join(" ", args)));
     }
 
     private static Map<String, Object> row(Setup setup, List<Measured> runs, List<Measured> first, List<String> names) {
@@ -109,7 +112,8 @@ public final class BlasStudy {
             for (int r = 0; r < runs.size(); r++) ratio[r] = train[r] / first.get(r).train().get(n);
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("train_samples_per_s", Alternation.median(train));
-            f.put("gemm_limit_samples_per_s", Alternation.median(runs.stream().mapToDouble(m -> m.limit().get(n)).toArray()));
+            f.put("gemm_limit_samples_per_s", runs.stream().allMatch(m -> m.limit().containsKey(n))
+                    ? Alternation.median(runs.stream().mapToDouble(m -> m.limit().get(n)).toArray()) : null);
             f.put("ratio_to_first_median", Alternation.median(ratio));
             f.put("ratio_to_first_min", Arrays.stream(ratio).min().orElse(Double.NaN));
             f.put("ratio_to_first_max", Arrays.stream(ratio).max().orElse(Double.NaN));
@@ -124,7 +128,7 @@ public final class BlasStudy {
     private static String markdown(List<Map<String, Object>> rows, List<String> names, int rounds, int epochs, String args) {
         StringBuilder md = new StringBuilder("# Which OpenBLAS: ND4J's bundled 0.3.19 or javacpp's 0.3.21 build\n\n");
         md.append("Each setup starts a JVM of its own (the library is chosen when ND4J loads); the setups take turns, the "
-                + "order rotating over ").append(rounds).append(" rounds. Per model: the bare training step at 1 thread "
+                + "order rotating over ").append(rounds).append(" rounds. Per model: the bare training step at the model's thread count "
                 + "(the run's speed-ups on; a warm-up epoch, then the median of ").append(epochs).append(" epochs), and "
                 + "in brackets its ratio to the first setup within each round (median, range). GEMM limit: the "
                 + "model's matrix products alone. Error: the largest relative error of a single-precision product at "
@@ -140,9 +144,10 @@ public final class BlasStudy {
             Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) r.get("models");
             for (String n : names) {
                 Map<String, Object> f = models.get(n);
-                md.append(String.format(Locale.ROOT, " %,.0f (%.2f, %.2f–%.2f) | %,.0f |", (double) f.get("train_samples_per_s"),
+                    Double limit = (Double) f.get("gemm_limit_samples_per_s");
+                md.append(String.format(Locale.ROOT, " %,.0f (%.2f, %.2f–%.2f) | %s |", (double) f.get("train_samples_per_s"),
                         (double) f.get("ratio_to_first_median"), (double) f.get("ratio_to_first_min"),
-                        (double) f.get("ratio_to_first_max"), (double) f.get("gemm_limit_samples_per_s")));
+                        (double) f.get("ratio_to_first_max"), limit == null ? "—" : String.format(Locale.ROOT, "%,.0f", limit)));
             }
             md.append(String.format(Locale.ROOT, " %.1e |%n", (double) r.get("worst_relative_error")));
         }
@@ -175,23 +180,27 @@ public final class BlasStudy {
 
     /** A child: loads the library its environment asks for and measures it; one JSON line on stdout. */
     private static void child(List<PeerBenchmark.PeerModel> models, int epochs) throws Exception {
-        BackendInfo backend = BackendSelector.select("cpu", 1);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("library", backend.blas());
+        out.put("library", BackendSelector.select("cpu", 1).blas());
         out.put("square_gflops", GemmLimit.square(2048).get("gflops_1_threads"));
         Map<String, Double> train = new LinkedHashMap<>(), limit = new LinkedHashMap<>();
         double worst = 0;
         for (PeerBenchmark.PeerModel m : models) {
-            PeerBenchmark.Trainee t = PeerBenchmark.trainee(m, backend);
+            PeerBenchmark.Trainee t = PeerBenchmark.trainee(m, BackendSelector.select("cpu", m.threads()));
             train.put(m.name(), PeerBenchmark.dl4jTurn(t.net(), t.step(), t.batches(), m.passes(), epochs).trainSamplesPerSecond());
             List<long[]> shapes = PeerBenchmark.denseShapes(t.plain());
-            limit.put(m.name(), GemmLimit.denseTraining(shapes, t.batch(), 2));
+            // A CNN's products are not all dense ones: it has no GEMM limit here.
+            if (isDense(m)) limit.put(m.name(), GemmLimit.denseTraining(shapes, t.batch(), 2));
             for (long[] s : shapes) worst = Math.max(worst, relativeError(t.batch(), s[0], s[1]));
         }
         out.put("train", train);
         out.put("limit", limit);
         out.put("worst_relative_error", worst);
         System.out.println(Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+    }
+
+    private static boolean isDense(PeerBenchmark.PeerModel m) {
+        return "MlpFamily".equals(m.family());
     }
 
     /**
