@@ -130,8 +130,8 @@ public final class BlasStudy {
         md.append("Each setup starts a JVM of its own (the library is chosen when ND4J loads); the setups take turns, the "
                 + "order rotating over ").append(rounds).append(" rounds. Per model: the bare training step at the model's thread count "
                 + "(the run's speed-ups on; a warm-up epoch, then the median of ").append(epochs).append(" epochs), and "
-                + "in brackets its ratio to the first setup within each round (median, range). GEMM limit: the "
-                + "model's matrix products alone. Error: the largest relative error of a single-precision product at "
+                + "in brackets its ratio to the first setup within each round (median, range). GEMM limit: a dense "
+                + "model's matrix products alone (— for a CNN). Error: the largest relative error of a single-precision product at "
                 + "the models' shapes against double precision, over all rounds. This machine's speed swings 2–5×: "
                 + "compare the ratios.\n\n");
         md.append("| setup | library | kernel | square SGEMM GFLOP/s |");

@@ -1,7 +1,6 @@
 package dl4jrepro.families;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /**
@@ -42,8 +41,8 @@ public final class ClassicalMomentum extends ScheduledUpdater {
     }
 
     @Override
-    public IUpdater clone() {
-        return new ClassicalMomentum(momentum, scheduleCopy());
+    protected ScheduledUpdater withSchedule(ISchedule schedule) {
+        return new ClassicalMomentum(momentum, schedule);
     }
 
     @Override

@@ -87,12 +87,19 @@ public abstract class ScheduledUpdater implements IUpdater {
         this.learningRateSchedule = schedule;
     }
 
+    /**
+     * A copy that equals this updater: its settings, a copy of its schedule and its learning rate (the fixed rate of
+     * an updater without a schedule, which the constructor alone would reset).
+     */
     @Override
-    public abstract IUpdater clone();
-
-    protected ISchedule scheduleCopy() {
-        return learningRateSchedule == null ? null : learningRateSchedule.clone();
+    public final IUpdater clone() {
+        ScheduledUpdater copy = withSchedule(learningRateSchedule == null ? null : learningRateSchedule.clone());
+        copy.learningRate = learningRate;
+        return copy;
     }
+
+    /** A new updater of this class with this one's own settings (momentum, decay rates) and {@code schedule}. */
+    protected abstract ScheduledUpdater withSchedule(ISchedule schedule);
 
     @Override
     public boolean equals(Object o) {

@@ -1,7 +1,6 @@
 package dl4jrepro.families;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.schedule.ISchedule;
 
@@ -59,8 +58,8 @@ public class TorchAdadelta extends ScheduledUpdater {
     }
 
     @Override
-    public IUpdater clone() {
-        return new TorchAdadelta(rho, epsilon, scheduleCopy());
+    protected ScheduledUpdater withSchedule(ISchedule schedule) {
+        return new TorchAdadelta(rho, epsilon, schedule);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dl4jrepro.speedups;
 
+import dl4jrepro.families.ScheduledUpdater;
 import dl4jrepro.families.TorchAdadelta;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /**
@@ -43,7 +43,7 @@ public final class FastAdadelta extends TorchAdadelta {
     }
 
     @Override
-    public IUpdater clone() {
-        return new FastAdadelta(getRho(), getEpsilon(), scheduleCopy());
+    protected ScheduledUpdater withSchedule(ISchedule schedule) {
+        return new FastAdadelta(getRho(), getEpsilon(), schedule);
     }
 }

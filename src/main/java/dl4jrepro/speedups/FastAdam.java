@@ -3,7 +3,6 @@ package dl4jrepro.speedups;
 import dl4jrepro.families.ScheduledUpdater;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.schedule.ISchedule;
 
@@ -87,8 +86,8 @@ public final class FastAdam extends ScheduledUpdater {
     }
 
     @Override
-    public IUpdater clone() {
-        return new FastAdam(beta1, beta2, epsilon, scheduleCopy());
+    protected ScheduledUpdater withSchedule(ISchedule schedule) {
+        return new FastAdam(beta1, beta2, epsilon, schedule);
     }
 
     @Override

@@ -192,14 +192,17 @@ public final class Speedups {
      * argument for an updater it does not replace); SameDiff layers keep their updaters apart.
      */
     private static boolean swapUpdater(Layer layer, UnaryOperator<IUpdater> swap) {
-        if (layer instanceof BaseLayer base && base.getIUpdater() != null && swap.apply(base.getIUpdater()) != base.getIUpdater()) {
-            base.setIUpdater(swap.apply(base.getIUpdater()));
+        if (layer instanceof BaseLayer base && base.getIUpdater() != null) {
+            IUpdater to = swap.apply(base.getIUpdater());
+            if (to == base.getIUpdater()) return false;
+            base.setIUpdater(to);
             if (base.getBiasUpdater() != null) base.setBiasUpdater(swap.apply(base.getBiasUpdater()));
             return true;
         }
-        if (layer instanceof AbstractSameDiffLayer sameDiff && sameDiff.getUpdater() != null
-                && swap.apply(sameDiff.getUpdater()) != sameDiff.getUpdater()) {
-            sameDiff.setUpdater(swap.apply(sameDiff.getUpdater()));
+        if (layer instanceof AbstractSameDiffLayer sameDiff && sameDiff.getUpdater() != null) {
+            IUpdater to = swap.apply(sameDiff.getUpdater());
+            if (to == sameDiff.getUpdater()) return false;
+            sameDiff.setUpdater(to);
             if (sameDiff.getBiasUpdater() != null) sameDiff.setBiasUpdater(swap.apply(sameDiff.getBiasUpdater()));
             return true;
         }

@@ -1,5 +1,7 @@
 package dl4jrepro.speedups;
 
+import dl4jrepro.families.ClassicalMomentum;
+import dl4jrepro.families.ScheduledUpdater;
 import dl4jrepro.families.TorchAdadelta;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -8,11 +10,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 import java.io.IOException;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link FastAdadelta} takes the steps {@link TorchAdadelta}'s ND4J ops take, from any layout of its state. */
@@ -55,7 +60,7 @@ class FastAdadeltaTest {
             strided[k] = Nd4j.zeros(DataType.FLOAT, n, 2).get(NDArrayIndex.all(), NDArrayIndex.point(0));
             strided[k].assign(flat[k]);
         }
-        assertTrue(!StateLoops.contiguousAlike(strided[0], strided[1], strided[2]));
+        assertFalse(StateLoops.contiguousAlike(strided[0], strided[1], strided[2]));
         TorchAdadelta plain = new TorchAdadelta(0.9, 1e-6, null);
         plain.setLearningRate(lr);
         INDArray state = Nd4j.concat(0, sq, dl).reshape(1, 2L * n);
@@ -72,6 +77,21 @@ class FastAdadeltaTest {
         assertArrayEquals(gRef.toFloatVector(), g.toFloatVector());
         assertArrayEquals(state.toFloatVector(), Nd4j.concat(0, sq, dl).toFloatVector());
         for (int k = 0; k < 3; k++) assertArrayEquals(flat[k].toFloatVector(), strided[k].toFloatVector(), "strided array " + k);
+    }
+
+    /** DL4J clones layer configurations, updaters with them: a clone equals its updater, a fixed learning rate too. */
+    @Test
+    void aCloneOfEachOfOurUpdatersEqualsItWithAFixedRateOrASchedule() {
+        for (ScheduledUpdater u : List.<ScheduledUpdater>of(new TorchAdadelta(0.8, 1e-4, null), new FastAdadelta(0.8, 1e-4, null),
+                new FastAdam(0.8, 0.99, 1e-7, null), new ClassicalMomentum(0.7, null))) {
+            u.setLearningRate(0.37);
+            IUpdater copy = u.clone();
+            assertEquals(u.getClass(), copy.getClass());
+            assertEquals(u, copy, u.getClass().getSimpleName());
+            assertEquals(0.37, copy.getLearningRate(10, 1), u.getClass().getSimpleName());
+            u.setLrAndSchedule(0.5, FastAdamTest.decaying(0.5));
+            assertEquals(u, u.clone(), u.getClass().getSimpleName() + " with a schedule");
+        }
     }
 
     @Test
