@@ -120,7 +120,6 @@ class SearchTest {
         assertEquals(table(uninterrupted), table(interrupted));
     }
 
-    /** Killed at random moments, three times over, then run to the end: the table of an uninterrupted search. */
     /** Long trials save their progress: a search killed mid-trial continues those trials rather than restarting them. */
     @Test
     void aSearchKilledMidTrialContinuesItsTrialsFromTheirCheckpoints() throws Exception {
@@ -167,32 +166,33 @@ class SearchTest {
         for (String line : Files.readAllLines(trials)) {
             if (line.endsWith("}")) recorded.add(JSON.readTree(line).get("trialId").asText());
         }
-        try (var folders = Files.list(dir)) {
-            return folders.filter(t -> recorded.contains(t.getFileName().toString())).filter(t -> {
-                try (var files = Files.list(t)) {
-                    return files.anyMatch(f -> f.getFileName().toString().endsWith(".json"));
-                } catch (IOException e) {
-                    return false;
-                }
-            }).count();
-        }
+        return trialFolders(dir).stream().filter(t -> recorded.contains(t.getFileName().toString()))
+                .filter(SearchTest::holdsState).count();
     }
 
     /** Trials with a saved checkpoint (a state file in their folder). */
     static long savedTrials(Path results) throws IOException {
-        Path dir = results.resolve("grid-smoke/checkpoint");
-        if (!Files.isDirectory(dir)) return 0;
-        try (var trials = Files.list(dir)) {
-            return trials.filter(t -> {
-                try (var files = Files.list(t)) {
-                    return files.anyMatch(f -> f.getFileName().toString().endsWith(".json"));
-                } catch (IOException e) {
-                    return false;  // deleted as it was listed
-                }
-            }).count();
+        return trialFolders(results.resolve("grid-smoke/checkpoint")).stream().filter(SearchTest::holdsState).count();
+    }
+
+    /** The checkpoint folder's trial folders; none once the search has dropped the folder, even as it is listed. */
+    static List<Path> trialFolders(Path dir) throws IOException {
+        try (var folders = Files.list(dir)) {
+            return folders.toList();
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return List.of();
         }
     }
 
+    static boolean holdsState(Path trialFolder) {
+        try (var files = Files.list(trialFolder)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".json"));
+        } catch (IOException e) {
+            return false;  // deleted as it was listed
+        }
+    }
+
+    /** Killed at random moments, three times over, then run to the end: the table of an uninterrupted search. */
     @Test
     void aSearchKilledAtRandomMomentsEndsWithTheUninterruptedTable() throws Exception {
         Path uninterrupted = tmp.resolve("whole"), killed = tmp.resolve("killed-often");
