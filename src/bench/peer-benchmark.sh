@@ -3,7 +3,8 @@
 # (not done in CI), then runs dl4jrepro.bench.PeerBenchmark; arguments pass through: --pairs N --epochs N --models a,b
 # --peer PATH (default src/bench/peer/torch_peer.py) --workload FILE (default experiments/bench/catalogue-models.json)
 # --check true (only build every model on both sides and compare parameter counts and layer shapes). With --models the
-# figures go to results/benchmarks/peer-<models>.md.
+# figures go to results/benchmarks/peer-<models>.md. `peer-benchmark.sh StepProfile [--models a,b] [--epochs N]` runs the
+# step profile of both sides instead (dl4jrepro.bench.StepProfile, results/benchmarks/step-profile[-<models>].md).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
@@ -13,4 +14,6 @@ if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 fi
 command -v /usr/bin/time >/dev/null || { echo "error: /usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 cd "$root"
-exec src/bench/run PeerBenchmark "$@"
+main=PeerBenchmark
+if [ "${1:-}" = StepProfile ]; then main=StepProfile; shift; fi
+exec src/bench/run "$main" "$@"

@@ -239,7 +239,18 @@ public final class PeerBenchmark {
 
     /** A benchmark model as a run trains it (speed-ups on), with its data. */
     record Trainee(MultiLayerConfiguration plain, MultiLayerNetwork net, TrainingStep step, List<INDArray[]> batches,
-                   int batch) {}
+                   int batch) {
+        /** One training epoch: {@code passes} passes over the minibatches. */
+        void epoch(int passes) {
+            for (int p = 0; p < passes; p++) for (INDArray[] b : batches) step.fit(b[0], b[1]);
+        }
+
+        long samplesPerEpoch(int passes) {
+            long samples = 0;
+            for (INDArray[] b : batches) samples += b[0].rows();
+            return samples * passes;
+        }
+    }
 
     static Trainee trainee(PeerModel m, BackendInfo backend) {
         int batch = new Hyperparameters(m.name(), m.hyperparameters()).getInt("batch");
@@ -284,6 +295,11 @@ public final class PeerBenchmark {
 
         Turn torchTurn(PeerModel m) throws IOException, InterruptedException {
             return Turn.of(torch(m, m.threads(), "--epochs", String.valueOf(epochs)));
+        }
+
+        /** The peer's training time by kind of op ({@link StepProfile}). */
+        JsonNode torchProfile(PeerModel m) throws IOException, InterruptedException {
+            return torch(m, m.threads(), "--profile", "--epochs", String.valueOf(epochs)).json();
         }
 
         /** The peer's GEMM figures: the model's dense products ({@code dense_samples_per_s}) and a square one. */

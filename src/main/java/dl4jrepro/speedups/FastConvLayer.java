@@ -3,6 +3,7 @@ package dl4jrepro.speedups;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -12,6 +13,8 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Environment;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's convolution layer without the forward convolution its backward pass computes only to feed the activation's
@@ -21,9 +24,42 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * δ = σ'(z)·ε). With the identity activation, as every convolution followed by batch norm has here, σ' ignores z and δ
  * is ε: the convolution is wasted, 5.5 % of the MNIST CNN's training step by JFR. For those layers this returns an
  * array of z's shape instead (the identity's backward checks only the shape); every other case runs DL4J's own code.
+ *
+ * <p>Its backward pass on small feature maps (at most {@link #SMALL_MAP} outputs per map) runs libnd4j's own
+ * {@code conv2d_bp} (im2col and BLAS) instead of oneDNN's. Why: oneDNN 2.3, as ND4J calls it, picks its Winograd
+ * kernels for the 3×3 backward pass on an AVX-512 processor, and they are far slower than im2col on maps of 4×4 and
+ * 2×2, where the VGG net of C2 spent most of its step (results/benchmarks/conv-backward.md measures both per layer
+ * shape; results/benchmarks/step-profile-c1-mnist-cnn-c2-cifar-vgg.md found the gap). Larger maps keep oneDNN, which
+ * is faster there. Both compute the same gradients up to float rounding.
  */
 public class FastConvLayer extends ConvolutionLayer {
+    /** The largest output map (height × width) whose backward pass runs libnd4j's own kernel. */
+    public static final long SMALL_MAP = 16;
+
     private long skipped;
+    private long ownBackward;
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (epsilon.rank() != 4 || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW
+                || epsilon.size(2) * epsilon.size(3) > SMALL_MAP) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        Environment environment = Nd4j.getEnvironment();
+        boolean helpers = environment.helpersAllowed();
+        environment.allowHelpers(false);
+        try {
+            ownBackward++;
+            return super.backpropGradient(epsilon, workspaceMgr);
+        } finally {
+            environment.allowHelpers(helpers);
+        }
+    }
+
+    /** Backward passes that ran libnd4j's own convolution kernel rather than oneDNN's (small maps). */
+    public long ownKernelBackwardPasses() {
+        return ownBackward;
+    }
 
     public FastConvLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);

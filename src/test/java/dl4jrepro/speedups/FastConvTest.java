@@ -35,11 +35,15 @@ class FastConvTest {
     }
 
     static MultiLayerNetwork net(boolean batchNorm, String speedups, DataType type) {
+        return net(batchNorm, speedups, type, IMAGES);
+    }
+
+    static MultiLayerNetwork net(boolean batchNorm, String speedups, DataType type, InputShape images) {
         Map<String, Object> hp = new HashMap<>(Map.of("blocks", List.of(List.of(4, 6)), "kernel", 3, "padding", "same",
                 "downsample", "maxpool", "batchNorm", batchNorm, "dropoutConv", 0.0, "dense", List.of(8), "dropoutDense", 0.0,
                 "activation", "tanh", "weightInit", "xavier"));
         hp.putAll(Map.of("optimizer", "sgd", "lr", 0.1, "lrDecayPerEpoch", 1.0, "batch", 10));
-        MultiLayerConfiguration conf = new CnnFamily().configure(new Hyperparameters("t", hp), IMAGES, 3, 5, 1);
+        MultiLayerConfiguration conf = new CnnFamily().configure(new Hyperparameters("t", hp), images, 3, 5, 1);
         conf.setDataType(type);
         return TestNets.net(conf, speedups);
     }
@@ -63,6 +67,22 @@ class FastConvTest {
             assertEquals(0, r.maxAbsDiff(), 1e-6, r.toString());
         }
         assertTrue(((FastConvLayer) fast.getLayer(0)).skippedForwardPasses() > 0);
+        assertEquals(0, ((FastConvLayer) fast.getLayer(0)).ownKernelBackwardPasses(), "8x8 maps keep oneDNN's kernel");
+    }
+
+    /** On maps of 4×4, whose backward pass runs libnd4j's own kernel instead of oneDNN's, the same numbers too. */
+    @Test
+    void sameAsDl4jsConvolutionOnSmallMapsInSinglePrecision() throws IOException {
+        InputShape small = new InputShape(2, 4, 4);
+        INDArray xs = Nd4j.rand(DataType.FLOAT, 10, small.features()).subi(0.5f), yf = y.castTo(DataType.FLOAT);
+        MultiLayerNetwork fast = net(true, "on", DataType.FLOAT, small);
+        // Two float32 kernels summing in different orders (im2col and a GEMM against oneDNN's blocks): a gradient
+        // entry sums some 10^3 products, so they may part by about 1e-5 of its size, against 1e-1 for a wrong one.
+        for (LayerEquivalence.Row r : LayerEquivalence.compare(net(true, "-conv", DataType.FLOAT, small), fast, xs, yf, 3, true)) {
+            assertEquals(0, r.maxAbsDiff(), 2e-5, r.toString());
+        }
+        assertTrue(((FastConvLayer) fast.getLayer(0)).ownKernelBackwardPasses() > 0, "4x4 maps ran libnd4j's own kernel");
+        assertTrue(Nd4j.getEnvironment().helpersAllowed(), "oneDNN's helpers are allowed again after the backward pass");
     }
 
     @Test
