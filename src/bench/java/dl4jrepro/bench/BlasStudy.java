@@ -1,7 +1,6 @@
 package dl4jrepro.bench;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.backend.BlasLibrary;
@@ -187,7 +186,7 @@ public final class BlasStudy {
         double worst = 0;
         for (PeerBenchmark.PeerModel m : models) {
             PeerBenchmark.Trainee t = PeerBenchmark.trainee(m, BackendSelector.select("cpu", m.threads()));
-            train.put(m.name(), PeerBenchmark.dl4jTurn(t.net(), t.step(), t.batches(), m.passes(), epochs).trainSamplesPerSecond());
+            train.put(m.name(), PeerBenchmark.dl4jTurn(t, m.passes(), epochs).trainSamplesPerSecond());
             List<long[]> shapes = PeerBenchmark.denseShapes(t.plain());
             // A CNN's products are not all dense ones: it has no GEMM limit here.
             if (isDense(m)) limit.put(m.name(), GemmLimit.denseTraining(shapes, t.batch(), 2));
@@ -196,7 +195,7 @@ public final class BlasStudy {
         out.put("train", train);
         out.put("limit", limit);
         out.put("worst_relative_error", worst);
-        System.out.println(Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+        ChildProcess.reply(out);
     }
 
     private static boolean isDense(PeerBenchmark.PeerModel m) {

@@ -1,6 +1,7 @@
 package dl4jrepro.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
 
@@ -23,6 +24,11 @@ final class ChildProcess {
     record Result(JsonNode json, String stderr, double peakRssMb) {}
 
     private ChildProcess() {}
+
+    /** A child's side of {@link #run}: its result as one JSON object on one line of stdout. */
+    static void reply(Object result) throws IOException {
+        System.out.println(Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+    }
 
     /** A JVM like this one (the same java, options and class path) running {@code main} with {@code args}. */
     static List<String> java(Class<?> main, List<String> args) {

@@ -47,12 +47,11 @@ public final class ConvBackward {
             backend = BackendSelector.select("cpu", m.threads());
             MultiLayerConfiguration conf = PeerBenchmark.plain(m);
             int batch = new dl4jrepro.spec.Hyperparameters(m.name(), m.hyperparameters()).getInt("batch");
-            List<InputType> types = conf.getLayerActivationTypes(
-                    InputType.convolutional(m.shape().height(), m.shape().width(), m.shape().channels()));
+            InputType images = InputType.convolutional(m.shape().height(), m.shape().width(), m.shape().channels());
+            List<InputType> types = conf.getLayerActivationTypes(images);
             for (int i = 0; i < conf.getConfs().size(); i++) {
                 if (!(conf.getConf(i).getLayer() instanceof ConvolutionLayer c)) continue;
-                InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) (i == 0
-                        ? InputType.convolutional(m.shape().height(), m.shape().width(), m.shape().channels()) : types.get(i - 1));
+                InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) (i == 0 ? images : types.get(i - 1));
                 InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) types.get(i);
                 rows.add(layer(m, i, c, batch, in, out, rounds));
             }
@@ -77,8 +76,7 @@ public final class ConvBackward {
         try {
             for (int r = -1; r < rounds; r++) {  // round -1 warms both up
                 for (int k = 0; k < 2; k++) {
-                    int side = (r + k) % 2 == 0 ? 0 : 1;  // alternate which goes first
-                    if (r < 0) side = k;
+                    int side = r < 0 ? k : (r + k) % 2;  // 0 oneDNN, 1 own; which goes first alternates by round
                     environment.allowHelpers(side == 0);
                     DynamicCustomOp op = DynamicCustomOp.builder("conv2d_bp").addInputs(x, weights, bias, eps)
                             .addOutputs(Nd4j.createUninitialized(DataType.FLOAT, x.shape()),

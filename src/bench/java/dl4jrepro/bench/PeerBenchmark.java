@@ -1,7 +1,6 @@
 package dl4jrepro.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.management.OperatingSystemMXBean;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
@@ -87,6 +86,12 @@ public final class PeerBenchmark {
             SpecCatalog specs = new SpecCatalog(Path.of("experiments"));
             return new Workload(w.about(), w.models().stream().map(m -> m.resolved(specs)).toList());
         }
+
+        /** The model called {@code name} (a child turn's {@code --turn}); none is a one-line error naming {@code file}. */
+        PeerModel model(String name, Path file) {
+            return models.stream().filter(m -> m.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new UserError("no model " + name + " in " + file));
+        }
     }
 
     /**
@@ -114,13 +119,11 @@ public final class PeerBenchmark {
                 "--pairs N, --epochs N, --models a,b, --peer PATH, --workload FILE, --kernels detected|environment, --check true");
         int pairs = BenchmarkFiles.positiveInt(options, "pairs", 3);
         int epochs = BenchmarkFiles.positiveInt(options, "epochs", 3);
-        Path peer = Path.of(options.getOrDefault("peer", "src/bench/peer/torch_peer.py"));
-        if (!Files.isRegularFile(peer)) throw new UserError("no PyTorch peer at " + peer + ": pass --peer PATH to torch_peer.py");
+        Path peer = peerScript(options);
         Path workloadFile = Path.of(options.getOrDefault("workload", "experiments/bench/catalogue-models.json"));
         Workload workload = Workload.read(workloadFile);
         if (options.containsKey("turn")) {
-            childTurn(workload.models().stream().filter(m -> m.name().equals(options.get("turn"))).findFirst()
-                    .orElseThrow(() -> new UserError("no model " + options.get("turn") + " in " + workloadFile)), epochs);
+            childTurn(workload.model(options.get("turn"), workloadFile), epochs);
             return;
         }
         String kernels = options.getOrDefault("kernels", "detected");
@@ -166,6 +169,13 @@ public final class PeerBenchmark {
         out.put("peer", peer.toAbsolutePath().normalize().toString());
         BenchmarkFiles.write(name, out, PeerTable.markdown(rows, gemm, peerSquare, pairs, epochs, kernels, workloadFile,
                 String.join(" ", args)));
+    }
+
+    /** The PyTorch peer script, {@code --peer PATH} or the project's; a missing one is a one-line error. */
+    static Path peerScript(Map<String, String> options) {
+        Path peer = Path.of(options.getOrDefault("peer", "src/bench/peer/torch_peer.py"));
+        if (!Files.isRegularFile(peer)) throw new UserError("no PyTorch peer at " + peer + ": pass --peer PATH to torch_peer.py");
+        return peer;
     }
 
     private static Map<String, Object> compare(PeerModel m, int pairs, Sides sides) throws Exception {
@@ -273,13 +283,13 @@ public final class PeerBenchmark {
     private static void childTurn(PeerModel m, int epochs) throws Exception {
         BackendInfo backend = BackendSelector.select("cpu", m.threads());
         Trainee t = trainee(m, backend);
-        Turn turn = dl4jTurn(t.net(), t.step(), t.batches(), m.passes(), epochs);
+        Turn turn = dl4jTurn(t, m.passes(), epochs);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("train_samples_per_s", turn.trainSamplesPerSecond());
         out.put("infer_samples_per_s", turn.inferSamplesPerSecond());
         out.put("cores_busy", turn.coresBusy());
         out.put("blas", backend.blas());
-        System.out.println(Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+        ChildProcess.reply(out);
     }
 
     /**
@@ -348,20 +358,17 @@ public final class PeerBenchmark {
      * A turn in this process. It has no memory figure (NaN): the process holds whatever ran before it, so memory is
      * measured around a child process of its own ({@link Sides#dl4jTurn}).
      */
-    static Turn dl4jTurn(MultiLayerNetwork net, TrainingStep step, List<INDArray[]> batches, int passes,
-                                 int epochs) {
-        long samples = 0;
-        for (INDArray[] b : batches) samples += b[0].rows();
-        samples *= passes;
+    static Turn dl4jTurn(Trainee t, int passes, int epochs) {
+        long samples = t.samplesPerEpoch(passes);
         double[] seconds = new double[epochs];
         long wall0 = System.nanoTime(), cpu0 = processCpuNanos();
         for (int e = -1; e < epochs; e++) {  // epoch -1 is the warm-up
             long t0 = System.nanoTime();
-            for (int p = 0; p < passes; p++) for (INDArray[] b : batches) step.fit(b[0], b[1]);
+            t.epoch(passes);
             if (e >= 0) seconds[e] = (System.nanoTime() - t0) / 1e9;
         }
         long t0 = System.nanoTime();
-        for (int p = 0; p < passes; p++) for (INDArray[] b : batches) net.output(b[0], false);
+        for (int p = 0; p < passes; p++) for (INDArray[] b : t.batches()) t.net().output(b[0], false);
         double infer = samples / ((System.nanoTime() - t0) / 1e9);
         double cores = (double) (processCpuNanos() - cpu0) / (System.nanoTime() - wall0);
         return new Turn(samples / Alternation.median(seconds), infer, Double.NaN, cores, null);

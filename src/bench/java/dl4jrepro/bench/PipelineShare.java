@@ -128,7 +128,7 @@ public final class PipelineShare {
                     System.out.printf(Locale.ROOT, "%s round %d/%d: real %.0f samples/s%n", m.name(), r + 1, rounds,
                             real.get(real.size() - 1).samplesPerSecond());
                 } else {
-                    bareRates.add(PeerBenchmark.dl4jTurn(bare.net(), bare.step(), bare.batches(), m.passes(), epochs)
+                    bareRates.add(PeerBenchmark.dl4jTurn(bare, m.passes(), epochs)
                             .trainSamplesPerSecond());
                     System.out.printf(Locale.ROOT, "%s round %d/%d: bare step %.0f samples/s%n", m.name(), r + 1, rounds,
                             bareRates.get(bareRates.size() - 1));

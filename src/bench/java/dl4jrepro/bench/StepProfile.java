@@ -1,12 +1,9 @@
 package dl4jrepro.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.backend.BlasLibrary;
-import dl4jrepro.base.Json;
-import dl4jrepro.base.UserError;
 import dl4jrepro.bench.PeerBenchmark.PeerModel;
 import dl4jrepro.bench.PeerBenchmark.Trainee;
 import jdk.jfr.Recording;
@@ -68,15 +65,11 @@ public final class StepProfile {
     private static void run(String[] args) throws Exception {
         Map<String, String> options = BenchmarkFiles.options(args, "--models a,b, --epochs N, --peer PATH, --workload FILE");
         int epochs = BenchmarkFiles.positiveInt(options, "epochs", 2);
-        Path peer = Path.of(options.getOrDefault("peer", "src/bench/peer/torch_peer.py"));
-        if (!Files.isRegularFile(peer)) throw new UserError("no PyTorch peer at " + peer + ": pass --peer PATH to torch_peer.py");
+        Path peer = PeerBenchmark.peerScript(options);
         Path workloadFile = Path.of(options.getOrDefault("workload", "experiments/bench/catalogue-models.json"));
         PeerBenchmark.Workload workload = PeerBenchmark.Workload.read(workloadFile);
         if (options.containsKey("turn")) {
-            PeerModel m = workload.models().stream().filter(x -> x.name().equals(options.get("turn"))).findFirst()
-                    .orElseThrow(() -> new UserError("no model " + options.get("turn") + " in " + workloadFile));
-            System.out.println(Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(childTurn(m, epochs)));
+            ChildProcess.reply(childTurn(workload.model(options.get("turn"), workloadFile), epochs));
             return;
         }
         List<String> only = BenchmarkFiles.selectedModels(options, workload.models().stream().map(PeerModel::name).toList());
@@ -138,8 +131,9 @@ public final class StepProfile {
                 if (thread == null || thread.getJavaThreadId() != self || stack == null) continue;
                 List<String> names = stack.getFrames().stream().map(StepProfile::name).toList();
                 double seconds = PERIOD.toNanos() / 1e9;
-                kinds.merge(kindOf(names), seconds, Double::sum);
-                frames.merge(kindOf(names) + ": " + ownFrame(names), seconds, Double::sum);
+                String kind = kindOf(names);
+                kinds.merge(kind, seconds, Double::sum);
+                frames.merge(kind + ": " + ownFrame(names), seconds, Double::sum);
                 count++;
             }
         } finally {
