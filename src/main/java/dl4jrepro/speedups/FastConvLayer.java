@@ -45,15 +45,32 @@ public class FastConvLayer extends ConvolutionLayer {
                 || epsilon.size(2) * epsilon.size(3) > SMALL_MAP) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        Environment environment = Nd4j.getEnvironment();
-        boolean helpers = environment.helpersAllowed();
-        environment.allowHelpers(false);
+        enterOwnKernel();
         try {
             ownBackward++;
             return super.backpropGradient(epsilon, workspaceMgr);
         } finally {
-            environment.allowHelpers(helpers);
+            leaveOwnKernel();
         }
+    }
+
+    // ND4J's helper switch is one per process, and trials may train side by side in one JVM (a Spark executor's
+    // tasks): the first thread in turns the helpers off, the last one out restores what was there before, so one
+    // thread's restore never leaves them off for good. Another thread's convolution meanwhile also runs the own kernel,
+    // the same gradients up to float rounding.
+    private static int threadsInOwnKernel;
+    private static boolean helpersBefore;
+
+    private static synchronized void enterOwnKernel() {
+        Environment environment = Nd4j.getEnvironment();
+        if (threadsInOwnKernel++ == 0) {
+            helpersBefore = environment.helpersAllowed();
+            environment.allowHelpers(false);
+        }
+    }
+
+    private static synchronized void leaveOwnKernel() {
+        if (--threadsInOwnKernel == 0) Nd4j.getEnvironment().allowHelpers(helpersBefore);
     }
 
     /** Backward passes that ran libnd4j's own convolution kernel rather than oneDNN's (small maps). */
