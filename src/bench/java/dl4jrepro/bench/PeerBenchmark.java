@@ -158,7 +158,7 @@ public final class PeerBenchmark {
         }
         String name = only == null ? "latest" : BenchmarkFiles.withModels("peer", only);
         Map<String, Object> out = BenchmarkFiles.figures(name, "training and inference samples/s of DL4J and PyTorch "
-                + "on the same five models, alternating; dense models also against the GEMM limit measured here",
+                + "on the same models, alternating; dense models also against the GEMM limit measured here",
                 backend == null ? null : backend.oneLine());
         out.put("pairs", pairs);
         out.put("epochs_per_turn", epochs);
