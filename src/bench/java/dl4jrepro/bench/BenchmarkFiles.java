@@ -14,6 +14,8 @@ import java.util.Map;
 
 /** Where benchmarks put their figures: {@code results/benchmarks/<name>.json} (with the software's provenance) and {@code .md}. */
 final class BenchmarkFiles {
+    static final Path DIR = Path.of("results", "benchmarks");
+
     private BenchmarkFiles() {}
 
     /** A benchmark's figures start with its name, what it measures and on which backend. */
@@ -82,7 +84,7 @@ final class BenchmarkFiles {
 
     static void write(String name, Map<String, Object> figures, String markdown) throws IOException {
         figures.put("software", Provenance.software());
-        Path dir = Files.createDirectories(Path.of("results", "benchmarks"));
+        Path dir = Files.createDirectories(DIR);
         AtomicFiles.write(dir.resolve(name + ".json"), Json.MAPPER.writeValueAsString(figures));
         AtomicFiles.write(dir.resolve(name + ".md"), markdown);
         System.out.print(markdown);

@@ -167,8 +167,9 @@ public final class PeerBenchmark {
         out.put("kernels", kernels);
         out.put("models", rows);
         out.put("peer", peer.toAbsolutePath().normalize().toString());
+        // The full run's page also shows the real runs against the bare step, from PipelineShare's own sitting.
         BenchmarkFiles.write(name, out, PeerTable.markdown(rows, gemm, peerSquare, pairs, epochs, kernels, workloadFile,
-                String.join(" ", args)));
+                String.join(" ", args)) + (only == null ? PipelineSection.markdown(BenchmarkFiles.DIR) : ""));
     }
 
     /** The PyTorch peer script, {@code --peer PATH} or the project's; a missing one is a one-line error. */

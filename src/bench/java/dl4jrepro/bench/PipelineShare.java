@@ -34,9 +34,10 @@ import java.util.Map;
  * </ul>
  * A real turn's wall time splits into the bare step's share of its samples, the rest of the timed step (the training
  * batch's loss and accuracy), evaluation, the final scoring, and everything else (data preparation, gathering and
- * augmenting minibatches). A turn shorter than the spec's budget is also projected to that budget. The first real turn
- * of a data set also reads it from disk; the medians over turns keep that out.
- * Writes {@code results/benchmarks/pipeline-share.{md,json}}, with {@code --models} {@code pipeline-share-<models>}.
+ * augmenting minibatches). A turn shorter than the spec's budget is also projected to that budget. The data set is
+ * read and prepared (split, normalized, augmented) before the turns, as a process does once, and timed apart.
+ * Writes {@code results/benchmarks/pipeline-share.{md,json}}, with {@code --models} {@code pipeline-share-<models>};
+ * a run of every model also renews the section of {@code latest.md} on the real runs ({@link PipelineSection}).
  *
  * <p>Run: {@code REPRO_DATA_DIR=DIR src/bench/run PipelineShare [--rounds 2] [--models a,b]}
  */
@@ -52,14 +53,14 @@ public final class PipelineShare {
             return samples / wallSeconds;
         }
 
-        /** Data preparation, minibatch gathering and augmentation: the wall outside training, evaluation and scoring. */
+        /** The network's set-up and minibatch gathering: the wall outside training, evaluation and scoring. */
         double otherSeconds() {
             return wallSeconds - trainSeconds - evalSeconds - finalSeconds;
         }
 
         /**
          * This turn's samples/s had it run {@code budget} instead: training and the rest grow with the steps (an upper
-         * bound for the rest, whose data preparation is paid once), evaluation with the evaluations, and the final
+         * bound for the rest, whose set-up is paid once), evaluation with the evaluations, and the final
          * scoring stays one. Early stopping is assumed not to end the longer run sooner.
          */
         double samplesPerSecondAt(ExperimentSpec.Budget budget) {
@@ -106,6 +107,7 @@ public final class PipelineShare {
         out.put("rounds", rounds);
         out.put("models", rows);
         BenchmarkFiles.write(name, out, markdown(rows, rounds, backend, String.join(" ", args)));
+        if (only == null) PipelineSection.refreshLatest(BenchmarkFiles.DIR);
     }
 
     private static Map<String, Object> measure(PeerModel m, Map<String, Object> budget, ExperimentSpec spec,
@@ -118,6 +120,11 @@ public final class PipelineShare {
         ExperimentSpec.Budget full = ResolvedConfig.of(spec, false, modelOverrides).budget();
         SpeedupSetting speedups = spec.speedups() == null ? SpeedupSetting.ON : SpeedupSetting.parse(spec.speedups(), spec.id());
         TrialRunner runner = new TrialRunner(backend, speedups, data, System.out);
+        // A process prepares a data set once (a search's worker for all its trials, a single run at its start): done
+        // here, timed apart, so that the first real turn does not pay what the others do not.
+        long prepareStart = System.nanoTime();
+        data.prepare(spec.data(), spec.seed());
+        double preparationSeconds = (System.nanoTime() - prepareStart) / 1e9;
         List<Double> bareRates = new ArrayList<>();
         List<RealTurn> real = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
@@ -152,6 +159,7 @@ public final class PipelineShare {
         row.put("pipeline_share", 1 - Alternation.median(realRates) / bareRate);
         row.put("bare_turns", bareRates);
         row.put("real_turns", real);
+        row.put("data_preparation_seconds", preparationSeconds);
         // The median real turn's wall time, divided.
         row.put("wall_bare_step", step / median.wallSeconds());
         row.put("wall_rest_of_step", (median.trainSeconds() - step) / median.wallSeconds());
@@ -184,25 +192,28 @@ public final class PipelineShare {
                 .append(" rounds; medians. Backend: ").append(backend == null ? "—" : backend.oneLine()).append(".\n\n");
         md.append("| model | experiment | budget | threads | bare step, samples/s | real run, samples/s | pipeline share "
                 + "| of the real wall: bare step | rest of the step | evaluation | final scoring | other "
-                + "| pipeline share at the spec's budget (projected) |\n");
-        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + "| pipeline share at the spec's budget (projected) | data preparation, s |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
         for (Map<String, Object> r : rows) {
             Map<?, ?> budget = (Map<?, ?>) r.get("budget");
             Object projected = r.get("full_budget_pipeline_share_projected");
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.0f | %.0f | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.0f | %.0f | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %s | %.1f |%n",
                     r.get("model"), r.get("experiment"), budget.isEmpty() ? "the spec's" : "`" + budget + "`",
                     (int) r.get("threads"), (double) r.get("bare_samples_per_s"), (double) r.get("real_samples_per_s"),
                     100 * (double) r.get("pipeline_share"), 100 * (double) r.get("wall_bare_step"),
                     100 * (double) r.get("wall_rest_of_step"), 100 * (double) r.get("wall_evaluation"),
                     100 * (double) r.get("wall_final_scoring"), 100 * (double) r.get("wall_other"),
                     projected == null ? "(run at it)" : String.format(Locale.ROOT, "%.1f%% at `%s`",
-                            100 * (double) projected, r.get("full_budget"))));
+                            100 * (double) projected, r.get("full_budget")),
+                    (double) r.get("data_preparation_seconds")));
         }
         md.append("\nPipeline share: 1 − real samples/s ÷ bare samples/s. The real wall divides into the bare step's time "
                 + "for the samples trained, the rest of the timed step (the training batch's loss and accuracy), "
-                + "evaluation, the final scoring (test, whole training set, batch spread), and other (data "
-                + "preparation, gathering and augmenting minibatches). A turn shorter than the spec's budget is projected "
-                + "to it: training and other grow with the steps (other's data preparation is paid once, so this "
+                + "evaluation, the final scoring (test, whole training set, batch spread), and other (set-up "
+                + "of the network and gathering minibatches). Data preparation (reading, splitting, normalizing and augmenting the data set) "
+                + "is done once per process, before the turns, and timed apart: a search's worker pays it once for all its "
+                + "trials, a single run once at its start. A turn shorter than the spec's budget is projected "
+                + "to it: training and other grow with the steps (other's set-up is paid once, so this "
                 + "overstates it), evaluation with the evaluations, the final scoring once; early stopping is assumed "
                 + "not to end the run sooner.\n\n");
         md.append("Regenerate: `REPRO_DATA_DIR=DIR src/bench/run PipelineShare").append(args.isEmpty() ? "" : " " + args)
