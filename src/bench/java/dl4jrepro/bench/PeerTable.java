@@ -77,7 +77,8 @@ final class PeerTable {
         return md.toString();
     }
 
-    private static double d(Map<String, Object> r, String key) {
+    /** A row's figure, or NaN where it has none. */
+    static double d(Map<String, Object> r, String key) {
         return r.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 }
