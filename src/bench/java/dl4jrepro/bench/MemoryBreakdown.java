@@ -131,7 +131,8 @@ public final class MemoryBreakdown {
         out.put("workspaces_mb", p.workspaces());
         out.put("data_mb", data);
         out.put("network_state_mb", network);
-        out.put("rest_mb", p.rss() - p.heapCommitted() - p.otherJvm() - p.workspaces() - data - network);
+        // The heap's resident part lies between its used and committed sizes: the rest is given at most.
+        out.put("rest_at_most_mb", p.rss() - p.heapUsed() - p.otherJvm() - p.workspaces() - data - network);
         ChildProcess.reply(out);
     }
 
@@ -142,18 +143,19 @@ public final class MemoryBreakdown {
                 + "thread samples the resident memory every 20 ms and, at its highest, what holds it. Heap: the Java heap "
                 + "committed (used in brackets). Other JVM: the JVM's other committed memory (metaspace, code cache). "
                 + "Workspaces: ND4J's workspaces at that moment (the only native memory ND4J counts). Data: the "
-                + "benchmark's minibatches. Network: parameters, gradients and updater state. Rest: the resident memory "
-                + "less all of those (ND4J's other arrays, native libraries' code and data, oneDNN's and OpenBLAS's "
-                + "buffers, malloc's free lists); a committed heap page not yet touched makes it smaller than it is. "
+                + "benchmark's minibatches. Network: parameters, gradients and updater state. Rest, at most: the resident "
+                + "memory less the heap's used part and all the others (ND4J's other arrays, native libraries' code and "
+                + "data, oneDNN's and OpenBLAS's buffers, malloc's free lists); the heap's resident part lies between its "
+                + "used and committed sizes. "
                 + "Peak RSS: /usr/bin/time's, as latest.md's; the sampled peak can miss a spike shorter than 20 ms.\n\n");
         md.append("| model | peak RSS MB | sampled peak | at start-up | with network and data | heap (used) | other JVM "
-                + "| workspaces | data | network | rest |\n");
+                + "| workspaces | data | network | rest, at most |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %.0f (%.0f) | %.0f | %.0f | %.0f | %.0f | %.0f |%n",
                     r.get("model"), d(r, "peak_rss_mb"), d(r, "sampled_peak_rss_mb"), d(r, "jvm_start_rss_mb"),
                     d(r, "built_rss_mb"), d(r, "heap_committed_mb"), d(r, "heap_used_mb"), d(r, "other_jvm_committed_mb"),
-                    d(r, "workspaces_mb"), d(r, "data_mb"), d(r, "network_state_mb"), d(r, "rest_mb")));
+                    d(r, "workspaces_mb"), d(r, "data_mb"), d(r, "network_state_mb"), d(r, "rest_at_most_mb")));
         }
         md.append("\nJava options: `").append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()))
                 .append("`.\n\nRegenerate: `src/bench/run MemoryBreakdown").append(args.isBlank() ? "" : " " + args).append("`\n");
