@@ -55,7 +55,7 @@ public final class BlasStudy {
     private static void run(String[] args) throws Exception {
         Map<String, String> o = BenchmarkFiles.options(args, "--rounds N, --epochs N, --models a,b, --workload FILE");
         int rounds = Integer.parseInt(o.getOrDefault("rounds", "3")), epochs = Integer.parseInt(o.getOrDefault("epochs", "2"));
-        Path workloadFile = Path.of(o.getOrDefault("workload", "experiments/bench/catalogue-models.json"));
+        Path workloadFile = PeerBenchmark.Workload.file(o);
         List<PeerBenchmark.PeerModel> all = PeerBenchmark.Workload.read(workloadFile).models();
         List<String> names = o.containsKey("models") ? List.of(o.get("models").split(","))
                 : all.stream().filter(BlasStudy::isDense).map(PeerBenchmark.PeerModel::name).toList();

@@ -13,7 +13,6 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +38,7 @@ public final class ConvBackward {
     private static void run(String[] args) throws Exception {
         Map<String, String> options = BenchmarkFiles.options(args, "--rounds N");
         int rounds = BenchmarkFiles.positiveInt(options, "rounds", 5);
-        PeerBenchmark.Workload workload = PeerBenchmark.Workload.read(Path.of("experiments/bench/catalogue-models.json"));
+        PeerBenchmark.Workload workload = PeerBenchmark.Workload.read(PeerBenchmark.Workload.CATALOGUE);
         List<Map<String, Object>> rows = new ArrayList<>();
         BackendInfo backend = null;
         for (PeerModel m : workload.models()) {

@@ -35,8 +35,6 @@ import static dl4jrepro.bench.PeerTable.d;
  * {@code results/benchmarks/memory-breakdown.{md,json}}, or with {@code --models} {@code memory-breakdown-<models>}.
  */
 public final class MemoryBreakdown {
-    private static final Path WORKLOAD = Path.of("experiments/bench/catalogue-models.json");
-
     private MemoryBreakdown() {}
 
     public static void main(String[] args) throws Exception {
@@ -46,14 +44,15 @@ public final class MemoryBreakdown {
     private static void run(String[] args) throws Exception {
         Map<String, String> o = BenchmarkFiles.options(args, "--models a,b, --epochs N");
         int epochs = BenchmarkFiles.positiveInt(o, "epochs", 1);
-        PeerBenchmark.Workload workload = PeerBenchmark.Workload.read(WORKLOAD);
+        PeerBenchmark.Workload workload = PeerBenchmark.Workload.read(PeerBenchmark.Workload.CATALOGUE);
         if (o.containsKey("child")) {
-            child(workload.model(o.get("child"), WORKLOAD), epochs);
+            child(workload.model(o.get("child"), PeerBenchmark.Workload.CATALOGUE), epochs);
             return;
         }
-        List<String> only = BenchmarkFiles.selectedModels(o, workload.models().stream().map(PeerModel::name).toList());
+        List<String> all = workload.models().stream().map(PeerModel::name).toList();
+        List<String> only = BenchmarkFiles.selectedModels(o, all);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (String name : only == null ? workload.models().stream().map(PeerModel::name).toList() : only) {
+        for (String name : only == null ? all : only) {
             ChildProcess.Result r = ChildProcess.run("the memory breakdown of " + name, ChildProcess.java(MemoryBreakdown.class,
                     List.of("--child", name, "--epochs", String.valueOf(epochs))), Map.of(), List.of());
             Map<String, Object> row = new LinkedHashMap<>();

@@ -87,6 +87,14 @@ public final class PeerBenchmark {
             return new Workload(w.about(), w.models().stream().map(m -> m.resolved(specs)).toList());
         }
 
+        /** The catalogue's costliest models, the workload every benchmark of them reads by default. */
+        static final Path CATALOGUE = Path.of("experiments/bench/catalogue-models.json");
+
+        /** The workload file {@code --workload FILE} names, else {@link #CATALOGUE}. */
+        static Path file(Map<String, String> options) {
+            return options.containsKey("workload") ? Path.of(options.get("workload")) : CATALOGUE;
+        }
+
         /** The model called {@code name} (a child turn's {@code --turn}); none is a one-line error naming {@code file}. */
         PeerModel model(String name, Path file) {
             return models.stream().filter(m -> m.name().equals(name)).findFirst()
@@ -120,7 +128,7 @@ public final class PeerBenchmark {
         int pairs = BenchmarkFiles.positiveInt(options, "pairs", 3);
         int epochs = BenchmarkFiles.positiveInt(options, "epochs", 3);
         Path peer = peerScript(options);
-        Path workloadFile = Path.of(options.getOrDefault("workload", "experiments/bench/catalogue-models.json"));
+        Path workloadFile = Workload.file(options);
         Workload workload = Workload.read(workloadFile);
         if (options.containsKey("turn")) {
             childTurn(workload.model(options.get("turn"), workloadFile), epochs);

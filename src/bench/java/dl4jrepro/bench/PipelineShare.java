@@ -85,7 +85,7 @@ public final class PipelineShare {
         int epochs = BenchmarkFiles.positiveInt(options, "epochs", 3);
         Workload workload = Json.MAPPER.readValue(Path.of("experiments/bench/pipeline.json").toFile(), Workload.class);
         Map<String, PeerModel> models = new LinkedHashMap<>();
-        for (PeerModel m : PeerBenchmark.Workload.read(Path.of("experiments/bench/catalogue-models.json")).models()) {
+        for (PeerModel m : PeerBenchmark.Workload.read(PeerBenchmark.Workload.CATALOGUE).models()) {
             models.put(m.name(), m);
         }
         List<String> only = BenchmarkFiles.selectedModels(options, workload.models().stream().map(Entry::model).toList());

@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +48,7 @@ public final class ScoringChunkBenchmark {
         Map<String, String> options = BenchmarkFiles.options(args, "--rounds N, --models a,b, --threads N");
         int rounds = BenchmarkFiles.positiveInt(options, "rounds", 3);
         Integer threads = BenchmarkFiles.positiveInt(options, "threads", null);
-        List<PeerModel> models = PeerBenchmark.Workload.read(Path.of("experiments/bench/catalogue-models.json")).models()
+        List<PeerModel> models = PeerBenchmark.Workload.read(PeerBenchmark.Workload.CATALOGUE).models()
                 .stream().filter(m -> m.classes() != null && m.classes() > 0).toList();
         List<String> only = BenchmarkFiles.selectedModels(options, models.stream().map(PeerModel::name).toList());
         String name = BenchmarkFiles.withModels("scoring-chunk" + (threads == null ? "" : "-" + threads + "-thread"), only);

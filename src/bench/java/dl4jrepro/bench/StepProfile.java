@@ -66,7 +66,7 @@ public final class StepProfile {
         Map<String, String> options = BenchmarkFiles.options(args, "--models a,b, --epochs N, --peer PATH, --workload FILE");
         int epochs = BenchmarkFiles.positiveInt(options, "epochs", 2);
         Path peer = PeerBenchmark.peerScript(options);
-        Path workloadFile = Path.of(options.getOrDefault("workload", "experiments/bench/catalogue-models.json"));
+        Path workloadFile = PeerBenchmark.Workload.file(options);
         PeerBenchmark.Workload workload = PeerBenchmark.Workload.read(workloadFile);
         if (options.containsKey("turn")) {
             ChildProcess.reply(childTurn(workload.model(options.get("turn"), workloadFile), epochs));

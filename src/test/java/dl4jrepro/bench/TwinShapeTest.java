@@ -4,7 +4,6 @@ import dl4jrepro.families.Families;
 import dl4jrepro.spec.Hyperparameters;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TwinShapeTest {
     @Test
     void theMnistCnnOfTheCatalogueHasItsCountedParametersAndShapes() throws Exception {
-        PeerBenchmark.PeerModel c1 = PeerBenchmark.Workload.read(Path.of("experiments/bench/catalogue-models.json")).models()
+        PeerBenchmark.PeerModel c1 = PeerBenchmark.Workload.read(PeerBenchmark.Workload.CATALOGUE).models()
                 .stream().filter(m -> m.name().equals("c1_mnist_cnn")).findFirst().orElseThrow();
         assertEquals("CnnFamily", c1.family());
         assertEquals(List.of(1, 28, 28), c1.input());
