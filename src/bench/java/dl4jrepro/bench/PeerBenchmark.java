@@ -1,5 +1,6 @@
 package dl4jrepro.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.management.OperatingSystemMXBean;
 import dl4jrepro.backend.BackendInfo;
@@ -82,7 +83,16 @@ public final class PeerBenchmark {
     public record Workload(String about, List<PeerModel> models) {
         /** A workload file with every spec-named model resolved against {@code experiments/}. */
         static Workload read(Path file) throws IOException {
-            Workload w = Json.MAPPER.readValue(file.toFile(), Workload.class);
+            if (!Files.isRegularFile(file)) {
+                throw new UserError("no workload file at " + file + ": pass --workload FILE (default " + CATALOGUE + ")");
+            }
+            Workload w;
+            try {
+                w = Json.MAPPER.readValue(file.toFile(), Workload.class);
+            } catch (JsonProcessingException e) {
+                throw new UserError(file + ": malformed workload" + Json.problem(e) + "; see " + CATALOGUE + " for the format");
+            }
+            if (w.models() == null || w.models().isEmpty()) throw new UserError(file + ": no models; list them under \"models\"");
             SpecCatalog specs = new SpecCatalog(Path.of("experiments"));
             return new Workload(w.about(), w.models().stream().map(m -> m.resolved(specs)).toList());
         }

@@ -1,9 +1,9 @@
 package dl4jrepro.spec;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dl4jrepro.base.Json;
 import dl4jrepro.base.Metrics;
 import dl4jrepro.base.UserError;
 
@@ -71,9 +71,7 @@ public final class SpecCatalog {
         try {
             spec = json.readValue(file.toFile(), ExperimentSpec.class);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new UserError(file + ": malformed spec" + where + ": " + firstLine(e.getOriginalMessage()));
+            throw new UserError(file + ": malformed spec" + Json.problem(e));
         } catch (IOException e) {
             throw new UserError(file + ": cannot read: " + e.getMessage());
         }
@@ -299,11 +297,5 @@ public final class SpecCatalog {
 
     private static void require(Path file, boolean ok, String problem) {
         if (!ok) throw new UserError(file + ": invalid spec: " + problem);
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }
