@@ -124,13 +124,21 @@ public final class SuiteCost {
                 + "experiment on this machine, from the committed results" + (rerun == null ? "" : " and from reruns "
                 + "with today's code in " + rerunDir), null);
         out.put("experiments", rows);
-        out.put("committed_hours", Map.of("measured", committedTotal[0], "projected", committedTotal[1]));
-        if (rerun != null) out.put("current_code_hours", Map.of("measured", currentTotal[0], "projected", currentTotal[1]));
+        out.put("committed_hours", hours(committedTotal));
+        if (rerun != null) out.put("current_code_hours", hours(currentTotal));
         Map<String, Object> clusterHours = new LinkedHashMap<>();
         for (int w = 0; w < WORKERS.length; w++) clusterHours.put(String.valueOf(WORKERS[w]), onWorkers[w]);
         out.put("committed_hours_on_workers", clusterHours);
         BenchmarkFiles.write("suite-cost", out, SuiteCostTable.markdown(rows, committedTotal,
                 rerun == null ? null : currentTotal, rerunDir, PARALLEL, TARGET_HOURS, onWorkers));
+    }
+
+    /** Measured and projected hours, in that order: Map.of's order changes from one JVM to the next, churning the committed file. */
+    private static Map<String, Object> hours(double[] measuredAndProjected) {
+        Map<String, Object> hours = new LinkedHashMap<>();
+        hours.put("measured", measuredAndProjected[0]);
+        hours.put("projected", measuredAndProjected[1]);
+        return hours;
     }
 
     /**

@@ -28,7 +28,8 @@ final class SuiteCostTable {
                 + "checkpoint. The machine is shared: the same work took up to "
                 + "2–5× longer at busy times. Code: the git commits that made the figures.\n");
         if (reruns) {
-            md.append("\nToday's code: reruns into `" + rerunDir + "`, each stopped after a time limit and projected; an "
+            md.append("\nToday's code: reruns into `" + rerunDir + "`, run to the end or, when stopped before it, "
+                    + "projected as above (the basis says which); an "
                     + "experiment without a rerun keeps its committed figure in the total, and a finished committed run "
                     + "whose every segment's code contains the rerun's commits replaces the rerun. Speed-up: committed "
                     + "hours over today's.\n");
@@ -68,7 +69,7 @@ final class SuiteCostTable {
         if (reruns) md.append('\n').append(total("Today's code (reruns where made, committed figures elsewhere)", current, targetHours));
         md.append("\nRegenerate: `src/bench/run SuiteCost").append(reruns ? " --rerun " + rerunDir : "")
                 .append("`").append(reruns ? "; the reruns: `./repro --results-dir " + rerunDir
-                        + " run ID --data-dir DIR` per experiment, stopped by `timeout`, continued by running it again" : "")
+                        + " run ID --data-dir DIR` per experiment, resumed by running it again if stopped" : "")
                 .append('\n');
         return md.toString();
     }

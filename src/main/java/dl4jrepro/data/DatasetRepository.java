@@ -210,7 +210,10 @@ public final class DatasetRepository {
             trainX = pca.project(trainX);
             valX = valX.isEmpty() ? Nd4j.create(DataType.FLOAT, 0, spec.pca()) : pca.project(valX);
             testX = pca.project(testX);
-            provenance.put("pca", Map.of("components", spec.pca(), "explained_variance", pca.explainedVariance()));
+            Map<String, Object> pcaRecord = new LinkedHashMap<>(); // Map.of's order would change from one JVM to the next
+            pcaRecord.put("components", spec.pca());
+            pcaRecord.put("explained_variance", pca.explainedVariance());
+            provenance.put("pca", pcaRecord);
         }
         provenance.put("dataset", raw.name());
         provenance.put("dir", raw.dir().toAbsolutePath().normalize().toString());
