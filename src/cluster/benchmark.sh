@@ -59,33 +59,10 @@ done
 
 commit=$(git rev-parse --short HEAD)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
-python3 - "$rows" "$experiment ${run_options[*]}" "$commit" "$cpu" "$spark_version" "$rounds" "$name" >"$root/results/benchmarks/$name.md" <<'EOF'
-import sys, statistics
-rows_file, search, commit, cpu, spark, rounds, name = sys.argv[1:]
-rows = [l.rstrip('\n').split('\t') for l in open(rows_file) if l.strip()]
-rate = {}
-print("# Trials as Spark tasks: a 2-worker standalone cluster against --parallel 2 on one machine\n")
-print(f"Search: `{search}`. Both sides run on the same {cpu} (2 cores): the local side as 2 worker processes of 1 thread, "
-      f"the cluster side as 2 Spark {spark} workers of 1 core on this machine (a master, 2 workers and their executors as "
-      f"separate processes, the driver under spark-submit, the data shipped through Spark). Each side starts from an empty "
-      f"results folder and is timed from launch to exit; the sides take turns (ABBA over {rounds} rounds) on a shared, "
-      f"noisy machine. Code: {commit}.\n")
-print("| round | side | wall s | trials | trials/hour | sum of the trials' own wall s | outside the trials "
-      "| launch to the first trial's start, s | the last trial's end to exit, s |")
-print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
-for r, side, wall, n, own, before, after in rows:
-    wall, n, own, before, after = float(wall), int(n), float(own), float(before), float(after)
-    rate.setdefault(r, {})[side] = n / wall * 3600
-    print(f"| {r} | {side} | {wall:.0f} | {n} | {n / wall * 3600:.0f} | {own:.0f} | {1 - own / 2 / wall:.1%} "
-          f"| {before:.0f} | {after:.0f} |")
-ratios = [v["cluster"] / v["local"] for v in rate.values() if "cluster" in v and "local" in v]
-print()
-print("Cluster trials per hour over local, per round: " + ", ".join(f"{x:.3f}" for x in ratios)
-      + f"; mean {statistics.mean(ratios):.3f}, so Spark's overhead per trial is {1 - statistics.mean(ratios):.1%} "
-      + f"(target: at most 10 %).\n")
-print("'Outside the trials' is the share of the two cores' wall time not spent inside a trial's own timing (start-up, "
-      "data loading and shipping, scheduling, the table): 1 − (sum of trial wall times / 2) / wall.\n")
-env = f"REPRO_BENCH_ROUNDS={rounds}" + ("" if name == "spark" else f" REPRO_BENCH_NAME={name}")
-print(f"Regenerate: `{env} src/cluster/benchmark.sh {search}`.")
-EOF
+search="$experiment${run_options[*]:+ ${run_options[*]}}"
+# The measured rows are kept beside the page, which spark-table.py writes from them.
+cp "$rows" "$root/results/benchmarks/$name.tsv"
+python3 "$root/src/cluster/spark-table.py" "$root/results/benchmarks/$name.tsv" "$search" "$commit" "$cpu" "$spark_version" \
+    "$rounds" "$name" >"$work/$name.md"
+mv "$work/$name.md" "$root/results/benchmarks/$name.md"
 echo "wrote results/benchmarks/$name.md" >&2
