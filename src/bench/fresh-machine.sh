@@ -20,7 +20,7 @@ commit=$(git rev-parse --short HEAD)
 # libraries javacpp unpacks, MNIST (REPRO_CACHE_DIR) and npm's cache (npm follows HOME).
 export MAVEN_OPTS="-Dmaven.repo.local=$home/m2"
 export REPRO_CACHE_DIR="$home/dl4j-repro"
-export REPRO_JAVA_OPTS="-Xmx4g -Dorg.bytedeco.javacpp.maxbytes=4g -Dorg.bytedeco.javacpp.maxphysicalbytes=8g -Dorg.bytedeco.javacpp.cachedir=$home/javacpp"
+export REPRO_JAVA_OPTS="@$root/src/main/jvm/java-defaults.args -Dorg.bytedeco.javacpp.cachedir=$home/javacpp"
 unset REPRO_DATA_DIR
 
 seconds() { date +%s.%N; }
