@@ -4,16 +4,15 @@ accuracy), so that the page can be rewritten from the committed rows.
 
     python3 src/bench/gc-table.py ROWS.tsv COMMIT ROUNDS ARGUMENTS > results/benchmarks/gc.md
 """
-import sys, statistics
+import os, statistics, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import measured_rows  # noqa: E402 (beside this file)
+
 if len(sys.argv) != 5:
     sys.exit("usage: gc-table.py ROWS.tsv COMMIT ROUNDS ARGUMENTS")
 rows_file, commit, rounds, args = sys.argv[1:]
-try:
-    rows = [l.rstrip("\n").split("\t") for l in open(rows_file) if l.strip()]
-except OSError as e:
-    sys.exit(f"gc-table: cannot read the rows file {rows_file} ({e.strerror}); give the .tsv gc-benchmark.sh wrote")
-if not rows or any(len(r) != 6 for r in rows):
-    sys.exit(f"gc-table: {rows_file} is not gc-benchmark.sh's rows (6 tab-separated fields per line)")
+rows = measured_rows.read(rows_file, 6, "gc-table", "gc-benchmark.sh")
 print("# The JVM's collector in real runs: serial with a 32 MB young generation against G1\n")
 print(f"Each experiment run by `./repro` from an empty results folder, with its default options "
       f"(src/main/jvm/java-defaults.args: the JVM's default collector, G1) and with "

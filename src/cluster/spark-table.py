@@ -7,17 +7,16 @@ without running the hour-long benchmark again.
 ROWS.tsv: one line per side and round (round, side, wall s, trials, sum of the trials' own wall s, launch to the first
 trial's start s, the last trial's end to exit s), as benchmark.sh writes them to results/benchmarks/NAME.tsv.
 """
-import sys, statistics
+import os, statistics, sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+import measured_rows  # noqa: E402 (src/bench/measured_rows.py)
+
 if len(sys.argv) != 8:
     sys.exit("usage: spark-table.py ROWS.tsv SEARCH COMMIT CPU SPARK_VERSION ROUNDS NAME")
 rows_file, search, commit, cpu, spark, rounds, name = sys.argv[1:]
 search = search.strip()
-try:
-    rows = [l.rstrip('\n').split('\t') for l in open(rows_file) if l.strip()]
-except OSError as e:
-    sys.exit(f"spark-table: cannot read the rows file {rows_file} ({e.strerror}); give the .tsv benchmark.sh wrote")
-if not rows or any(len(r) != 7 for r in rows):
-    sys.exit(f"spark-table: {rows_file} is not benchmark.sh's rows (7 tab-separated fields per line); give the .tsv it wrote")
+rows = measured_rows.read(rows_file, 7, "spark-table", "benchmark.sh")
 rate = {}
 print("# Trials as Spark tasks: a 2-worker standalone cluster against --parallel 2 on one machine\n")
 print(f"Search: `{search}`. Both sides run on the same {cpu} (2 cores): the local side as 2 worker processes of 1 thread, "
