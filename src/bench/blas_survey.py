@@ -79,7 +79,7 @@ def measure(library, layers, batch):
             for shape, ops in step:
                 call(*shape, *ops)
         best = min(best, (time.perf_counter() - start) / 20)
-    flops = sum(2 * m * n * k for m, n, k, _, _ in layer_products(layers, batch))
+    flops = sum(2 * m * n * k for (m, n, k, _, _), _ in step)
     square = 2048
     a, b, c = operands(square, square, square, False, False)
     best_square = float("inf")
