@@ -3,6 +3,8 @@ package dl4jrepro.bench;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.bench.PeerBenchmark.PeerModel;
+import dl4jrepro.speedups.FastConvLayer;
+import dl4jrepro.speedups.Im2colConvolution;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -21,9 +23,10 @@ import java.util.Map;
 
 /**
  * A convolution's backward pass ({@code conv2d_bp}: input, weight and bias gradients) through oneDNN's kernel, as ND4J's
- * helper calls it, against libnd4j's own (im2col and BLAS, helpers disallowed), at every convolution layer's shape of
- * the catalogue's CNNs (C1, C2) and batch, in turns within one process, median over the rounds. FastConvLayer runs the
- * own kernel on small maps; this is the measurement behind that choice.
+ * helper calls it, libnd4j's own (im2col and BLAS, helpers disallowed) and this project's {@link Im2colConvolution},
+ * and the forward pass through oneDNN and {@link Im2colConvolution}, at every convolution layer's shape of the
+ * catalogue's CNNs (C1, C2) and batch, in turns within one process, median over the rounds. FastConvLayer's choice of
+ * kernel per layer rests on these figures.
  * Writes {@code results/benchmarks/conv-backward.{md,json}}.
  *
  * <p>Run: {@code src/bench/run ConvBackward [--rounds 5]}
@@ -70,21 +73,34 @@ public final class ConvBackward {
         Nd4j.getRandom().setSeed(index);
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, ic, h, w), weights = Nd4j.rand(DataType.FLOAT, oc, ic, kh, kw);
         INDArray bias = Nd4j.rand(DataType.FLOAT, oc), eps = Nd4j.rand(DataType.FLOAT, batch, oc, out.getHeight(), out.getWidth());
-        double[][] ms = new double[2][rounds];
+        ConvolutionMode mode = c.getConvolutionMode();
+        Im2colConvolution.Geometry g = Im2colConvolution.Geometry.of(x, weights, c.getStride(), c.getPadding(), mode);
+        Im2colConvolution im2col = new Im2colConvolution();
+        INDArray gradW = Nd4j.createUninitialized(DataType.FLOAT, weights.shape()), gradB = Nd4j.createUninitialized(DataType.FLOAT, oc);
+        INDArray gradX = Nd4j.createUninitialized(DataType.FLOAT, x.shape()), z = Nd4j.createUninitialized(DataType.FLOAT, g.outputShape());
+        // sides: backward by oneDNN, libnd4j's own kernel, im2col; forward by oneDNN, im2col
+        String[] sides = {"onednn_ms", "own_ms", "im2col_ms", "onednn_forward_ms", "im2col_forward_ms"};
+        double[][] ms = new double[sides.length][rounds];
         Environment environment = Nd4j.getEnvironment();
         try {
-            for (int r = -1; r < rounds; r++) {  // round -1 warms both up
-                for (int k = 0; k < 2; k++) {
-                    int side = r < 0 ? k : (r + k) % 2;  // 0 oneDNN, 1 own; which goes first alternates by round
-                    environment.allowHelpers(side == 0);
-                    DynamicCustomOp op = DynamicCustomOp.builder("conv2d_bp").addInputs(x, weights, bias, eps)
-                            .addOutputs(Nd4j.createUninitialized(DataType.FLOAT, x.shape()),
-                                    Nd4j.createUninitialized(DataType.FLOAT, weights.shape()), Nd4j.createUninitialized(DataType.FLOAT, oc))
-                            .addIntegerArguments(kh, kw, c.getStride()[0], c.getStride()[1], same ? 0 : c.getPadding()[0],
-                                    same ? 0 : c.getPadding()[1], c.getDilation()[0], c.getDilation()[1], same ? 1 : 0, 0, 1)
-                            .build();
+            for (int r = -1; r < rounds; r++) {  // round -1 warms every side up
+                for (int k = 0; k < sides.length; k++) {
+                    int side = r < 0 ? k : (r + k) % sides.length;  // which goes first rotates by round
+                    environment.allowHelpers(side != 1);
                     long t0 = System.nanoTime();
-                    Nd4j.exec(op);
+                    switch (side) {
+                        case 0, 1 -> Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, weights, bias, eps)
+                                .addOutputs(gradX, gradW, gradB)
+                                .addIntegerArguments(kh, kw, c.getStride()[0], c.getStride()[1], same ? 0 : c.getPadding()[0],
+                                        same ? 0 : c.getPadding()[1], c.getDilation()[0], c.getDilation()[1], same ? 1 : 0, 0, 1)
+                                .build());
+                        case 2 -> im2col.backward(g, x, weights, eps, gradW, gradB, gradX);
+                        case 3 -> Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, weights, bias).addOutputs(z)
+                                .addIntegerArguments(kh, kw, c.getStride()[0], c.getStride()[1], same ? 0 : c.getPadding()[0],
+                                        same ? 0 : c.getPadding()[1], c.getDilation()[0], c.getDilation()[1], same ? 1 : 0, 0, 1)
+                                .build());
+                        default -> im2col.forward(g, x, weights, bias, z);
+                    }
                     if (r >= 0) ms[side][r] = (System.nanoTime() - t0) / 1e6;
                 }
             }
@@ -98,26 +114,33 @@ public final class ConvBackward {
                 h, w, out.getHeight(), out.getWidth()));
         row.put("output_map", out.getHeight() * out.getWidth());
         row.put("threads", m.threads());
-        row.put("onednn_ms", Alternation.median(ms[0]));
-        row.put("own_ms", Alternation.median(ms[1]));
-        row.put("onednn_over_own", Alternation.median(ms[0]) / Alternation.median(ms[1]));
-        System.out.printf(Locale.ROOT, "%s layer %d (%s): oneDNN %.1f ms, own %.1f ms%n", m.name(), index, row.get("shape"),
-                Alternation.median(ms[0]), Alternation.median(ms[1]));
+        for (int k = 0; k < sides.length; k++) row.put(sides[k], Alternation.median(ms[k]));
+        System.out.printf(Locale.ROOT, "%s layer %d (%s): backward oneDNN %.1f, own %.1f, im2col %.1f ms; forward oneDNN %.1f, "
+                + "im2col %.1f ms%n", m.name(), index, row.get("shape"), Alternation.median(ms[0]), Alternation.median(ms[1]),
+                Alternation.median(ms[2]), Alternation.median(ms[3]), Alternation.median(ms[4]));
         return row;
     }
 
     private static String markdown(List<Map<String, Object>> rows, int rounds, BackendInfo backend) {
-        StringBuilder md = new StringBuilder("# A convolution's backward pass: oneDNN's kernel against libnd4j's own\n\n");
-        md.append(String.format(Locale.ROOT, "`conv2d_bp` (input, weight and bias gradients) at each convolution layer's shape "
-                + "and batch of the catalogue's CNNs, random data, through oneDNN (ND4J's helper, as DL4J's layers use it) and "
-                + "through libnd4j's own kernel (im2col and BLAS, helpers disallowed), in turns in one process, the median of %d "
-                + "rounds after a warm-up. FastConvLayer runs the own kernel where the output map has at most %d positions. "
-                + "Backend: %s.%n%n", rounds, dl4jrepro.speedups.FastConvLayer.SMALL_MAP, backend == null ? "" : backend.oneLine()));
-        md.append("| model | layer | shape | threads | oneDNN ms | own ms | oneDNN / own |\n|---|---:|---|---:|---:|---:|---:|\n");
+        StringBuilder md = new StringBuilder("# A convolution layer's passes: oneDNN's kernel, libnd4j's own and this project's im2col\n\n");
+        md.append(String.format(Locale.ROOT, "At each convolution layer's shape and batch of the catalogue's CNNs, random data: the "
+                + "backward pass (input, weight and bias gradients) through oneDNN (ND4J's helper, as DL4J's layers use it), "
+                + "libnd4j's own kernel (its `conv2d_bp` with helpers disallowed: im2col through permuted views and BLAS) and "
+                + "this project's `Im2colConvolution` (patches gathered in Java, three plain BLAS products); the forward pass "
+                + "through oneDNN and `Im2colConvolution`. All in turns in one process, the order rotating by round, the median "
+                + "of %d rounds after a warm-up. `FastConvLayer` runs `Im2colConvolution`'s backward pass where the output map "
+                + "has at most %d positions or the input at least %d channels, and oneDNN's elsewhere and for every forward "
+                + "pass. oneDNN's time at some shapes differs from one process to the next: compare runs before moving the "
+                + "rule. Backend: %s.%n%n", rounds, FastConvLayer.SMALL_MAP, FastConvLayer.WIDE_INPUT,
+                backend == null ? "" : backend.oneLine()));
+        md.append("| model | layer | shape | threads | backward: oneDNN ms | own ms | im2col ms | oneDNN / im2col "
+                + "| forward: oneDNN ms | im2col ms | oneDNN / im2col |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %.1f | %.1f | %.2f |%n", r.get("model"), (int) r.get("layer"),
-                    r.get("shape"), (int) r.get("threads"), (double) r.get("onednn_ms"), (double) r.get("own_ms"),
-                    (double) r.get("onednn_over_own")));
+            double bo = (double) r.get("onednn_ms"), bi = (double) r.get("im2col_ms");
+            double fo = (double) r.get("onednn_forward_ms"), fi = (double) r.get("im2col_forward_ms");
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |%n",
+                    r.get("model"), (int) r.get("layer"), r.get("shape"), (int) r.get("threads"), bo, (double) r.get("own_ms"),
+                    bi, bo / bi, fo, fi, fo / fi));
         }
         md.append("\nRegenerate: `src/bench/run ConvBackward`\n");
         return md.toString();

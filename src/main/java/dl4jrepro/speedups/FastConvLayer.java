@@ -3,6 +3,7 @@ package dl4jrepro.speedups;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
@@ -10,72 +11,78 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's convolution layer without the forward convolution its backward pass computes only to feed the activation's
- * derivative.
+ * derivative, and with a faster backward pass where oneDNN's is slow.
  *
- * <p>Why: DL4J M2.1's {@code ConvolutionLayer.backpropGradient} starts by convolving the input again (z, to compute
- * δ = σ'(z)·ε). With the identity activation, as every convolution followed by batch norm has here, σ' ignores z and δ
- * is ε: the convolution is wasted, 5.5 % of the MNIST CNN's training step by JFR. For those layers this returns an
- * array of z's shape instead (the identity's backward checks only the shape); every other case runs DL4J's own code.
+ * <p>Why the skip: DL4J M2.1's {@code ConvolutionLayer.backpropGradient} starts by convolving the input again (z, to
+ * compute δ = σ'(z)·ε). With the identity activation, as every convolution followed by batch norm has here, σ' ignores
+ * z and δ is ε: the convolution is wasted, 5.5 % of the MNIST CNN's training step by JFR. For those layers this returns
+ * an array of z's shape instead (the identity's backward checks only the shape).
  *
- * <p>Its backward pass on small feature maps (at most {@link #SMALL_MAP} outputs per map) runs libnd4j's own
- * {@code conv2d_bp} (im2col and BLAS) instead of oneDNN's. Why: oneDNN 2.3, as ND4J calls it, picks its Winograd
- * kernels for the 3×3 backward pass on an AVX-512 processor, and they are far slower than im2col on maps of 4×4 and
- * 2×2, where the VGG net of C2 spent most of its step (results/benchmarks/conv-backward.md measures both per layer
- * shape; results/benchmarks/step-profile-c1-mnist-cnn-c2-cifar-vgg.md found the gap). Larger maps keep oneDNN, which
- * is faster there. Both compute the same gradients up to float rounding.
+ * <p>Why the backward pass: oneDNN 2.3, as ND4J calls it, picks its Winograd kernels for the 3×3 backward pass on an
+ * AVX-512 processor, and they fall far behind a plain im2col and matrix product on small maps (at most
+ * {@link #SMALL_MAP} outputs per map) and on inputs of {@link #WIDE_INPUT} channels or more, where the VGG net of C2
+ * spends most of its step. On the other shapes oneDNN is ahead, or ahead in some processes and not in others (it
+ * picks its kernel as a process starts). There {@link Im2colConvolution} computes the gradients instead
+ * (results/benchmarks/conv-backward.md measures the three kernels per layer shape;
+ * results/benchmarks/step-profile-c1-mnist-cnn-c2-cifar-vgg.md found the gap). Other layers, the forward pass, double
+ * precision and layouts other than NCHW keep DL4J's own code. Both compute the same gradients up to float rounding.
  */
 public class FastConvLayer extends ConvolutionLayer {
-    /** The largest output map (height × width) whose backward pass runs libnd4j's own kernel. */
+    /** The largest output map (height × width) whose backward pass runs {@link Im2colConvolution}. */
     public static final long SMALL_MAP = 16;
+    /** The fewest input channels from which the backward pass runs {@link Im2colConvolution}, whatever the map. */
+    public static final long WIDE_INPUT = 256;
 
+    private final Im2colConvolution im2col = new Im2colConvolution();
     private long skipped;
-    private long ownBackward;
+    private long im2colBackward;
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        if (epsilon.rank() != 4 || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW
-                || epsilon.size(2) * epsilon.size(3) > SMALL_MAP) {
+        Im2colConvolution.Geometry g = im2colGeometry(epsilon);
+        if (g == null || g.positions() > SMALL_MAP && g.c() < WIDE_INPUT) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        enterOwnKernel();
-        try {
-            ownBackward++;
-            return super.backpropGradient(epsilon, workspaceMgr);
-        } finally {
-            leaveOwnKernel();
+        IActivation afn = layerConf().getActivationFn();
+        INDArray delta = afn instanceof ActivationIdentity ? epsilon
+                : afn.backprop(preOutput(true, true, workspaceMgr).getFirst(), epsilon).getFirst();
+        INDArray gradW = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray gradB = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+        INDArray epsilonBelow = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
+        im2col.backward(g, input.castTo(dataType), getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, gradW, gradB,
+                epsilonBelow);
+        im2colBackward++;
+        Gradient gradient = new DefaultGradient();
+        if (gradB != null) gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, gradB);
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, gradW, 'c');
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, backpropDropOutIfPresent(epsilonBelow));
+    }
+
+    /** The layer's shapes when {@link Im2colConvolution} can compute it (NCHW, float, no dilation or weight noise), else null. */
+    private Im2colConvolution.Geometry im2colGeometry(INDArray epsilon) {
+        assertInputSet(true);
+        if (input.rank() != 4 || epsilon.rank() != 4 || dataType != DataType.FLOAT
+                || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW || layerConf().getWeightNoise() != null
+                || layerConf().getDilation()[0] != 1 || layerConf().getDilation()[1] != 1) {
+            return null;
         }
+        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        validateInputDepth(weights.size(1));
+        return Im2colConvolution.Geometry.of(input, weights, layerConf().getStride(), layerConf().getPadding(), convolutionMode);
     }
 
-    // ND4J's helper switch is one per process, and trials may train side by side in one JVM (a Spark executor's
-    // tasks): the first thread in turns the helpers off, the last one out restores what was there before, so one
-    // thread's restore never leaves them off for good. Another thread's convolution meanwhile also runs the own kernel,
-    // the same gradients up to float rounding.
-    private static int threadsInOwnKernel;
-    private static boolean helpersBefore;
-
-    private static synchronized void enterOwnKernel() {
-        Environment environment = Nd4j.getEnvironment();
-        if (threadsInOwnKernel++ == 0) {
-            helpersBefore = environment.helpersAllowed();
-            environment.allowHelpers(false);
-        }
-    }
-
-    private static synchronized void leaveOwnKernel() {
-        if (--threadsInOwnKernel == 0) Nd4j.getEnvironment().allowHelpers(helpersBefore);
-    }
-
-    /** Backward passes that ran libnd4j's own convolution kernel rather than oneDNN's (small maps). */
-    public long ownKernelBackwardPasses() {
-        return ownBackward;
+    /** Backward passes that ran {@link Im2colConvolution} rather than oneDNN's kernel. */
+    public long im2colBackwardPasses() {
+        return im2colBackward;
     }
 
     public FastConvLayer(NeuralNetConfiguration conf, DataType dataType) {

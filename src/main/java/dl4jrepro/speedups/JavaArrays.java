@@ -34,7 +34,20 @@ public final class JavaArrays {
         inShares((int) c.length(), (from, end) -> b.get(at + from, to, from, end - from));
     }
 
-    /** Writes the first {@code to.length()} floats of {@code from} into {@code to}, a C-order float array that is no view. */
+    /**
+     * Writes the values of {@code a}, a C-order float array laid over the start of a possibly longer buffer, into the
+     * start of {@code to}, without the copy {@link #readInto} makes of such an array (a view to ND4J).
+     */
+    public static void readBufferStart(INDArray a, float[] to) {
+        FloatBuffer b = a.data().asNioFloat();
+        int at = b.position();
+        inShares((int) a.length(), (from, end) -> b.get(at + from, to, from, end - from));
+    }
+
+    /**
+     * Writes the first {@code to.length()} floats of {@code from} into {@code to}, a C-order float array that is no view
+     * or is laid over the start of its buffer.
+     */
     public static void write(float[] from, INDArray to) {
         FloatBuffer b = to.data().asNioFloat();
         int at = b.position();

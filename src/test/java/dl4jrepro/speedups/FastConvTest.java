@@ -39,7 +39,11 @@ class FastConvTest {
     }
 
     static MultiLayerNetwork net(boolean batchNorm, String speedups, DataType type, InputShape images) {
-        Map<String, Object> hp = new HashMap<>(Map.of("blocks", List.of(List.of(4, 6)), "kernel", 3, "padding", "same",
+        return net(batchNorm, speedups, type, images, List.of(4, 6));
+    }
+
+    static MultiLayerNetwork net(boolean batchNorm, String speedups, DataType type, InputShape images, List<Integer> block) {
+        Map<String, Object> hp = new HashMap<>(Map.of("blocks", List.of(block), "kernel", 3, "padding", "same",
                 "downsample", "maxpool", "batchNorm", batchNorm, "dropoutConv", 0.0, "dense", List.of(8), "dropoutDense", 0.0,
                 "activation", "tanh", "weightInit", "xavier"));
         hp.putAll(Map.of("optimizer", "sgd", "lr", 0.1, "lrDecayPerEpoch", 1.0, "batch", 10));
@@ -58,32 +62,54 @@ class FastConvTest {
         assertTrue(((FastConvLayer) fast.getLayer(0)).skippedForwardPasses() > 0, "the wasted convolution was skipped");
     }
 
-    /** In single precision, where the layers run on oneDNN's helpers (enabled in tests as in runs), the same numbers. */
+    /**
+     * In single precision on maps over 4×4 with few channels, where the layers run on oneDNN's helpers (enabled in tests
+     * as in runs), the same numbers.
+     */
     @Test
     void sameAsDl4jsConvolutionInSinglePrecision() throws IOException {
-        MultiLayerNetwork fast = net(true, "on", DataType.FLOAT);
-        INDArray xf = x.castTo(DataType.FLOAT), yf = y.castTo(DataType.FLOAT);
-        for (LayerEquivalence.Row r : LayerEquivalence.compare(net(true, "-conv", DataType.FLOAT), fast, xf, yf, 3, true)) {
+        InputShape larger = new InputShape(2, 10, 10);
+        MultiLayerNetwork fast = net(true, "on", DataType.FLOAT, larger);
+        INDArray xf = Nd4j.rand(DataType.FLOAT, 10, larger.features()).subi(0.5f), yf = y.castTo(DataType.FLOAT);
+        for (LayerEquivalence.Row r : LayerEquivalence.compare(net(true, "-conv", DataType.FLOAT, larger), fast, xf, yf, 3, true)) {
             assertEquals(0, r.maxAbsDiff(), 1e-6, r.toString());
         }
         assertTrue(((FastConvLayer) fast.getLayer(0)).skippedForwardPasses() > 0);
-        assertEquals(0, ((FastConvLayer) fast.getLayer(0)).ownKernelBackwardPasses(), "8x8 maps keep oneDNN's kernel");
+        for (int i : new int[] {0, 3}) {
+            assertEquals(0, ((FastConvLayer) fast.getLayer(i)).im2colBackwardPasses(), "10x10 maps keep oneDNN's kernel");
+        }
     }
 
-    /** On maps of 4×4, whose backward pass runs libnd4j's own kernel instead of oneDNN's, the same numbers too. */
+    /** On maps of 4×4, whose backward pass runs {@link Im2colConvolution} instead of oneDNN's, the same numbers too. */
     @Test
     void sameAsDl4jsConvolutionOnSmallMapsInSinglePrecision() throws IOException {
         InputShape small = new InputShape(2, 4, 4);
         INDArray xs = Nd4j.rand(DataType.FLOAT, 10, small.features()).subi(0.5f), yf = y.castTo(DataType.FLOAT);
         MultiLayerNetwork fast = net(true, "on", DataType.FLOAT, small);
-        // Two float32 kernels summing in different orders (im2col and a GEMM against oneDNN's blocks): a gradient
-        // entry sums some 10^3 products, so they may part by about 1e-5 of its size, against 1e-1 for a wrong one.
         for (LayerEquivalence.Row r : LayerEquivalence.compare(net(true, "-conv", DataType.FLOAT, small), fast, xs, yf, 3, true)) {
-            assertEquals(0, r.maxAbsDiff(), 2e-5, r.toString());
+            assertEquals(0, r.maxAbsDiff(), FLOAT_KERNELS, r.toString());
         }
-        assertTrue(((FastConvLayer) fast.getLayer(0)).ownKernelBackwardPasses() > 0, "4x4 maps ran libnd4j's own kernel");
-        assertTrue(Nd4j.getEnvironment().helpersAllowed(), "oneDNN's helpers are allowed again after the backward pass");
+        assertTrue(((FastConvLayer) fast.getLayer(0)).im2colBackwardPasses() > 0, "4x4 maps ran the im2col kernel");
     }
+
+    /** With 256 input channels on 8×8 maps, and an activation of its own (tanh, so z is needed), the same numbers. */
+    @Test
+    void sameAsDl4jsConvolutionOnWideInputsWithItsOwnActivationInSinglePrecision() throws IOException {
+        INDArray xf = x.castTo(DataType.FLOAT), yf = y.castTo(DataType.FLOAT);
+        MultiLayerNetwork fast = net(false, "on", DataType.FLOAT, IMAGES, List.of(256, 6));
+        for (LayerEquivalence.Row r : LayerEquivalence.compare(net(false, "-conv", DataType.FLOAT, IMAGES, List.of(256, 6)), fast,
+                xf, yf, 3, true)) {
+            assertEquals(0, r.maxAbsDiff(), FLOAT_KERNELS, r.toString());
+        }
+        assertEquals(0, ((FastConvLayer) fast.getLayer(0)).im2colBackwardPasses(), "2 input channels on 8x8 keep oneDNN's kernel");
+        assertTrue(((FastConvLayer) fast.getLayer(1)).im2colBackwardPasses() > 0, "256 input channels ran the im2col kernel");
+    }
+
+    /**
+     * Two float32 kernels summing in different orders (im2col and a GEMM against oneDNN's blocks): a gradient entry sums
+     * some 10^3 products, so they may part by about 1e-5 of its size, against 1e-1 for a wrong one.
+     */
+    static final double FLOAT_KERNELS = 2e-5;
 
     @Test
     void sameAsDl4jsConvolutionWithItsOwnActivation() throws IOException {

@@ -1,0 +1,77 @@
+package dl4jrepro.speedups;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link Im2colConvolution} computes libnd4j's convolution ({@code conv2d}, {@code conv2d_bp}, in double precision as
+ * the reference) to float rounding: output, weight, bias and input gradients, over kernel sizes, strides, paddings,
+ * DL4J's Same mode and a minibatch split into several chunks.
+ */
+class Im2colConvolutionTest {
+    @ParameterizedTest(name = "batch {0}, {1}→{2} channels, {3}x{4} in, kernel {5}, stride {6}, padding {7}, {8}")
+    @CsvSource({
+            "5, 3, 4, 9, 9, 5, 1, 0, Truncate",   // C1's valid 5×5
+            "7, 8, 6, 4, 4, 3, 1, 0, Same",       // C2's 3×3 on small maps
+            "3, 2, 5, 7, 7, 3, 2, 1, Truncate",   // stride 2 with explicit padding
+            "4, 3, 3, 8, 6, 3, 2, 0, Same",       // Same with stride 2: padding only at the bottom right
+            "20, 16, 4, 32, 32, 3, 1, 0, Same"})  // 147k floats of patches per sample: the batch runs in 2 chunks
+    void sameAsLibnd4jsConvolution(int n, int c, int co, int h, int w, int k, int stride, int pad, ConvolutionMode mode) {
+        Nd4j.getRandom().setSeed(n * 31L + c);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, n, c, h, w).subi(0.5), weights = Nd4j.rand(DataType.DOUBLE, co, c, k, k).subi(0.5);
+        INDArray bias = Nd4j.rand(DataType.DOUBLE, co).subi(0.5);
+        int[] strides = {stride, stride}, padding = {pad, pad};
+        Im2colConvolution.Geometry g = Im2colConvolution.Geometry.of(x, weights, strides, padding, mode);
+        if (n == 20) assertTrue(g.chunk() < n, "the last case splits its batch: " + g.chunk());
+        INDArray delta = Nd4j.rand(DataType.DOUBLE, g.outputShape()).subi(0.5);
+
+        int[] args = {k, k, stride, stride, mode == ConvolutionMode.Same ? 0 : pad, mode == ConvolutionMode.Same ? 0 : pad,
+                1, 1, mode == ConvolutionMode.Same ? 1 : 0, 0, 1};
+        INDArray z = Nd4j.create(DataType.DOUBLE, g.outputShape());
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, weights, bias).addOutputs(z).addIntegerArguments(args).build());
+        INDArray gx = Nd4j.create(DataType.DOUBLE, x.shape()), gw = Nd4j.create(DataType.DOUBLE, weights.shape());
+        INDArray gb = Nd4j.create(DataType.DOUBLE, co);
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, weights, bias, delta).addOutputs(gx, gw, gb)
+                .addIntegerArguments(args).build());
+
+        Im2colConvolution im2col = new Im2colConvolution();
+        INDArray zf = Nd4j.create(DataType.FLOAT, g.outputShape());
+        im2col.forward(g, f(x), f(weights), f(bias), zf);
+        // the gradients into views of one flat array, as DL4J's layers hold them
+        INDArray flat = Nd4j.create(DataType.FLOAT, 1, weights.length() + co);
+        INDArray gwf = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, weights.length())).reshape('c', weights.shape());
+        INDArray gbf = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(weights.length(), weights.length() + co));
+        INDArray gxf = Nd4j.create(DataType.FLOAT, x.shape());
+        im2col.backward(g, f(x), f(weights), f(delta), gwf, gbf, gxf);
+
+        close("output", z, zf);
+        close("weight gradient", gw, gwf);
+        close("bias gradient", gb, gbf.reshape(co));
+        close("input gradient", gx, gxf);
+        assertTrue(flat.getDouble(0, 0) != 0, "the weight gradient landed in the flat array");
+    }
+
+    private static INDArray f(INDArray a) {
+        return a.castTo(DataType.FLOAT);
+    }
+
+    /**
+     * Within float rounding: each entry sums at most a few thousand products of values under 1, so single precision
+     * parts from double by about 1e-6 of the sum of their magnitudes; a wrong index or a missing term parts by 1e-1.
+     */
+    private static void close(String what, INDArray reference, INDArray candidate) {
+        double diff = Transforms.abs(reference.sub(candidate.castTo(DataType.DOUBLE))).maxNumber().doubleValue();
+        double scale = Math.max(1, reference.amaxNumber().doubleValue());
+        assertTrue(diff <= 1e-5 * scale, what + ": largest difference " + diff + " (scale " + scale + ")");
+    }
+}
