@@ -73,11 +73,12 @@ public final class ConvBackward {
         Nd4j.getRandom().setSeed(index);
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, ic, h, w), weights = Nd4j.rand(DataType.FLOAT, oc, ic, kh, kw);
         INDArray bias = Nd4j.rand(DataType.FLOAT, oc), eps = Nd4j.rand(DataType.FLOAT, batch, oc, out.getHeight(), out.getWidth());
-        ConvolutionMode mode = c.getConvolutionMode();
-        Im2colConvolution.Geometry g = Im2colConvolution.Geometry.of(x, weights, c.getStride(), c.getPadding(), mode);
-        Im2colConvolution im2col = new Im2colConvolution();
+        Im2colConvolution.Geometry g = Im2colConvolution.Geometry.of(x, weights, c.getStride(), c.getPadding(),
+                c.getConvolutionMode());
         INDArray gradW = Nd4j.createUninitialized(DataType.FLOAT, weights.shape()), gradB = Nd4j.createUninitialized(DataType.FLOAT, oc);
         INDArray gradX = Nd4j.createUninitialized(DataType.FLOAT, x.shape()), z = Nd4j.createUninitialized(DataType.FLOAT, g.outputShape());
+        int[] args = {kh, kw, c.getStride()[0], c.getStride()[1], same ? 0 : c.getPadding()[0], same ? 0 : c.getPadding()[1],
+                c.getDilation()[0], c.getDilation()[1], same ? 1 : 0, 0, 1};
         // sides: backward by oneDNN, libnd4j's own kernel, im2col; forward by oneDNN, im2col
         String[] sides = {"onednn_ms", "own_ms", "im2col_ms", "onednn_forward_ms", "im2col_forward_ms"};
         double[][] ms = new double[sides.length][rounds];
@@ -90,16 +91,11 @@ public final class ConvBackward {
                     long t0 = System.nanoTime();
                     switch (side) {
                         case 0, 1 -> Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, weights, bias, eps)
-                                .addOutputs(gradX, gradW, gradB)
-                                .addIntegerArguments(kh, kw, c.getStride()[0], c.getStride()[1], same ? 0 : c.getPadding()[0],
-                                        same ? 0 : c.getPadding()[1], c.getDilation()[0], c.getDilation()[1], same ? 1 : 0, 0, 1)
-                                .build());
-                        case 2 -> im2col.backward(g, x, weights, eps, gradW, gradB, gradX);
+                                .addOutputs(gradX, gradW, gradB).addIntegerArguments(args).build());
+                        case 2 -> Im2colConvolution.backward(g, x, weights, eps, gradW, gradB, gradX);
                         case 3 -> Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, weights, bias).addOutputs(z)
-                                .addIntegerArguments(kh, kw, c.getStride()[0], c.getStride()[1], same ? 0 : c.getPadding()[0],
-                                        same ? 0 : c.getPadding()[1], c.getDilation()[0], c.getDilation()[1], same ? 1 : 0, 0, 1)
-                                .build());
-                        default -> im2col.forward(g, x, weights, bias, z);
+                                .addIntegerArguments(args).build());
+                        default -> Im2colConvolution.forward(g, x, weights, bias, z);
                     }
                     if (r >= 0) ms[side][r] = (System.nanoTime() - t0) / 1e6;
                 }

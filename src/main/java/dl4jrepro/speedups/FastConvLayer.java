@@ -41,7 +41,6 @@ public class FastConvLayer extends ConvolutionLayer {
     /** The fewest input channels from which the backward pass runs {@link Im2colConvolution}, whatever the map. */
     public static final long WIDE_INPUT = 256;
 
-    private final Im2colConvolution im2col = new Im2colConvolution();
     private long skipped;
     private long im2colBackward;
 
@@ -57,7 +56,7 @@ public class FastConvLayer extends ConvolutionLayer {
         INDArray gradW = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray gradB = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
         INDArray epsilonBelow = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
-        im2col.backward(g, input.castTo(dataType), getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, gradW, gradB,
+        Im2colConvolution.backward(g, input.castTo(dataType), getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, gradW, gradB,
                 epsilonBelow);
         im2colBackward++;
         Gradient gradient = new DefaultGradient();

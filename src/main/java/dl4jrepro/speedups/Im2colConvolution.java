@@ -16,15 +16,20 @@ import java.util.Arrays;
  * over chunks of the minibatch: the patches of a chunk's samples side by side, so that on small maps one product
  * covers many samples.
  *
- * <p>Why: oneDNN 2.3, as ND4J calls it, runs the VGG net's 3×3 layers far below the machine's matrix-product speed on
- * maps of 8×8 and smaller, and libnd4j's own im2col kernel spends its time copying patches through permuted views
- * (results/benchmarks/conv-backward.md measures all three per layer shape). Here the patches are gathered by Java loops
- * in the order the products read them, and the three products (output, weight gradient, input gradient) go to
- * OpenBLAS as plain C-order matrices. {@link FastConvLayer} uses the backward pass; the forward pass stays with oneDNN,
- * which is as fast there, and is kept for the benchmark that measured that (ConvBackward). The buffers are kept between calls, one set per thread, shared by all layers:
- * a call's buffers hold nothing the next call needs, and a network's layers run one after another on one thread.
+ * <p>Why: oneDNN 2.3, as ND4J calls it, runs the backward pass of the VGG net's 3×3 layers on small maps and wide
+ * inputs far below the machine's matrix-product speed, and libnd4j's own im2col kernel spends its time copying patches
+ * through permuted views (results/benchmarks/conv-backward.md measures all three per layer shape). Here the patches are
+ * gathered by Java loops in the order the products read them, and the three products (output, weight gradient, input
+ * gradient) go to OpenBLAS as plain C-order matrices. {@link FastConvLayer} uses the backward pass; the forward pass
+ * stays with oneDNN, which is as fast there, and is kept for the benchmark that measured that (ConvBackward).
+ *
+ * <p>The class holds no state of its own: the buffers are kept between calls, one set per thread, shared by all
+ * layers, since a call's buffers hold nothing the next call needs and a network's layers run one after another on one
+ * thread.
  */
 public final class Im2colConvolution {
+    private Im2colConvolution() {}
+
     /** A chunk's patch matrix is kept under this many floats (8 MB), at least one sample. */
     static final int CHUNK_FLOATS = 1 << 21;
 
@@ -84,7 +89,7 @@ public final class Im2colConvolution {
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     /** z ← x ⊛ weights + bias (bias null: none); z is C-order [n, co, oh, ow], no view. */
-    public void forward(Geometry g, INDArray x, INDArray weights, INDArray bias, INDArray z) {
+    public static void forward(Geometry g, INDArray x, INDArray weights, INDArray bias, INDArray z) {
         Buffers u = BUFFERS.get();
         int p = g.positions(), nb = g.chunk();
         u.in = JavaArrays.read(x, u.in);
@@ -116,8 +121,8 @@ public final class Im2colConvolution {
      * ([co, c, kh, kw], C order, may be a view), bias's into gradB (null: no bias), the input's into epsilon (C order
      * [n, c, h, w], no view; null: not wanted).
      */
-    public void backward(Geometry g, INDArray x, INDArray weights, INDArray delta, INDArray gradW, INDArray gradB,
-                         INDArray epsilon) {
+    public static void backward(Geometry g, INDArray x, INDArray weights, INDArray delta, INDArray gradW, INDArray gradB,
+                                INDArray epsilon) {
         Buffers u = BUFFERS.get();
         int p = g.positions(), nb = g.chunk(), inputLength = g.n() * g.c() * g.h() * g.w();
         u.in = JavaArrays.read(x, u.in);

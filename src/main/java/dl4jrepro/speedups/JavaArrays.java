@@ -29,9 +29,7 @@ public final class JavaArrays {
         // A view or another order or type is copied first: the buffer holds a view's data at an offset of its own.
         INDArray c = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView()
                 && Shape.hasDefaultStridesForShape(a) ? a : a.castTo(DataType.FLOAT).dup('c');
-        FloatBuffer b = c.data().asNioFloat();
-        int at = b.position();
-        inShares((int) c.length(), (from, end) -> b.get(at + from, to, from, end - from));
+        readBufferStart(c, to);
     }
 
     /**

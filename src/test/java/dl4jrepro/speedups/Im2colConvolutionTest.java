@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,17 +43,16 @@ class Im2colConvolutionTest {
         Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, weights, bias, delta).addOutputs(gx, gw, gb)
                 .addIntegerArguments(args).build());
 
-        Im2colConvolution im2col = new Im2colConvolution();
         INDArray zf = Nd4j.create(DataType.FLOAT, g.outputShape());
-        im2col.forward(g, f(x), f(weights), f(bias), zf);
+        Im2colConvolution.forward(g, f(x), f(weights), f(bias), zf);
         // the gradients into views of one flat array, as DL4J's layers hold them
         INDArray flat = Nd4j.create(DataType.FLOAT, 1, weights.length() + co);
-        INDArray gwf = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, weights.length())).reshape('c', weights.shape());
-        INDArray gbf = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(weights.length(), weights.length() + co));
+        INDArray gwf = flat.get(NDArrayIndex.point(0),
+                NDArrayIndex.interval(0, weights.length())).reshape('c', weights.shape());
+        INDArray gbf = flat.get(NDArrayIndex.point(0),
+                NDArrayIndex.interval(weights.length(), weights.length() + co));
         INDArray gxf = Nd4j.create(DataType.FLOAT, x.shape());
-        im2col.backward(g, f(x), f(weights), f(delta), gwf, gbf, gxf);
+        Im2colConvolution.backward(g, f(x), f(weights), f(delta), gwf, gbf, gxf);
 
         close("output", z, zf);
         close("weight gradient", gw, gwf);
