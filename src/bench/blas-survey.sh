@@ -57,7 +57,7 @@ for r in $(seq "$rounds"); do
   done
 done
 model=$([ "$layers,$batch" = "3072,300,10,512" ] && echo "a4_largest of experiments/bench/catalogue-models.json" || echo "given by --layers and --batch")
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+cpu=$("$root/src/bench/cpu-name")
 /usr/bin/python3 - "$work/config.json" "$layers" "$batch" "$rounds" "$model" "$cpu" "$(git -C "$root" rev-parse --short HEAD)" \
     "${names[@]}" -- "${sources[@]}" <<'EOF'
 import json, sys

@@ -54,7 +54,7 @@ cat >"$out" <<EOF
 # A first run on a fresh machine
 
 A fresh clone of $commit with an empty Maven repository, javacpp cache, MNIST cache and npm cache, on $(nproc) cores of
-$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), shared and noisy. The load average before it
+$("$root/src/bench/cpu-name"), shared and noisy. The load average before it
 started was $load_before (1, 5 and 15 minutes).
 
 | step | wall s | what it left |

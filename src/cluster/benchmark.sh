@@ -58,7 +58,7 @@ for r in $(seq "$rounds"); do
 done
 
 commit=$(git rev-parse --short HEAD)
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+cpu=$("$root/src/bench/cpu-name")
 search="$experiment${run_options[*]:+ ${run_options[*]}}"
 # The measured rows are kept beside the page, which spark-table.py writes from them.
 cp "$rows" "$root/results/benchmarks/$name.tsv"

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,13 +108,31 @@ public final class BackendSelector {
 
     private static String cpuModel() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(System.getProperty("os.arch"))
-                    + " (" + Runtime.getRuntime().availableProcessors() + " cores)";
+            return cpuModel(Files.readAllLines(Path.of("/proc/cpuinfo")), Runtime.getRuntime().availableProcessors());
         } catch (IOException e) {
             return System.getProperty("os.arch");
         }
+    }
+
+    /**
+     * The CPU as /proc/cpuinfo names it, with its family and model numbers: a virtual machine's name is often only the
+     * vendor's line ("AMD EPYC"), which is the same for processor generations whose speeds differ twofold, so the
+     * numbers are what tell two runs' machines apart.
+     */
+    static String cpuModel(List<String> cpuinfo, int cores) {
+        String name = field(cpuinfo, "model name");
+        String family = field(cpuinfo, "cpu family"), model = field(cpuinfo, "model");
+        String numbers = family == null || model == null ? "" : "family " + family + ", model " + model + ", ";
+        return (name == null ? System.getProperty("os.arch") : name) + " (" + numbers + cores + " cores)";
+    }
+
+    /** The first value of a "key : value" line of /proc/cpuinfo whose key is exactly {@code key}, else null. */
+    private static String field(List<String> cpuinfo, String key) {
+        for (String line : cpuinfo) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equals(key)) return line.substring(colon + 1).trim();
+        }
+        return null;
     }
 
     private static final Pattern MISSING_LIBRARY = Pattern.compile("(lib[\\w.+-]+\\.so[\\w.]*): cannot open shared object file");

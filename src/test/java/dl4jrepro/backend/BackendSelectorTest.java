@@ -3,6 +3,8 @@ package dl4jrepro.backend;
 import dl4jrepro.base.UserError;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,5 +34,16 @@ class BackendSelectorTest {
                 e.getMessage());
         assertTrue(assertThrows(UserError.class, () -> BackendSelector.select("tpu", 0)).getMessage()
                 .contains("use auto, cpu or gpu"));
+    }
+
+    @Test
+    void theCpuIsNamedWithItsFamilyAndModelNumbers() {
+        // The first processor's lines of a virtual machine whose name is only the vendor's line.
+        List<String> cpuinfo = List.of("processor\t: 0", "vendor_id\t: AuthenticAMD", "cpu family\t: 25",
+                "model\t\t: 17", "model name\t: AMD EPYC", "stepping\t: 1", "processor\t: 1", "model\t\t: 99");
+        assertEquals("AMD EPYC (family 25, model 17, 2 cores)", BackendSelector.cpuModel(cpuinfo, 2),
+                "'model' is the model number's own line, not 'model name', and the first processor's");
+        assertEquals("AMD EPYC (4 cores)", BackendSelector.cpuModel(List.of("model name : AMD EPYC"), 4),
+                "without the numbers (another architecture's cpuinfo), the name alone");
     }
 }
