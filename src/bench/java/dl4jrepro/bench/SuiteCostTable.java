@@ -26,7 +26,10 @@ final class SuiteCostTable {
                 + "still to run at their mean training and evaluation time plus their median set-up time, since each "
                 + "worker's first trial also loads the data); a single run from the wall time and epochs of its last "
                 + "checkpoint. The machine is shared: the same work took up to "
-                + "2–5× longer at busy times. Code: the git commits that made the figures.\n");
+                + "2–5× longer at busy times, and the rows were not all measured on one processor: machines of this "
+                + "kind named alike (\"AMD EPYC\") have differed twofold in their matrix-product rate (the peer "
+                + "benchmark's square product, latest.md); records made from a3f1998 on name the CPU's family and "
+                + "model in their backend line. Code: the git commits that made the figures.\n");
         if (reruns) {
             md.append("\nToday's code: reruns into `" + rerunDir + "`, run to the end or, when stopped before it, "
                     + "projected as above (the basis says which); an "
