@@ -175,9 +175,9 @@ public final class PeerBenchmark {
             peerSquare.put(k, Map.of("gflops_1_threads", g.get("square_gflops").asDouble(), "blas", g.get("blas").asText()));
         }
         String name = only == null ? "latest" : BenchmarkFiles.withModels("peer", only);
-        String backendLine = backend == null ? null : backend.oneLine();
         Map<String, Object> out = BenchmarkFiles.figures(name, "training and inference samples/s of DL4J and PyTorch "
-                + "on the same models, alternating; dense models also against the GEMM limit measured here", backendLine);
+                + "on the same models, alternating; dense models also against the GEMM limit measured here",
+                backend == null ? null : backend.oneLine());
         out.put("pairs", pairs);
         out.put("epochs_per_turn", epochs);
         out.put("square_sgemm", gemm);
@@ -187,7 +187,8 @@ public final class PeerBenchmark {
         out.put("peer", peer.toAbsolutePath().normalize().toString());
         // The full run's page also shows the real runs against the bare step, from PipelineShare's own sitting.
         BenchmarkFiles.write(name, out, PeerTable.markdown(rows, gemm, peerSquare, pairs, epochs, kernels, workloadFile,
-                String.join(" ", args), backendLine) + (only == null ? PipelineSection.markdown(BenchmarkFiles.DIR) : ""));
+                String.join(" ", args), backend == null ? null : backend.device())
+                + (only == null ? PipelineSection.markdown(BenchmarkFiles.DIR) : ""));
     }
 
     /** The PyTorch peer script, {@code --peer PATH} or the project's; a missing one is a one-line error. */

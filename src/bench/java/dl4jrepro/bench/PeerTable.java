@@ -15,7 +15,7 @@ final class PeerTable {
     private PeerTable() {}
 
     static String markdown(List<Map<String, Object>> rows, Map<String, Object> gemm, Map<String, Object> peerSquare,
-                           int pairs, int epochs, String kernels, Path workload, String args, String backend) {
+                           int pairs, int epochs, String kernels, Path workload, String args, String cpu) {
         StringBuilder md = new StringBuilder("# DL4J against PyTorch and the GEMM limit\n\n");
         md.append(String.format(Locale.ROOT, "%d models of `%s`, each built from its experiment's spec as its runs train it, "
                 + "on random data of its shape, pre-batched in memory. Per model the two sides take %d turns each, "
@@ -28,8 +28,9 @@ final class PeerTable {
                 rows.size(), workload, pairs, epochs, kernels.equals("detected")
                         ? "each side's OpenBLAS detects its own (the environment's OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are taken out of both)"
                         : "both sides keep the environment's OPENBLAS_* variables"));
-        // The machine matters beyond its noise: the same models on another processor generation moved the ratios.
-        if (backend != null) md.append("Machine, as the DL4J side saw it: ").append(backend).append(".\n\n");
+        // The processor matters beyond the machine's noise: another generation under the same name moved the ratios.
+        // Its device alone: the backend line's thread count is the last model's, and each row gives its own.
+        if (cpu != null) md.append("CPU: ").append(cpu).append(".\n\n");
         md.append("| model | threads | DL4J train samples/s | PyTorch train samples/s | ratio DL4J/PyTorch (range) | target ≥ 1.0 "
                 + "| DL4J infer samples/s | PyTorch infer samples/s | GEMM limit samples/s | DL4J / limit | PyTorch / limit "
                 + "| cores busy (DL4J / PyTorch) | peak RSS MB (DL4J / PyTorch) | RSS ratio | target ≤ 1.5 |\n"

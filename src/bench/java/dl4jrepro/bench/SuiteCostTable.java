@@ -27,8 +27,8 @@ final class SuiteCostTable {
                 + "worker's first trial also loads the data); a single run from the wall time and epochs of its last "
                 + "checkpoint. The machine is shared: the same work took up to "
                 + "2–5× longer at busy times, and the rows were not all measured on one processor: machines of this "
-                + "kind named alike (\"AMD EPYC\") have differed twofold in their matrix-product rate (the peer "
-                + "benchmark's square product, latest.md); records made from a3f1998 on name the CPU's family and "
+                + "kind named alike (\"AMD EPYC\") have differed widely in their matrix-product rate (the peer "
+                + "benchmark's square product, latest.md and its history); records made from a3f1998 on name the CPU's family and "
                 + "model in their backend line. Code: the git commits that made the figures.\n");
         if (reruns) {
             md.append("\nToday's code: reruns into `" + rerunDir + "`, run to the end or, when stopped before it, "

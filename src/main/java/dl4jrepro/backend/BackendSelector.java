@@ -116,8 +116,8 @@ public final class BackendSelector {
 
     /**
      * The CPU as /proc/cpuinfo names it, with its family and model numbers: a virtual machine's name is often only the
-     * vendor's line ("AMD EPYC"), which is the same for processor generations whose speeds differ twofold, so the
-     * numbers are what tell two runs' machines apart.
+     * vendor's line ("AMD EPYC"), the same for processor generations of quite different speeds, so the numbers are
+     * what tell two runs' machines apart.
      */
     static String cpuModel(List<String> cpuinfo, int cores) {
         String name = field(cpuinfo, "model name");
