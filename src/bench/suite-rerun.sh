@@ -27,8 +27,13 @@ mkdir -p "$reruns"
 # each row of suite-cost.md names its commit.
 head=$(git rev-parse HEAD)
 begun_by_others() {
-  [ -d "$reruns/$1" ] || return 0  # not begun: find would fail on the missing folder and, under set -e, end the script
-  find "$reruns/$1" \( -name trials.jsonl -o -name state.json -o -name run.json \) -exec jq -r '.software | select(.git_commit != "'"$head"'" or .git_dirty) | .git_commit[0:7]' {} + 2>/dev/null | sort -u | tr '\n' ' '
+  local dir="$reruns/$1"
+  [ -d "$dir" ] || return 0  # not begun: find would fail on the missing folder and, under set -e, end the script
+  # Its own records only: a variant's (lr-range-test-001-batch) live in a folder of their own inside (batch/).
+  { find "$dir" -maxdepth 1 \( -name trials.jsonl -o -name run.json \)
+    find "$dir/checkpoint" "$dir/checkpoints" -name state.json 2>/dev/null || true; } \
+    | xargs -r jq -r '.software | select(.git_commit != "'"$head"'" or .git_dirty) | .git_commit[0:7]' 2>/dev/null \
+    | sort -u | tr '\n' ' '
 }
 data_args=()
 [ -n "$data_dir" ] && data_args=(--data-dir "$data_dir")
