@@ -79,8 +79,9 @@ public final class ConvBackward {
         INDArray gradX = Nd4j.createUninitialized(DataType.FLOAT, x.shape()), z = Nd4j.createUninitialized(DataType.FLOAT, g.outputShape());
         int[] args = {kh, kw, c.getStride()[0], c.getStride()[1], same ? 0 : c.getPadding()[0], same ? 0 : c.getPadding()[1],
                 c.getDilation()[0], c.getDilation()[1], same ? 1 : 0, 0, 1};
-        // sides: backward by oneDNN, libnd4j's own kernel, im2col; forward by oneDNN, im2col
-        String[] sides = {"onednn_ms", "own_ms", "im2col_ms", "onednn_forward_ms", "im2col_forward_ms"};
+        // sides: backward by oneDNN, libnd4j's own kernel, im2col; forward by oneDNN, im2col; the backward pass by im2col
+        // without the input gradient, as a network's first layer runs it in training
+        String[] sides = {"onednn_ms", "own_ms", "im2col_ms", "onednn_forward_ms", "im2col_forward_ms", "im2col_no_input_gradient_ms"};
         double[][] ms = new double[sides.length][rounds];
         Environment environment = Nd4j.getEnvironment();
         try {
@@ -95,7 +96,8 @@ public final class ConvBackward {
                         case 2 -> Im2colConvolution.backward(g, x, weights, eps, gradW, gradB, gradX);
                         case 3 -> Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, weights, bias).addOutputs(z)
                                 .addIntegerArguments(args).build());
-                        default -> Im2colConvolution.forward(g, x, weights, bias, z);
+                        case 4 -> Im2colConvolution.forward(g, x, weights, bias, z);
+                        default -> Im2colConvolution.backward(g, x, weights, eps, gradW, gradB, null);
                     }
                     if (r >= 0) ms[side][r] = (System.nanoTime() - t0) / 1e6;
                 }
@@ -111,9 +113,10 @@ public final class ConvBackward {
         row.put("output_map", out.getHeight() * out.getWidth());
         row.put("threads", m.threads());
         for (int k = 0; k < sides.length; k++) row.put(sides[k], Alternation.median(ms[k]));
-        System.out.printf(Locale.ROOT, "%s layer %d (%s): backward oneDNN %.1f, own %.1f, im2col %.1f ms; forward oneDNN %.1f, "
-                + "im2col %.1f ms%n", m.name(), index, row.get("shape"), Alternation.median(ms[0]), Alternation.median(ms[1]),
-                Alternation.median(ms[2]), Alternation.median(ms[3]), Alternation.median(ms[4]));
+        System.out.printf(Locale.ROOT, "%s layer %d (%s): backward oneDNN %.1f, own %.1f, im2col %.1f, im2col without the "
+                + "input gradient %.1f ms; forward oneDNN %.1f, im2col %.1f ms%n", m.name(), index, row.get("shape"),
+                Alternation.median(ms[0]), Alternation.median(ms[1]), Alternation.median(ms[2]), Alternation.median(ms[5]),
+                Alternation.median(ms[3]), Alternation.median(ms[4]));
         return row;
     }
 
@@ -126,17 +129,21 @@ public final class ConvBackward {
                 + "through oneDNN and `Im2colConvolution`. All in turns in one process, the order rotating by round, the median "
                 + "of %d rounds after a warm-up. `FastConvLayer` runs `Im2colConvolution`'s backward pass where the output map "
                 + "has at most %d positions or the input at least %d channels, and oneDNN's elsewhere and for every forward "
-                + "pass. oneDNN's time at some shapes differs from one process to the next: compare runs before moving the "
+                + "pass; a network's first layer, whose input gradient training discards, runs `Im2colConvolution`'s "
+                + "backward pass without it (the column \"no input gradient\"), since oneDNN's computes it always. "
+                + "oneDNN's time at some shapes differs from one process to the next: compare runs before moving the "
                 + "rule. Backend: %s.%n%n", rounds, FastConvLayer.SMALL_MAP, FastConvLayer.WIDE_INPUT,
                 backend == null ? "" : backend.oneLine()));
         md.append("| model | layer | shape | threads | backward: oneDNN ms | own ms | im2col ms | oneDNN / im2col "
-                + "| forward: oneDNN ms | im2col ms | oneDNN / im2col |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| no input gradient: im2col ms | oneDNN / it | forward: oneDNN ms | im2col ms | oneDNN / im2col |\n"
+                + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : rows) {
             double bo = (double) r.get("onednn_ms"), bi = (double) r.get("im2col_ms");
+            double bw = (double) r.get("im2col_no_input_gradient_ms");
             double fo = (double) r.get("onednn_forward_ms"), fi = (double) r.get("im2col_forward_ms");
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %.1f | %.1f | %.1f | %.2f | %.1f | %.2f | %.1f | %.1f | %.2f |%n",
                     r.get("model"), (int) r.get("layer"), r.get("shape"), (int) r.get("threads"), bo, (double) r.get("own_ms"),
-                    bi, bo / bi, fo, fi, fo / fi));
+                    bi, bo / bi, bw, bo / bw, fo, fi, fo / fi));
         }
         md.append("\nRegenerate: `src/bench/run ConvBackward`\n");
         return md.toString();

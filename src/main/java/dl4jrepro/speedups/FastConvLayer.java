@@ -34,6 +34,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * (results/benchmarks/conv-backward.md measures the three kernels per layer shape;
  * results/benchmarks/step-profile-c1-mnist-cnn-c2-cifar-vgg.md found the gap). Other layers, the forward pass, double
  * precision and layouts other than NCHW keep DL4J's own code. Both compute the same gradients up to float rounding.
+ *
+ * <p>Why the first layer differs: oneDNN's backward pass ({@code conv2d_bp}) always computes the gradient with respect
+ * to the input as well, which training discards for a network's first layer (its input is the data); with one input
+ * channel that part took most of oneDNN's backward time (its own ONEDNN_VERBOSE timings, at C1's first layer). A layer
+ * configured without it ({@link FastConv#isInputGradient}, switched off there by {@link Speedups}) runs
+ * {@link Im2colConvolution}'s backward pass for the weight and bias gradients alone, at any map size (conv-backward.md,
+ * column "no input gradient", measures it against oneDNN's whole pass per layer shape).
  */
 public class FastConvLayer extends ConvolutionLayer {
     /** The largest output map (height × width) whose backward pass runs {@link Im2colConvolution}. */
@@ -47,7 +54,8 @@ public class FastConvLayer extends ConvolutionLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         Im2colConvolution.Geometry g = im2colGeometry(epsilon);
-        if (g == null || g.positions() > SMALL_MAP && g.c() < WIDE_INPUT) {
+        boolean inputGradient = ((FastConv) layerConf()).isInputGradient();
+        if (g == null || inputGradient && g.positions() > SMALL_MAP && g.c() < WIDE_INPUT) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         IActivation afn = layerConf().getActivationFn();
@@ -55,7 +63,8 @@ public class FastConvLayer extends ConvolutionLayer {
                 : afn.backprop(preOutput(true, true, workspaceMgr).getFirst(), epsilon).getFirst();
         INDArray gradW = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray gradB = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
-        INDArray epsilonBelow = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
+        INDArray epsilonBelow = inputGradient
+                ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c') : null;
         Im2colConvolution.backward(g, input.castTo(dataType), getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, gradW, gradB,
                 epsilonBelow);
         im2colBackward++;
@@ -63,7 +72,8 @@ public class FastConvLayer extends ConvolutionLayer {
         if (gradB != null) gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, gradB);
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, gradW, 'c');
         weightNoiseParams.clear();
-        return new Pair<>(gradient, backpropDropOutIfPresent(epsilonBelow));
+        // No input gradient: DL4J's own layers without one (its embedding layer) hand on null, as training drops it.
+        return new Pair<>(gradient, epsilonBelow == null ? null : backpropDropOutIfPresent(epsilonBelow));
     }
 
     /** The layer's shapes when {@link Im2colConvolution} can compute it (NCHW, float, no dilation or weight noise), else null. */

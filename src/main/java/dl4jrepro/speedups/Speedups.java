@@ -5,6 +5,7 @@ import dl4jrepro.backend.OneDnn;
 import dl4jrepro.base.Substitution;
 import dl4jrepro.families.TorchAdadelta;
 import dl4jrepro.train.TrainingStep;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -16,6 +17,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
@@ -91,7 +93,9 @@ public final class Speedups {
                 swapped = fast;
                 kind = SpeedupSetting.Kind.DENSE;
             } else if (layer.getClass() == ConvolutionLayer.class && effective.has(SpeedupSetting.Kind.CONV)) {
-                swapped = FastConv.of((ConvolutionLayer) layer);
+                FastConv fast = FastConv.of((ConvolutionLayer) layer);
+                if (!inputGradients && i == 0 && readyInputForNoGradient(conf)) fast.setInputGradient(false);
+                swapped = fast;
                 kind = SpeedupSetting.Kind.CONV;
             } else if (layer.getClass() == SubsamplingLayer.class && single && isMaxPool2x2((SubsamplingLayer) layer)
                     && effective.has(SpeedupSetting.Kind.POOL)) {
@@ -144,6 +148,19 @@ public final class Speedups {
         List<Substitution> substitutions = new ArrayList<>();
         made.forEach((kind, at) -> substitutions.add(new Substitution(kind.label(), kind.replaced(), kind.replacement(), at)));
         return new Prepared(net, step, List.copyOf(substitutions), plain);
+    }
+
+    /**
+     * Readies the network's input for a first layer that hands back no input gradient: with no preprocessor nothing
+     * is needed, DL4J's flat-rows-to-images reshape is swapped for {@link InputToCnnPreProcessor}; false, and nothing
+     * changed, for any other preprocessor.
+     */
+    private static boolean readyInputForNoGradient(MultiLayerConfiguration conf) {
+        InputPreProcessor pre = conf.getInputPreProcess(0);
+        if (pre == null) return true;
+        if (pre.getClass() != FeedForwardToCnnPreProcessor.class) return false;
+        conf.getInputPreProcessors().put(0, InputToCnnPreProcessor.of((FeedForwardToCnnPreProcessor) pre));
+        return true;
     }
 
     private static boolean isMaxPool2x2(SubsamplingLayer pool) {

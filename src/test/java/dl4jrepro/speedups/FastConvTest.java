@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link FastConv} computes what DL4J's ConvolutionLayer computes, with and without batch norm after it. */
@@ -43,13 +45,17 @@ class FastConvTest {
     }
 
     static MultiLayerNetwork net(boolean batchNorm, String speedups, DataType type, InputShape images, List<Integer> block) {
+        return TestNets.net(conf(batchNorm, type, images, block), speedups);
+    }
+
+    static MultiLayerConfiguration conf(boolean batchNorm, DataType type, InputShape images, List<Integer> block) {
         Map<String, Object> hp = new HashMap<>(Map.of("blocks", List.of(block), "kernel", 3, "padding", "same",
                 "downsample", "maxpool", "batchNorm", batchNorm, "dropoutConv", 0.0, "dense", List.of(8), "dropoutDense", 0.0,
                 "activation", "tanh", "weightInit", "xavier"));
         hp.putAll(Map.of("optimizer", "sgd", "lr", 0.1, "lrDecayPerEpoch", 1.0, "batch", 10));
         MultiLayerConfiguration conf = new CnnFamily().configure(new Hyperparameters("t", hp), images, 3, 5, 1);
         conf.setDataType(type);
-        return TestNets.net(conf, speedups);
+        return conf;
     }
 
     @Test
@@ -103,6 +109,36 @@ class FastConvTest {
         }
         assertEquals(0, ((FastConvLayer) fast.getLayer(0)).im2colBackwardPasses(), "2 input channels on 8x8 keep oneDNN's kernel");
         assertTrue(((FastConvLayer) fast.getLayer(1)).im2colBackwardPasses() > 0, "256 input channels ran the im2col kernel");
+    }
+
+    /**
+     * The first layer as training prepares it, without the input gradient nothing reads: on 10×10 maps, where it would
+     * otherwise keep oneDNN's kernel, im2col's backward pass computes its weight and bias gradients alone. The gradients
+     * and three steps of training are DL4J's, and the network hands on no input gradient.
+     */
+    @Test
+    void aFirstLayerWithoutInputGradientTrainsTheSame() {
+        InputShape larger = new InputShape(2, 10, 10);
+        INDArray xf = Nd4j.rand(DataType.FLOAT, 10, larger.features()).subi(0.5f), yf = y.castTo(DataType.FLOAT);
+        MultiLayerConfiguration conf = conf(true, DataType.FLOAT, larger, List.of(4, 6));
+        MultiLayerNetwork dl4j = TestNets.net(conf, "-conv");
+        MultiLayerNetwork fast = Speedups.prepare(conf, TestNets.CPU, SpeedupSetting.parse("on", "test")).net();
+        fast.setParams(dl4j.params().dup());
+        MultiLayerConfiguration saved = MultiLayerConfiguration.fromJson(fast.getLayerWiseConfigurations().toJson());
+        assertEquals(fast.getLayerWiseConfigurations(), saved, "the setting and the input's reshape survive JSON");
+        assertFalse(((FastConv) saved.getConf(0).getLayer()).isInputGradient());
+        var computed = fast.calculateGradients(xf, yf, null, null);
+        assertNull(computed.getSecond(), "no input gradient computed");
+        INDArray expected = dl4j.calculateGradients(xf, yf, null, null).getFirst().gradient();
+        assertEquals(0, expected.sub(computed.getFirst().gradient()).amaxNumber().doubleValue(), FLOAT_KERNELS);
+        FastConvLayer first = (FastConvLayer) fast.getLayer(0), second = (FastConvLayer) fast.getLayer(3);
+        assertTrue(first.im2colBackwardPasses() > 0, "the first layer ran im2col without the input gradient");
+        assertEquals(0, second.im2colBackwardPasses(), "the layer above keeps oneDNN's kernel and its input gradient");
+        for (int i = 0; i < 3; i++) {
+            dl4j.fit(xf, yf);
+            fast.fit(xf, yf);
+        }
+        assertEquals(0, dl4j.params().sub(fast.params()).amaxNumber().doubleValue(), FLOAT_KERNELS);
     }
 
     /**
