@@ -98,6 +98,29 @@ class DenseStepTest {
         return hp;
     }
 
+    /**
+     * The branch-free ReLU gives DL4J's v > 0 ? v : 0 bit for bit: on every float whose bits are at the edges of the
+     * ranges the mask tells apart (zeros, subnormals, infinities, NaNs of both signs) and on a million random bit patterns.
+     */
+    @Test
+    void reluWithoutBranchesIsTheComparisonBitForBit() {
+        List<Integer> edges = new java.util.ArrayList<>();
+        for (int b : new int[] {0, 1, 2, 0x007FFFFF, 0x00800000, 0x3F800000, 0x7F7FFFFF, 0x7F800000, 0x7F800001, 0x7FC00000,
+                0x7FFFFFFF}) {
+            edges.add(b);
+            edges.add(b | 0x80000000);
+        }
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 1_000_000; i++) edges.add(random.nextInt());
+        for (int b : edges) {
+            float v = Float.intBitsToFloat(b), d = Float.intBitsToFloat(random.nextInt());
+            assertEquals(Float.floatToRawIntBits(v > 0 ? v : 0), Float.floatToRawIntBits(DenseStep.relu(v)),
+                    () -> "relu of bits " + Integer.toHexString(b));
+            assertEquals(Float.floatToRawIntBits(v > 0 ? d : 0), Float.floatToRawIntBits(DenseStep.reluGate(v, d)),
+                    () -> "relu's gate at bits " + Integer.toHexString(b));
+        }
+    }
+
     @Test
     void aSoftmaxClassifierWithBlasLayersTrainsAsDl4jsFitDoes() {
         // at 30 rows (the smaller minibatch) as at 50
