@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * Before and after this project's faster implementations: training samples/s under each speed-up setting the switch
  * names (e.g. {@code -pool} against {@code on}: every speed-up but pooling's, then all of them; or {@code off} against
- * {@code on}), in turns in one JVM, on each model the switch names, at the model's thread count. The switches are data (experiments/bench/switches.json); the models come from the peer
- * workload (peer-models.json) and updater-models.json. Writes {@code results/benchmarks/<switch>.{md,json}}.
+ * {@code on}), in turns in one JVM, on each model the switch names, at the model's thread count. The switches are data
+ * (experiments/bench/switches.json); the models come from peer-models.json, updater-models.json and the catalogue's
+ * own models (catalogue-models.json, built from their specs). Writes {@code results/benchmarks/<switch>.{md,json}}.
  *
  * <p>Run: {@code src/bench/run SwitchBenchmark <switch> [rounds]}, e.g. {@code fast-adam 5}.
  */
@@ -45,6 +46,9 @@ public final class SwitchBenchmark {
                 models.put(m.name(), m);
             }
         }
+        for (PeerBenchmark.PeerModel m : PeerBenchmark.Workload.read(PeerBenchmark.Workload.CATALOGUE).models()) {
+            models.put(m.name(), m);
+        }
         StringBuilder md = new StringBuilder("# " + sw.title() + "\n\n");
         md.append(String.format(Locale.ROOT, "Training samples/s with speed-ups (`--speedups`) set to each of %s (one fixed "
                 + "random minibatch per step, data loading excluded), %d rounds per model, the sides in turns. Only the "
@@ -56,7 +60,7 @@ public final class SwitchBenchmark {
         String backendLine = "";
         for (String modelName : sw.models()) {
             PeerBenchmark.PeerModel m = models.get(modelName);
-            if (m == null) throw new UserError(name + ": no model " + modelName + " in " + benches + " (peer-models.json, updater-models.json)");
+            if (m == null) throw new UserError(name + ": no model " + modelName + " in " + benches + " (peer-models.json, updater-models.json, catalogue-models.json)");
             BackendInfo backend = BackendSelector.select("cpu", m.threads());
             backendLine = backend.oneLine();
             List<Alternation.Side> sides = Alternation.speedupVariants(m.name(), m.family(), m.hyperparameters(), m.shape(),

@@ -26,6 +26,7 @@ public record SpeedupSetting(Set<Kind> enabled) {
         RELU("relu", "ActivationReLU", "FastReLU"),
         ADAM("adam", "Adam", "FastAdam"),
         ADADELTA("adadelta", "TorchAdadelta", "FastAdadelta"),
+        L2("l2", "L2Regularization", "FastL2"),
         STEP("step", "MultiLayerNetwork.fit", "DenseStep");
 
         private final String label, replaced, replacement;

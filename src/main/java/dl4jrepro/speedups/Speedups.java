@@ -24,6 +24,8 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.schedule.FixedSchedule;
 
 import java.util.ArrayList;
@@ -120,6 +122,9 @@ public final class Speedups {
             }
             if (effective.has(SpeedupSetting.Kind.ADADELTA) && swapUpdater(layer, Speedups::fastAdadelta)) {
                 made.computeIfAbsent(SpeedupSetting.Kind.ADADELTA, k -> new ArrayList<>()).add(i);
+            }
+            if (effective.has(SpeedupSetting.Kind.L2) && swapL2(layer)) {
+                made.computeIfAbsent(SpeedupSetting.Kind.L2, k -> new ArrayList<>()).add(i);
             }
         }
         List<Integer> helped = effective.has(SpeedupSetting.Kind.ONEDNN) && OneDnn.available()
@@ -224,6 +229,24 @@ public final class Speedups {
             return true;
         }
         return false;
+    }
+
+    /** FastL2 for DL4J's own L2 regularization of a layer's weights and biases; whether any was swapped. */
+    private static boolean swapL2(Layer layer) {
+        if (!(layer instanceof BaseLayer base)) return false;
+        List<Regularization> weights = fastL2(base.getRegularization()), biases = fastL2(base.getRegularizationBias());
+        if (weights == base.getRegularization() && biases == base.getRegularizationBias()) return false;
+        base.setRegularization(weights);
+        base.setRegularizationBias(biases);
+        return true;
+    }
+
+    /** The list with each L2Regularization (not a subclass) as FastL2; the list itself when it holds none. */
+    private static List<Regularization> fastL2(List<Regularization> regs) {
+        if (regs == null || regs.stream().noneMatch(r -> r.getClass() == L2Regularization.class)) return regs;
+        List<Regularization> out = new ArrayList<>();
+        for (Regularization r : regs) out.add(r.getClass() == L2Regularization.class ? new FastL2(((L2Regularization) r).getL2()) : r);
+        return out;
     }
 
     /** FastAdam for DL4J's own Adam (not a subclass); any other updater as it is. */

@@ -109,10 +109,10 @@ class SpeedupsTest {
     @Test
     void theTrainingStepIsSwappedForDenseNetsOnly() {
         Speedups.Prepared dense = prepare(regression(), TestNets.CPU, "on");
-        assertEquals(List.of("dense", "adam", "step"), kinds(dense));
-        assertEquals("DenseStep for MultiLayerNetwork.fit", dense.substitutions().get(2).describe());
+        assertEquals(List.of("dense", "adam", "l2", "step"), kinds(dense));
+        assertEquals("DenseStep for MultiLayerNetwork.fit", dense.substitutions().get(3).describe());
         assertTrue(kinds(prepare(cnn(), TestNets.CPU, "on")).stream().noneMatch("step"::equals));
-        assertEquals(List.of("dense", "adam"), kinds(prepare(regression(), TestNets.CPU, "-step")));
+        assertEquals(List.of("dense", "adam", "l2"), kinds(prepare(regression(), TestNets.CPU, "-step")));
     }
 
     @Test
@@ -121,7 +121,7 @@ class SpeedupsTest {
         m.putAll(Map.of("hidden", List.of(6, 4), "optimizer", "adadelta", "lr", 0.02, "rho", 0.9, "adadeltaEpsilon", 1e-6));
         MultiLayerConfiguration conf = new MlpFamily().configure(new Hyperparameters("t", m), new InputShape(1, 1, 5), 3, 5, 1);
         Speedups.Prepared p = prepare(conf, TestNets.CPU, "on");
-        assertEquals(List.of("dense", "relu", "adadelta", "step"), kinds(p));
+        assertEquals(List.of("dense", "relu", "adadelta", "l2", "step"), kinds(p));
         for (int i = 0; i < 3; i++) {
             IUpdater plain = conf.getConf(i).getLayer().getUpdaterByParam("W");
             IUpdater fast = p.net().getLayer(i).conf().getLayer().getUpdaterByParam("W");
@@ -131,7 +131,7 @@ class SpeedupsTest {
             assertEquals(((TorchAdadelta) plain).getRho(), ((FastAdadelta) fast).getRho());
             assertInstanceOf(FastAdadelta.class, p.net().getLayer(i).conf().getLayer().getUpdaterByParam("b"));
         }
-        assertEquals(List.of("dense", "relu", "step"), kinds(prepare(conf, TestNets.CPU, "-adadelta")));
+        assertEquals(List.of("dense", "relu", "l2", "step"), kinds(prepare(conf, TestNets.CPU, "-adadelta")));
     }
 
     @Test
@@ -172,7 +172,7 @@ class SpeedupsTest {
         assertEquals("on", SpeedupSetting.parse("on", "--speedups").toString());
         assertEquals("off", SpeedupSetting.parse(" off ", "--speedups").toString());
         assertEquals("pool,adam", SpeedupSetting.parse("adam, pool", "--speedups").toString());
-        assertEquals("onednn,conv,batchnorm,dense,relu,adam,adadelta,step", SpeedupSetting.parse("-pool", "--speedups").toString());
+        assertEquals("onednn,conv,batchnorm,dense,relu,adam,adadelta,l2,step", SpeedupSetting.parse("-pool", "--speedups").toString());
         for (String bad : List.of("fast", "pool,-adam", "", "pool,,adam")) {
             UserError e = assertThrows(UserError.class, () -> SpeedupSetting.parse(bad, "--speedups"));
             assertTrue(e.getMessage().startsWith("--speedups " + bad + ": "), e.getMessage());
