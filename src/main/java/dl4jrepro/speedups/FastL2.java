@@ -16,11 +16,11 @@ import java.util.Arrays;
  * single-precision arrays: c·w as one saxpy into the gradient, where DL4J runs libnd4j's pairwise Axpy op, and ‖w‖² as
  * the sdot of w with itself, where DL4J reduces with norm2 and squares it.
  *
- * <p>Why: on report 003's deep MLP (B1), trained by DL4J's own fit, the regularization's score and gradient took about
- * a tenth of a step in a JFR profile (results/benchmarks/step-profile-a4-largest-b1-chosen-c1-mnist-cnn.md), the
- * score's norm2 most of it: ND4J's norm2 reduction over a large weight matrix runs many times slower than sdot over
- * the same floats. Same values up to float rounding: saxpy may fuse the
- * multiply and the add, and the sums run in another order. Other arrays keep DL4J's ops.
+ * <p>Why: in B1's chosen net (batch norm and dropout, so DL4J's own fit trains it) the regularization's score and
+ * gradient took about a tenth of a step in a JFR profile (results/benchmarks/step-profile-a4-largest-b1-chosen-c1-mnist-cnn.md),
+ * half of it the score's norm2, a reduction that runs many times slower than sdot over the same floats
+ * (results/benchmarks/fast-l2.md measures the whole step with and without). Same values up to float rounding: saxpy
+ * may fuse the multiply and the add, and the sums run in another order. Other arrays keep DL4J's ops.
  */
 public class FastL2 extends L2Regularization {
     @JsonCreator
