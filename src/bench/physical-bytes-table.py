@@ -21,7 +21,7 @@ print("With `-Dorg.bytedeco.javacpp.maxphysicalbytes` above 0 (on: 8g, as `src/m
       "`maxbytes` (the native bytes JavaCPP counts itself, 4g) bounds ND4J's memory. Every other option as "
       "`java-defaults.args`. The DL4J side of the peer benchmark per model (`PeerBenchmark --turn`: its spec's net on "
       f"random data, a warm-up epoch and 3 timed ones, the median epoch's training samples/s) and the process's peak "
-      f"RSS (/usr/bin/time), the two settings in turns (ABBA over {rounds} rounds); then one real run per setting "
+      f"RSS (/usr/bin/time), the two settings in turns (ABBA over {rounds} rounds); before them, one real run per setting "
       f"(wall time from launch to exit, peak RSS, test accuracy, which the limit must not move). Code: {commit}. "
       f"CPU: {cpu}. This machine is shared and noisy: compare within a round.\n")
 print("| model | round | limit | training samples/s | peak RSS MB |")

@@ -5,7 +5,8 @@
 # maxbytes (the native bytes JavaCPP itself counts) bounds ND4J's memory. This measures both settings, alternating
 # (ABBA over the rounds): the DL4J side of the peer benchmark per model (training samples/s of its turn, the process's
 # peak RSS), then one real run per setting (wall time, peak RSS, test accuracy, which the limit must not move).
-#   src/bench/physical-bytes.sh [--rounds 2] [--models b1_chosen,c1_mnist_cnn,c2_cifar_vgg] [--run "cifar-cnn-004 --quick"]
+#   [REPRO_DATA_DIR=DIR] src/bench/physical-bytes.sh [--rounds 2] [--models b1_chosen,c1_mnist_cnn,c2_cifar_vgg]
+#     [--run "cifar-cnn-004 --quick"]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -47,14 +48,15 @@ real_run() {  # SETTING
   printf 'run\t%s\t1\t%s\t%s\t%s\t%s\n' "$run" "$1" "$(echo "$end - $start" | bc)" "$(tail -n 1 "$dir.rss")" "$acc" >>"$rows"
   echo "$run, limit $1: $(tail -n 1 "$rows" | cut -f5-7)" >&2
 }
+# The real runs first: they need the data (./repro's data folder or REPRO_DATA_DIR), and fail before the turns if absent.
+real_run on
+real_run off
 IFS=, read -r -a list <<<"$models"
 for r in $(seq "$rounds"); do
   for m in "${list[@]}"; do
     if [ $((r % 2)) = 1 ]; then turn on "$r" "$m"; turn off "$r" "$m"; else turn off "$r" "$m"; turn on "$r" "$m"; fi
   done
 done
-real_run on
-real_run off
 cp "$rows" results/benchmarks/physical-bytes.tsv
 python3 src/bench/physical-bytes-table.py results/benchmarks/physical-bytes.tsv "$(git rev-parse --short HEAD)" "$rounds" \
   "$(src/bench/cpu-name)" >"$work/page.md"
