@@ -67,7 +67,6 @@ public final class Im2colConvolution {
             col = JavaArrays.atLeast(col, (long) g.patch() * cols);
             res = JavaArrays.atLeast(res, (long) g.co() * cols);
             colN = matrix(colN, g.patch(), cols);
-            dcolN = matrix(dcolN, g.patch(), cols);
             resN = matrix(resN, g.co(), cols);
         }
 
@@ -157,6 +156,7 @@ public final class Im2colConvolution {
             JavaArrays.write(u.col, u.colN);
             Nd4j.gemm(u.resN, u.colN, gw2, false, true, 1.0, n0 == 0 ? 0.0 : 1.0);
             if (epsilon != null) {
+                u.dcolN = Buffers.matrix(u.dcolN, g.patch(), cols);  // only for the input gradient
                 Nd4j.gemm(w2, u.resN, u.dcolN, true, false, 1.0, 0.0);
                 u.dcol = JavaArrays.atLeast(u.dcol, (long) g.patch() * cols);
                 JavaArrays.readBufferStart(u.dcolN, u.dcol);
