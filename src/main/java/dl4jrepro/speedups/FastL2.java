@@ -9,8 +9,6 @@ import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
-import java.util.Arrays;
-
 /**
  * DL4J's L2 regularization (c·w added to the gradient, ½c‖w‖² to the score) with both computed by BLAS on contiguous
  * single-precision arrays: c·w as one saxpy into the gradient, where DL4J runs libnd4j's pairwise Axpy op, and ‖w‖² as
@@ -30,7 +28,7 @@ public class FastL2 extends L2Regularization {
 
     @Override
     public void apply(INDArray param, INDArray gradView, double lr, int iteration, int epoch) {
-        if (!blasApplies(param, gradView)) {
+        if (param.dataType() != DataType.FLOAT || !StateLoops.contiguousAlike(param, gradView)) {
             super.apply(param, gradView, lr, iteration, epoch);
             return;
         }
@@ -39,14 +37,8 @@ public class FastL2 extends L2Regularization {
 
     @Override
     public double score(INDArray param, int iteration, int epoch) {
-        if (!blasApplies(param, param)) return super.score(param, iteration, epoch);
+        if (param.dataType() != DataType.FLOAT || !StateLoops.contiguousAlike(param)) return super.score(param, iteration, epoch);
         return 0.5 * getL2().valueAt(iteration, epoch) * Nd4j.getBlasWrapper().level1().dot(param.length(), 1.0, param, param);
-    }
-
-    /** Both float, contiguous, of one shape and order: BLAS then pairs their elements as plain vectors do. */
-    private static boolean blasApplies(INDArray a, INDArray b) {
-        return a.dataType() == DataType.FLOAT && b.dataType() == DataType.FLOAT && a.elementWiseStride() == 1
-                && b.elementWiseStride() == 1 && a.ordering() == b.ordering() && Arrays.equals(a.shape(), b.shape());
     }
 
     @Override

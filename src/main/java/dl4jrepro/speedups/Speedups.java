@@ -91,12 +91,12 @@ public final class Speedups {
             SpeedupSetting.Kind kind = null;
             if (layer.getClass() == DenseLayer.class && effective.has(SpeedupSetting.Kind.DENSE)) {
                 FastDense fast = FastDense.of((DenseLayer) layer);
-                fast.setInputGradient(inputGradients || i > 0);
+                fast.setInputGradient(inputGradients || i > 0 || !readyInputForNoGradient(conf));
                 swapped = fast;
                 kind = SpeedupSetting.Kind.DENSE;
             } else if (layer.getClass() == ConvolutionLayer.class && effective.has(SpeedupSetting.Kind.CONV)) {
                 FastConv fast = FastConv.of((ConvolutionLayer) layer);
-                if (!inputGradients && i == 0 && readyInputForNoGradient(conf)) fast.setInputGradient(false);
+                fast.setInputGradient(inputGradients || i > 0 || !readyInputForNoGradient(conf));
                 swapped = fast;
                 kind = SpeedupSetting.Kind.CONV;
             } else if (layer.getClass() == SubsamplingLayer.class && single && isMaxPool2x2((SubsamplingLayer) layer)
