@@ -15,30 +15,19 @@ if [ "${1:-}" = --rounds ]; then
 fi
 if [ $# -gt 0 ]; then runs=("$@"); else
   runs=("deep-mlp-grid-000 --quick" "mnist-cnn-003 --quick" "cifar-cnn-004 --quick"); fi
-command -v /usr/bin/time >/dev/null || { echo "error: /usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 serial_opts="@$root/src/main/jvm/java-defaults.args -XX:+UseSerialGC -Xmn32m"
 ./repro list >/dev/null  # the build, outside the timings
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rows="$work/rows.tsv"
 side() {  # SIDE ROUND CASE-INDEX
-  local dir="$work/$1-$2-$3" run=${runs[$3]} start end
+  local measured setting=(-u REPRO_JAVA_OPTS)
+  [ "$1" = serial ] && setting=(REPRO_JAVA_OPTS="$serial_opts")
   # shellcheck disable=SC2086
-  set -- "$1" "$2" "$3" $run
-  start=$(date +%s.%N)
-  local opts=(-u REPRO_JAVA_OPTS)
-  [ "$1" = serial ] && opts=(REPRO_JAVA_OPTS="$serial_opts")
-  if ! env "${opts[@]}" /usr/bin/time -f %M -o "$dir.rss" ./repro --results-dir "$dir" run "${@:4}" >"$dir.log" 2>&1; then
-    tail -n 3 "$dir.log" >&2
-    echo "error: ./repro run ${*:4} failed under $1 (its log's end above)" >&2
-    exit 1
-  fi
-  end=$(date +%s.%N)
-  local acc
-  acc=$(find "$dir" \( -name trials.jsonl -o -name run.json \) -exec cat {} + \
-    | jq -s '[.[] | .finalMetrics.test_acc // empty] | sort | if length == 0 then "none" else add / length end')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${runs[$3]}" "$2" "$1" "$(echo "$end - $start" | bc)" "$(tail -n 1 "$dir.rss")" "$acc" >>"$rows"
-  echo "round $2, ${runs[$3]}, $1: $(tail -n 1 "$rows" | cut -f4-)" >&2
+  measured=$(env "${setting[@]}" src/bench/timed-run "$work/$1-$2-$3" ${runs[$3]}) \
+    || { echo "error: ./repro run ${runs[$3]} failed under $1" >&2; exit 1; }
+  printf '%s\t%s\t%s\t%s\n' "${runs[$3]}" "$2" "$1" "$measured" >>"$rows"
+  echo "round $2, ${runs[$3]}, $1: $measured" >&2
 }
 for r in $(seq "$rounds"); do
   for c in "${!runs[@]}"; do
