@@ -1,66 +1,54 @@
 #!/usr/bin/env bash
-# Two settings of the process's environment measured against each other (results/benchmarks/NAME.md, with its rows in
-# NAME.tsv and what was compared in NAME.json): for each model, the DL4J side of the peer benchmark
+# Two settings of the process's environment measured against each other, as experiments/bench/settings/NAME.json
+# describes them (a title, why, the two settings, the models, a real run), into results/benchmarks/NAME.md with its
+# rows in NAME.tsv and what was run in NAME.json. For each model, the DL4J side of the peer benchmark
 # (PeerBenchmark --turn: its spec's net on random data, a warm-up epoch and 3 timed ones, the median epoch's training
 # samples/s) and the process's peak RSS (/usr/bin/time), the two settings in turns, ABBA over the rounds; before them,
 # one real run per setting (src/bench/timed-run: wall time, peak RSS, and the test accuracy, which a setting that only
 # changes speed or memory must not move). A setting is a label and environment assignments, VAR=VALUE or -VAR (taken
-# out): REPRO_JAVA_OPTS for the JVM's options, OPENBLAS_*, MALLOC_* and the like. The peer's side is not run: a setting
-# that wins here is then given to both sides of the peer benchmark where it applies to both.
-#   [REPRO_DATA_DIR=DIR] src/bench/setting-ab.sh --name NAME --title TITLE --about TEXT
-#     --a LABEL [VAR=VALUE | -VAR]... --b LABEL [VAR=VALUE | -VAR]...
-#     [--rounds 2] [--models b1_chosen,c1_mnist_cnn,c2_cifar_vgg] [--run "cifar-cnn-004 --quick" | --run none]
-# Ratios on the page are B over A. `python3 src/bench/setting-ab-table.py results/benchmarks/NAME` rewrites the page.
+# out): REPRO_JAVA_OPTS for the JVM's options, OPENBLAS_*, MALLOC_* and the like, on top of the environment
+# src/bench/run and ./repro give (src/main/jvm/native-env.sh). The peer's side is not run: a setting that wins here is
+# then given to both sides of the peer benchmark where it applies to both.
+#   [REPRO_DATA_DIR=DIR] src/bench/setting-ab.sh NAME [--rounds 2] [--models a,b] [--run "ID OPTIONS" | --run none]
+# Ratios on the page are B over A. `python3 src/bench/setting-ab-table.py results/benchmarks/NAME.json
+# results/benchmarks/NAME.tsv` rewrites the page.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-name="" title="" about="" rounds=2 models=b1_chosen,c1_mnist_cnn,c2_cifar_vgg run="cifar-cnn-004 --quick"
-declare -A label=() assign=()
-command_line=$(printf '%q ' "$0" "$@")
+settings=experiments/bench/settings
+name=${1:-}
+[ -n "$name" ] && [[ $name != -* ]] || {
+  echo "error: name the comparison first, one of: $(cd "$settings" && ls -- *.json | sed 's/\.json$//' | tr '\n' ' ')" >&2; exit 2; }
+shift
+spec="$settings/$name.json"
+[ -f "$spec" ] || { echo "error: no comparison $name ($spec); the comparisons: $(cd "$settings" && ls -- *.json | sed 's/\.json$//' | tr '\n' ' ')" >&2; exit 2; }
+jq -e '(.title | type == "string") and (.about | type == "string") and ([.a, .b][] | (.label | type == "string")
+       and (.environment | type == "array" and all(type == "string" and test("^(-[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*=.*)$"))))
+       and .a.label != .b.label and (.models | type == "array") and (.run == null or (.run | type == "string"))' "$spec" >/dev/null 2>&1 \
+  || { echo "error: $spec is not a comparison: it needs title, about, a and b (each a label and an environment of VAR=VALUE or -VAR strings, the labels different), models (a list) and run (an experiment and its options, or null)" >&2; exit 2; }
+rounds=2 models=$(jq -r '.models | join(",")' "$spec") run=$(jq -r '.run // "none"' "$spec")
 while [ $# -gt 0 ]; do
   case "$1" in
-    --name) name=${2:?--name needs a page name}; shift 2 ;;
-    --title) title=${2:?--title needs a text}; shift 2 ;;
-    --about) about=${2:?--about needs a text}; shift 2 ;;
     --rounds) rounds=${2:-}; shift 2 ;;
     --models) models=${2-}; shift 2 ;;
     --run) run=${2:?--run needs an experiment and its options, or none}; shift 2 ;;
-    --a|--b)
-      side=${1#--}; label[$side]=${2:?$1 needs a label, then the setting\'s VAR=VALUE or -VAR words}; shift 2
-      words=()
-      while [ $# -gt 0 ] && [[ $1 != --* ]]; do
-        [[ $1 =~ ^-?[A-Za-z_][A-Za-z0-9_]*(=.*)?$ ]] && { [[ $1 == -* ]] || [[ $1 == *=* ]]; } \
-          || { echo "error: '$1' in --$side is not VAR=VALUE or -VAR" >&2; exit 2; }
-        words+=("$1"); shift
-      done
-      assign[$side]=""
-      [ ${#words[@]} -eq 0 ] || assign[$side]=$(printf '%s\0' "${words[@]}" | base64 -w0) ;;
-    *) echo "error: unknown argument $1: the options are --name, --title, --about, --a, --b, --rounds, --models and --run" >&2; exit 2 ;;
+    *) echo "error: unknown argument $1: the options are --rounds N, --models a,b and --run \"ID OPTIONS\"" >&2; exit 2 ;;
   esac
 done
-[[ $name =~ ^[a-z0-9][a-z0-9-]*$ ]] || { echo "error: --name needs a page name of lower-case letters, digits and dashes" >&2; exit 2; }
-[ -n "$title" ] && [ -n "$about" ] || { echo "error: --title and --about are needed: they say on the page what is compared and why" >&2; exit 2; }
-[ -n "${label[a]:-}" ] && [ -n "${label[b]:-}" ] || { echo "error: both settings are needed: --a LABEL VAR=VALUE... --b LABEL VAR=VALUE..." >&2; exit 2; }
-[ "${label[a]}" != "${label[b]}" ] || { echo "error: the two settings need different labels" >&2; exit 2; }
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "error: --rounds needs a positive whole number" >&2; exit 2; }
 command -v /usr/bin/time >/dev/null || { echo "error: /usr/bin/time is missing: apt-get install time" >&2; exit 1; }
-# env's arguments for a side: -u VAR for -VAR, VAR=VALUE as given.
-env_args() {
-  local w
-  [ -n "${assign[$1]}" ] || return 0
-  while IFS= read -r -d '' w; do
-    if [[ $w == -* ]]; then printf '%s\0' -u "${w#-}"; else printf '%s\0' "$w"; fi
-  done < <(printf '%s' "${assign[$1]}" | base64 -d)
+declare -A label=([a]=$(jq -r .a.label "$spec") [b]=$(jq -r .b.label "$spec"))
+# env's arguments for a side: -u VAR for -VAR, VAR=VALUE as given, a path inside the project made absolute.
+side_env() {
+  jq -j --arg root "$root/" '.'"$1"'.environment[] | if startswith("-") then "-u\u0000" + .[1:] + "\u0000"
+    else sub("=@src/"; "=@" + $root + "src/") + "\u0000" end' "$spec"
 }
-mapfile -d '' env_a < <(env_args a)
-mapfile -d '' env_b < <(env_args b)
 ./repro list >/dev/null  # the builds, outside the timings
 src/bench/run --build  # once: the measured turns skip Maven
 export REPRO_BENCH_BUILT=1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rows="$work/rows.tsv"
-side_env() { if [ "$1" = a ]; then printf '%s\0' "${env_a[@]}"; else printf '%s\0' "${env_b[@]}"; fi; }
 turn() {  # SIDE ROUND MODEL
   local out="$work/turn-$1-$2-$3" e
   mapfile -d '' e < <(side_env "$1")
@@ -88,13 +76,13 @@ for r in $(seq "$rounds"); do
   done
 done
 [ -s "$rows" ] || { echo "error: nothing was measured: give --models or --run" >&2; exit 2; }
-# The settings as the page shows them, with paths inside the project relative to it.
-words() { printf '%s' "${assign[$1]}" | base64 -d | jq -Rs --arg root "$root/" 'split("\u0000") | map(select(length > 0) | split($root) | join(""))'; }
-jq -n --arg name "$name" --arg title "$title" --arg about "$about" --arg commit "$(git rev-parse --short HEAD)" --argjson rounds "$rounds" \
-  --arg cpu "$(src/bench/cpu-name)" --arg la "${label[a]}" --arg lb "${label[b]}" --argjson ea "$(words a)" \
-  --argjson eb "$(words b)" --arg command "${command_line% }" \
-  '{name: $name, title: $title, about: $about, commit: $commit, rounds: $rounds, cpu: $cpu, command: $command,
-    a: {label: $la, environment: $ea}, b: {label: $lb, environment: $eb}}' >"$work/meta.json"
+args=$(printf ' %q' "$@")
+[ $# -gt 0 ] || args=""
+jq --arg name "$name" --arg commit "$(git rev-parse --short HEAD)" --argjson rounds "$rounds" --arg cpu "$(src/bench/cpu-name)" \
+  --arg models "$models" --arg run "$run" --arg command "src/bench/setting-ab.sh $name${args% }" \
+  '. + {name: $name, commit: $commit, rounds: $rounds, cpu: $cpu, command: $command,
+        models: ($models | split(",") | map(select(length > 0))), run: (if $run == "none" then null else $run end)}' \
+  "$spec" >"$work/meta.json"
 python3 src/bench/setting-ab-table.py "$work/meta.json" "$rows" >"$work/page.md"
 cp "$rows" "results/benchmarks/$name.tsv"
 cp "$work/meta.json" "results/benchmarks/$name.json"

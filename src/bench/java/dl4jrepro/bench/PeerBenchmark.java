@@ -183,10 +183,14 @@ public final class PeerBenchmark {
         out.put("square_sgemm", gemm);
         out.put("pytorch_square_sgemm", peerSquare);
         out.put("kernels", kernels);
+        // Both sides inherit it: how idle OpenMP and OpenBLAS threads wait moved the two-thread models' speed.
+        Map<String, String> idle = new LinkedHashMap<>();
+        for (String v : PeerTable.IDLE_THREAD_VARIABLES) idle.put(v, System.getenv().getOrDefault(v, "unset"));
+        out.put("idle_threads", idle);
         out.put("models", rows);
         out.put("peer", peer.toAbsolutePath().normalize().toString());
         // The full run's page also shows the real runs against the bare step, from PipelineShare's own sitting.
-        BenchmarkFiles.write(name, out, PeerTable.markdown(rows, gemm, peerSquare, pairs, epochs, kernels, workloadFile,
+        BenchmarkFiles.write(name, out, PeerTable.markdown(rows, gemm, peerSquare, pairs, epochs, kernels, idle, workloadFile,
                 String.join(" ", args), backend == null ? null : backend.device())
                 + (only == null ? PipelineSection.markdown(BenchmarkFiles.DIR) : ""));
     }

@@ -6,16 +6,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The Markdown of {@code results/benchmarks/latest.md} (or {@code peer-<models>.md}), from the figures
  * {@link PeerBenchmark} measured.
  */
 final class PeerTable {
+    /** How idle OpenMP and OpenBLAS threads wait: both sides inherit these, and the page records them. */
+    static final List<String> IDLE_THREAD_VARIABLES = List.of("OMP_WAIT_POLICY", "OPENBLAS_THREAD_TIMEOUT");
+
     private PeerTable() {}
 
     static String markdown(List<Map<String, Object>> rows, Map<String, Object> gemm, Map<String, Object> peerSquare,
-                           int pairs, int epochs, String kernels, Path workload, String args, String cpu) {
+                           int pairs, int epochs, String kernels, Map<String, String> idle, Path workload,
+                           String args, String cpu) {
         StringBuilder md = new StringBuilder("# DL4J against PyTorch and the GEMM limit\n\n");
         md.append(String.format(Locale.ROOT, "%d models of `%s`, each built from its experiment's spec as its runs train it, "
                 + "on random data of its shape, pre-batched in memory. Per model the two sides take %d turns each, "
@@ -23,11 +28,13 @@ final class PeerTable {
                 + "timed epochs, its figure the median epoch. Ratio: DL4J over PyTorch training samples/s within a pair, "
                 + "median and range over the pairs. Both sides run each model with the same thread count (PyTorch's "
                 + "OpenBLAS capped by OPENBLAS_NUM_THREADS, which torch.set_num_threads does not reach); cores busy, the "
-                + "check: CPU time over wall time of each side's epochs, median. Kernels: %s. This machine is shared and "
-                + "its speed swings 2–5×: compare only the ratios.%n%n",
+                + "check: CPU time over wall time of each side's epochs, median. Kernels: %s. Idle threads, on both sides "
+                + "(./repro's native environment, src/main/jvm/native-env.sh): %s. This machine is shared and its speed "
+                + "swings 2–5×: compare only the ratios.%n%n",
                 rows.size(), workload, pairs, epochs, kernels.equals("detected")
                         ? "each side's OpenBLAS detects its own (the environment's OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are taken out of both)"
-                        : "both sides keep the environment's OPENBLAS_* variables"));
+                        : "both sides keep the environment's OPENBLAS_* variables",
+                idle.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))));
         // The processor matters beyond the machine's noise: another generation under the same name moved the ratios.
         // Its device alone: the backend line's thread count is the last model's, and each row gives its own.
         if (cpu != null) md.append("CPU: ").append(cpu).append(".\n\n");
