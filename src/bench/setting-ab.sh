@@ -26,6 +26,13 @@ jq -e '(.title | type == "string") and (.about | type == "string") and ([.a, .b]
        and (.environment | type == "array" and all(type == "string" and test("^(-[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*=.*)$"))))
        and .a.label != .b.label and (.models | type == "array") and (.run == null or (.run | type == "string"))' "$spec" >/dev/null 2>&1 \
   || { echo "error: $spec is not a comparison: it needs title, about, a and b (each a label and an environment of VAR=VALUE or -VAR strings, the labels different), models (a list) and run (an experiment and its options, or null)" >&2; exit 2; }
+# A variable taken out (-VAR) that native-env.sh gives a default would be measured at that default, not unset.
+for var in $(jq -r '[.a, .b][].environment[] | select(startswith("-")) | .[1:]' "$spec"); do
+  if grep -q "$var=\"\${$var:-" src/main/jvm/native-env.sh; then
+    echo "error: $spec takes $var out, but src/main/jvm/native-env.sh sets it when unset, so the run would see that default: give $var=VALUE instead" >&2
+    exit 2
+  fi
+done
 rounds=2 models=$(jq -r '.models | join(",")' "$spec") run=$(jq -r '.run // "none"' "$spec")
 while [ $# -gt 0 ]; do
   case "$1" in
