@@ -26,8 +26,16 @@ mkdir -p "$reruns"
 # An experiment's rerun is one commit's cost: refuse to continue one that other code began. Experiments may differ:
 # each row of suite-cost.md names its commit.
 head=$(git rev-parse HEAD)
+# Where ./repro puts an experiment's records (ExperimentSpec.resultsPath): a stage's live in its parent's folder,
+# deep-mlp-grid-001-init's in deep-mlp-grid-001/init.
+rerun_dir() {
+  local parent
+  parent=$(jq -r '.stageOf // empty' "experiments/$1.json")
+  if [ -n "$parent" ]; then echo "$reruns/$parent/${1#"$parent"-}"; else echo "$reruns/$1"; fi
+}
 begun_by_others() {
-  local dir="$reruns/$1"
+  local dir
+  dir=$(rerun_dir "$1")
   [ -d "$dir" ] || return 0  # not begun: find would fail on the missing folder and, under set -e, end the script
   # Its own records only: a variant's (lr-range-test-001-batch) live in a folder of their own inside (batch/).
   { find "$dir" -maxdepth 1 \( -name trials.jsonl -o -name run.json \)
@@ -57,7 +65,7 @@ while true; do
   fi
   others=$(begun_by_others "${todo[0]}")
   if [ -n "$others" ]; then
-    echo "error: $reruns/${todo[0]} holds a rerun by other code (commits ${others% }), not by HEAD ${head:0:7} with a clean tree: finish it at that commit, or remove it (git rm -r $reruns/${todo[0]}) to measure this one" >&2
+    echo "error: $(rerun_dir "${todo[0]}") holds a rerun by other code (commits ${others% }), not by HEAD ${head:0:7} with a clean tree: finish it at that commit, or remove it (git rm -r $(rerun_dir "${todo[0]}")) to measure this one" >&2
     exit 1
   fi
   echo "$(date -u +%FT%TZ) rerun ${todo[0]} (${#todo[@]} experiments left: ${todo[*]})" >&2
