@@ -12,8 +12,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class BatchNormGradients {
     // Reused from step to step.
     private float[] x;
-    private float[] dy;
-    private float[] dx;
 
     /**
      * Writes the input gradient into {@code epsAtInput} (C order, the input's shape, no view) and, when γ is present,
@@ -27,8 +25,8 @@ final class BatchNormGradients {
                  INDArray epsAtInput, INDArray dGamma, INDArray dBeta) {
         int n = (int) input.size(0), channels = (int) input.size(1), plane = (int) (input.size(2) * input.size(3));
         float[] x = inputValues != null ? inputValues : (this.x = JavaArrays.read(input, this.x));
-        dy = JavaArrays.read(epsilon, dy);
-        dx = JavaArrays.atLeast(dx, input.length());
+        float[] dy = JavaArrays.read(epsilon, JavaArrays.scratch(0, epsilon.length()));
+        float[] dx = JavaArrays.scratch(1, input.length());
         double m = (double) n * plane;
         double[] mus = new double[channels], invs = new double[channels], gammas = new double[channels];
         for (int c = 0; c < channels; c++) {
@@ -37,7 +35,6 @@ final class BatchNormGradients {
             gammas[c] = gamma == null ? 1 : gamma.getDouble(c);
         }
         double[] dGammas = new double[channels], dBetas = new double[channels];
-        float[] dy = this.dy, dx = this.dx;
         ParallelLoops.forRange(channels, (first, end) -> {
             for (int c = first; c < end; c++) {
                 double mu = mus[c], inv = invs[c];

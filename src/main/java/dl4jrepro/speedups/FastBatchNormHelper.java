@@ -29,12 +29,11 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
     /** Whether the last forward pass went to DL4J's helper, whose statistics its backward pass then needs. */
     private boolean delegated = true;
     private final BatchNormGradients gradients = new BatchNormGradients();
-    // The last training forward pass: its input, that input's values in C order, the statistics, the output's values.
+    // The last training forward pass: its input, that input's values in C order, the statistics.
     private INDArray forwardInput;
     private float[] values;
     private double[] mu;
     private double[] sigma2;
-    private float[] normalized;
     private long passes;
     private long backwardPasses;
 
@@ -77,7 +76,7 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
             mean.putScalar(c, mu[c]);
             var.putScalar(c, sigma2[c]);
         }
-        normalized = JavaArrays.atLeast(normalized, x.length());
+        float[] normalized = JavaArrays.scratch(0, x.length());
         normalize(values, normalized, n, channels, plane, gamma, beta, eps);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
         JavaArrays.write(normalized, out);

@@ -27,7 +27,7 @@ import java.util.Arrays;
 public class FastMaxPoolLayer extends SubsamplingLayer {
     private long loopPasses;
     // Scratch arrays reused from step to step: bulk copies in and out of ND4J's memory, the loops on Java arrays.
-    private float[] inputs, outputs, gradients;
+    private float[] inputs;
     /** The input whose values {@code inputs} holds (the last forward pass's), so the backward pass need not copy it again. */
     private INDArray copiedInput;
 
@@ -43,7 +43,7 @@ public class FastMaxPoolLayer extends SubsamplingLayer {
                 new long[] {n, c, h / 2, w / 2}, 'c');
         inputs = JavaArrays.read(input, inputs);
         copiedInput = input;
-        outputs = JavaArrays.atLeast(outputs, out.length());
+        float[] outputs = JavaArrays.scratch(0, out.length());
         pool(inputs, outputs, (int) (n * c), (int) h, (int) w);
         JavaArrays.write(outputs, out);
         loopPasses++;
@@ -57,8 +57,8 @@ public class FastMaxPoolLayer extends SubsamplingLayer {
         INDArray epsAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         if (input != copiedInput) inputs = JavaArrays.read(input, inputs);
         copiedInput = null;
-        outputs = JavaArrays.read(epsilon, outputs);
-        gradients = JavaArrays.atLeast(gradients, epsAtInput.length());
+        float[] outputs = JavaArrays.read(epsilon, JavaArrays.scratch(0, epsilon.length()));
+        float[] gradients = JavaArrays.scratch(1, epsAtInput.length());
         route(inputs, outputs, gradients, (int) (n * c), (int) h, (int) w);
         JavaArrays.write(gradients, epsAtInput);
         loopPasses++;
