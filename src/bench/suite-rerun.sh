@@ -65,7 +65,8 @@ while true; do
   fi
   others=$(begun_by_others "${todo[0]}")
   if [ -n "$others" ]; then
-    echo "error: $(rerun_dir "${todo[0]}") holds a rerun by other code (commits ${others% }), not by HEAD ${head:0:7} with a clean tree: finish it at that commit, or remove it (git rm -r $(rerun_dir "${todo[0]}")) to measure this one" >&2
+    dir=$(rerun_dir "${todo[0]}")
+    echo "error: $dir holds a rerun by other code (commits ${others% }), not by HEAD ${head:0:7} with a clean tree: finish it at that commit, or remove it (git rm -r $dir) to measure this one" >&2
     exit 1
   fi
   echo "$(date -u +%FT%TZ) rerun ${todo[0]} (${#todo[@]} experiments left: ${todo[*]})" >&2
