@@ -3,7 +3,7 @@ package dl4jrepro.bench;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.bench.PeerBenchmark.PeerModel;
-import dl4jrepro.speedups.FastConvLayer;
+import dl4jrepro.speedups.ConvBackwardKernels;
 import dl4jrepro.speedups.Im2colConvolution;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -127,12 +127,14 @@ public final class ConvBackward {
                 + "libnd4j's own kernel (its `conv2d_bp` with helpers disallowed: im2col through permuted views and BLAS) and "
                 + "this project's `Im2colConvolution` (patches gathered in Java, three plain BLAS products); the forward pass "
                 + "through oneDNN and `Im2colConvolution`. All in turns in one process, the order rotating by round, the median "
-                + "of %d rounds after a warm-up. `FastConvLayer` runs `Im2colConvolution`'s backward pass where the output map "
-                + "has at most %d positions or the input at least %d channels, and oneDNN's elsewhere and for every forward "
-                + "pass; a network's first layer, whose input gradient training discards, runs `Im2colConvolution`'s "
-                + "backward pass without it (the column \"no input gradient\"), since oneDNN's computes it always. "
-                + "oneDNN's time at some shapes differs from one process to the next: compare runs before moving the "
-                + "rule. Backend: %s.%n%n", rounds, FastConvLayer.SMALL_MAP, FastConvLayer.WIDE_INPUT,
+                + "of %d rounds after a warm-up. oneDNN's time at some shapes differs from one process to the next, so "
+                + "`FastConvLayer` runs, per layer shape, the backward pass `ConvBackwardKernels` timed faster in its own "
+                + "process (oneDNN's or `Im2colConvolution`'s); `-D%s=rule` gives the static rule instead: "
+                + "`Im2colConvolution` where the output map has at most %d positions or the input at least %d channels, "
+                + "oneDNN's elsewhere. Every forward pass is oneDNN's. A network's first layer, whose input gradient "
+                + "training discards, runs `Im2colConvolution`'s backward pass without it (the column \"no input "
+                + "gradient\"), against oneDNN's, which computes it always. Backend: %s.%n%n", rounds,
+                ConvBackwardKernels.PROPERTY, ConvBackwardKernels.SMALL_MAP, ConvBackwardKernels.WIDE_INPUT,
                 backend == null ? "" : backend.oneLine()));
         md.append("| model | layer | shape | threads | backward: oneDNN ms | own ms | im2col ms | oneDNN / im2col "
                 + "| no input gradient: im2col ms | oneDNN / it | forward: oneDNN ms | im2col ms | oneDNN / im2col |\n"

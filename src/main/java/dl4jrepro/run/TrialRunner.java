@@ -144,7 +144,7 @@ public final class TrialRunner {
                 .status(outcome.status()).failure(outcome.failure()).quick(quick).command(command)
                 .spec(trialIndex == null ? spec : null).trialIndex(trialIndex).trialId(trialId).seed(seed)
                 .overrides(overrides).hyperparameters(hp.asMap()).budget(budgetMap(config.budget()))
-                .data(prepared.provenance()).backend(backendMap())
+                .data(prepared.provenance()).backend(backendMap(model))
                 .speedups(speedups.toString()).substitutions(model.substitutions()).software(softwareOf(outcome))
                 .started(started).wallSeconds((System.nanoTime() - wallStart) / 1e9 + outcome.priorWallSeconds())
                 .trainSeconds(outcome.trainSeconds()).evalSeconds(outcome.evalSeconds())
@@ -246,10 +246,13 @@ public final class TrialRunner {
         return Json.canonical(what);
     }
 
-    private Map<String, Object> backendMap() {
+    /** The backend, and the kernels a convolution layer's backward pass ran where this process chose them. */
+    private Map<String, Object> backendMap(Speedups.Prepared model) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("summary", backend.oneLine());
         m.putAll(Json.MAPPER.convertValue(backend, new TypeReference<Map<String, Object>>() {}));
+        Map<String, String> conv = model.convBackwardKernels();
+        if (!conv.isEmpty()) m.put("conv_backward_kernels", conv);
         return m;
     }
 

@@ -27,37 +27,52 @@ import org.nd4j.linalg.factory.Nd4j;
  * an array of z's shape instead (the identity's backward checks only the shape).
  *
  * <p>Why the backward pass: oneDNN 2.3, as ND4J calls it, picks its Winograd kernels for the 3×3 backward pass on an
- * AVX-512 processor, and they fall far behind a plain im2col and matrix product on small maps (at most
- * {@link #SMALL_MAP} outputs per map) and on inputs of {@link #WIDE_INPUT} channels or more, where the VGG net of C2
- * spends most of its step. On the other shapes oneDNN is ahead, or ahead in some processes and not in others (it
- * picks its kernel as a process starts). There {@link Im2colConvolution} computes the gradients instead
- * (results/benchmarks/conv-backward.md measures the three kernels per layer shape;
- * results/benchmarks/step-profile-c1-mnist-cnn-c2-cifar-vgg.md found the gap). Other layers, the forward pass, double
- * precision and layouts other than NCHW keep DL4J's own code. Both compute the same gradients up to float rounding.
+ * AVX-512 processor, and they fall far behind a plain im2col and matrix product on some shapes (small maps, wide inputs:
+ * where the VGG net of C2 spends most of its step), ahead on others, and at some shapes ahead in one process and
+ * behind in the next. So each layer shape's backward pass runs {@link Im2colConvolution} or DL4J's own, whichever
+ * {@link ConvBackwardKernels} found faster in this process (results/benchmarks/conv-backward.md measures the kernels
+ * per layer shape; results/benchmarks/step-profile-c1-mnist-cnn-c2-cifar-vgg.md found the gap). Other layers, the
+ * forward pass, double precision and layouts other than NCHW keep DL4J's own code. Both compute the same gradients up to
+ * float rounding.
  *
  * <p>Why the first layer differs: oneDNN's backward pass ({@code conv2d_bp}) always computes the gradient with respect
  * to the input as well, which training discards for a network's first layer (its input is the data); with one input
  * channel that part took most of oneDNN's backward time (its own ONEDNN_VERBOSE timings, at C1's first layer). A layer
  * configured without it ({@link FastConv#isInputGradient}, switched off there by {@link Speedups}) runs
- * {@link Im2colConvolution}'s backward pass for the weight and bias gradients alone, at any map size (conv-backward.md,
- * column "no input gradient", measures it against oneDNN's whole pass per layer shape).
+ * {@link Im2colConvolution}'s backward pass for the weight and bias gradients alone, against oneDNN's whole pass
+ * (conv-backward.md, column "no input gradient", measures the two per layer shape).
  */
 public class FastConvLayer extends ConvolutionLayer {
-    /** The largest output map (height × width) whose backward pass runs {@link Im2colConvolution}. */
-    public static final long SMALL_MAP = 16;
-    /** The fewest input channels from which the backward pass runs {@link Im2colConvolution}, whatever the map. */
-    public static final long WIDE_INPUT = 256;
-
     private long skipped;
     private long im2colBackward;
+    /** The kernel of the last backward pass, null before the first. */
+    private ConvBackwardKernels.Choice lastChoice;
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         Im2colConvolution.Geometry g = im2colGeometry(epsilon);
+        if (g == null) return super.backpropGradient(epsilon, workspaceMgr);
         boolean inputGradient = ((FastConv) layerConf()).isInputGradient();
-        if (g == null || inputGradient && g.positions() > SMALL_MAP && g.c() < WIDE_INPUT) {
-            return super.backpropGradient(epsilon, workspaceMgr);
-        }
+        // Timing runs create their arrays outside the workspaces (so they do not size them), and the chosen kernel then
+        // overwrites every gradient they wrote: this step's gradients are the chosen kernel's, as every later step's.
+        LayerWorkspaceMgr discard = LayerWorkspaceMgr.noWorkspaces();
+        lastChoice = ConvBackwardKernels.choose(new ConvBackwardKernels.Shape(g, inputGradient), k -> {
+            long start = System.nanoTime();
+            backward(k, g, inputGradient, epsilon, discard);
+            return System.nanoTime() - start;
+        });
+        if (lastChoice.kernel() == ConvBackwardKernels.Kernel.IM2COL) im2colBackward++;
+        return backward(lastChoice.kernel(), g, inputGradient, epsilon, workspaceMgr);
+    }
+
+    private Pair<Gradient, INDArray> backward(ConvBackwardKernels.Kernel kernel, Im2colConvolution.Geometry g,
+                                              boolean inputGradient, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        return kernel == ConvBackwardKernels.Kernel.DL4J ? super.backpropGradient(epsilon, workspaceMgr)
+                : im2colBackward(g, inputGradient, epsilon, workspaceMgr);
+    }
+
+    private Pair<Gradient, INDArray> im2colBackward(Im2colConvolution.Geometry g, boolean inputGradient, INDArray epsilon,
+                                                    LayerWorkspaceMgr workspaceMgr) {
         IActivation afn = layerConf().getActivationFn();
         INDArray delta = afn instanceof ActivationIdentity ? epsilon
                 : afn.backprop(preOutput(true, true, workspaceMgr).getFirst(), epsilon).getFirst();
@@ -67,13 +82,17 @@ public class FastConvLayer extends ConvolutionLayer {
                 ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c') : null;
         Im2colConvolution.backward(g, input.castTo(dataType), getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, gradW, gradB,
                 epsilonBelow);
-        im2colBackward++;
         Gradient gradient = new DefaultGradient();
         if (gradB != null) gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, gradB);
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, gradW, 'c');
         weightNoiseParams.clear();
         // No input gradient: DL4J's own layers without one (its embedding layer) hand on null, as training drops it.
         return new Pair<>(gradient, epsilonBelow == null ? null : backpropDropOutIfPresent(epsilonBelow));
+    }
+
+    /** The kernel of this layer's last backward pass and how it was chosen, or null before its first. */
+    public ConvBackwardKernels.Choice backwardChoice() {
+        return lastChoice;
     }
 
     /** The layer's shapes when {@link Im2colConvolution} can compute it (NCHW, float, no dilation or weight noise), else null. */

@@ -30,6 +30,7 @@ import org.nd4j.linalg.schedule.FixedSchedule;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -62,6 +63,20 @@ public final class Speedups {
             MultiLayerNetwork plainNet = new MultiLayerNetwork(plain.clone());
             plainNet.init(net.params().dup(), false);
             return plainNet;
+        }
+
+        /**
+         * What each convolution layer's last backward pass ran, by layer index, and how it was chosen
+         * ({@link ConvBackwardKernels}); empty when no layer is a {@link FastConvLayer} or none has run backward.
+         */
+        public Map<String, String> convBackwardKernels() {
+            Map<String, String> kernels = new TreeMap<>(Comparator.comparingInt(Integer::parseInt));
+            for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+                if (layer instanceof FastConvLayer conv && conv.backwardChoice() != null) {
+                    kernels.put(String.valueOf(layer.getIndex()), conv.backwardChoice().describe());
+                }
+            }
+            return kernels;
         }
     }
 

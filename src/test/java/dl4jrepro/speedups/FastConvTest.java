@@ -9,6 +9,8 @@ import dl4jrepro.layers.BatchNormLayersTest;
 import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -23,11 +25,25 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link FastConv} computes what DL4J's ConvolutionLayer computes, with and without batch norm after it. */
+/**
+ * {@link FastConv} computes what DL4J's ConvolutionLayer computes, with and without batch norm after it. The tests that
+ * check which kernel a shape ran fix the kernels by {@link ConvBackwardKernels}' rule; one trains with timed kernels.
+ */
 @ExtendWith(DoublePrecision.class)
 class FastConvTest {
+    @BeforeAll
+    static void kernelsByRule() {
+        System.setProperty(ConvBackwardKernels.PROPERTY, "rule");
+    }
+
+    @AfterAll
+    static void kernelsTimedAgain() {
+        System.clearProperty(ConvBackwardKernels.PROPERTY);
+    }
+
     static final InputShape IMAGES = new InputShape(2, 8, 8);
     final INDArray x = Nd4j.rand(DataType.DOUBLE, 10, IMAGES.features()).subi(0.5);
     final INDArray y = BatchNormLayersTest.oneHot(10, 3);
@@ -139,6 +155,46 @@ class FastConvTest {
             fast.fit(xf, yf);
         }
         assertEquals(0, dl4j.params().sub(fast.params()).amaxNumber().doubleValue(), FLOAT_KERNELS);
+    }
+
+    /**
+     * With the kernels timed, as runs have them: each layer's backward pass ran the kernel its shape's timing chose, the
+     * gradients and three steps of training are DL4J's, and a second network of the same shapes reuses the choices
+     * rather than timing again.
+     */
+    @Test
+    void timedKernelsTrainTheSameAndAreChosenOncePerShape() {
+        System.setProperty(ConvBackwardKernels.PROPERTY, "timed");
+        try {
+            InputShape larger = new InputShape(2, 10, 10);
+            INDArray xf = Nd4j.rand(DataType.FLOAT, 10, larger.features()).subi(0.5f), yf = y.castTo(DataType.FLOAT);
+            MultiLayerConfiguration conf = conf(true, DataType.FLOAT, larger, List.of(4, 6));
+            MultiLayerNetwork dl4j = TestNets.net(conf, "-conv");
+            Speedups.Prepared prepared = Speedups.prepare(conf, TestNets.CPU, SpeedupSetting.parse("on", "test"));
+            MultiLayerNetwork fast = prepared.net();
+            fast.setParams(dl4j.params().dup());
+            for (int i = 0; i < 3; i++) {
+                dl4j.fit(xf, yf);
+                fast.fit(xf, yf);
+            }
+            assertEquals(0, dl4j.params().sub(fast.params()).amaxNumber().doubleValue(), FLOAT_KERNELS);
+            Map<String, String> kernels = prepared.convBackwardKernels();
+            assertEquals(List.of("0", "3"), List.copyOf(kernels.keySet()), "both convolution layers ran backward");
+            kernels.values().forEach(k -> assertTrue(k.contains("timed: im2col "), k));
+            for (int i : new int[] {0, 3}) {
+                FastConvLayer layer = (FastConvLayer) fast.getLayer(i);
+                assertEquals(layer.backwardChoice().kernel() == ConvBackwardKernels.Kernel.IM2COL ? 3 : 0,
+                        layer.im2colBackwardPasses(), "the counted passes follow the choice");
+            }
+            MultiLayerNetwork again = Speedups.prepare(conf, TestNets.CPU, SpeedupSetting.parse("on", "test")).net();
+            again.fit(xf, yf);
+            for (int i : new int[] {0, 3}) {
+                assertSame(((FastConvLayer) fast.getLayer(i)).backwardChoice(), ((FastConvLayer) again.getLayer(i)).backwardChoice(),
+                        "layer " + i + ": the process's choice for its shape, not a second timing");
+            }
+        } finally {
+            System.setProperty(ConvBackwardKernels.PROPERTY, "rule");
+        }
     }
 
     /**

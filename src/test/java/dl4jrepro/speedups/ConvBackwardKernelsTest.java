@@ -1,0 +1,66 @@
+package dl4jrepro.speedups;
+
+import dl4jrepro.base.UserError;
+import dl4jrepro.speedups.ConvBackwardKernels.Kernel;
+import dl4jrepro.speedups.ConvBackwardKernels.Shape;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How {@link ConvBackwardKernels} picks a shape's backward kernel: by timing, or by the rule. */
+class ConvBackwardKernelsTest {
+    /** A 3×3 same-padded convolution of c → co channels on h×h maps, batch 32. */
+    static Shape shape(int c, int co, int h, boolean inputGradient) {
+        return new Shape(new Im2colConvolution.Geometry(32, c, h, h, co, 3, 3, 1, 1, 1, 1, h, h), inputGradient);
+    }
+
+    @Test
+    void timingKeepsTheFasterKernelByItsFastestRoundIgnoringTheUntimedFirst() {
+        for (Kernel faster : Kernel.values()) {
+            List<Kernel> calls = new ArrayList<>();
+            ConvBackwardKernels.Choice c = ConvBackwardKernels.time(k -> {
+                boolean first = !calls.contains(k);
+                calls.add(k);
+                if (first) return k == faster ? 1_000_000_000L : 1_000_000L;  // the first round is not counted
+                return (k == faster ? 2_000_000L : 5_000_000L) + calls.size();  // noise: later rounds slower
+            });
+            assertEquals(faster, c.kernel());
+            assertEquals(2 * (ConvBackwardKernels.ROUNDS + 1), calls.size(), "an untimed round, then the timed ones");
+            assertEquals(List.of(Kernel.DL4J, Kernel.IM2COL, Kernel.IM2COL, Kernel.DL4J), calls.subList(0, 4),
+                    "the kernels take turns going first");
+            double fasterMs = faster == Kernel.DL4J ? c.dl4jMs() : c.im2colMs();
+            assertEquals(2.0, fasterMs, 0.0001, "its fastest timed round, in ms");
+            assertTrue(c.describe().startsWith(faster.label() + " (timed: im2col "), c.describe());
+        }
+    }
+
+    @Test
+    void theRuleGivesIm2colToSmallMapsWideInputsAndFirstLayers() {
+        assertEquals(Kernel.DL4J, ConvBackwardKernels.byRule(shape(64, 128, 16, true)));
+        assertEquals(Kernel.IM2COL, ConvBackwardKernels.byRule(shape(64, 128, 16, false)), "no input gradient");
+        assertEquals(Kernel.IM2COL, ConvBackwardKernels.byRule(shape(256, 512, 4, true)), "16 positions");
+        assertEquals(Kernel.IM2COL, ConvBackwardKernels.byRule(shape(256, 256, 8, true)), "256 input channels");
+        assertEquals(Kernel.DL4J, ConvBackwardKernels.byRule(shape(128, 256, 8, true)));
+    }
+
+    @Test
+    void theRulePolicyTimesNothingAndAnUnknownPolicyIsAUserError() {
+        try {
+            System.setProperty(ConvBackwardKernels.PROPERTY, "rule");
+            ConvBackwardKernels.Choice c = ConvBackwardKernels.choose(shape(3, 8, 8, true), k -> {
+                throw new AssertionError("timed under the rule");
+            });
+            assertEquals("DL4J's (oneDNN) (by rule)", c.describe());
+            System.setProperty(ConvBackwardKernels.PROPERTY, "fastest");
+            UserError e = assertThrows(UserError.class, () -> ConvBackwardKernels.choose(shape(3, 8, 8, true), k -> 0L));
+            assertTrue(e.getMessage().contains("use timed or rule"), e.getMessage());
+        } finally {
+            System.clearProperty(ConvBackwardKernels.PROPERTY);
+        }
+    }
+}
