@@ -10,23 +10,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * along dimensions 0, 2 and 3.
  */
 final class BatchNormGradients {
-    // Reused from step to step.
-    private float[] x;
+    private BatchNormGradients() {}
 
     /**
      * Writes the input gradient into {@code epsAtInput} (C order, the input's shape, no view) and, when γ is present,
      * the sums dγ and dβ into their views.
      *
-     * @param inputValues the input's values in C order when the caller holds them (the forward pass copied them), else
-     *                    null and they are read here
      * @param gamma       the scale γ [C], or null when the layer has none (then dγ, dβ are not written)
      */
-    void compute(float[] inputValues, INDArray input, INDArray epsilon, INDArray mean, INDArray var, INDArray gamma, double eps,
+    static void compute(INDArray input, INDArray epsilon, INDArray mean, INDArray var, INDArray gamma, double eps,
                  INDArray epsAtInput, INDArray dGamma, INDArray dBeta) {
         int n = (int) input.size(0), channels = (int) input.size(1), plane = (int) (input.size(2) * input.size(3));
-        float[] x = inputValues != null ? inputValues : (this.x = JavaArrays.read(input, this.x));
-        float[] dy = JavaArrays.read(epsilon, JavaArrays.scratch(0, epsilon.length()));
-        float[] dx = JavaArrays.scratch(1, input.length());
+        float[] x = JavaArrays.read(input, JavaArrays.scratch(JavaArrays.INPUT, input.length()));
+        float[] dy = JavaArrays.read(epsilon, JavaArrays.scratch(JavaArrays.OUTPUT, epsilon.length()));
+        float[] dx = JavaArrays.scratch(JavaArrays.INPUT_GRADIENT, input.length());
         double m = (double) n * plane;
         double[] mus = new double[channels], invs = new double[channels], gammas = new double[channels];
         for (int c = 0; c < channels; c++) {

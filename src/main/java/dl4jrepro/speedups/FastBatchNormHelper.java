@@ -16,10 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Map;
 
 /**
- * DL4J's oneDNN batch-norm helper replaced, in training, by Java loops over the minibatch copied once into a Java
+ * DL4J's oneDNN batch-norm helper replaced, in training, by Java loops over the minibatch copied into a Java
  * array: {@link BatchStatistics} for the minibatch mean and variance, then y = γ·(x − μ)/√(σ² + ε) + β (the
- * {@code batchnorm} op's formula), and backward {@link BatchNormGradients} ({@code batchnorm_bp}'s formula) on the same
- * copy of x. The layer reads the statistics back from here for its running averages, as from DL4J's helper.
+ * {@code batchnorm} op's formula), and backward {@link BatchNormGradients} ({@code batchnorm_bp}'s formula). The layer reads the statistics back from here for its running averages, as from DL4J's helper.
  * Inference, and inputs {@link BatchStatistics} cannot read, go to DL4J's helper as they did.
  */
 final class FastBatchNormHelper implements BatchNormalizationHelper {
@@ -28,10 +27,7 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
     private INDArray var;
     /** Whether the last forward pass went to DL4J's helper, whose statistics its backward pass then needs. */
     private boolean delegated = true;
-    private final BatchNormGradients gradients = new BatchNormGradients();
-    // The last training forward pass: its input, that input's values in C order, the statistics.
-    private INDArray forwardInput;
-    private float[] values;
+    // The last training forward pass's statistics.
     private double[] mu;
     private double[] sigma2;
     private long passes;
@@ -66,7 +62,7 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
             }
         }
         int n = (int) x.size(0), channels = (int) x.size(1), plane = (int) (x.size(2) * x.size(3));
-        values = JavaArrays.read(x, values);
+        float[] values = JavaArrays.read(x, JavaArrays.scratch(JavaArrays.INPUT, x.length()));
         if (mu == null || mu.length != channels) {
             mu = new double[channels];
             sigma2 = new double[channels];
@@ -76,11 +72,10 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
             mean.putScalar(c, mu[c]);
             var.putScalar(c, sigma2[c]);
         }
-        float[] normalized = JavaArrays.scratch(0, x.length());
+        float[] normalized = JavaArrays.scratch(JavaArrays.OUTPUT, x.length());
         normalize(values, normalized, n, channels, plane, gamma, beta, eps);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
         JavaArrays.write(normalized, out);
-        forwardInput = x;
         passes++;
         return out;
     }
@@ -93,10 +88,7 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
             return dl4j.backpropGradient(input, epsilon, shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
         }
         INDArray epsAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-        // The forward pass's copy of the input, when this is the input it saw (it is, within one training step)
-        gradients.compute(input == forwardInput ? values : null, input, epsilon, mean, var, gamma, eps, epsAtInput,
-                dGammaView, dBetaView);
-        forwardInput = null;
+        BatchNormGradients.compute(input, epsilon, mean, var, gamma, eps, epsAtInput, dGammaView, dBetaView);
         backwardPasses++;
         Gradient g = new DefaultGradient();
         g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);

@@ -26,10 +26,6 @@ import java.util.Arrays;
  */
 public class FastMaxPoolLayer extends SubsamplingLayer {
     private long loopPasses;
-    // Scratch arrays reused from step to step: bulk copies in and out of ND4J's memory, the loops on Java arrays.
-    private float[] inputs;
-    /** The input whose values {@code inputs} holds (the last forward pass's), so the backward pass need not copy it again. */
-    private INDArray copiedInput;
 
     public FastMaxPoolLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -41,9 +37,9 @@ public class FastMaxPoolLayer extends SubsamplingLayer {
         long n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {n, c, h / 2, w / 2}, 'c');
-        inputs = JavaArrays.read(input, inputs);
-        copiedInput = input;
-        float[] outputs = JavaArrays.scratch(0, out.length());
+        // Bulk copies in and out of ND4J's memory, the loops on this thread's scratch arrays.
+        float[] inputs = JavaArrays.read(input, JavaArrays.scratch(JavaArrays.INPUT, input.length()));
+        float[] outputs = JavaArrays.scratch(JavaArrays.OUTPUT, out.length());
         pool(inputs, outputs, (int) (n * c), (int) h, (int) w);
         JavaArrays.write(outputs, out);
         loopPasses++;
@@ -55,10 +51,9 @@ public class FastMaxPoolLayer extends SubsamplingLayer {
         if (!ours() || epsilon.dataType() != DataType.FLOAT) return super.backpropGradient(epsilon, workspaceMgr);
         long n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3);
         INDArray epsAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        if (input != copiedInput) inputs = JavaArrays.read(input, inputs);
-        copiedInput = null;
-        float[] outputs = JavaArrays.read(epsilon, JavaArrays.scratch(0, epsilon.length()));
-        float[] gradients = JavaArrays.scratch(1, epsAtInput.length());
+        float[] inputs = JavaArrays.read(input, JavaArrays.scratch(JavaArrays.INPUT, input.length()));
+        float[] outputs = JavaArrays.read(epsilon, JavaArrays.scratch(JavaArrays.OUTPUT, epsilon.length()));
+        float[] gradients = JavaArrays.scratch(JavaArrays.INPUT_GRADIENT, epsAtInput.length());
         route(inputs, outputs, gradients, (int) (n * c), (int) h, (int) w);
         JavaArrays.write(gradients, epsAtInput);
         loopPasses++;

@@ -25,7 +25,8 @@ import java.util.Arrays;
  *
  * <p>The class holds no state of its own: the buffers are kept between calls, one set per thread, shared by all
  * layers, since a call's buffers hold nothing the next call needs and a network's layers run one after another on one
- * thread.
+ * thread. The whole-minibatch arrays (input, output maps, input gradient) are {@link JavaArrays#scratch}'s, which the
+ * other Java-loop layers share as well; the chunk's matrices are this class's own.
  */
 public final class Im2colConvolution {
     private Im2colConvolution() {}
@@ -57,10 +58,18 @@ public final class Im2colConvolution {
         public int chunk() { return Math.max(1, Math.min(n, CHUNK_FLOATS / Math.max(1, patch() * positions()))); }
     }
 
-    /** A thread's buffers: Java arrays for the loops, native arrays (grown, never shrunk) for the products' matrices. */
+    /**
+     * A thread's buffers: Java arrays for the loops, native arrays (grown, never shrunk) for the products' matrices.
+     * {@code in}, {@code maps} and {@code dx} are this thread's scratch arrays during a call and null between calls.
+     */
     private static final class Buffers {
         float[] in, col, res, maps, dcol, dx;
         INDArray colN, resN, dcolN;
+
+        /** Lets go of the scratch arrays, which other layers' calls reuse and may replace by larger ones. */
+        void endCall() {
+            in = maps = dx = null;
+        }
 
         /** Sizes the chunk's matrices for {@code cols} columns. */
         void chunk(Geometry g, int cols) {
@@ -91,8 +100,8 @@ public final class Im2colConvolution {
     public static void forward(Geometry g, INDArray x, INDArray weights, INDArray bias, INDArray z) {
         Buffers u = BUFFERS.get();
         int p = g.positions(), nb = g.chunk();
-        u.in = JavaArrays.read(x, u.in);
-        u.maps = JavaArrays.atLeast(u.maps, (long) g.n() * g.co() * p);
+        u.in = JavaArrays.read(x, JavaArrays.scratch(JavaArrays.INPUT, x.length()));
+        u.maps = JavaArrays.scratch(JavaArrays.OUTPUT, (long) g.n() * g.co() * p);
         float[] b = bias == null ? new float[g.co()] : bias.toFloatVector();
         INDArray w2 = weights.reshape('c', g.co(), g.patch());
         for (int n0 = 0; n0 < g.n(); n0 += nb) {
@@ -113,6 +122,7 @@ public final class Im2colConvolution {
             });
         }
         JavaArrays.write(u.maps, z);
+        u.endCall();
     }
 
     /**
@@ -124,11 +134,11 @@ public final class Im2colConvolution {
                                 INDArray epsilon) {
         Buffers u = BUFFERS.get();
         int p = g.positions(), nb = g.chunk(), inputLength = g.n() * g.c() * g.h() * g.w();
-        u.in = JavaArrays.read(x, u.in);
-        u.maps = JavaArrays.read(delta, u.maps);
+        u.in = JavaArrays.read(x, JavaArrays.scratch(JavaArrays.INPUT, inputLength));
+        u.maps = JavaArrays.read(delta, JavaArrays.scratch(JavaArrays.OUTPUT, delta.length()));
         double[] biasSum = new double[g.co()];
         if (epsilon != null) {
-            u.dx = JavaArrays.atLeast(u.dx, inputLength);
+            u.dx = JavaArrays.scratch(JavaArrays.INPUT_GRADIENT, inputLength);
             Arrays.fill(u.dx, 0, inputLength, 0f);
         }
         INDArray w2 = weights.reshape('c', g.co(), g.patch()), gw2 = gradW.reshape('c', g.co(), g.patch());
@@ -170,6 +180,7 @@ public final class Im2colConvolution {
             gradB.assign(Nd4j.createFromArray(b).reshape(gradB.shape()));
         }
         if (epsilon != null) JavaArrays.write(u.dx, epsilon);
+        u.endCall();
     }
 
     /** The patches of samples [first, first + count) into u.col, [c·kh·kw, count·oh·ow]; zero outside the input. */

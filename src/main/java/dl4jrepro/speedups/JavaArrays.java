@@ -15,20 +15,25 @@ public final class JavaArrays {
     /** Copies of fewer floats than this (4 MB) are not worth handing to a second thread. */
     private static final int PARALLEL_COPY = 1 << 20;
 
+    /** Scratch slots: a layer's input values, its output or incoming gradient, its outgoing gradient. */
+    static final int INPUT = 0, OUTPUT = 1, INPUT_GRADIENT = 2, SLOTS = 3;
+
     /**
-     * Per-thread arrays for values a layer needs only within one call: its output before the copy into ND4J's array, a
-     * backward pass's incoming and outgoing gradients. The layers of a network run one after another on its training
-     * thread, so they share these rather than each holding arrays of its activations' size for the network's
-     * lifetime, which made most of the Java heap in use while a CNN trained (a class histogram of C1's training).
-     * Two slots, for a call that needs two at once.
+     * Per-thread arrays for values a layer needs only within one call: its input's values, its output before the copy
+     * into ND4J's array, a backward pass's incoming and outgoing gradients. The layers of a network run one after
+     * another on its training thread, so they share these rather than each holding arrays of its activations' size for
+     * the network's lifetime, which made most of the Java heap in use while a CNN trained (a class histogram of C1's
+     * training). A backward pass reads its input's values again rather than keep the forward pass's copy: one more
+     * copy per pass, against a copy of every layer's input held from the forward pass to the backward.
      */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 
     private JavaArrays() {}
 
     /**
-     * This thread's scratch array {@code slot} (0 or 1), at least {@code length} floats: valid until the calling
-     * method returns, never to be kept, since the next layer's call gets the same array.
+     * This thread's scratch array {@code slot} ({@link #INPUT}, {@link #OUTPUT} or {@link #INPUT_GRADIENT}), at least
+     * {@code length} floats: valid until the calling method returns, never to be kept, since the next layer's call gets
+     * the same array.
      */
     static float[] scratch(int slot, long length) {
         float[][] arrays = SCRATCH.get();
