@@ -25,7 +25,8 @@ runs = [r for r in rows if r[0] == "run"]
 
 def setting(side):
     env = meta[side]["environment"]
-    return "`" + " ".join(shlex.quote(w) for w in env) + "`" if env else "the environment as it was"
+    shown = "`" + " ".join(shlex.quote(w) for w in env) + "`" if env else "the environment as it was"
+    return shown + (f", code {meta[side]['commit']}" if meta[side].get("commit") else "")
 
 
 print(f"# {meta['title']}\n")
@@ -35,7 +36,7 @@ print(f"Settings: **{a}**: {setting('a')}; **{b}**: {setting('b')} (`-VAR` takes
       f"epoch and 3 timed ones, the median epoch's training samples/s) and the process's peak RSS (/usr/bin/time), the "
       f"two settings in turns (ABBA over {meta['rounds']} rounds); before them, one real run per setting where one is "
       f"listed (wall time from launch to exit, peak RSS, test accuracy, which a setting that only changes speed or "
-      f"memory must not move). Code: {meta['commit']}. CPU: {meta['cpu']}. This machine is shared and noisy: compare "
+      f"memory must not move). Code: {meta['commit']}, where a setting names none. CPU: {meta['cpu']}. This machine is shared and noisy: compare "
       f"within a round.\n")
 if turns:
     print("| model | round | setting | training samples/s | peak RSS MB |")

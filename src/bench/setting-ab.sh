@@ -7,8 +7,10 @@
 # one real run per setting (src/bench/timed-run: wall time, peak RSS, and the test accuracy, which a setting that only
 # changes speed or memory must not move). A setting is a label and environment assignments, VAR=VALUE or -VAR (taken
 # out): REPRO_JAVA_OPTS for the JVM's options, OPENBLAS_*, MALLOC_* and the like, on top of the environment
-# src/bench/run and ./repro give (src/main/jvm/native-env.sh). The peer's side is not run: a setting that wins here is
-# then given to both sides of the peer benchmark where it applies to both.
+# src/bench/run and ./repro give (src/main/jvm/native-env.sh). A setting may also name a commit ("commit": its code,
+# built in a worktree of its own, against this tree's): code that no switch turns off is compared the same way. The
+# peer's side is not run: a setting that wins here is then given to both sides of the peer benchmark where it applies
+# to both.
 #   [REPRO_DATA_DIR=DIR] src/bench/setting-ab.sh NAME [--rounds 2] [--models a,b] [--run "ID OPTIONS" | --run none]
 # Ratios on the page are B over A. `python3 src/bench/setting-ab-table.py results/benchmarks/NAME.json
 # results/benchmarks/NAME.tsv` rewrites the page.
@@ -23,9 +25,10 @@ shift
 spec="$settings/$name.json"
 [ -f "$spec" ] || { echo "error: no comparison $name ($spec); the comparisons: $(cd "$settings" && ls -- *.json | sed 's/\.json$//' | tr '\n' ' ')" >&2; exit 2; }
 jq -e '(.title | type == "string") and (.about | type == "string") and ([.a, .b][] | (.label | type == "string")
-       and (.environment | type == "array" and all(type == "string" and test("^(-[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*=.*)$"))))
+       and (.environment | type == "array" and all(type == "string" and test("^(-[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*=.*)$")))
+       and (.commit == null or (.commit | type == "string")))
        and .a.label != .b.label and (.models | type == "array") and (.run == null or (.run | type == "string"))' "$spec" >/dev/null 2>&1 \
-  || { echo "error: $spec is not a comparison: it needs title, about, a and b (each a label and an environment of VAR=VALUE or -VAR strings, the labels different), models (a list) and run (an experiment and its options, or null)" >&2; exit 2; }
+  || { echo "error: $spec is not a comparison: it needs title, about, a and b (each a label, an environment of VAR=VALUE or -VAR strings and optionally a commit, the labels different), models (a list) and run (an experiment and its options, or null)" >&2; exit 2; }
 # A variable taken out (-VAR) that native-env.sh gives a default would be measured at that default, not unset.
 for var in $(jq -r '[.a, .b][].environment[] | select(startswith("-")) | .[1:]' "$spec"); do
   if grep -q "$var=\"\${$var:-" src/main/jvm/native-env.sh; then
@@ -45,21 +48,42 @@ done
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "error: --rounds needs a positive whole number" >&2; exit 2; }
 command -v /usr/bin/time >/dev/null || { echo "error: /usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 declare -A label=([a]=$(jq -r .a.label "$spec") [b]=$(jq -r .b.label "$spec"))
-# env's arguments for a side: -u VAR for -VAR, VAR=VALUE as given, a path inside the project made absolute.
+declare -A commit=([a]=$(jq -r '.a.commit // ""' "$spec") [b]=$(jq -r '.b.commit // ""' "$spec"))
+for side in a b; do
+  if [ -n "${commit[$side]}" ] && ! git rev-parse -q --verify "${commit[$side]}^{commit}" >/dev/null; then
+    echo "error: $spec: setting ${label[$side]}'s commit ${commit[$side]} is not in this repository: fetch it or give another" >&2
+    exit 2
+  fi
+done
+work=$(mktemp -d)
+declare -A dir=([a]=$root [b]=$root)
+cleanup() {
+  for side in a b; do [ "${dir[$side]}" = "$root" ] || git worktree remove --force "${dir[$side]}" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+# env's arguments for a side: -u VAR for -VAR, VAR=VALUE as given, a path inside the project made absolute (its tree's).
 side_env() {
-  jq -j --arg root "$root/" '.'"$1"'.environment[] | if startswith("-") then "-u\u0000" + .[1:] + "\u0000"
+  jq -j --arg root "${dir[$1]}/" '.'"$1"'.environment[] | if startswith("-") then "-u\u0000" + .[1:] + "\u0000"
     else sub("=@src/"; "=@" + $root + "src/") + "\u0000" end' "$spec"
 }
-./repro list >/dev/null  # the builds, outside the timings
-src/bench/run --build  # once: the measured turns skip Maven
+# The builds, outside the timings: this tree, and a worktree per setting that names a commit.
+for side in a b; do
+  if [ -n "${commit[$side]}" ]; then
+    dir[$side]="$work/tree-$side"
+    git worktree add -q --detach "${dir[$side]}" "${commit[$side]}"
+    commit[$side]=$(git -C "${dir[$side]}" rev-parse --short HEAD)
+  fi
+done
+for d in $(printf '%s\n' "${dir[@]}" | sort -u); do
+  (cd "$d" && ./repro list >/dev/null && src/bench/run --build)  # once: the measured turns skip Maven
+done
 export REPRO_BENCH_BUILT=1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 rows="$work/rows.tsv"
 turn() {  # SIDE ROUND MODEL
   local out="$work/turn-$1-$2-$3" e
   mapfile -d '' e < <(side_env "$1")
-  env "${e[@]}" /usr/bin/time -f %M -o "$out.rss" src/bench/run PeerBenchmark --turn "$3" --epochs 3 >"$out.log" 2>&1 \
+  (cd "${dir[$1]}" && env "${e[@]}" /usr/bin/time -f %M -o "$out.rss" src/bench/run PeerBenchmark --turn "$3" --epochs 3) >"$out.log" 2>&1 \
     || { tail -n 3 "$out.log" >&2; echo "error: the DL4J turn of $3 failed under setting ${label[$1]}" >&2; exit 1; }
   printf 'turn\t%s\t%s\t%s\t%s\t%s\t\n' "$3" "$2" "${label[$1]}" \
     "$(grep -o '"train_samples_per_s":[0-9.]*' "$out.log" | cut -d: -f2)" "$(tail -n 1 "$out.rss")" >>"$rows"
@@ -69,7 +93,7 @@ real_run() {  # SIDE
   local measured e
   mapfile -d '' e < <(side_env "$1")
   # shellcheck disable=SC2086
-  measured=$(env "${e[@]}" src/bench/timed-run "$work/run-$1" $run) \
+  measured=$(cd "${dir[$1]}" && env "${e[@]}" src/bench/timed-run "$work/run-$1" $run) \
     || { echo "error: ./repro run $run failed under setting ${label[$1]}" >&2; exit 1; }
   printf 'run\t%s\t1\t%s\t%s\n' "$run" "${label[$1]}" "$measured" >>"$rows"
   echo "$run, ${label[$1]}: $measured" >&2
@@ -87,8 +111,10 @@ args=$(printf ' %q' "$@")
 [ $# -gt 0 ] || args=""
 jq --arg name "$name" --arg commit "$(git rev-parse --short HEAD)" --argjson rounds "$rounds" --arg cpu "$(src/bench/cpu-name)" \
   --arg models "$models" --arg run "$run" --arg command "src/bench/setting-ab.sh $name${args% }" \
+  --arg ca "${commit[a]}" --arg cb "${commit[b]}" \
   '. + {name: $name, commit: $commit, rounds: $rounds, cpu: $cpu, command: $command,
-        models: ($models | split(",") | map(select(length > 0))), run: (if $run == "none" then null else $run end)}' \
+        models: ($models | split(",") | map(select(length > 0))), run: (if $run == "none" then null else $run end)}
+   | if $ca != "" then .a.commit = $ca else . end | if $cb != "" then .b.commit = $cb else . end' \
   "$spec" >"$work/meta.json"
 python3 src/bench/setting-ab-table.py "$work/meta.json" "$rows" >"$work/page.md"
 cp "$rows" "results/benchmarks/$name.tsv"
