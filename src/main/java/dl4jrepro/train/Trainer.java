@@ -152,7 +152,7 @@ public final class Trainer {
             INDArray[] xy = batches.computeIfAbsent(rows.length, r -> new INDArray[] {
                     Nd4j.create(data.trainX().dataType(), r, data.trainX().columns()),
                     Nd4j.create(data.trainY().dataType(), r, data.trainY().columns())});
-            return new INDArray[] {Nd4j.pullRows(data.trainX(), xy[0], 1, rows), Nd4j.pullRows(data.trainY(), xy[1], 1, rows)};
+            return new INDArray[] {RowGather.into(data.trainX(), rows, xy[0]), RowGather.into(data.trainY(), rows, xy[1])};
         }
 
         /** One update on one minibatch (scored first where the budget's train metric asks); returns the loss. */
