@@ -22,6 +22,7 @@ name=${1:-}
 [ -n "$name" ] && [[ $name != -* ]] || {
   echo "error: name the comparison first, one of: $(cd "$settings" && ls -- *.json | sed 's/\.json$//' | tr '\n' ' ')" >&2; exit 2; }
 shift
+given=("$@")  # for the page's command; the loop below shifts them away
 spec="$settings/$name.json"
 [ -f "$spec" ] || { echo "error: no comparison $name ($spec); the comparisons: $(cd "$settings" && ls -- *.json | sed 's/\.json$//' | tr '\n' ' ')" >&2; exit 2; }
 jq -e '(.title | type == "string") and (.about | type == "string") and ([.a, .b][] | (.label | type == "string")
@@ -107,8 +108,8 @@ for r in $(seq "$rounds"); do
   done
 done
 [ -s "$rows" ] || { echo "error: nothing was measured: give --models or --run" >&2; exit 2; }
-args=$(printf ' %q' "$@")
-[ $# -gt 0 ] || args=""
+args=""
+[ ${#given[@]} -eq 0 ] || args=$(printf ' %q' "${given[@]}")
 jq --arg name "$name" --arg commit "$(git rev-parse --short HEAD)" --argjson rounds "$rounds" --arg cpu "$(src/bench/cpu-name)" \
   --arg models "$models" --arg run "$run" --arg command "src/bench/setting-ab.sh $name${args% }" \
   --arg ca "${commit[a]}" --arg cb "${commit[b]}" \

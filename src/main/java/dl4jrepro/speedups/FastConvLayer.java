@@ -53,14 +53,18 @@ public class FastConvLayer extends ConvolutionLayer {
         Im2colConvolution.Geometry g = im2colGeometry(epsilon);
         if (g == null) return super.backpropGradient(epsilon, workspaceMgr);
         boolean inputGradient = ((FastConv) layerConf()).isInputGradient();
-        // Timing runs create their arrays outside the workspaces (so they do not size them), and the chosen kernel then
-        // overwrites every gradient they wrote: this step's gradients are the chosen kernel's, as every later step's.
-        LayerWorkspaceMgr discard = LayerWorkspaceMgr.noWorkspaces();
+        // Timed passes make their arrays outside the workspaces (so they do not size them) and free them at once; the
+        // chosen kernel then overwrites every gradient they wrote, so this step's gradients are that kernel's.
+        boolean[] timed = {false};
         lastChoice = ConvBackwardKernels.choose(new ConvBackwardKernels.Shape(g, inputGradient), k -> {
-            long start = System.nanoTime();
-            backward(k, g, inputGradient, epsilon, discard);
-            return System.nanoTime() - start;
+            timed[0] = true;
+            try (TimingWorkspaceMgr discard = new TimingWorkspaceMgr()) {
+                long start = System.nanoTime();
+                backward(k, g, inputGradient, epsilon, discard);
+                return System.nanoTime() - start;
+            }
         });
+        if (timed[0]) Im2colConvolution.releaseBuffers();
         if (lastChoice.kernel() == ConvBackwardKernels.Kernel.IM2COL) im2colBackward++;
         return backward(lastChoice.kernel(), g, inputGradient, epsilon, workspaceMgr);
     }

@@ -96,6 +96,18 @@ public final class Im2colConvolution {
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
+    /**
+     * Frees this thread's chunk matrices, to be made again at the size the next call needs: after passes run only to
+     * be timed ({@link ConvBackwardKernels}), at shapes whose later passes may not run here at all.
+     */
+    static void releaseBuffers() {
+        Buffers u = BUFFERS.get();
+        for (INDArray held : new INDArray[] {u.colN, u.resN, u.dcolN}) {
+            if (held != null && !held.wasClosed() && held.closeable()) held.close();
+        }
+        BUFFERS.remove();
+    }
+
     /** z ← x ⊛ weights + bias (bias null: none); z is C-order [n, co, oh, ow], no view. */
     public static void forward(Geometry g, INDArray x, INDArray weights, INDArray bias, INDArray z) {
         Buffers u = BUFFERS.get();
