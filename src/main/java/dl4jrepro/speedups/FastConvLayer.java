@@ -38,9 +38,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why the first layer differs: oneDNN's backward pass ({@code conv2d_bp}) always computes the gradient with respect
  * to the input as well, which training discards for a network's first layer (its input is the data); with one input
  * channel that part took most of oneDNN's backward time (its own ONEDNN_VERBOSE timings, at C1's first layer). A layer
- * configured without it ({@link FastConv#isInputGradient}, switched off there by {@link Speedups}) runs
- * {@link Im2colConvolution}'s backward pass for the weight and bias gradients alone, against oneDNN's whole pass
- * (conv-backward.md, column "no input gradient", measures the two per layer shape).
+ * configured without it ({@link FastConv#isInputGradient}, switched off there by {@link Speedups}) has, as its im2col
+ * kernel, {@link Im2colConvolution}'s backward pass for the weight and bias gradients alone, chosen against oneDNN's
+ * whole pass as above (conv-backward.md, column "no input gradient", measures the two per layer shape).
  */
 public class FastConvLayer extends ConvolutionLayer {
     private long skipped;
