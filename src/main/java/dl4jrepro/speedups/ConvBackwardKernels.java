@@ -17,8 +17,9 @@ import java.util.function.ToLongFunction;
  * processor and wrong on the next. So, as PyTorch's {@code cudnn.benchmark} does for its convolution algorithms, a
  * shape's first backward pass in a process runs both kernels, alternating, and the process keeps the faster one for
  * that shape. Both compute the same gradients up to float rounding, so a run's last digits follow the choice: each
- * trial records what every convolution layer ran, with these timings ({@link Speedups#convBackwardKernels}). The
- * property {@value #PROPERTY}{@code =rule} gives the rule instead, the same on every machine and in every process.
+ * trial records what every convolution layer ran, with these timings ({@link Speedups.Prepared#convBackwardKernels}). Maps of
+ * at most {@link #SMALL_MAP} positions keep the rule's im2col untimed. The property {@value #PROPERTY}{@code =rule}
+ * gives the rule everywhere, the same on every machine and in every process.
  */
 public final class ConvBackwardKernels {
     /** The JVM property that picks the policy: {@code timed} (the default) or {@code rule}. */
@@ -68,7 +69,10 @@ public final class ConvBackwardKernels {
      *                returns its wall time in ns
      */
     public static Choice choose(Shape shape, ToLongFunction<Kernel> runOnce) {
-        if (!timed()) return new Choice(byRule(shape), Double.NaN, Double.NaN);
+        // Small maps are not timed: im2col won there in every process and on both processors measured (conv-backward.md
+        // and its history: 1.2–5.9× at 4×4 and 2×2), and a timed oneDNN pass leaves its kernels for those shapes, the
+        // widest layers', in oneDNN's cache (C2's peak RSS rose by about 90 MB with them timed).
+        if (!timed() || shape.geometry().positions() <= SMALL_MAP) return new Choice(byRule(shape), Double.NaN, Double.NaN);
         Choice known = TIMED.get(shape);
         if (known != null) return known;
         // One shape timed at a time: two trials of one process timing at once would each slow the other's kernels.

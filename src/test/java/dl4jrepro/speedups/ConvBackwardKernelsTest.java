@@ -49,6 +49,14 @@ class ConvBackwardKernelsTest {
     }
 
     @Test
+    void smallMapsKeepIm2colUntimed() {
+        ConvBackwardKernels.Choice c = ConvBackwardKernels.choose(shape(512, 512, 4, true), k -> {
+            throw new AssertionError("a 4x4 map timed");
+        });
+        assertEquals("im2col (by rule)", c.describe());
+    }
+
+    @Test
     void theRulePolicyTimesNothingAndAnUnknownPolicyIsAUserError() {
         try {
             System.setProperty(ConvBackwardKernels.PROPERTY, "rule");
