@@ -70,8 +70,8 @@ public final class ConvBackwardKernels {
      */
     public static Choice choose(Shape shape, ToLongFunction<Kernel> runOnce) {
         // Small maps are not timed: im2col won there in every process and on both processors measured (conv-backward.md
-        // and its history: 1.2–5.9× at 4×4 and 2×2), and a timed oneDNN pass leaves its kernels for those shapes, the
-        // widest layers', in oneDNN's cache (C2's peak RSS rose by about 90 MB with them timed).
+        // and its history: 1.2–5.9× at 4×4 and 2×2), and timing them, C2's widest layers, kept C2's peak RSS about
+        // 90 MB above the rule's even with the timed passes' arrays freed (conv-backward-choice-at-61230ed.md).
         if (!timed() || shape.geometry().positions() <= SMALL_MAP) return new Choice(byRule(shape), Double.NaN, Double.NaN);
         Choice known = TIMED.get(shape);
         if (known != null) return known;
