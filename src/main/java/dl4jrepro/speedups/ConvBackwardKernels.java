@@ -11,18 +11,21 @@ import java.util.function.ToLongFunction;
  * Which kernel computes a convolution layer's backward pass, per layer shape: DL4J's (its oneDNN helper where present)
  * or {@link Im2colConvolution}.
  *
- * <p>Why timed: oneDNN's backward time at one shape moves severalfold between processes and between processors, while
- * im2col's holds (results/benchmarks/conv-backward.md and its history: C2's 256→256 layer on 8×8 maps ran through
- * oneDNN in 117, 58, 26 and 21 ms, through im2col in 34–38). A rule on shapes ({@link #byRule}) was right on one
- * processor and wrong on the next. So, as PyTorch's {@code cudnn.benchmark} does for its convolution algorithms, a
- * shape's first backward pass in a process runs both kernels, alternating, and the process keeps the faster one for
- * that shape. Both compute the same gradients up to float rounding, so a run's last digits follow the choice: each
- * trial records what every convolution layer ran, with these timings ({@link Speedups.Prepared#convBackwardKernels}). Maps of
- * at most {@link #SMALL_MAP} positions keep the rule's im2col untimed. The property {@value #PROPERTY}{@code =rule}
- * gives the rule everywhere, the same on every machine and in every process.
+ * <p>Why a choice: oneDNN's backward time at one shape moves severalfold between processes and between processors,
+ * while im2col's holds (results/benchmarks/conv-backward.md and its history: C2's 256→256 layer on 8×8 maps ran through
+ * oneDNN in 117, 58, 26 and 21 ms, through im2col in 34–38). The rule on shapes ({@link #byRule}), measured on the first
+ * processor, is the default: the same kernels on every machine and in every process, so a run's digits do not depend
+ * on timing. {@value #PROPERTY}{@code =timed} instead times the two, as PyTorch's {@code cudnn.benchmark} (also off by
+ * default) does for its convolution algorithms: a shape's first backward pass in a process runs both kernels,
+ * alternating, and the process keeps the faster one for that shape. Both compute the same gradients up to float
+ * rounding, so a run's last digits then follow the choice. Timing costs memory: passes through the kernel not kept
+ * touch memory the process then holds, and timed against the rule C2's and C1's peak RSS rose by 6–17 % while C2
+ * trained 1.01–1.14× as fast (results/benchmarks/conv-backward-choice*.md). Each trial records what every convolution
+ * layer ran, with the timings where timed ({@link Speedups.Prepared#convBackwardKernels}). Maps of at most
+ * {@link #SMALL_MAP} positions keep the rule's im2col untimed.
  */
 public final class ConvBackwardKernels {
-    /** The JVM property that picks the policy: {@code timed} (the default) or {@code rule}. */
+    /** The JVM property that picks the policy: {@code rule} (the default) or {@code timed}. */
     public static final String PROPERTY = "repro.convBackward";
     /** Timed rounds per kernel, after one untimed round (oneDNN creates and compiles its kernels at a shape's first call). */
     static final int ROUNDS = 3;
@@ -108,7 +111,7 @@ public final class ConvBackwardKernels {
 
     /** Whether this process times the kernels (the property read at each call, so a test can switch it). */
     static boolean timed() {
-        String policy = System.getProperty(PROPERTY, "timed");
+        String policy = System.getProperty(PROPERTY, "rule");
         return switch (policy) {
             case "timed" -> true;
             case "rule" -> false;

@@ -29,9 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why the backward pass: oneDNN 2.3, as ND4J calls it, picks its Winograd kernels for the 3×3 backward pass on an
  * AVX-512 processor, and they fall far behind a plain im2col and matrix product on some shapes (small maps, wide inputs:
  * where the VGG net of C2 spends most of its step), ahead on others, and at some shapes ahead in one process and
- * behind in the next. So each layer shape's backward pass runs {@link Im2colConvolution} or DL4J's own, whichever
- * {@link ConvBackwardKernels} found faster in this process (results/benchmarks/conv-backward.md measures the kernels
- * per layer shape; results/benchmarks/step-profile-c1-mnist-cnn-c2-cifar-vgg.md found the gap). Other layers, the
+ * behind in the next. So each layer shape's backward pass runs {@link Im2colConvolution} or DL4J's own, as
+ * {@link ConvBackwardKernels} picks: by its rule, or the faster in this process when timed (conv-backward.md measures
+ * the kernels per layer shape; results/benchmarks/step-profile-c1-mnist-cnn-c2-cifar-vgg.md found the gap). Other layers, the
  * forward pass, double precision and layouts other than NCHW keep DL4J's own code. Both compute the same gradients up to
  * float rounding.
  *

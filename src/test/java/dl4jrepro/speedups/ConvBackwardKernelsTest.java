@@ -49,9 +49,29 @@ class ConvBackwardKernelsTest {
     }
 
     @Test
-    void smallMapsKeepIm2colUntimed() {
-        ConvBackwardKernels.Choice c = ConvBackwardKernels.choose(shape(512, 512, 4, true), k -> {
-            throw new AssertionError("a 4x4 map timed");
+    void timedPolicyKeepsIm2colUntimedOnSmallMaps() {
+        try {
+            System.setProperty(ConvBackwardKernels.PROPERTY, "timed");
+            ConvBackwardKernels.Choice c = ConvBackwardKernels.choose(shape(512, 512, 4, true), k -> {
+                throw new AssertionError("a 4x4 map timed");
+            });
+            assertEquals("im2col (by rule)", c.describe());
+            int[] runs = {0};
+            ConvBackwardKernels.Choice timed = ConvBackwardKernels.choose(shape(64, 96, 12, true), k -> {
+                runs[0]++;
+                return k == Kernel.IM2COL ? 1_000_000L : 3_000_000L;
+            });
+            assertEquals(Kernel.IM2COL, timed.kernel(), "a 12x12 map timed, against the rule's oneDNN");
+            assertEquals(2 * (ConvBackwardKernels.ROUNDS + 1), runs[0]);
+        } finally {
+            System.clearProperty(ConvBackwardKernels.PROPERTY);
+        }
+    }
+
+    @Test
+    void theRuleIsTheDefault() {
+        ConvBackwardKernels.Choice c = ConvBackwardKernels.choose(shape(256, 256, 8, true), k -> {
+            throw new AssertionError("timed by default");
         });
         assertEquals("im2col (by rule)", c.describe());
     }

@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link FastConv} computes what DL4J's ConvolutionLayer computes, with and without batch norm after it. The tests that
- * check which kernel a shape ran fix the kernels by {@link ConvBackwardKernels}' rule; one trains with timed kernels.
+ * check which kernel a shape ran fix the kernels by {@link ConvBackwardKernels}' rule (the default, set here in case
+ * the JVM was given another); one trains with timed kernels.
  */
 @ExtendWith(DoublePrecision.class)
 class FastConvTest {
@@ -158,7 +159,8 @@ class FastConvTest {
     }
 
     /**
-     * With the kernels timed, as runs have them: each layer's backward pass ran the kernel its shape's timing chose, the
+     * With the kernels timed ({@code -Drepro.convBackward=timed}): each layer's backward pass ran the kernel its
+     * shape's timing chose, the
      * gradients and three steps of training are DL4J's, and a second network of the same shapes reuses the choices
      * rather than timing again.
      */
