@@ -12,16 +12,15 @@ import java.util.function.ToLongFunction;
  * or {@link Im2colConvolution}.
  *
  * <p>Why a choice: oneDNN's backward time at one shape moves severalfold between processes and between processors,
- * while im2col's holds (results/benchmarks/conv-backward.md and its history: C2's 256→256 layer on 8×8 maps ran through
- * oneDNN in 117, 58, 26 and 21 ms, through im2col in 34–38). The rule on shapes ({@link #byRule}), measured on the first
+ * while im2col's holds (results/benchmarks/conv-backward.md and its history, at C2's 256→256 layer on 8×8 maps most of
+ * all). The rule on shapes ({@link #byRule}), measured on the first
  * processor, is the default: the same kernels on every machine and in every process, so a run's digits do not depend
  * on timing. {@value #PROPERTY}{@code =timed} instead times the two, as PyTorch's {@code cudnn.benchmark} (also off by
  * default) does for its convolution algorithms: a shape's first backward pass in a process runs both kernels,
  * alternating, and the process keeps the faster one for that shape. Both compute the same gradients up to float
- * rounding, so a run's last digits then follow the choice. Timing costs memory: passes through the kernel not kept
- * touch memory the process then holds, and timed against the rule C2's and C1's peak RSS rose by 6–17 % while C2
- * trained 1.01–1.14× as fast (results/benchmarks/conv-backward-choice*.md). Each trial records what every convolution
- * layer ran, with the timings where timed ({@link Speedups.Prepared#convBackwardKernels}). Maps of at most
+ * rounding, so a run's last digits then follow the choice. Nor did timing pay for itself against the rule: no clear
+ * speed-up of C2, and more peak memory, the more so with small maps timed too
+ * (results/benchmarks/conv-backward-choice*.md). Each trial records what every convolution layer ran, with the timings where timed ({@link Speedups.Prepared#convBackwardKernels}). Maps of at most
  * {@link #SMALL_MAP} positions keep the rule's im2col untimed.
  */
 public final class ConvBackwardKernels {
@@ -73,8 +72,8 @@ public final class ConvBackwardKernels {
      */
     public static Choice choose(Shape shape, ToLongFunction<Kernel> runOnce) {
         // Small maps are not timed: im2col won there in every process and on both processors measured (conv-backward.md
-        // and its history: 1.2–5.9× at 4×4 and 2×2), and timing them, C2's widest layers, kept C2's peak RSS about
-        // 90 MB above the rule's even with the timed passes' arrays freed (conv-backward-choice-at-61230ed.md).
+        // and its history), and timing them, C2's widest layers, kept C2's peak RSS above the rule's even with the timed
+        // passes' arrays freed (conv-backward-choice-at-61230ed.md against conv-backward-choice.md).
         if (!timed() || shape.geometry().positions() <= SMALL_MAP) return new Choice(byRule(shape), Double.NaN, Double.NaN);
         Choice known = TIMED.get(shape);
         if (known != null) return known;

@@ -17,8 +17,7 @@ import java.util.Map;
  *
  * <p>Why: ND4J frees an array outside the workspaces only when the collector finds its Java object unreachable. The
  * timing of a CNN's layer shapes makes dozens of arrays of its activations' size within a step, and left to the collector
- * they were all resident at once: the peak RSS of C2's peer turn rose by 100–230 MB in three of four rounds
- * (results/benchmarks/conv-backward-choice-at-afcccb5.md).
+ * they were resident at once, raising C2's peak RSS (results/benchmarks/conv-backward-choice-at-afcccb5.md).
  */
 final class TimingWorkspaceMgr extends LayerWorkspaceMgr implements AutoCloseable {
     private final List<INDArray> made = new ArrayList<>();

@@ -12,9 +12,8 @@ import java.nio.FloatBuffer;
  * destination, 1, rows)} computes, as one bulk copy per row between ND4J's buffers where both are plain float matrices.
  *
  * <p>Why: pullRows is a native op, whose fixed cost per call (argument checks, the op's set-up) is nothing beside a CNN's
- * step but was a large part of what the training loop adds around a small net's step: D1's regression net trains 50
- * samples in about a tenth of a millisecond, and pipeline-share.md put a fifth of its real run's wall outside training
- * and evaluation.
+ * step but was most of what the training loop added around a small net's step: D1's regression net, whose steps are
+ * the shortest of the catalogue (results/benchmarks/pipeline-share.md, its "other" column, before and after).
  */
 final class RowGather {
     private RowGather() {}
