@@ -18,8 +18,9 @@ import java.util.Map;
 /**
  * DL4J's oneDNN batch-norm helper replaced, in training, by Java loops over the minibatch copied into a Java
  * array: {@link BatchStatistics} for the minibatch mean and variance, then y = γ·(x − μ)/√(σ² + ε) + β (the
- * {@code batchnorm} op's formula), and backward {@link BatchNormGradients} ({@code batchnorm_bp}'s formula). The layer reads the statistics back from here for its running averages, as from DL4J's helper.
- * Inference, and inputs {@link BatchStatistics} cannot read, go to DL4J's helper as they did.
+ * {@code batchnorm} op's formula), and backward {@link BatchNormGradients} ({@code batchnorm_bp}'s formula). The layer
+ * reads the statistics back from here for its running averages, as from DL4J's helper. Inference, and inputs
+ * {@link BatchStatistics} cannot read, go to DL4J's helper as they did.
  */
 final class FastBatchNormHelper implements BatchNormalizationHelper {
     private final BatchNormalizationHelper dl4j;
