@@ -58,18 +58,10 @@ public final class Im2colConvolution {
         public int chunk() { return Math.max(1, Math.min(n, CHUNK_FLOATS / Math.max(1, patch() * positions()))); }
     }
 
-    /**
-     * A thread's buffers: Java arrays for the loops, native arrays (grown, never shrunk) for the products' matrices.
-     * {@code in}, {@code maps} and {@code dx} are this thread's scratch arrays during a call and null between calls.
-     */
+    /** A thread's chunk buffers: Java arrays for the loops, native arrays (grown, never shrunk) for the products. */
     private static final class Buffers {
-        float[] in, col, res, maps, dcol, dx;
+        float[] col, res, dcol;
         INDArray colN, resN, dcolN;
-
-        /** Lets go of the scratch arrays, which other layers' calls reuse and may replace by larger ones. */
-        void endCall() {
-            in = maps = dx = null;
-        }
 
         /** Sizes the chunk's matrices for {@code cols} columns. */
         void chunk(Geometry g, int cols) {
@@ -112,18 +104,18 @@ public final class Im2colConvolution {
     public static void forward(Geometry g, INDArray x, INDArray weights, INDArray bias, INDArray z) {
         Buffers u = BUFFERS.get();
         int p = g.positions(), nb = g.chunk();
-        u.in = JavaArrays.read(x, JavaArrays.scratch(JavaArrays.INPUT, x.length()));
-        u.maps = JavaArrays.scratch(JavaArrays.OUTPUT, (long) g.n() * g.co() * p);
+        float[] in = JavaArrays.read(x, JavaArrays.scratch(JavaArrays.INPUT, x.length()));
+        float[] maps = JavaArrays.scratch(JavaArrays.OUTPUT, (long) g.n() * g.co() * p);
         float[] b = bias == null ? new float[g.co()] : bias.toFloatVector();
         INDArray w2 = weights.reshape('c', g.co(), g.patch());
         for (int n0 = 0; n0 < g.n(); n0 += nb) {
             int count = Math.min(nb, g.n() - n0), cols = count * p, first = n0;
             u.chunk(g, cols);
-            im2col(g, u, first, count);
+            im2col(g, in, u, first, count);
             JavaArrays.write(u.col, u.colN);
             Nd4j.gemm(w2, u.colN, u.resN, false, false, 1.0, 0.0);
             JavaArrays.readBufferStart(u.resN, u.res);
-            float[] res = u.res, maps = u.maps;
+            float[] res = u.res;
             ParallelLoops.forRange(count, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     for (int o = 0; o < g.co(); o++) {
@@ -133,8 +125,7 @@ public final class Im2colConvolution {
                 }
             });
         }
-        JavaArrays.write(u.maps, z);
-        u.endCall();
+        JavaArrays.write(maps, z);
     }
 
     /**
@@ -146,18 +137,16 @@ public final class Im2colConvolution {
                                 INDArray epsilon) {
         Buffers u = BUFFERS.get();
         int p = g.positions(), nb = g.chunk(), inputLength = g.n() * g.c() * g.h() * g.w();
-        u.in = JavaArrays.read(x, JavaArrays.scratch(JavaArrays.INPUT, inputLength));
-        u.maps = JavaArrays.read(delta, JavaArrays.scratch(JavaArrays.OUTPUT, delta.length()));
+        float[] in = JavaArrays.read(x, JavaArrays.scratch(JavaArrays.INPUT, inputLength));
+        float[] maps = JavaArrays.read(delta, JavaArrays.scratch(JavaArrays.OUTPUT, delta.length()));
+        float[] dx = epsilon == null ? null : JavaArrays.scratch(JavaArrays.INPUT_GRADIENT, inputLength);
         double[] biasSum = new double[g.co()];
-        if (epsilon != null) {
-            u.dx = JavaArrays.scratch(JavaArrays.INPUT_GRADIENT, inputLength);
-            Arrays.fill(u.dx, 0, inputLength, 0f);
-        }
+        if (dx != null) Arrays.fill(dx, 0, inputLength, 0f);
         INDArray w2 = weights.reshape('c', g.co(), g.patch()), gw2 = gradW.reshape('c', g.co(), g.patch());
         for (int n0 = 0; n0 < g.n(); n0 += nb) {
             int count = Math.min(nb, g.n() - n0), cols = count * p, first = n0;
             u.chunk(g, cols);
-            float[] res = u.res, maps = u.maps;
+            float[] res = u.res;
             // delta's chunk as [co, samples × positions], the layout of the patch matrix's columns
             ParallelLoops.forRange(g.co(), (from, to) -> {
                 for (int o = from; o < to; o++) {
@@ -174,7 +163,7 @@ public final class Im2colConvolution {
                 }
             });
             JavaArrays.write(u.res, u.resN);
-            im2col(g, u, first, count);
+            im2col(g, in, u, first, count);
             JavaArrays.write(u.col, u.colN);
             Nd4j.gemm(u.resN, u.colN, gw2, false, true, 1.0, n0 == 0 ? 0.0 : 1.0);
             if (epsilon != null) {
@@ -182,7 +171,7 @@ public final class Im2colConvolution {
                 Nd4j.gemm(w2, u.resN, u.dcolN, true, false, 1.0, 0.0);
                 u.dcol = JavaArrays.atLeast(u.dcol, (long) g.patch() * cols);
                 JavaArrays.readBufferStart(u.dcolN, u.dcol);
-                col2im(g, u, first, count);
+                col2im(g, u, dx, first, count);
             }
         }
         if (gw2.data() != gradW.data()) gradW.assign(gw2.reshape(gradW.shape()));  // the reshape copied
@@ -191,14 +180,13 @@ public final class Im2colConvolution {
             for (int o = 0; o < b.length; o++) b[o] = (float) biasSum[o];
             gradB.assign(Nd4j.createFromArray(b).reshape(gradB.shape()));
         }
-        if (epsilon != null) JavaArrays.write(u.dx, epsilon);
-        u.endCall();
+        if (epsilon != null) JavaArrays.write(dx, epsilon);
     }
 
     /** The patches of samples [first, first + count) into u.col, [c·kh·kw, count·oh·ow]; zero outside the input. */
-    private static void im2col(Geometry g, Buffers u, int first, int count) {
+    private static void im2col(Geometry g, float[] in, Buffers u, int first, int count) {
         int p = g.positions(), cols = count * p;
-        float[] in = u.in, col = u.col;
+        float[] col = u.col;
         ParallelLoops.forRange(g.patch(), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int kj = r % g.kw(), ki = (r / g.kw()) % g.kh(), ci = r / (g.kw() * g.kh());
@@ -225,10 +213,10 @@ public final class Im2colConvolution {
         });
     }
 
-    /** Adds the patch gradients u.dcol of samples [first, first + count) into u.dx where their patches came from. */
-    private static void col2im(Geometry g, Buffers u, int first, int count) {
+    /** Adds the patch gradients u.dcol of samples [first, first + count) into dx where their patches came from. */
+    private static void col2im(Geometry g, Buffers u, float[] dx, int first, int count) {
         int p = g.positions(), cols = count * p;
-        float[] dcol = u.dcol, dx = u.dx;
+        float[] dcol = u.dcol;
         // by (sample, channel): each writes its own input plane
         ParallelLoops.forRange(count * g.c(), (from, to) -> {
             for (int j = from; j < to; j++) {

@@ -48,10 +48,21 @@ class ConvBackwardKernelsTest {
         assertEquals(Kernel.DL4J, ConvBackwardKernels.byRule(shape(128, 256, 8, true)));
     }
 
+    /** Runs {@code body} under {@code policy}, then gives the property back the value it had. */
+    static void underPolicy(String policy, Runnable body) {
+        String before = System.getProperty(ConvBackwardKernels.PROPERTY);
+        System.setProperty(ConvBackwardKernels.PROPERTY, policy);
+        try {
+            body.run();
+        } finally {
+            if (before == null) System.clearProperty(ConvBackwardKernels.PROPERTY);
+            else System.setProperty(ConvBackwardKernels.PROPERTY, before);
+        }
+    }
+
     @Test
     void timedPolicyKeepsIm2colUntimedOnSmallMaps() {
-        try {
-            System.setProperty(ConvBackwardKernels.PROPERTY, "timed");
+        underPolicy("timed", () -> {
             ConvBackwardKernels.Choice c = ConvBackwardKernels.choose(shape(512, 512, 4, true), k -> {
                 throw new AssertionError("a 4x4 map timed");
             });
@@ -63,9 +74,7 @@ class ConvBackwardKernelsTest {
             });
             assertEquals(Kernel.IM2COL, timed.kernel(), "a 12x12 map timed, against the rule's oneDNN");
             assertEquals(2 * (ConvBackwardKernels.ROUNDS + 1), runs[0]);
-        } finally {
-            System.clearProperty(ConvBackwardKernels.PROPERTY);
-        }
+        });
     }
 
     @Test
@@ -78,17 +87,15 @@ class ConvBackwardKernelsTest {
 
     @Test
     void theRulePolicyTimesNothingAndAnUnknownPolicyIsAUserError() {
-        try {
-            System.setProperty(ConvBackwardKernels.PROPERTY, "rule");
+        underPolicy("rule", () -> {
             ConvBackwardKernels.Choice c = ConvBackwardKernels.choose(shape(3, 8, 8, true), k -> {
                 throw new AssertionError("timed under the rule");
             });
             assertEquals("DL4J's (oneDNN) (by rule)", c.describe());
-            System.setProperty(ConvBackwardKernels.PROPERTY, "fastest");
+        });
+        underPolicy("fastest", () -> {
             UserError e = assertThrows(UserError.class, () -> ConvBackwardKernels.choose(shape(3, 8, 8, true), k -> 0L));
             assertTrue(e.getMessage().contains("use timed or rule"), e.getMessage());
-        } finally {
-            System.clearProperty(ConvBackwardKernels.PROPERTY);
-        }
+        });
     }
 }

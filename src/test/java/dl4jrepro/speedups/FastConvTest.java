@@ -160,14 +160,12 @@ class FastConvTest {
 
     /**
      * With the kernels timed ({@code -Drepro.convBackward=timed}): each layer's backward pass ran the kernel its
-     * shape's timing chose, the
-     * gradients and three steps of training are DL4J's, and a second network of the same shapes reuses the choices
-     * rather than timing again.
+     * shape's timing chose, the gradients and three steps of training are DL4J's, and a second network of the same
+     * shapes reuses the choices rather than timing again.
      */
     @Test
     void timedKernelsTrainTheSameAndAreChosenOncePerShape() {
-        System.setProperty(ConvBackwardKernels.PROPERTY, "timed");
-        try {
+        ConvBackwardKernelsTest.underPolicy("timed", () -> {
             InputShape larger = new InputShape(2, 10, 10);
             INDArray xf = Nd4j.rand(DataType.FLOAT, 10, larger.features()).subi(0.5f), yf = y.castTo(DataType.FLOAT);
             MultiLayerConfiguration conf = conf(true, DataType.FLOAT, larger, List.of(4, 6));
@@ -194,9 +192,7 @@ class FastConvTest {
                 assertSame(((FastConvLayer) fast.getLayer(i)).backwardChoice(), ((FastConvLayer) again.getLayer(i)).backwardChoice(),
                         "layer " + i + ": the process's choice for its shape, not a second timing");
             }
-        } finally {
-            System.setProperty(ConvBackwardKernels.PROPERTY, "rule");
-        }
+        });
     }
 
     /**
