@@ -121,7 +121,7 @@ public final class StepProfile {
             recording.stop();
             recording.dump(file);
         }
-        Map<String, Double> kinds = new LinkedHashMap<>(), frames = new LinkedHashMap<>();
+        Map<String, Integer> kinds = new LinkedHashMap<>(), frames = new LinkedHashMap<>();
         long self = Thread.currentThread().getId();
         int count = 0;
         try {
@@ -130,23 +130,27 @@ public final class StepProfile {
                 RecordedStackTrace stack = e.getStackTrace();
                 if (thread == null || thread.getJavaThreadId() != self || stack == null) continue;
                 List<String> names = stack.getFrames().stream().map(StepProfile::name).toList();
-                double seconds = PERIOD.toNanos() / 1e9;
                 String kind = kindOf(names);
-                kinds.merge(kind, seconds, Double::sum);
-                frames.merge(kind + ": " + ownFrame(names), seconds, Double::sum);
+                kinds.merge(kind, 1, Integer::sum);
+                frames.merge(kind + ": " + ownFrame(names), 1, Integer::sum);
                 count++;
             }
         } finally {
             Files.deleteIfExists(file);
         }
+        if (count == 0) throw new IllegalStateException("Java Flight Recorder took no sample of the training thread");
+        // JFR's sampler thread wakes later than its period when both cores are busy, so samples are fewer than
+        // wall / PERIOD: each one stands for an equal share of the wall time, not for one period.
+        double perSample = wall / count;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("blas", backend.blas());
         out.put("samples", samples * epochs);
         out.put("wall_s", wall);
         out.put("unprofiled_samples_per_s", samples / plainSeconds);
         out.put("thread_samples", count);
-        out.put("kinds_s", sortedByValue(kinds, Integer.MAX_VALUE));
-        out.put("top_frames_s", sortedByValue(frames, 15));
+        out.put("sample_interval_ms", perSample * 1e3);
+        out.put("kinds_s", sortedByValue(kinds, perSample, Integer.MAX_VALUE));
+        out.put("top_frames_s", sortedByValue(frames, perSample, 15));
         return out;
     }
 
@@ -199,10 +203,11 @@ public final class StepProfile {
         return frame.substring(frame.lastIndexOf('.') + 1);
     }
 
-    private static Map<String, Double> sortedByValue(Map<String, Double> m, int limit) {
+    /** Sample counts as seconds, {@code perSample} each, largest first. */
+    private static Map<String, Double> sortedByValue(Map<String, Integer> m, double perSample, int limit) {
         Map<String, Double> out = new LinkedHashMap<>();
-        m.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(limit)
-                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        m.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(limit)
+                .forEach(e -> out.put(e.getKey(), e.getValue() * perSample));
         return out;
     }
 
@@ -219,7 +224,7 @@ public final class StepProfile {
         List<Map<String, Object>> lines = new ArrayList<>();
         for (String k : kinds) lines.add(line(k, perHundred(dl4j, dl4j.get("kinds_s").path(k).asDouble(0)),
                 perHundred(torch, torch.get("kinds_s").path(k).asDouble(0))));
-        lines.add(line("not placed (outside sampled frames or ops)", perHundred(dl4j, dl4j.get("wall_s").asDouble() - sum(dl4j)),
+        lines.add(line("not placed (outside PyTorch's ops)", perHundred(dl4j, dl4j.get("wall_s").asDouble() - sum(dl4j)),
                 perHundred(torch, torch.get("wall_s").asDouble() - sum(torch))));
         lines.sort(Comparator.comparingDouble((Map<String, Object> l) -> (double) l.get("difference_ms")).reversed());
         row.put("kinds_ms_per_100_samples", lines);
@@ -253,7 +258,9 @@ public final class StepProfile {
         md.append(String.format(Locale.ROOT, "Each side trains the model as the peer benchmark does ([latest.md](latest.md): "
                 + "its spec's net, random data of its shape, the model's threads), a warm-up epoch, one unprofiled epoch, then %d "
                 + "profiled epoch(s). DL4J: Java Flight Recorder samples the training thread every %d ms, in Java and in native "
-                + "code; a sample's kind comes from the layer classes on its stack. PyTorch: torch.profiler's own time of each op "
+                + "code; a sample's kind comes from the layer classes on its stack. The sampler runs late when both cores are busy, "
+                + "so each sample stands for the profiled wall time over the number of samples (the mean interval below), and "
+                + "DL4J's side leaves nothing unplaced. PyTorch: torch.profiler's own time of each op "
                 + "on the training thread, its kind from its name or its enclosing op's or autograd node's. Both count the training "
                 + "thread's wall time; native worker threads (OpenMP) are not counted separately. Figures: milliseconds per 100 "
                 + "training samples under the profiler, rows by how much more DL4J spends.%n%n", epochs, PERIOD.toMillis()));
@@ -261,11 +268,11 @@ public final class StepProfile {
             JsonNode dl4j = (JsonNode) row.get("dl4j"), torch = (JsonNode) row.get("pytorch");
             md.append(String.format(Locale.ROOT, "## %s (%d threads)%n%n", row.get("model"), (int) row.get("threads")));
             md.append(String.format(Locale.ROOT, "Unprofiled samples/s: DL4J %,.0f, PyTorch %,.0f (ratio %.2f). Profiled: %.1f and "
-                            + "%.1f ms per 100 samples. DL4J: %d samples of the training thread.%n%n",
+                            + "%.1f ms per 100 samples. DL4J: %d samples of the training thread, one per %.1f ms.%n%n",
                     dl4j.get("unprofiled_samples_per_s").asDouble(), torch.get("unprofiled_samples_per_s").asDouble(),
                     dl4j.get("unprofiled_samples_per_s").asDouble() / torch.get("unprofiled_samples_per_s").asDouble(),
                     (double) row.get("dl4j_ms_per_100_samples"), (double) row.get("pytorch_ms_per_100_samples"),
-                    dl4j.get("thread_samples").asInt()));
+                    dl4j.get("thread_samples").asInt(), dl4j.get("sample_interval_ms").asDouble()));
             md.append("| kind | DL4J ms | PyTorch ms | DL4J − PyTorch |\n|---|---:|---:|---:|\n");
             for (Map<String, Object> l : (List<Map<String, Object>>) row.get("kinds_ms_per_100_samples")) {
                 md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %+.1f |%n", l.get("kind"), (double) l.get("dl4j_ms"),
