@@ -4,7 +4,8 @@
 # --peer PATH (default src/bench/peer/torch_peer.py) --workload FILE (default experiments/bench/catalogue-models.json)
 # --check true (only build every model on both sides and compare parameter counts and layer shapes). With --models the
 # figures go to results/benchmarks/peer-<models>.md. `peer-benchmark.sh StepProfile [--models a,b] [--epochs N]` runs the
-# step profile of both sides instead (dl4jrepro.bench.StepProfile, results/benchmarks/step-profile[-<models>].md).
+# step profile of both sides instead (dl4jrepro.bench.StepProfile, results/benchmarks/step-profile[-<models>].md), and
+# `peer-benchmark.sh ConvBackward [--rounds N]` each convolution layer's passes, both sides (results/benchmarks/conv-backward.md).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
@@ -15,5 +16,5 @@ fi
 command -v /usr/bin/time >/dev/null || { echo "error: /usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 cd "$root"
 main=PeerBenchmark
-if [ "${1:-}" = StepProfile ]; then main=StepProfile; shift; fi
+case "${1:-}" in StepProfile|ConvBackward) main=$1; shift ;; esac
 exec src/bench/run "$main" "$@"

@@ -1,5 +1,6 @@
 package dl4jrepro.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.bench.PeerBenchmark.PeerModel;
@@ -25,11 +26,13 @@ import java.util.Map;
  * A convolution's backward pass ({@code conv2d_bp}: input, weight and bias gradients) through oneDNN's kernel, as ND4J's
  * helper calls it, libnd4j's own (im2col and BLAS, helpers disallowed) and this project's {@link Im2colConvolution},
  * and the forward pass through oneDNN and {@link Im2colConvolution}, at every convolution layer's shape of the
- * catalogue's CNNs (C1, C2) and batch, in turns within one process, median over the rounds. FastConvLayer's choice of
- * kernel per layer rests on these figures.
+ * catalogue's CNNs (C1, C2) and batch, in turns within one process, median over the rounds; beside them the PyTorch
+ * twin's own layer at that shape (its oneDNN), in a process of its own before and after DL4J's, so that a gap in the
+ * peer benchmark can be placed layer by layer. FastConvLayer's choice of kernel per layer rests on these figures.
  * Writes {@code results/benchmarks/conv-backward.{md,json}}.
  *
- * <p>Run: {@code src/bench/run ConvBackward [--rounds 5]}
+ * <p>Run: {@code src/bench/peer-benchmark.sh ConvBackward [--rounds 5]} (the script installs the peer's PyTorch when
+ * missing; {@code --peer PATH} as for the peer benchmark).
  */
 public final class ConvBackward {
     private ConvBackward() {}
@@ -39,9 +42,11 @@ public final class ConvBackward {
     }
 
     private static void run(String[] args) throws Exception {
-        Map<String, String> options = BenchmarkFiles.options(args, "--rounds N");
+        Map<String, String> options = BenchmarkFiles.options(args, "--rounds N, --peer PATH");
         int rounds = BenchmarkFiles.positiveInt(options, "rounds", 5);
         PeerBenchmark.Workload workload = PeerBenchmark.Workload.read(PeerBenchmark.Workload.CATALOGUE);
+        PeerBenchmark.Sides sides = new PeerBenchmark.Sides(PeerBenchmark.peerScript(options), PeerBenchmark.Workload.CATALOGUE,
+                "detected", 1);
         List<Map<String, Object>> rows = new ArrayList<>();
         BackendInfo backend = null;
         for (PeerModel m : workload.models()) {
@@ -51,12 +56,18 @@ public final class ConvBackward {
             int batch = new dl4jrepro.spec.Hyperparameters(m.name(), m.hyperparameters()).getInt("batch");
             InputType images = InputType.convolutional(m.shape().height(), m.shape().width(), m.shape().channels());
             List<InputType> types = conf.getLayerActivationTypes(images);
+            PeerBenchmark.checkTwin(m, conf, sides.peer());
+            JsonNode torchBefore = sides.torchConvLayers(m, rounds).get("layers");
+            List<Map<String, Object>> modelRows = new ArrayList<>();
             for (int i = 0; i < conf.getConfs().size(); i++) {
                 if (!(conf.getConf(i).getLayer() instanceof ConvolutionLayer c)) continue;
                 InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) (i == 0 ? images : types.get(i - 1));
                 InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) types.get(i);
-                rows.add(layer(m, i, c, batch, in, out, rounds));
+                modelRows.add(layer(m, i, c, batch, in, out, rounds));
             }
+            JsonNode torchAfter = sides.torchConvLayers(m, rounds).get("layers");
+            addPeer(m, modelRows, torchBefore, torchAfter);
+            rows.addAll(modelRows);
         }
         Map<String, Object> out = BenchmarkFiles.figures("conv-backward", "a convolution's backward pass through oneDNN's "
                 + "kernel and libnd4j's own, per layer shape of the catalogue's CNNs", backend == null ? null : backend.oneLine());
@@ -111,6 +122,12 @@ public final class ConvBackward {
         row.put("shape", String.format(Locale.ROOT, "batch %d, %d→%d channels, %dx%d kernel, %dx%d → %dx%d", batch, ic, oc, kh, kw,
                 h, w, out.getHeight(), out.getWidth()));
         row.put("output_map", out.getHeight() * out.getWidth());
+        row.put("in_channels", ic);
+        row.put("out_channels", oc);
+        ConvBackwardKernels.Kernel rule = ConvBackwardKernels.byRule(new ConvBackwardKernels.Shape(g, index != 0));
+        row.put("rule_kernel", rule.label());
+        row.put("rule_backward_ms", rule == ConvBackwardKernels.Kernel.DL4J ? Alternation.median(ms[0])
+                : Alternation.median(ms[index == 0 ? 5 : 2]));
         row.put("threads", m.threads());
         for (int k = 0; k < sides.length; k++) row.put(sides[k], Alternation.median(ms[k]));
         System.out.printf(Locale.ROOT, "%s layer %d (%s): backward oneDNN %.1f, own %.1f, im2col %.1f, im2col without the "
@@ -120,34 +137,70 @@ public final class ConvBackward {
         return row;
     }
 
+    /**
+     * The twin's figures beside DL4J's, its k-th convolution beside the k-th here (the twin check matched their shapes;
+     * the channels are checked again): the mean of its two processes' medians.
+     */
+    private static void addPeer(PeerModel m, List<Map<String, Object>> rows, JsonNode before, JsonNode after) {
+        if (before.size() != rows.size() || after.size() != rows.size()) {
+            throw new IllegalStateException(m.name() + ": the PyTorch twin has " + before.size() + " convolutions, DL4J's model " + rows.size());
+        }
+        for (int k = 0; k < rows.size(); k++) {
+            Map<String, Object> row = rows.get(k);
+            JsonNode b = before.get(k), a = after.get(k);
+            if (b.get("out_channels").asLong() != (long) row.get("out_channels") || b.get("in_channels").asLong() != (long) row.get("in_channels")) {
+                throw new IllegalStateException(m.name() + ": convolution " + k + " differs between the two sides");
+            }
+            row.put("pytorch_forward_ms", (b.get("forward_ms").asDouble() + a.get("forward_ms").asDouble()) / 2);
+            row.put("pytorch_backward_ms", (b.get("backward_ms").asDouble() + a.get("backward_ms").asDouble()) / 2);
+            row.put("pytorch_backward_input_gradient", b.get("input_gradient").asBoolean());
+        }
+    }
+
     private static String markdown(List<Map<String, Object>> rows, int rounds, BackendInfo backend) {
-        StringBuilder md = new StringBuilder("# A convolution layer's passes: oneDNN's kernel, libnd4j's own and this project's im2col\n\n");
+        StringBuilder md = new StringBuilder("# A convolution layer's passes: oneDNN's kernel, libnd4j's own, this project's im2col and PyTorch's\n\n");
         md.append(String.format(Locale.ROOT, "At each convolution layer's shape and batch of the catalogue's CNNs, random data: the "
                 + "backward pass (input, weight and bias gradients) through oneDNN (ND4J's helper, as DL4J's layers use it), "
                 + "libnd4j's own kernel (its `conv2d_bp` with helpers disallowed: im2col through permuted views and BLAS) and "
                 + "this project's `Im2colConvolution` (patches gathered in Java, three plain BLAS products); the forward pass "
                 + "through oneDNN and `Im2colConvolution`. All in turns in one process, the order rotating by round, the median "
-                + "of %d rounds after a warm-up. oneDNN's time at some shapes differs from one process to the next, so "
-                + "`FastConvLayer` runs, per layer shape, the backward pass `ConvBackwardKernels` timed faster in its own "
-                + "process (oneDNN's or `Im2colConvolution`'s); `-D%s=rule` gives the static rule instead: "
-                + "`Im2colConvolution` where the output map has at most %d positions or the input at least %d channels, "
-                + "oneDNN's elsewhere. Every forward pass is oneDNN's. A network's first layer, whose input gradient "
-                + "training discards, runs `Im2colConvolution`'s backward pass without it (the column \"no input "
-                + "gradient\"), against oneDNN's, which computes it always. Backend: %s.%n%n", rounds,
-                ConvBackwardKernels.PROPERTY, ConvBackwardKernels.SMALL_MAP, ConvBackwardKernels.WIDE_INPUT,
-                backend == null ? "" : backend.oneLine()));
+                + "of %d rounds after a warm-up. `FastConvLayer` runs by default the static rule (`ConvBackwardKernels`): "
+                + "`Im2colConvolution`'s backward pass where the output map has at most %d positions or the input at least %d "
+                + "channels, oneDNN's elsewhere (`-D%s=timed` times the two per layer shape in each process instead); every "
+                + "forward pass is oneDNN's. A network's first layer, whose input gradient training discards, runs "
+                + "`Im2colConvolution`'s backward pass without it (the column \"no input gradient\"), against oneDNN's, which "
+                + "computes it always. PyTorch: the twin's own layer (torch_peer.py --conv-layers: its oneDNN, at the same "
+                + "threads), forward and autograd's backward pass (the first layer's without the input gradient, as in "
+                + "training), the same rounds, in a process of its own before DL4J's and another after: the mean of the two "
+                + "medians. oneDNN's time at some shapes differs from one process to the next: compare runs before moving the "
+                + "rule. Backend: %s.%n%n", rounds, ConvBackwardKernels.SMALL_MAP, ConvBackwardKernels.WIDE_INPUT,
+                ConvBackwardKernels.PROPERTY, backend == null ? "" : backend.oneLine()));
         md.append("| model | layer | shape | threads | backward: oneDNN ms | own ms | im2col ms | oneDNN / im2col "
-                + "| no input gradient: im2col ms | oneDNN / it | forward: oneDNN ms | im2col ms | oneDNN / im2col |\n"
-                + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| no input gradient: im2col ms | oneDNN / it | the rule's kernel | its ms | PyTorch ms | rule / PyTorch "
+                + "| forward: oneDNN ms | im2col ms | PyTorch ms | oneDNN / PyTorch |\n"
+                + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        Map<String, double[]> totals = new LinkedHashMap<>();  // per model: rule, PyTorch backward; oneDNN, PyTorch forward
         for (Map<String, Object> r : rows) {
             double bo = (double) r.get("onednn_ms"), bi = (double) r.get("im2col_ms");
             double bw = (double) r.get("im2col_no_input_gradient_ms");
             double fo = (double) r.get("onednn_forward_ms"), fi = (double) r.get("im2col_forward_ms");
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %.1f | %.1f | %.1f | %.2f | %.1f | %.2f | %.1f | %.1f | %.2f |%n",
+            double rb = (double) r.get("rule_backward_ms"), pb = (double) r.get("pytorch_backward_ms"), pf = (double) r.get("pytorch_forward_ms");
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %.1f | %.1f | %.1f | %.2f | %.1f | %.2f | %s | %.1f | %.1f | %.2f "
+                            + "| %.1f | %.1f | %.1f | %.2f |%n",
                     r.get("model"), (int) r.get("layer"), r.get("shape"), (int) r.get("threads"), bo, (double) r.get("own_ms"),
-                    bi, bo / bi, bw, bo / bw, fo, fi, fo / fi));
+                    bi, bo / bi, bw, bo / bw, r.get("rule_kernel"), rb, pb, rb / pb, fo, fi, pf, fo / pf));
+            double[] t = totals.computeIfAbsent((String) r.get("model"), k -> new double[4]);
+            t[0] += rb;
+            t[1] += pb;
+            t[2] += fo;
+            t[3] += pf;
         }
-        md.append("\nRegenerate: `src/bench/run ConvBackward`\n");
+        md.append("\nPer model, summed over its convolution layers (one minibatch), DL4J as it trains by default against PyTorch:\n\n"
+                + "| model | backward: the rule's ms | PyTorch ms | ratio | forward: oneDNN ms | PyTorch ms | ratio |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        totals.forEach((model, t) -> md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |%n",
+                model, t[0], t[1], t[0] / t[1], t[2], t[3], t[2] / t[3])));
+        md.append("\nRegenerate: `src/bench/peer-benchmark.sh ConvBackward`\n");
         return md.toString();
     }
 }

@@ -336,6 +336,11 @@ public final class PeerBenchmark {
             return torch(m, m.threads(), "--profile", "--epochs", String.valueOf(epochs)).json();
         }
 
+        /** Each convolution layer's forward and backward pass alone in the peer, median of {@code rounds} ({@link ConvBackward}). */
+        JsonNode torchConvLayers(PeerModel m, int rounds) throws IOException, InterruptedException {
+            return torch(m, m.threads(), "--conv-layers", String.valueOf(rounds)).json();
+        }
+
         /** The peer's GEMM figures: the model's dense products ({@code dense_samples_per_s}) and a square one. */
         JsonNode torchGemm(PeerModel m, int threads) throws IOException, InterruptedException {
             return torch(m, threads, "--gemm").json();
