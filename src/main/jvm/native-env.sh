@@ -6,3 +6,5 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" OMP_WAIT_POLICY="${OMP_WAIT_POLIC
 # sched_yield for about 2^28 cycles after each call, taking a core from oneDNN's OpenMP threads in the two-thread CNNs:
 # results/benchmarks/openblas-thread-timeout.md (src/bench/setting-ab.sh) measures both.
 export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
+# The variables above that decide how idle threads wait, named for the benchmarks' pages (PeerBenchmark records them).
+export REPRO_IDLE_THREAD_VARIABLES="OMP_WAIT_POLICY OPENBLAS_THREAD_TIMEOUT"

@@ -184,8 +184,11 @@ public final class PeerBenchmark {
         out.put("pytorch_square_sgemm", peerSquare);
         out.put("kernels", kernels);
         // Both sides inherit it: how idle OpenMP and OpenBLAS threads wait moved the two-thread models' speed.
+        // native-env.sh, which src/bench/run sources, sets these variables and names them.
+        String names = System.getenv("REPRO_IDLE_THREAD_VARIABLES");
+        if (names == null) throw new UserError("REPRO_IDLE_THREAD_VARIABLES is unset: run the benchmark through src/bench/run");
         Map<String, String> idle = new LinkedHashMap<>();
-        for (String v : PeerTable.IDLE_THREAD_VARIABLES) idle.put(v, System.getenv().getOrDefault(v, "unset"));
+        for (String v : names.trim().split("\\s+")) idle.put(v, System.getenv().getOrDefault(v, "unset"));
         out.put("idle_threads", idle);
         out.put("models", rows);
         out.put("peer", peer.toAbsolutePath().normalize().toString());

@@ -13,9 +13,6 @@ import java.util.stream.Collectors;
  * {@link PeerBenchmark} measured.
  */
 final class PeerTable {
-    /** How idle OpenMP and OpenBLAS threads wait: both sides inherit these, and the page records them. */
-    static final List<String> IDLE_THREAD_VARIABLES = List.of("OMP_WAIT_POLICY", "OPENBLAS_THREAD_TIMEOUT");
-
     private PeerTable() {}
 
     static String markdown(List<Map<String, Object>> rows, Map<String, Object> gemm, Map<String, Object> peerSquare,
