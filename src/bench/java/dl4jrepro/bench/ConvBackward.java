@@ -5,6 +5,7 @@ import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.bench.PeerBenchmark.PeerModel;
 import dl4jrepro.speedups.ConvBackwardKernels;
+import dl4jrepro.speedups.DnnlConvolution;
 import dl4jrepro.speedups.Im2colConvolution;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -92,7 +93,8 @@ public final class ConvBackward {
                 c.getDilation()[0], c.getDilation()[1], same ? 1 : 0, 0, 1};
         // sides: backward by oneDNN, libnd4j's own kernel, im2col; forward by oneDNN, im2col; the backward pass by im2col
         // without the input gradient, as a network's first layer runs it in training
-        String[] sides = {"onednn_ms", "own_ms", "im2col_ms", "onednn_forward_ms", "im2col_forward_ms", "im2col_no_input_gradient_ms"};
+        String[] sides = {"onednn_ms", "own_ms", "im2col_ms", "onednn_forward_ms", "im2col_forward_ms", "im2col_no_input_gradient_ms",
+                "dnnl_ms", "dnnl_no_input_gradient_ms"};
         double[][] ms = new double[sides.length][rounds];
         Environment environment = Nd4j.getEnvironment();
         try {
@@ -108,7 +110,9 @@ public final class ConvBackward {
                         case 3 -> Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, weights, bias).addOutputs(z)
                                 .addIntegerArguments(args).build());
                         case 4 -> Im2colConvolution.forward(g, x, weights, bias, z);
-                        default -> Im2colConvolution.backward(g, x, weights, eps, gradW, gradB, null);
+                        case 5 -> Im2colConvolution.backward(g, x, weights, eps, gradW, gradB, null);
+                        case 6 -> DnnlConvolution.backward(g, x, weights, eps, gradW, gradB, gradX);
+                        default -> DnnlConvolution.backward(g, x, weights, eps, gradW, gradB, null);
                     }
                     if (r >= 0) ms[side][r] = (System.nanoTime() - t0) / 1e6;
                 }
@@ -126,14 +130,18 @@ public final class ConvBackward {
         row.put("out_channels", oc);
         ConvBackwardKernels.Kernel rule = ConvBackwardKernels.byRule(new ConvBackwardKernels.Shape(g, index != 0));
         row.put("rule_kernel", rule.label());
-        row.put("rule_backward_ms", rule == ConvBackwardKernels.Kernel.DL4J ? Alternation.median(ms[0])
-                : Alternation.median(ms[index == 0 ? 5 : 2]));
+        row.put("rule_backward_ms", Alternation.median(ms[switch (rule) {
+            case DL4J -> 0;
+            case IM2COL -> index == 0 ? 5 : 2;
+            case DNNL -> index == 0 ? 7 : 6;
+        }]));
         row.put("threads", m.threads());
         for (int k = 0; k < sides.length; k++) row.put(sides[k], Alternation.median(ms[k]));
-        System.out.printf(Locale.ROOT, "%s layer %d (%s): backward oneDNN %.1f, own %.1f, im2col %.1f, im2col without the "
-                + "input gradient %.1f ms; forward oneDNN %.1f, im2col %.1f ms%n", m.name(), index, row.get("shape"),
-                Alternation.median(ms[0]), Alternation.median(ms[1]), Alternation.median(ms[2]), Alternation.median(ms[5]),
-                Alternation.median(ms[3]), Alternation.median(ms[4]));
+        System.out.printf(Locale.ROOT, "%s layer %d (%s): backward oneDNN %.1f, own %.1f, im2col %.1f, oneDNN 2.5 %.1f; without "
+                + "the input gradient im2col %.1f, oneDNN 2.5 %.1f ms; forward oneDNN %.1f, im2col %.1f ms%n", m.name(), index,
+                row.get("shape"), Alternation.median(ms[0]), Alternation.median(ms[1]), Alternation.median(ms[2]),
+                Alternation.median(ms[6]), Alternation.median(ms[5]), Alternation.median(ms[7]), Alternation.median(ms[3]),
+                Alternation.median(ms[4]));
         return row;
     }
 
@@ -158,26 +166,27 @@ public final class ConvBackward {
     }
 
     private static String markdown(List<Map<String, Object>> rows, int rounds, BackendInfo backend) {
-        StringBuilder md = new StringBuilder("# A convolution layer's passes: oneDNN's kernel, libnd4j's own, this project's im2col and PyTorch's\n\n");
+        StringBuilder md = new StringBuilder("# A convolution layer's passes: ND4J's oneDNN, libnd4j's own, this project's im2col, javacpp's oneDNN 2.5 and PyTorch's\n\n");
         md.append(String.format(Locale.ROOT, "At each convolution layer's shape and batch of the catalogue's CNNs, random data: the "
-                + "backward pass (input, weight and bias gradients) through oneDNN (ND4J's helper, as DL4J's layers use it), "
-                + "libnd4j's own kernel (its `conv2d_bp` with helpers disallowed: im2col through permuted views and BLAS) and "
-                + "this project's `Im2colConvolution` (patches gathered in Java, three plain BLAS products); the forward pass "
-                + "through oneDNN and `Im2colConvolution`. All in turns in one process, the order rotating by round, the median "
-                + "of %d rounds after a warm-up. `FastConvLayer` runs by default the static rule (`ConvBackwardKernels`): "
-                + "`Im2colConvolution`'s backward pass where the output map has at most %d positions or the input at least %d "
-                + "channels, oneDNN's elsewhere (`-D%s=timed` times the two per layer shape in each process instead); every "
-                + "forward pass is oneDNN's. A network's first layer, whose input gradient training discards, runs "
-                + "`Im2colConvolution`'s backward pass without it (the column \"no input gradient\"), against oneDNN's, which "
-                + "computes it always. PyTorch: the twin's own layer (torch_peer.py --conv-layers: its oneDNN, at the same "
+                + "backward pass (input, weight and bias gradients) through oneDNN 2.3 (linked into ND4J; its helper, as DL4J's "
+                + "layers use it), libnd4j's own kernel (its `conv2d_bp` with helpers disallowed: im2col through permuted views "
+                + "and BLAS), this project's `Im2colConvolution` (patches gathered in Java, three plain BLAS products) and "
+                + "`DnnlConvolution` (javacpp's oneDNN 2.5.2, loaded beside ND4J's: its direct kernels, with reorders in and "
+                + "out); the forward pass through oneDNN 2.3 and `Im2colConvolution`. All in turns in one process, the order "
+                + "rotating by round, the median of %d rounds after a warm-up. `FastConvLayer` runs by default the static rule "
+                + "(`ConvBackwardKernels`): im2col where the output map has at most %d positions, oneDNN 2.5 where it has at "
+                + "most %d or the input at least %d channels and for a network's first layer, whose input gradient training "
+                + "discards (the columns \"no input gradient\": oneDNN 2.3 computes it always), oneDNN 2.3 elsewhere "
+                + "(`-D%s=timed` times the three per layer shape in each process instead); every forward pass is oneDNN "
+                + "2.3's. PyTorch: the twin's own layer (torch_peer.py --conv-layers: its oneDNN, at the same "
                 + "threads), forward and autograd's backward pass (the first layer's without the input gradient, as in "
                 + "training), the same rounds, in a process of its own before DL4J's and another after: the mean of the two "
                 + "medians. oneDNN's time at some shapes differs from one process to the next: compare runs before moving the "
-                + "rule. Backend: %s.%n%n", rounds, ConvBackwardKernels.SMALL_MAP, ConvBackwardKernels.WIDE_INPUT,
-                ConvBackwardKernels.PROPERTY, backend == null ? "" : backend.oneLine()));
-        md.append("| model | layer | shape | threads | backward: oneDNN ms | own ms | im2col ms | oneDNN / im2col "
-                + "| no input gradient: im2col ms | oneDNN / it | the rule's kernel | its ms | PyTorch ms | rule / PyTorch "
-                + "| forward: oneDNN ms | im2col ms | PyTorch ms | oneDNN / PyTorch |\n"
+                + "rule. Backend: %s.%n%n", rounds, ConvBackwardKernels.TINY_MAP, ConvBackwardKernels.SMALL_MAP,
+                ConvBackwardKernels.WIDE_INPUT, ConvBackwardKernels.PROPERTY, backend == null ? "" : backend.oneLine()));
+        md.append("| model | layer | shape | threads | backward: oneDNN 2.3 ms | own ms | im2col ms | oneDNN 2.5 ms "
+                + "| no input gradient: im2col ms | oneDNN 2.5 ms | the rule's kernel | its ms | PyTorch ms | rule / PyTorch "
+                + "| forward: oneDNN 2.3 ms | im2col ms | PyTorch ms | oneDNN 2.3 / PyTorch |\n"
                 + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<String, double[]> totals = new LinkedHashMap<>();  // per model: rule, PyTorch backward; oneDNN, PyTorch forward
         for (Map<String, Object> r : rows) {
@@ -185,10 +194,11 @@ public final class ConvBackward {
             double bw = (double) r.get("im2col_no_input_gradient_ms");
             double fo = (double) r.get("onednn_forward_ms"), fi = (double) r.get("im2col_forward_ms");
             double rb = (double) r.get("rule_backward_ms"), pb = (double) r.get("pytorch_backward_ms"), pf = (double) r.get("pytorch_forward_ms");
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %.1f | %.1f | %.1f | %.2f | %.1f | %.2f | %s | %.1f | %.1f | %.2f "
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.1f | %.1f | %.2f "
                             + "| %.1f | %.1f | %.1f | %.2f |%n",
                     r.get("model"), (int) r.get("layer"), r.get("shape"), (int) r.get("threads"), bo, (double) r.get("own_ms"),
-                    bi, bo / bi, bw, bo / bw, r.get("rule_kernel"), rb, pb, rb / pb, fo, fi, pf, fo / pf));
+                    bi, (double) r.get("dnnl_ms"), bw, (double) r.get("dnnl_no_input_gradient_ms"), r.get("rule_kernel"), rb, pb,
+                    rb / pb, fo, fi, pf, fo / pf));
             double[] t = totals.computeIfAbsent((String) r.get("model"), k -> new double[4]);
             t[0] += rb;
             t[1] += pb;

@@ -2,26 +2,28 @@ package dl4jrepro.speedups;
 
 import dl4jrepro.base.UserError;
 
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 
 /**
- * Which kernel computes a convolution layer's backward pass, per layer shape: DL4J's (its oneDNN helper where present)
- * or {@link Im2colConvolution}.
+ * Which kernel computes a convolution layer's backward pass, per layer shape: DL4J's (its helper, the oneDNN 2.3 linked
+ * into ND4J), {@link Im2colConvolution}, or {@link DnnlConvolution} (javacpp's oneDNN 2.5).
  *
- * <p>Why a choice: oneDNN's backward time at one shape moves severalfold between processes and between processors,
- * while im2col's holds (results/benchmarks/conv-backward.md and its history, at C2's 256→256 layer on 8×8 maps most of
- * all). The rule on shapes ({@link #byRule}), measured on the first
- * processor, is the default: the same kernels on every machine and in every process, so a run's digits do not depend
- * on timing. {@value #PROPERTY}{@code =timed} instead times the two, as PyTorch's {@code cudnn.benchmark} (also off by
- * default) does for its convolution algorithms: a shape's first backward pass in a process runs both kernels,
- * alternating, and the process keeps the faster one for that shape. Both compute the same gradients up to float
- * rounding, so a run's last digits then follow the choice. Nor did timing pay for itself against the rule: no clear
- * speed-up of C2, and more peak memory, the more so with small maps timed too
- * (results/benchmarks/conv-backward-choice*.md). Each trial records what every convolution layer ran, with the timings where timed ({@link Speedups.Prepared#convBackwardKernels}). Maps of at most
- * {@link #SMALL_MAP} positions keep the rule's im2col untimed.
+ * <p>Why a choice: the three differ severalfold by layer shape (results/benchmarks/conv-backward.md, each layer of the
+ * catalogue's CNNs, with the PyTorch twin's own layer beside), and oneDNN 2.3's time at one shape moves between
+ * processes and processors. The rule on shapes ({@link #byRule}) is the default: the same kernels on every machine and
+ * in every process, so a run's digits do not depend on timing. {@value #PROPERTY}{@code =timed} instead times them, as
+ * PyTorch's {@code cudnn.benchmark} (also off by default) does for its convolution algorithms: a shape's first backward
+ * pass in a process runs each kernel, taking turns, and the process keeps the fastest for that shape. All compute the
+ * same gradients up to float rounding, so a run's last digits then follow the choice. Timing did not pay for itself
+ * against the rule of two kernels (results/benchmarks/conv-backward-choice*.md). Each trial records what every
+ * convolution layer ran, with the timings where timed ({@link Speedups.Prepared#convBackwardKernels}). Maps of at most
+ * {@link #SMALL_MAP} positions keep the rule's kernel untimed.
  */
 public final class ConvBackwardKernels {
     /** The JVM property that picks the policy: {@code rule} (the default) or {@code timed}. */
@@ -30,12 +32,14 @@ public final class ConvBackwardKernels {
     static final int ROUNDS = 3;
 
     /** The largest output map (height × width) whose backward pass runs {@link Im2colConvolution} by the rule. */
+    public static final long TINY_MAP = 4;
+    /** The largest output map whose backward pass runs {@link DnnlConvolution} by the rule (above {@link #TINY_MAP}). */
     public static final long SMALL_MAP = 16;
-    /** The fewest input channels from which the backward pass runs {@link Im2colConvolution} by the rule, whatever the map. */
+    /** The fewest input channels from which the backward pass runs {@link DnnlConvolution} by the rule, on larger maps too. */
     public static final long WIDE_INPUT = 256;
 
     public enum Kernel {
-        DL4J("DL4J's (oneDNN)"), IM2COL("im2col");
+        DL4J("DL4J's (oneDNN 2.3)"), IM2COL("im2col"), DNNL("oneDNN 2.5");
 
         private final String label;
 
@@ -51,11 +55,16 @@ public final class ConvBackwardKernels {
     /** A layer shape: the pass's geometry, and whether it computes the gradient with respect to the input. */
     public record Shape(Im2colConvolution.Geometry geometry, boolean inputGradient) {}
 
-    /** A shape's kernel, and the fastest timed round of each kernel in ms (NaN when chosen by the rule). */
-    public record Choice(Kernel kernel, double dl4jMs, double im2colMs) {
+    /** A shape's kernel, and the fastest timed round of each kernel in ms (empty when chosen by the rule). */
+    public record Choice(Kernel kernel, Map<Kernel, Double> timedMs) {
+        static Choice byRule(Kernel kernel) {
+            return new Choice(kernel, Map.of());
+        }
+
         public String describe() {
-            String how = Double.isNaN(dl4jMs) ? "by rule"
-                    : String.format(Locale.ROOT, "timed: im2col %.1f ms, DL4J's %.1f ms", im2colMs, dl4jMs);
+            String how = timedMs.isEmpty() ? "by rule" : "timed: " + timedMs.entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s %.1f ms", e.getKey().label(), e.getValue()))
+                    .collect(Collectors.joining(", "));
             return kernel.label() + " (" + how + ")";
         }
     }
@@ -71,10 +80,10 @@ public final class ConvBackwardKernels {
      *                returns its wall time in ns
      */
     public static Choice choose(Shape shape, ToLongFunction<Kernel> runOnce) {
-        // Small maps are not timed: im2col won there in every process and on both processors measured (conv-backward.md
-        // and its history), and timing them, C2's widest layers, kept C2's peak RSS above the rule's even with the timed
-        // passes' arrays freed (conv-backward-choice-at-61230ed.md against conv-backward-choice.md).
-        if (!timed() || shape.geometry().positions() <= SMALL_MAP) return new Choice(byRule(shape), Double.NaN, Double.NaN);
+        // Small maps are not timed: oneDNN 2.3 lost there in every process and on both processors measured
+        // (conv-backward.md and its history), and timing them, C2's widest layers, kept C2's peak RSS above the rule's
+        // even with the timed passes' arrays freed (conv-backward-choice-at-61230ed.md against conv-backward-choice.md).
+        if (!timed() || shape.geometry().positions() <= SMALL_MAP) return Choice.byRule(byRule(shape));
         Choice known = TIMED.get(shape);
         if (known != null) return known;
         // One shape timed at a time: two trials of one process timing at once would each slow the other's kernels.
@@ -83,29 +92,38 @@ public final class ConvBackwardKernels {
         }
     }
 
-    /** Both kernels, alternating which goes first; the faster by its fastest round. */
+    /** Every kernel, which goes first rotating by round; the fastest by its fastest round. */
     static Choice time(ToLongFunction<Kernel> runOnce) {
-        long bestDl4j = Long.MAX_VALUE, bestIm2col = Long.MAX_VALUE;
+        Kernel[] kernels = Kernel.values();
+        long[] best = new long[kernels.length];
+        Arrays.fill(best, Long.MAX_VALUE);
         for (int round = 0; round <= ROUNDS; round++) {
-            Kernel[] order = round % 2 == 0 ? new Kernel[] {Kernel.DL4J, Kernel.IM2COL} : new Kernel[] {Kernel.IM2COL, Kernel.DL4J};
-            for (Kernel k : order) {
-                long ns = runOnce.applyAsLong(k);
-                if (round == 0) continue;
-                if (k == Kernel.DL4J) bestDl4j = Math.min(bestDl4j, ns);
-                else bestIm2col = Math.min(bestIm2col, ns);
+            for (int i = 0; i < kernels.length; i++) {
+                int k = (round + i) % kernels.length;
+                long ns = runOnce.applyAsLong(kernels[k]);
+                if (round > 0) best[k] = Math.min(best[k], ns);
             }
         }
-        return new Choice(bestIm2col < bestDl4j ? Kernel.IM2COL : Kernel.DL4J, bestDl4j / 1e6, bestIm2col / 1e6);
+        Map<Kernel, Double> ms = new EnumMap<>(Kernel.class);
+        int fastest = 0;
+        for (int k = 0; k < kernels.length; k++) {
+            ms.put(kernels[k], best[k] / 1e6);
+            if (best[k] < best[fastest]) fastest = k;
+        }
+        return new Choice(kernels[fastest], ms);
     }
 
     /**
-     * The rule measured on the first processor (conv-backward.md at 635cf5b): im2col on small maps (at most
-     * {@link #SMALL_MAP} outputs), on inputs of {@link #WIDE_INPUT} channels or more, and without the input gradient
-     * (oneDNN computes it always); DL4J's elsewhere.
+     * The rule (conv-backward.md): oneDNN 2.5 without the input gradient (oneDNN 2.3 computes it always, im2col's lone
+     * weight-gradient product is a long thin one), on small maps (at most {@link #SMALL_MAP} outputs) and on inputs of
+     * {@link #WIDE_INPUT} channels or more, where oneDNN 2.3 as ND4J calls it falls far behind; im2col on tiny maps (at
+     * most {@link #TINY_MAP} outputs), where its products are as fast; DL4J's (oneDNN 2.3's Winograd kernels) elsewhere.
      */
     public static Kernel byRule(Shape shape) {
         Im2colConvolution.Geometry g = shape.geometry();
-        return !shape.inputGradient() || g.positions() <= SMALL_MAP || g.c() >= WIDE_INPUT ? Kernel.IM2COL : Kernel.DL4J;
+        if (!shape.inputGradient()) return Kernel.DNNL;
+        if (g.positions() <= TINY_MAP) return Kernel.IM2COL;
+        return g.positions() <= SMALL_MAP || g.c() >= WIDE_INPUT ? Kernel.DNNL : Kernel.DL4J;
     }
 
     /** Whether this process times the kernels (the property read at each call, so a test can switch it). */

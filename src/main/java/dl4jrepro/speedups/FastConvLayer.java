@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's convolution layer without the forward convolution its backward pass computes only to feed the activation's
- * derivative, and with a faster backward pass where oneDNN's is slow.
+ * derivative, and with a faster backward pass where DL4J's (oneDNN 2.3) is slow.
  *
  * <p>Why the skip: DL4J M2.1's {@code ConvolutionLayer.backpropGradient} starts by convolving the input again (z, to
  * compute δ = σ'(z)·ε). With the identity activation, as every convolution followed by batch norm has here, σ' ignores
@@ -29,22 +29,23 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why the backward pass: oneDNN 2.3, as ND4J calls it, picks its Winograd kernels for the 3×3 backward pass on an
  * AVX-512 processor, and they fall far behind a plain im2col and matrix product on some shapes (small maps, wide inputs:
  * where the VGG net of C2 spends most of its step), ahead on others, and at some shapes ahead in one process and
- * behind in the next. So each layer shape's backward pass runs {@link Im2colConvolution} or DL4J's own, as
- * {@link ConvBackwardKernels} picks: by its rule, or the faster in this process when timed (conv-backward.md measures
- * the kernels per layer shape; results/benchmarks/step-profile-c1-mnist-cnn-c2-cifar-vgg.md found the gap). Other layers, the
- * forward pass, double precision and layouts other than NCHW keep DL4J's own code. Both compute the same gradients up to
- * float rounding.
+ * behind in the next; the direct kernels of a newer oneDNN (2.5, javacpp's build, {@link DnnlConvolution}) are ahead
+ * of both on most of those. So each layer shape's backward pass runs DL4J's own, {@link Im2colConvolution} or
+ * {@link DnnlConvolution}, as {@link ConvBackwardKernels} picks: by its rule, or the fastest in this process when timed
+ * (conv-backward.md measures the kernels per layer shape, beside the PyTorch twin's; step-profile-c2-cifar-vgg.md
+ * found the gap). Other layers, the forward pass, double precision and layouts other than NCHW keep DL4J's own code.
+ * All compute the same gradients up to float rounding.
  *
  * <p>Why the first layer differs: oneDNN's backward pass ({@code conv2d_bp}) always computes the gradient with respect
  * to the input as well, which training discards for a network's first layer (its input is the data); with one input
  * channel that part took most of oneDNN's backward time (its own ONEDNN_VERBOSE timings, at C1's first layer). A layer
- * configured without it ({@link FastConv#isInputGradient}, switched off there by {@link Speedups}) has, as its im2col
- * kernel, {@link Im2colConvolution}'s backward pass for the weight and bias gradients alone, chosen against oneDNN's
- * whole pass as above (conv-backward.md, column "no input gradient", measures the two per layer shape).
+ * configured without it ({@link FastConv#isInputGradient}, switched off there by {@link Speedups}) computes, in this
+ * project's kernels, the weight and bias gradients alone, chosen against oneDNN 2.3's whole pass as above
+ * (conv-backward.md, columns "no input gradient").
  */
 public class FastConvLayer extends ConvolutionLayer {
     private long skipped;
-    private long im2colBackward;
+    private long ownBackward;
     /** The kernel of the last backward pass, null before the first. */
     private ConvBackwardKernels.Choice lastChoice;
 
@@ -65,18 +66,19 @@ public class FastConvLayer extends ConvolutionLayer {
             }
         });
         if (timed[0]) Im2colConvolution.releaseBuffers();
-        if (lastChoice.kernel() == ConvBackwardKernels.Kernel.IM2COL) im2colBackward++;
+        if (lastChoice.kernel() != ConvBackwardKernels.Kernel.DL4J) ownBackward++;
         return backward(lastChoice.kernel(), g, inputGradient, epsilon, workspaceMgr);
     }
 
     private Pair<Gradient, INDArray> backward(ConvBackwardKernels.Kernel kernel, Im2colConvolution.Geometry g,
                                               boolean inputGradient, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         return kernel == ConvBackwardKernels.Kernel.DL4J ? super.backpropGradient(epsilon, workspaceMgr)
-                : im2colBackward(g, inputGradient, epsilon, workspaceMgr);
+                : ownBackward(kernel, g, inputGradient, epsilon, workspaceMgr);
     }
 
-    private Pair<Gradient, INDArray> im2colBackward(Im2colConvolution.Geometry g, boolean inputGradient, INDArray epsilon,
-                                                    LayerWorkspaceMgr workspaceMgr) {
+    /** The backward pass through {@link Im2colConvolution} or {@link DnnlConvolution}, which share one contract. */
+    private Pair<Gradient, INDArray> ownBackward(ConvBackwardKernels.Kernel kernel, Im2colConvolution.Geometry g,
+                                                 boolean inputGradient, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         IActivation afn = layerConf().getActivationFn();
         INDArray delta = afn instanceof ActivationIdentity ? epsilon
                 : afn.backprop(preOutput(true, true, workspaceMgr).getFirst(), epsilon).getFirst();
@@ -84,8 +86,10 @@ public class FastConvLayer extends ConvolutionLayer {
         INDArray gradB = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
         INDArray epsilonBelow = inputGradient
                 ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c') : null;
-        Im2colConvolution.backward(g, input.castTo(dataType), getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, gradW, gradB,
-                epsilonBelow);
+        INDArray x = input.castTo(dataType), weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        // oneDNN 2.5 writes the input gradient through its address: an array of its own, as the workspaces give
+        if (kernel == ConvBackwardKernels.Kernel.DNNL && DnnlConvolution.accepts(epsilonBelow)) DnnlConvolution.backward(g, x, weights, delta, gradW, gradB, epsilonBelow);
+        else Im2colConvolution.backward(g, x, weights, delta, gradW, gradB, epsilonBelow);
         Gradient gradient = new DefaultGradient();
         if (gradB != null) gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, gradB);
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, gradW, 'c');
@@ -112,9 +116,9 @@ public class FastConvLayer extends ConvolutionLayer {
         return Im2colConvolution.Geometry.of(input, weights, layerConf().getStride(), layerConf().getPadding(), convolutionMode);
     }
 
-    /** Backward passes that ran {@link Im2colConvolution} rather than oneDNN's kernel. */
-    public long im2colBackwardPasses() {
-        return im2colBackward;
+    /** Backward passes that ran {@link Im2colConvolution} or {@link DnnlConvolution} rather than DL4J's own. */
+    public long ownBackwardPasses() {
+        return ownBackward;
     }
 
     public FastConvLayer(NeuralNetConfiguration conf, DataType dataType) {

@@ -30,21 +30,23 @@ class ConvBackwardKernelsTest {
                 return (k == faster ? 2_000_000L : 5_000_000L) + calls.size();  // noise: later rounds slower
             });
             assertEquals(faster, c.kernel());
-            assertEquals(2 * (ConvBackwardKernels.ROUNDS + 1), calls.size(), "an untimed round, then the timed ones");
-            assertEquals(List.of(Kernel.DL4J, Kernel.IM2COL, Kernel.IM2COL, Kernel.DL4J), calls.subList(0, 4),
-                    "the kernels take turns going first");
-            double fasterMs = faster == Kernel.DL4J ? c.dl4jMs() : c.im2colMs();
-            assertEquals(2.0, fasterMs, 0.0001, "its fastest timed round, in ms");
-            assertTrue(c.describe().startsWith(faster.label() + " (timed: im2col "), c.describe());
+            int kernels = Kernel.values().length;
+            assertEquals(kernels * (ConvBackwardKernels.ROUNDS + 1), calls.size(), "an untimed round, then the timed ones");
+            assertEquals(List.of(Kernel.DL4J, Kernel.IM2COL, Kernel.DNNL, Kernel.IM2COL, Kernel.DNNL, Kernel.DL4J),
+                    calls.subList(0, 6), "the kernels take turns going first");
+            assertEquals(2.0, c.timedMs().get(faster), 0.0001, "its fastest timed round, in ms");
+            assertTrue(c.describe().startsWith(faster.label() + " (timed: DL4J's (oneDNN 2.3) "), c.describe());
         }
     }
 
     @Test
-    void theRuleGivesIm2colToSmallMapsWideInputsAndFirstLayers() {
+    void theRuleGivesOneDnn25ToSmallMapsWideInputsAndFirstLayersAndIm2colToTinyMaps() {
         assertEquals(Kernel.DL4J, ConvBackwardKernels.byRule(shape(64, 128, 16, true)));
-        assertEquals(Kernel.IM2COL, ConvBackwardKernels.byRule(shape(64, 128, 16, false)), "no input gradient");
-        assertEquals(Kernel.IM2COL, ConvBackwardKernels.byRule(shape(256, 512, 4, true)), "16 positions");
-        assertEquals(Kernel.IM2COL, ConvBackwardKernels.byRule(shape(256, 256, 8, true)), "256 input channels");
+        assertEquals(Kernel.DNNL, ConvBackwardKernels.byRule(shape(64, 128, 16, false)), "no input gradient");
+        assertEquals(Kernel.DNNL, ConvBackwardKernels.byRule(shape(256, 512, 4, true)), "16 positions");
+        assertEquals(Kernel.DNNL, ConvBackwardKernels.byRule(shape(256, 256, 8, true)), "256 input channels");
+        assertEquals(Kernel.IM2COL, ConvBackwardKernels.byRule(shape(512, 512, 2, true)), "4 positions");
+        assertEquals(Kernel.DNNL, ConvBackwardKernels.byRule(shape(3, 64, 2, false)), "4 positions, no input gradient");
         assertEquals(Kernel.DL4J, ConvBackwardKernels.byRule(shape(128, 256, 8, true)));
     }
 
@@ -66,14 +68,14 @@ class ConvBackwardKernelsTest {
             ConvBackwardKernels.Choice c = ConvBackwardKernels.choose(shape(512, 512, 4, true), k -> {
                 throw new AssertionError("a 4x4 map timed");
             });
-            assertEquals("im2col (by rule)", c.describe());
+            assertEquals("oneDNN 2.5 (by rule)", c.describe());
             int[] runs = {0};
             ConvBackwardKernels.Choice timed = ConvBackwardKernels.choose(shape(64, 96, 12, true), k -> {
                 runs[0]++;
                 return k == Kernel.IM2COL ? 1_000_000L : 3_000_000L;
             });
             assertEquals(Kernel.IM2COL, timed.kernel(), "a 12x12 map timed, against the rule's oneDNN");
-            assertEquals(2 * (ConvBackwardKernels.ROUNDS + 1), runs[0]);
+            assertEquals(Kernel.values().length * (ConvBackwardKernels.ROUNDS + 1), runs[0]);
         });
     }
 
@@ -82,7 +84,7 @@ class ConvBackwardKernelsTest {
         ConvBackwardKernels.Choice c = ConvBackwardKernels.choose(shape(256, 256, 8, true), k -> {
             throw new AssertionError("timed by default");
         });
-        assertEquals("im2col (by rule)", c.describe());
+        assertEquals("oneDNN 2.5 (by rule)", c.describe());
     }
 
     @Test
@@ -91,7 +93,7 @@ class ConvBackwardKernelsTest {
             ConvBackwardKernels.Choice c = ConvBackwardKernels.choose(shape(3, 8, 8, true), k -> {
                 throw new AssertionError("timed under the rule");
             });
-            assertEquals("DL4J's (oneDNN) (by rule)", c.describe());
+            assertEquals("DL4J's (oneDNN 2.3) (by rule)", c.describe());
         });
         underPolicy("fastest", () -> {
             UserError e = assertThrows(UserError.class, () -> ConvBackwardKernels.choose(shape(3, 8, 8, true), k -> 0L));

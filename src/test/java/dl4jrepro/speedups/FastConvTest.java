@@ -99,20 +99,27 @@ class FastConvTest {
         }
         assertTrue(((FastConvLayer) fast.getLayer(0)).skippedForwardPasses() > 0);
         for (int i : new int[] {0, 3}) {
-            assertEquals(0, ((FastConvLayer) fast.getLayer(i)).im2colBackwardPasses(), "10x10 maps keep oneDNN's kernel");
+            assertEquals(0, ((FastConvLayer) fast.getLayer(i)).ownBackwardPasses(), "10x10 maps keep DL4J's kernel");
         }
     }
 
-    /** On maps of 4×4, whose backward pass runs {@link Im2colConvolution} instead of oneDNN's, the same numbers too. */
+    /**
+     * On maps of 4×4, whose backward pass runs {@link DnnlConvolution} (oneDNN 2.5), and of 2×2, which run
+     * {@link Im2colConvolution}, instead of DL4J's, the same numbers too.
+     */
     @Test
     void sameAsDl4jsConvolutionOnSmallMapsInSinglePrecision() throws IOException {
-        InputShape small = new InputShape(2, 4, 4);
-        INDArray xs = Nd4j.rand(DataType.FLOAT, 10, small.features()).subi(0.5f), yf = y.castTo(DataType.FLOAT);
-        MultiLayerNetwork fast = net(true, "on", DataType.FLOAT, small);
-        for (LayerEquivalence.Row r : LayerEquivalence.compare(net(true, "-conv", DataType.FLOAT, small), fast, xs, yf, 3, true)) {
-            assertEquals(0, r.maxAbsDiff(), FLOAT_KERNELS, r.toString());
+        for (int side : new int[] {4, 2}) {
+            InputShape small = new InputShape(2, side, side);
+            INDArray xs = Nd4j.rand(DataType.FLOAT, 10, small.features()).subi(0.5f), yf = y.castTo(DataType.FLOAT);
+            MultiLayerNetwork fast = net(true, "on", DataType.FLOAT, small);
+            for (LayerEquivalence.Row r : LayerEquivalence.compare(net(true, "-conv", DataType.FLOAT, small), fast, xs, yf, 3, true)) {
+                assertEquals(0, r.maxAbsDiff(), FLOAT_KERNELS, side + "x" + side + ": " + r);
+            }
+            FastConvLayer first = (FastConvLayer) fast.getLayer(0);
+            assertTrue(first.ownBackwardPasses() > 0, side + "x" + side + " maps ran a kernel of this project's");
+            assertEquals(side == 4 ? ConvBackwardKernels.Kernel.DNNL : ConvBackwardKernels.Kernel.IM2COL, first.backwardChoice().kernel());
         }
-        assertTrue(((FastConvLayer) fast.getLayer(0)).im2colBackwardPasses() > 0, "4x4 maps ran the im2col kernel");
     }
 
     /** With 256 input channels on 8×8 maps, and an activation of its own (tanh, so z is needed), the same numbers. */
@@ -124,13 +131,14 @@ class FastConvTest {
                 xf, yf, 3, true)) {
             assertEquals(0, r.maxAbsDiff(), FLOAT_KERNELS, r.toString());
         }
-        assertEquals(0, ((FastConvLayer) fast.getLayer(0)).im2colBackwardPasses(), "2 input channels on 8x8 keep oneDNN's kernel");
-        assertTrue(((FastConvLayer) fast.getLayer(1)).im2colBackwardPasses() > 0, "256 input channels ran the im2col kernel");
+        assertEquals(0, ((FastConvLayer) fast.getLayer(0)).ownBackwardPasses(), "2 input channels on 8x8 keep DL4J's kernel");
+        assertEquals(ConvBackwardKernels.Kernel.DNNL, ((FastConvLayer) fast.getLayer(1)).backwardChoice().kernel(),
+                "256 input channels ran oneDNN 2.5");
     }
 
     /**
      * The first layer as training prepares it, without the input gradient nothing reads: on 10×10 maps, where it would
-     * otherwise keep oneDNN's kernel, im2col's backward pass computes its weight and bias gradients alone. The gradients
+     * otherwise keep DL4J's kernel, oneDNN 2.5's backward pass computes its weight and bias gradients alone. The gradients
      * and three steps of training are DL4J's, and the network hands on no input gradient.
      */
     @Test
@@ -149,8 +157,8 @@ class FastConvTest {
         INDArray expected = dl4j.calculateGradients(xf, yf, null, null).getFirst().gradient();
         assertEquals(0, expected.sub(computed.getFirst().gradient()).amaxNumber().doubleValue(), FLOAT_KERNELS);
         FastConvLayer first = (FastConvLayer) fast.getLayer(0), second = (FastConvLayer) fast.getLayer(3);
-        assertTrue(first.im2colBackwardPasses() > 0, "the first layer ran im2col without the input gradient");
-        assertEquals(0, second.im2colBackwardPasses(), "the layer above keeps oneDNN's kernel and its input gradient");
+        assertEquals(ConvBackwardKernels.Kernel.DNNL, first.backwardChoice().kernel(), "the first layer without the input gradient");
+        assertEquals(0, second.ownBackwardPasses(), "the layer above keeps DL4J's kernel and its input gradient");
         for (int i = 0; i < 3; i++) {
             dl4j.fit(xf, yf);
             fast.fit(xf, yf);
@@ -180,11 +188,11 @@ class FastConvTest {
             assertEquals(0, dl4j.params().sub(fast.params()).amaxNumber().doubleValue(), FLOAT_KERNELS);
             Map<String, String> kernels = prepared.convBackwardKernels();
             assertEquals(List.of("0", "3"), List.copyOf(kernels.keySet()), "both convolution layers ran backward");
-            kernels.values().forEach(k -> assertTrue(k.contains("timed: im2col "), k));
+            kernels.values().forEach(k -> assertTrue(k.contains("(timed: ") && k.contains("oneDNN 2.5 "), k));
             for (int i : new int[] {0, 3}) {
                 FastConvLayer layer = (FastConvLayer) fast.getLayer(i);
-                assertEquals(layer.backwardChoice().kernel() == ConvBackwardKernels.Kernel.IM2COL ? 3 : 0,
-                        layer.im2colBackwardPasses(), "the counted passes follow the choice");
+                assertEquals(layer.backwardChoice().kernel() != ConvBackwardKernels.Kernel.DL4J ? 3 : 0,
+                        layer.ownBackwardPasses(), "the counted passes follow the choice");
             }
             MultiLayerNetwork again = Speedups.prepare(conf, TestNets.CPU, SpeedupSetting.parse("on", "test")).net();
             again.fit(xf, yf);

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link Im2colConvolution} computes libnd4j's convolution ({@code conv2d}, {@code conv2d_bp}, in double precision as
  * the reference) to float rounding: output, weight, bias and input gradients, over kernel sizes, strides, paddings,
- * DL4J's Same mode and a minibatch split into several chunks.
+ * DL4J's Same mode and a minibatch split into several chunks; and so does {@link DnnlConvolution}'s backward pass, with
+ * and without the input gradient, into the same views.
  */
 class Im2colConvolutionTest {
     @ParameterizedTest(name = "batch {0}, {1}→{2} channels, {3}x{4} in, kernel {5}, stride {6}, padding {7}, {8}")
@@ -45,20 +46,21 @@ class Im2colConvolutionTest {
 
         INDArray zf = Nd4j.create(DataType.FLOAT, g.outputShape());
         Im2colConvolution.forward(g, f(x), f(weights), f(bias), zf);
-        // the gradients into views of one flat array, as DL4J's layers hold them
-        INDArray flat = Nd4j.create(DataType.FLOAT, 1, weights.length() + co);
-        INDArray gwf = flat.get(NDArrayIndex.point(0),
-                NDArrayIndex.interval(0, weights.length())).reshape('c', weights.shape());
-        INDArray gbf = flat.get(NDArrayIndex.point(0),
-                NDArrayIndex.interval(weights.length(), weights.length() + co));
-        INDArray gxf = Nd4j.create(DataType.FLOAT, x.shape());
-        Im2colConvolution.backward(g, f(x), f(weights), f(delta), gwf, gbf, gxf);
-
         close("output", z, zf);
-        close("weight gradient", gw, gwf);
-        close("bias gradient", gb, gbf.reshape(co));
-        close("input gradient", gx, gxf);
-        assertTrue(flat.getDouble(0, 0) != 0, "the weight gradient landed in the flat array");
+        for (String kernel : new String[] {"im2col", "oneDNN 2.5", "oneDNN 2.5 without the input gradient"}) {
+            // the gradients into views of one flat array (the bias first, as DL4J's convolution layers hold them)
+            INDArray flat = Nd4j.create(DataType.FLOAT, 1, co + weights.length());
+            INDArray gbf = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, co));
+            INDArray gwf = flat.get(NDArrayIndex.point(0),
+                    NDArrayIndex.interval(co, co + weights.length())).reshape('c', weights.shape());
+            INDArray gxf = kernel.endsWith("input gradient") ? null : Nd4j.create(DataType.FLOAT, x.shape());
+            if (kernel.equals("im2col")) Im2colConvolution.backward(g, f(x), f(weights), f(delta), gwf, gbf, gxf);
+            else DnnlConvolution.backward(g, f(x), f(weights), f(delta), gwf, gbf, gxf);
+            close(kernel + ": weight gradient", gw, gwf);
+            close(kernel + ": bias gradient", gb, gbf.reshape(co));
+            if (gxf != null) close(kernel + ": input gradient", gx, gxf);
+            assertTrue(flat.getDouble(0, co) != 0, kernel + ": the weight gradient landed in the flat array");
+        }
     }
 
     private static INDArray f(INDArray a) {

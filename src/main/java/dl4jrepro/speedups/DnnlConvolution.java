@@ -1,0 +1,163 @@
+package dl4jrepro.speedups;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.convolution_backward_data;
+import org.bytedeco.dnnl.convolution_backward_weights;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+/**
+ * A single-precision 2-D convolution's backward pass (NCHW, no dilation) through javacpp's build of oneDNN 2.5
+ * (org.bytedeco:dnnl), which loads beside the oneDNN 2.3 that ND4J 1.0.0-M2.1 links into its own library.
+ *
+ * <p>Why: on the small maps of the VGG net of C2 (8×8 and less), oneDNN 2.3 as ND4J calls it picks kernels far slower
+ * than its direct ones, and {@link Im2colConvolution}'s products, though faster there, trail the direct kernels the
+ * PyTorch twin's oneDNN runs (results/benchmarks/conv-backward.md, per layer, with PyTorch's own layer beside). oneDNN
+ * 2.5 has those direct AVX-512 kernels; ND4J's copy cannot be replaced (it is linked in), so this calls a second one.
+ *
+ * <p>How: per layer shape and thread, the primitives (forward descriptor as the hint, backward-weights and
+ * backward-data) and their memories are made once, with the layout each kernel prefers; a call points plain NCHW/OIHW
+ * memories at the ND4J arrays and reorders in and out, as PyTorch does. The weight and bias gradients land in arrays
+ * of this class first (DL4J's gradients are views into one flat array) and are copied into place.
+ */
+public final class DnnlConvolution {
+    private DnnlConvolution() {}
+
+    private static final engine ENGINE = new engine(engine.kind.cpu, 0);
+
+    /** One shape's primitives and memories on one thread. */
+    private static final class Pass {
+        final stream stream = new stream(ENGINE);
+        final memory userX, userW, userDelta, userDx, userGradW, userGradB;
+        final memory x, delta, deltaForData, w, dx, gradW;
+        final primitive weightsPass, dataPass;
+        final reorder inX, inDelta, outGradW, inW, inDeltaForData, outDx;
+        final INDArray ownGradW, ownGradB;
+
+        Pass(Im2colConvolution.Geometry g, boolean bias, boolean inputGradient) {
+            long[] in = {g.n(), g.c(), g.h(), g.w()}, out = {g.n(), g.co(), g.oh(), g.ow()}, kernel = {g.co(), g.c(), g.kh(), g.kw()};
+            long[] strides = {g.sy(), g.sx()}, padL = {g.py(), g.px()};
+            // the far side's padding: what makes the output size come out as DL4J's (Same mode may pad unevenly)
+            long[] padR = {(long) (g.oh() - 1) * g.sy() + g.kh() - g.py() - g.h(), (long) (g.ow() - 1) * g.sx() + g.kw() - g.px() - g.w()};
+            memory.desc anyIn = desc(in, memory.format_tag.any), anyOut = desc(out, memory.format_tag.any),
+                    anyW = desc(kernel, memory.format_tag.any), biasDesc = desc(new long[] {g.co()}, memory.format_tag.x);
+            convolution_forward.primitive_desc hint = new convolution_forward.primitive_desc(new convolution_forward.desc(
+                    prop_kind.forward_training, algorithm.convolution_direct, anyIn, anyW, biasDesc, anyOut, strides, padL, padR), ENGINE);
+            convolution_backward_weights.desc wd = bias
+                    ? new convolution_backward_weights.desc(algorithm.convolution_direct, anyIn, anyW, biasDesc, anyOut, strides, padL, padR)
+                    : new convolution_backward_weights.desc(algorithm.convolution_direct, anyIn, anyW, anyOut, strides, padL, padR);
+            convolution_backward_weights.primitive_desc wpd = new convolution_backward_weights.primitive_desc(wd, ENGINE, hint);
+            weightsPass = new convolution_backward_weights(wpd);
+            userX = new memory(desc(in, memory.format_tag.nchw), ENGINE, null);
+            userDelta = new memory(desc(out, memory.format_tag.nchw), ENGINE, null);
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                ownGradW = Nd4j.createUninitialized(DataType.FLOAT, kernel);
+                ownGradB = bias ? Nd4j.createUninitialized(DataType.FLOAT, g.co()) : null;
+            }
+            userGradW = new memory(desc(kernel, memory.format_tag.oihw), ENGINE, ownGradW.data().addressPointer());
+            userGradB = bias ? new memory(biasDesc, ENGINE, ownGradB.data().addressPointer()) : null;
+            x = new memory(wpd.src_desc(), ENGINE);
+            delta = new memory(wpd.diff_dst_desc(), ENGINE);
+            gradW = new memory(wpd.diff_weights_desc(), ENGINE);
+            inX = reorderOf(userX, x);
+            inDelta = reorderOf(userDelta, delta);
+            outGradW = reorderOf(gradW, userGradW);
+            if (inputGradient) {
+                convolution_backward_data.primitive_desc dpd = new convolution_backward_data.primitive_desc(
+                        new convolution_backward_data.desc(algorithm.convolution_direct, anyIn, anyW, anyOut, strides, padL, padR), ENGINE, hint);
+                dataPass = new convolution_backward_data(dpd);
+                userW = new memory(desc(kernel, memory.format_tag.oihw), ENGINE, null);
+                userDx = new memory(desc(in, memory.format_tag.nchw), ENGINE, null);
+                w = new memory(dpd.weights_desc(), ENGINE);
+                dx = new memory(dpd.diff_src_desc(), ENGINE);
+                deltaForData = dpd.diff_dst_desc().equals(wpd.diff_dst_desc()) ? delta : new memory(dpd.diff_dst_desc(), ENGINE);
+                inW = reorderOf(userW, w);
+                inDeltaForData = deltaForData == delta ? null : reorderOf(userDelta, deltaForData);
+                outDx = reorderOf(dx, userDx);
+            } else {
+                dataPass = null;
+                userW = userDx = w = dx = deltaForData = null;
+                inW = inDeltaForData = outDx = null;
+            }
+        }
+    }
+
+    private record Key(Im2colConvolution.Geometry g, boolean bias, boolean inputGradient) {}
+
+    private static final ThreadLocal<Map<Key, Pass>> PASSES = ThreadLocal.withInitial(HashMap::new);
+
+    /**
+     * The gradients, given delta (the loss's gradient with respect to z, [n, co, oh, ow]): weights' into gradW
+     * ([co, c, kh, kw], C order, may be a view), bias's into gradB (null: no bias), the input's into epsilon (C order
+     * [n, c, h, w], no view; null: not wanted). The same contract as {@link Im2colConvolution#backward}.
+     */
+    public static void backward(Im2colConvolution.Geometry g, INDArray x, INDArray weights, INDArray delta, INDArray gradW,
+                                INDArray gradB, INDArray epsilon) {
+        Pass p = PASSES.get().computeIfAbsent(new Key(g, gradB != null, epsilon != null), k -> new Pass(k.g(), k.bias(), k.inputGradient()));
+        INDArray xs = dense(x), ds = dense(delta);
+        p.userX.set_data_handle(xs.data().addressPointer());
+        p.userDelta.set_data_handle(ds.data().addressPointer());
+        p.inX.execute(p.stream, p.userX, p.x);
+        p.inDelta.execute(p.stream, p.userDelta, p.delta);
+        IntMemoryMap args = new IntMemoryMap();
+        args.put(DNNL_ARG_SRC, p.x);
+        args.put(DNNL_ARG_DIFF_DST, p.delta);
+        args.put(DNNL_ARG_DIFF_WEIGHTS, p.gradW);
+        if (gradB != null) args.put(DNNL_ARG_DIFF_BIAS, p.userGradB);
+        p.weightsPass.execute(p.stream, args);
+        p.outGradW.execute(p.stream, p.gradW, p.userGradW);
+        if (epsilon != null) {
+            INDArray ws = dense(weights);
+            p.userW.set_data_handle(ws.data().addressPointer());
+            p.userDx.set_data_handle(epsilon.data().addressPointer());
+            p.inW.execute(p.stream, p.userW, p.w);
+            if (p.inDeltaForData != null) p.inDeltaForData.execute(p.stream, p.userDelta, p.deltaForData);
+            IntMemoryMap dataArgs = new IntMemoryMap();
+            dataArgs.put(DNNL_ARG_DIFF_DST, p.deltaForData);
+            dataArgs.put(DNNL_ARG_WEIGHTS, p.w);
+            dataArgs.put(DNNL_ARG_DIFF_SRC, p.dx);
+            p.dataPass.execute(p.stream, dataArgs);
+            p.outDx.execute(p.stream, p.dx, p.userDx);
+        }
+        p.stream._wait();
+        gradW.assign(p.ownGradW.reshape(gradW.shape()));
+        if (gradB != null) gradB.assign(p.ownGradB.reshape(gradB.shape()));
+    }
+
+    /** Whether this shape can run here: epsilon, when wanted, must be a whole array of its own. */
+    public static boolean accepts(INDArray epsilon) {
+        return epsilon == null || epsilon.offset() == 0 && Shape.hasDefaultStridesForShape(epsilon) && epsilon.ordering() == 'c';
+    }
+
+    /** The reorder from src's layout to dst's (a plain copy when they are the same), run on whichever memories a call gives. */
+    private static reorder reorderOf(memory src, memory dst) {
+        return new reorder(src, dst, new primitive_attr());
+    }
+
+    /** The array itself when its values are a dense C-order block at its buffer's start, else a dense copy. */
+    private static INDArray dense(INDArray a) {
+        boolean plain = a.offset() == 0 && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a)
+                && a.dataType() == DataType.FLOAT && a.data().length() >= a.length();
+        return plain ? a : a.castTo(DataType.FLOAT).dup('c');
+    }
+
+    private static memory.desc desc(long[] dims, memory.format_tag tag) {
+        return new memory.desc(dims, memory.data_type.f32, tag);
+    }
+}
