@@ -137,8 +137,8 @@ public final class ConvBackward {
         }]));
         row.put("threads", m.threads());
         for (int k = 0; k < sides.length; k++) row.put(sides[k], Alternation.median(ms[k]));
-        System.out.printf(Locale.ROOT, "%s layer %d (%s): backward oneDNN %.1f, own %.1f, im2col %.1f, oneDNN 2.5 %.1f; without "
-                + "the input gradient im2col %.1f, oneDNN 2.5 %.1f ms; forward oneDNN %.1f, im2col %.1f ms%n", m.name(), index,
+        System.out.printf(Locale.ROOT, "%s layer %d (%s): backward oneDNN %.1f, own %.1f, im2col %.1f, javacpp's oneDNN %.1f; without "
+                + "the input gradient im2col %.1f, javacpp's oneDNN %.1f ms; forward oneDNN %.1f, im2col %.1f ms%n", m.name(), index,
                 row.get("shape"), Alternation.median(ms[0]), Alternation.median(ms[1]), Alternation.median(ms[2]),
                 Alternation.median(ms[6]), Alternation.median(ms[5]), Alternation.median(ms[7]), Alternation.median(ms[3]),
                 Alternation.median(ms[4]));
@@ -166,15 +166,15 @@ public final class ConvBackward {
     }
 
     private static String markdown(List<Map<String, Object>> rows, int rounds, BackendInfo backend) {
-        StringBuilder md = new StringBuilder("# A convolution layer's passes: ND4J's oneDNN, libnd4j's own, this project's im2col, javacpp's oneDNN 2.5 and PyTorch's\n\n");
+        StringBuilder md = new StringBuilder("# A convolution layer's passes: ND4J's oneDNN, libnd4j's own, this project's im2col, javacpp's oneDNN and PyTorch's\n\n");
         md.append(String.format(Locale.ROOT, "At each convolution layer's shape and batch of the catalogue's CNNs, random data: the "
                 + "backward pass (input, weight and bias gradients) through oneDNN 2.3 (linked into ND4J; its helper, as DL4J's "
                 + "layers use it), libnd4j's own kernel (its `conv2d_bp` with helpers disallowed: im2col through permuted views "
                 + "and BLAS), this project's `Im2colConvolution` (patches gathered in Java, three plain BLAS products) and "
-                + "`DnnlConvolution` (javacpp's oneDNN 2.5.2, loaded beside ND4J's: its direct kernels, with reorders in and "
-                + "out); the forward pass through oneDNN 2.3 and `Im2colConvolution`. All in turns in one process, the order "
+                + "`DnnlConvolution` (javacpp's oneDNN, here " + DnnlConvolution.version() + ", loaded beside ND4J's: its "
+                + "direct kernels, with reorders in and out); the forward pass through oneDNN 2.3 and `Im2colConvolution`. All in turns in one process, the order "
                 + "rotating by round, the median of %d rounds after a warm-up. `FastConvLayer` runs by default the static rule "
-                + "(`ConvBackwardKernels`): im2col where the output map has at most %d positions, oneDNN 2.5 where it has at "
+                + "(`ConvBackwardKernels`): im2col where the output map has at most %d positions, javacpp's oneDNN where it has at "
                 + "most %d or the input at least %d channels and for a network's first layer, whose input gradient training "
                 + "discards (the columns \"no input gradient\": oneDNN 2.3 computes it always), oneDNN 2.3 elsewhere "
                 + "(`-D%s=timed` times the three per layer shape in each process instead); every forward pass is oneDNN "
@@ -184,8 +184,8 @@ public final class ConvBackward {
                 + "medians. oneDNN's time at some shapes differs from one process to the next: compare runs before moving the "
                 + "rule. Backend: %s.%n%n", rounds, ConvBackwardKernels.TINY_MAP, ConvBackwardKernels.SMALL_MAP,
                 ConvBackwardKernels.WIDE_INPUT, ConvBackwardKernels.PROPERTY, backend == null ? "" : backend.oneLine()));
-        md.append("| model | layer | shape | threads | backward: oneDNN 2.3 ms | own ms | im2col ms | oneDNN 2.5 ms "
-                + "| no input gradient: im2col ms | oneDNN 2.5 ms | the rule's kernel | its ms | PyTorch ms | rule / PyTorch "
+        md.append("| model | layer | shape | threads | backward: oneDNN 2.3 ms | own ms | im2col ms | javacpp's oneDNN ms "
+                + "| no input gradient: im2col ms | javacpp's oneDNN ms | the rule's kernel | its ms | PyTorch ms | rule / PyTorch "
                 + "| forward: oneDNN 2.3 ms | im2col ms | PyTorch ms | oneDNN 2.3 / PyTorch |\n"
                 + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<String, double[]> totals = new LinkedHashMap<>();  // per model: rule, PyTorch backward; oneDNN, PyTorch forward

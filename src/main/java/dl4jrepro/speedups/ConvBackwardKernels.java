@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 /**
  * Which kernel computes a convolution layer's backward pass, per layer shape: DL4J's (its helper, the oneDNN 2.3 linked
- * into ND4J), {@link Im2colConvolution}, or {@link DnnlConvolution} (javacpp's oneDNN 2.5).
+ * into ND4J), {@link Im2colConvolution}, or {@link DnnlConvolution} (javacpp's oneDNN, 2.5 or a system's newer one).
  *
  * <p>Why a choice: the three differ severalfold by layer shape (results/benchmarks/conv-backward.md, each layer of the
  * catalogue's CNNs, with the PyTorch twin's own layer beside), and oneDNN 2.3's time at one shape moves between
@@ -39,7 +39,7 @@ public final class ConvBackwardKernels {
     public static final long WIDE_INPUT = 256;
 
     public enum Kernel {
-        DL4J("DL4J's (oneDNN 2.3)"), IM2COL("im2col"), DNNL("oneDNN 2.5");
+        DL4J("DL4J's (oneDNN 2.3)"), IM2COL("im2col"), DNNL("oneDNN ");
 
         private final String label;
 
@@ -47,8 +47,9 @@ public final class ConvBackwardKernels {
             this.label = label;
         }
 
+        /** The kernel's name; javacpp's oneDNN's with the version that runs. */
         public String label() {
-            return label;
+            return this == DNNL ? label + DnnlConvolution.version() : label;
         }
     }
 
@@ -114,7 +115,7 @@ public final class ConvBackwardKernels {
     }
 
     /**
-     * The rule (conv-backward.md): oneDNN 2.5 without the input gradient (oneDNN 2.3 computes it always, im2col's lone
+     * The rule (conv-backward.md): javacpp's oneDNN without the input gradient (oneDNN 2.3 computes it always, im2col's lone
      * weight-gradient product is a long thin one), on small maps (at most {@link #SMALL_MAP} outputs) and on inputs of
      * {@link #WIDE_INPUT} channels or more, where oneDNN 2.3 as ND4J calls it falls far behind; im2col on tiny maps (at
      * most {@link #TINY_MAP} outputs), where its products are as fast; DL4J's (oneDNN 2.3's Winograd kernels) elsewhere.

@@ -4,6 +4,7 @@ import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.dnnl_version_t;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
@@ -12,7 +13,6 @@ import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,8 +23,9 @@ import java.util.Map;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 /**
- * A single-precision 2-D convolution's backward pass (NCHW, no dilation) through javacpp's build of oneDNN 2.5
- * (org.bytedeco:dnnl), which loads beside the oneDNN 2.3 that ND4J 1.0.0-M2.1 links into its own library.
+ * A single-precision 2-D convolution's backward pass (NCHW, no dilation) through javacpp's oneDNN presets
+ * (org.bytedeco:dnnl 2.5.2, or a system's newer libdnnl.so.2: {@link #version}), which load beside the oneDNN 2.3 that
+ * ND4J 1.0.0-M2.1 links into its own library.
  *
  * <p>Why: on the small maps of the VGG net of C2 (8×8 and less), oneDNN 2.3 as ND4J calls it picks kernels far slower
  * than its direct ones, and {@link Im2colConvolution}'s products, though faster there, trail the direct kernels the
@@ -33,13 +34,22 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  *
  * <p>How: per layer shape and thread, the primitives (forward descriptor as the hint, backward-weights and
  * backward-data) and their memories are made once, with the layout each kernel prefers; a call points plain NCHW/OIHW
- * memories at the ND4J arrays and reorders in and out, as PyTorch does. The weight and bias gradients land in arrays
- * of this class first (DL4J's gradients are views into one flat array) and are copied into place.
+ * memories at the ND4J arrays (views too, such as DL4J's gradients inside one flat array, by their address) and
+ * reorders in and out, as PyTorch does.
  */
 public final class DnnlConvolution {
     private DnnlConvolution() {}
 
     private static final engine ENGINE = new engine(engine.kind.cpu, 0);
+
+    /**
+     * The oneDNN that runs, as it reports itself: javacpp loads a system's libdnnl.so.2 before its own 2.5.2 when the
+     * system has one (the newer OpenBLAS is loaded with system paths first, BlasLibrary), so the version is a machine's.
+     */
+    public static String version() {
+        dnnl_version_t v = dnnl_version();
+        return v.major() + "." + v.minor() + "." + v.patch();
+    }
 
     /** One shape's primitives and memories on one thread. */
     private static final class Pass {
@@ -48,7 +58,6 @@ public final class DnnlConvolution {
         final memory x, delta, deltaForData, w, dx, gradW;
         final primitive weightsPass, dataPass;
         final reorder inX, inDelta, outGradW, inW, inDeltaForData, outDx;
-        final INDArray ownGradW, ownGradB;
 
         Pass(Im2colConvolution.Geometry g, boolean bias, boolean inputGradient) {
             long[] in = {g.n(), g.c(), g.h(), g.w()}, out = {g.n(), g.co(), g.oh(), g.ow()}, kernel = {g.co(), g.c(), g.kh(), g.kw()};
@@ -66,12 +75,8 @@ public final class DnnlConvolution {
             weightsPass = new convolution_backward_weights(wpd);
             userX = new memory(desc(in, memory.format_tag.nchw), ENGINE, null);
             userDelta = new memory(desc(out, memory.format_tag.nchw), ENGINE, null);
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                ownGradW = Nd4j.createUninitialized(DataType.FLOAT, kernel);
-                ownGradB = bias ? Nd4j.createUninitialized(DataType.FLOAT, g.co()) : null;
-            }
-            userGradW = new memory(desc(kernel, memory.format_tag.oihw), ENGINE, ownGradW.data().addressPointer());
-            userGradB = bias ? new memory(biasDesc, ENGINE, ownGradB.data().addressPointer()) : null;
+            userGradW = new memory(desc(kernel, memory.format_tag.oihw), ENGINE, null);
+            userGradB = bias ? new memory(biasDesc, ENGINE, null) : null;
             x = new memory(wpd.src_desc(), ENGINE);
             delta = new memory(wpd.diff_dst_desc(), ENGINE);
             gradW = new memory(wpd.diff_weights_desc(), ENGINE);
@@ -110,9 +115,12 @@ public final class DnnlConvolution {
     public static void backward(Im2colConvolution.Geometry g, INDArray x, INDArray weights, INDArray delta, INDArray gradW,
                                 INDArray gradB, INDArray epsilon) {
         Pass p = PASSES.get().computeIfAbsent(new Key(g, gradB != null, epsilon != null), k -> new Pass(k.g(), k.bias(), k.inputGradient()));
-        INDArray xs = dense(x), ds = dense(delta);
-        p.userX.set_data_handle(xs.data().addressPointer());
-        p.userDelta.set_data_handle(ds.data().addressPointer());
+        // gradients that are not one C-order block go to arrays of their own first
+        INDArray xs = dense(x), ds = dense(delta), gw = writable(gradW), gb = gradB == null ? null : writable(gradB);
+        p.userX.set_data_handle(address(xs));
+        p.userDelta.set_data_handle(address(ds));
+        p.userGradW.set_data_handle(address(gw));
+        if (gb != null) p.userGradB.set_data_handle(address(gb));
         p.inX.execute(p.stream, p.userX, p.x);
         p.inDelta.execute(p.stream, p.userDelta, p.delta);
         IntMemoryMap args = new IntMemoryMap();
@@ -124,8 +132,8 @@ public final class DnnlConvolution {
         p.outGradW.execute(p.stream, p.gradW, p.userGradW);
         if (epsilon != null) {
             INDArray ws = dense(weights);
-            p.userW.set_data_handle(ws.data().addressPointer());
-            p.userDx.set_data_handle(epsilon.data().addressPointer());
+            p.userW.set_data_handle(address(ws));
+            p.userDx.set_data_handle(address(epsilon));
             p.inW.execute(p.stream, p.userW, p.w);
             if (p.inDeltaForData != null) p.inDeltaForData.execute(p.stream, p.userDelta, p.deltaForData);
             IntMemoryMap dataArgs = new IntMemoryMap();
@@ -136,13 +144,28 @@ public final class DnnlConvolution {
             p.outDx.execute(p.stream, p.dx, p.userDx);
         }
         p.stream._wait();
-        gradW.assign(p.ownGradW.reshape(gradW.shape()));
-        if (gradB != null) gradB.assign(p.ownGradB.reshape(gradB.shape()));
+        if (gw != gradW) gradW.assign(gw);
+        if (gb != gradB) gradB.assign(gb);
     }
 
-    /** Whether this shape can run here: epsilon, when wanted, must be a whole array of its own. */
-    public static boolean accepts(INDArray epsilon) {
-        return epsilon == null || epsilon.offset() == 0 && Shape.hasDefaultStridesForShape(epsilon) && epsilon.ordering() == 'c';
+    /** {@code a} when oneDNN can write into it, else a C-order array of its shape to copy from. */
+    private static INDArray writable(INDArray a) {
+        return accepts(a) ? a : Nd4j.createUninitialized(DataType.FLOAT, a.shape());
+    }
+
+    /** Whether oneDNN can write an output into {@code a} through its address: a float array that is one C-order block. */
+    public static boolean accepts(INDArray a) {
+        return a == null || a.dataType() == DataType.FLOAT && a.ordering() == 'c' && Shape.isContiguousInBuffer(a);
+    }
+
+    /** Where {@code a}'s first value is: its buffer's address plus its offset (a view's start). */
+    private static Pointer address(INDArray a) {
+        long at = a.data().addressPointer().address() + a.offset() * Float.BYTES;
+        return new Pointer() {
+            {
+                address = at;
+            }
+        };
     }
 
     /** The reorder from src's layout to dst's (a plain copy when they are the same), run on whichever memories a call gives. */
@@ -150,11 +173,9 @@ public final class DnnlConvolution {
         return new reorder(src, dst, new primitive_attr());
     }
 
-    /** The array itself when its values are a dense C-order block at its buffer's start, else a dense copy. */
+    /** The array itself when its values are one C-order float block, else such a copy. */
     private static INDArray dense(INDArray a) {
-        boolean plain = a.offset() == 0 && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a)
-                && a.dataType() == DataType.FLOAT && a.data().length() >= a.length();
-        return plain ? a : a.castTo(DataType.FLOAT).dup('c');
+        return accepts(a) ? a : a.castTo(DataType.FLOAT).dup('c');
     }
 
     private static memory.desc desc(long[] dims, memory.format_tag tag) {

@@ -47,7 +47,7 @@ class Im2colConvolutionTest {
         INDArray zf = Nd4j.create(DataType.FLOAT, g.outputShape());
         Im2colConvolution.forward(g, f(x), f(weights), f(bias), zf);
         close("output", z, zf);
-        for (String kernel : new String[] {"im2col", "oneDNN 2.5", "oneDNN 2.5 without the input gradient"}) {
+        for (String kernel : new String[] {"im2col", "javacpp's oneDNN", "javacpp's oneDNN without the input gradient"}) {
             // the gradients into views of one flat array (the bias first, as DL4J's convolution layers hold them)
             INDArray flat = Nd4j.create(DataType.FLOAT, 1, co + weights.length());
             INDArray gbf = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, co));
