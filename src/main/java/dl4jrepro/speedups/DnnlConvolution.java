@@ -158,14 +158,9 @@ public final class DnnlConvolution {
         return a == null || a.dataType() == DataType.FLOAT && a.ordering() == 'c' && Shape.isContiguousInBuffer(a);
     }
 
-    /** Where {@code a}'s first value is: its buffer's address plus its offset (a view's start). */
+    /** Where {@code a}'s first value is: a view's buffer is itself a view, whose address is the view's start. */
     private static Pointer address(INDArray a) {
-        long at = a.data().addressPointer().address() + a.offset() * Float.BYTES;
-        return new Pointer() {
-            {
-                address = at;
-            }
-        };
+        return a.data().addressPointer();
     }
 
     /** The reorder from src's layout to dst's (a plain copy when they are the same), run on whichever memories a call gives. */
