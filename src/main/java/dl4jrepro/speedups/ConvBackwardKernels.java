@@ -115,15 +115,16 @@ public final class ConvBackwardKernels {
     }
 
     /**
-     * The rule (conv-backward.md): javacpp's oneDNN without the input gradient (oneDNN 2.3 computes it always, im2col's lone
-     * weight-gradient product is a long thin one), on small maps (at most {@link #SMALL_MAP} outputs) and on inputs of
-     * {@link #WIDE_INPUT} channels or more, where oneDNN 2.3 as ND4J calls it falls far behind; im2col on tiny maps (at
-     * most {@link #TINY_MAP} outputs), where its products are as fast; DL4J's (oneDNN 2.3's Winograd kernels) elsewhere.
+     * The rule (conv-backward.md): im2col without the input gradient (a network's first layer: oneDNN 2.3 computes it
+     * always) and on tiny maps (at most {@link #TINY_MAP} outputs), where its products are as fast; javacpp's oneDNN on
+     * small maps (at most {@link #SMALL_MAP} outputs) and on inputs of {@link #WIDE_INPUT} channels or more, where oneDNN
+     * 2.3 as ND4J calls it falls far behind; DL4J's (oneDNN 2.3's Winograd kernels) elsewhere. javacpp's oneDNN was
+     * faster on first layers too, but C1, whose only layer it would run, then held 1.1-1.9x the peak memory
+     * (onednn-25.md; latest.md, peer run 12), for a speed-up within the noise, so first layers stay with im2col.
      */
     public static Kernel byRule(Shape shape) {
         Im2colConvolution.Geometry g = shape.geometry();
-        if (!shape.inputGradient()) return Kernel.DNNL;
-        if (g.positions() <= TINY_MAP) return Kernel.IM2COL;
+        if (!shape.inputGradient() || g.positions() <= TINY_MAP) return Kernel.IM2COL;
         return g.positions() <= SMALL_MAP || g.c() >= WIDE_INPUT ? Kernel.DNNL : Kernel.DL4J;
     }
 

@@ -138,7 +138,7 @@ class FastConvTest {
 
     /**
      * The first layer as training prepares it, without the input gradient nothing reads: on 10×10 maps, where it would
-     * otherwise keep DL4J's kernel, javacpp's oneDNN's backward pass computes its weight and bias gradients alone. The gradients
+     * otherwise keep DL4J's kernel, im2col's backward pass computes its weight and bias gradients alone. The gradients
      * and three steps of training are DL4J's, and the network hands on no input gradient.
      */
     @Test
@@ -157,7 +157,7 @@ class FastConvTest {
         INDArray expected = dl4j.calculateGradients(xf, yf, null, null).getFirst().gradient();
         assertEquals(0, expected.sub(computed.getFirst().gradient()).amaxNumber().doubleValue(), FLOAT_KERNELS);
         FastConvLayer first = (FastConvLayer) fast.getLayer(0), second = (FastConvLayer) fast.getLayer(3);
-        assertEquals(ConvBackwardKernels.Kernel.DNNL, first.backwardChoice().kernel(), "the first layer without the input gradient");
+        assertEquals(ConvBackwardKernels.Kernel.IM2COL, first.backwardChoice().kernel(), "the first layer without the input gradient");
         assertEquals(0, second.ownBackwardPasses(), "the layer above keeps DL4J's kernel and its input gradient");
         for (int i = 0; i < 3; i++) {
             dl4j.fit(xf, yf);
