@@ -95,7 +95,8 @@ public final class ConvBackwardKernels {
 
     /** Every kernel, which goes first rotating by round; the fastest by its fastest round. */
     static Choice time(ToLongFunction<Kernel> runOnce) {
-        Kernel[] kernels = Kernel.values();
+        Kernel[] kernels = Arrays.stream(Kernel.values()).filter(k -> k != Kernel.DNNL || DnnlConvolution.available())
+                .toArray(Kernel[]::new);
         long[] best = new long[kernels.length];
         Arrays.fill(best, Long.MAX_VALUE);
         for (int round = 0; round <= ROUNDS; round++) {
@@ -125,7 +126,8 @@ public final class ConvBackwardKernels {
     public static Kernel byRule(Shape shape) {
         Im2colConvolution.Geometry g = shape.geometry();
         if (!shape.inputGradient() || g.positions() <= TINY_MAP) return Kernel.IM2COL;
-        return g.positions() <= SMALL_MAP || g.c() >= WIDE_INPUT ? Kernel.DNNL : Kernel.DL4J;
+        if (g.positions() <= SMALL_MAP || g.c() >= WIDE_INPUT) return DnnlConvolution.available() ? Kernel.DNNL : Kernel.IM2COL;
+        return Kernel.DL4J;
     }
 
     /** Whether this process times the kernels (the property read at each call, so a test can switch it). */

@@ -40,7 +40,27 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 public final class DnnlConvolution {
     private DnnlConvolution() {}
 
-    private static final engine ENGINE = new engine(engine.kind.cpu, 0);
+    /** The CPU engine, made when first needed: loading the library is what can fail (a platform without its build). */
+    private static final class Cpu {
+        static final engine ENGINE = new engine(engine.kind.cpu, 0);
+    }
+
+    private static volatile Boolean available;
+
+    /**
+     * Whether javacpp's oneDNN loads here; where it does not (a platform javacpp has no build of), the rule's layers
+     * keep {@link Im2colConvolution} ({@link ConvBackwardKernels#byRule}).
+     */
+    public static boolean available() {
+        if (available == null) {
+            try {
+                available = Cpu.ENGINE != null;
+            } catch (LinkageError | RuntimeException e) {  // UnsatisfiedLinkError, NoClassDefFoundError, ExceptionInInitializerError
+                available = false;
+            }
+        }
+        return available;
+    }
 
     /**
      * The oneDNN that runs, as it reports itself: javacpp loads a system's libdnnl.so.2 before its own 2.5.2 when the
@@ -53,7 +73,7 @@ public final class DnnlConvolution {
 
     /** One shape's primitives and memories on one thread. */
     private static final class Pass {
-        final stream stream = new stream(ENGINE);
+        final stream stream = new stream(Cpu.ENGINE);
         final memory userX, userW, userDelta, userDx, userGradW, userGradB;
         final memory x, delta, deltaForData, w, dx, gradW;
         final primitive weightsPass, dataPass;
@@ -67,31 +87,31 @@ public final class DnnlConvolution {
             memory.desc anyIn = desc(in, memory.format_tag.any), anyOut = desc(out, memory.format_tag.any),
                     anyW = desc(kernel, memory.format_tag.any), biasDesc = desc(new long[] {g.co()}, memory.format_tag.x);
             convolution_forward.primitive_desc hint = new convolution_forward.primitive_desc(new convolution_forward.desc(
-                    prop_kind.forward_training, algorithm.convolution_direct, anyIn, anyW, biasDesc, anyOut, strides, padL, padR), ENGINE);
+                    prop_kind.forward_training, algorithm.convolution_direct, anyIn, anyW, biasDesc, anyOut, strides, padL, padR), Cpu.ENGINE);
             convolution_backward_weights.desc wd = bias
                     ? new convolution_backward_weights.desc(algorithm.convolution_direct, anyIn, anyW, biasDesc, anyOut, strides, padL, padR)
                     : new convolution_backward_weights.desc(algorithm.convolution_direct, anyIn, anyW, anyOut, strides, padL, padR);
-            convolution_backward_weights.primitive_desc wpd = new convolution_backward_weights.primitive_desc(wd, ENGINE, hint);
+            convolution_backward_weights.primitive_desc wpd = new convolution_backward_weights.primitive_desc(wd, Cpu.ENGINE, hint);
             weightsPass = new convolution_backward_weights(wpd);
-            userX = new memory(desc(in, memory.format_tag.nchw), ENGINE, null);
-            userDelta = new memory(desc(out, memory.format_tag.nchw), ENGINE, null);
-            userGradW = new memory(desc(kernel, memory.format_tag.oihw), ENGINE, null);
-            userGradB = bias ? new memory(biasDesc, ENGINE, null) : null;
-            x = new memory(wpd.src_desc(), ENGINE);
-            delta = new memory(wpd.diff_dst_desc(), ENGINE);
-            gradW = new memory(wpd.diff_weights_desc(), ENGINE);
+            userX = new memory(desc(in, memory.format_tag.nchw), Cpu.ENGINE, null);
+            userDelta = new memory(desc(out, memory.format_tag.nchw), Cpu.ENGINE, null);
+            userGradW = new memory(desc(kernel, memory.format_tag.oihw), Cpu.ENGINE, null);
+            userGradB = bias ? new memory(biasDesc, Cpu.ENGINE, null) : null;
+            x = new memory(wpd.src_desc(), Cpu.ENGINE);
+            delta = new memory(wpd.diff_dst_desc(), Cpu.ENGINE);
+            gradW = new memory(wpd.diff_weights_desc(), Cpu.ENGINE);
             inX = reorderOf(userX, x);
             inDelta = reorderOf(userDelta, delta);
             outGradW = reorderOf(gradW, userGradW);
             if (inputGradient) {
                 convolution_backward_data.primitive_desc dpd = new convolution_backward_data.primitive_desc(
-                        new convolution_backward_data.desc(algorithm.convolution_direct, anyIn, anyW, anyOut, strides, padL, padR), ENGINE, hint);
+                        new convolution_backward_data.desc(algorithm.convolution_direct, anyIn, anyW, anyOut, strides, padL, padR), Cpu.ENGINE, hint);
                 dataPass = new convolution_backward_data(dpd);
-                userW = new memory(desc(kernel, memory.format_tag.oihw), ENGINE, null);
-                userDx = new memory(desc(in, memory.format_tag.nchw), ENGINE, null);
-                w = new memory(dpd.weights_desc(), ENGINE);
-                dx = new memory(dpd.diff_src_desc(), ENGINE);
-                deltaForData = dpd.diff_dst_desc().equals(wpd.diff_dst_desc()) ? delta : new memory(dpd.diff_dst_desc(), ENGINE);
+                userW = new memory(desc(kernel, memory.format_tag.oihw), Cpu.ENGINE, null);
+                userDx = new memory(desc(in, memory.format_tag.nchw), Cpu.ENGINE, null);
+                w = new memory(dpd.weights_desc(), Cpu.ENGINE);
+                dx = new memory(dpd.diff_src_desc(), Cpu.ENGINE);
+                deltaForData = dpd.diff_dst_desc().equals(wpd.diff_dst_desc()) ? delta : new memory(dpd.diff_dst_desc(), Cpu.ENGINE);
                 inW = reorderOf(userW, w);
                 inDeltaForData = deltaForData == delta ? null : reorderOf(userDelta, deltaForData);
                 outDx = reorderOf(dx, userDx);
