@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
  *
  * <p>Why a choice: the three differ severalfold by layer shape (results/benchmarks/conv-backward.md, each layer of the
  * catalogue's CNNs, with the PyTorch twin's own layer beside), and oneDNN 2.3's time at one shape moves between
- * processes and processors. The rule on shapes ({@link #byRule}) is the default: the same kernels on every machine and
- * in every process, so a run's digits do not depend on timing. {@value #PROPERTY}{@code =timed} instead times them, as
+ * processes and processors. The rule on shapes ({@link #byRule}) is the default: the same kernels in every process, so
+ * a run's digits do not depend on timing (javacpp's oneDNN is the machine's, 2.5.2 or the system's newer one, or im2col
+ * where it does not load: the kernel's label in each record names the version). {@value #PROPERTY}{@code =timed} instead times them, as
  * PyTorch's {@code cudnn.benchmark} (also off by default) does for its convolution algorithms: a shape's first backward
  * pass in a process runs each kernel, taking turns, and the process keeps the fastest for that shape. All compute the
  * same gradients up to float rounding, so a run's last digits then follow the choice. Timing did not pay for itself
