@@ -78,6 +78,8 @@ public final class DnnlConvolution {
         final memory x, delta, deltaForData, w, dx, gradW;
         final primitive weightsPass, dataPass;
         final reorder inX, inDelta, outGradW, inW, inDeltaForData, outDx;
+        /** The primitives' arguments: the same memories every call, only their data handles move. */
+        final IntMemoryMap weightsArgs = new IntMemoryMap(), dataArgs;
 
         Pass(Im2colConvolution.Geometry g, boolean bias, boolean inputGradient) {
             long[] in = {g.n(), g.c(), g.h(), g.w()}, out = {g.n(), g.co(), g.oh(), g.ow()}, kernel = {g.co(), g.c(), g.kh(), g.kw()};
@@ -103,6 +105,10 @@ public final class DnnlConvolution {
             inX = reorderOf(userX, x);
             inDelta = reorderOf(userDelta, delta);
             outGradW = reorderOf(gradW, userGradW);
+            weightsArgs.put(DNNL_ARG_SRC, x);
+            weightsArgs.put(DNNL_ARG_DIFF_DST, delta);
+            weightsArgs.put(DNNL_ARG_DIFF_WEIGHTS, gradW);
+            if (bias) weightsArgs.put(DNNL_ARG_DIFF_BIAS, userGradB);
             if (inputGradient) {
                 convolution_backward_data.primitive_desc dpd = new convolution_backward_data.primitive_desc(
                         new convolution_backward_data.desc(algorithm.convolution_direct, anyIn, anyW, anyOut, strides, padL, padR), Cpu.ENGINE, hint);
@@ -115,10 +121,15 @@ public final class DnnlConvolution {
                 inW = reorderOf(userW, w);
                 inDeltaForData = deltaForData == delta ? null : reorderOf(userDelta, deltaForData);
                 outDx = reorderOf(dx, userDx);
+                dataArgs = new IntMemoryMap();
+                dataArgs.put(DNNL_ARG_DIFF_DST, deltaForData);
+                dataArgs.put(DNNL_ARG_WEIGHTS, w);
+                dataArgs.put(DNNL_ARG_DIFF_SRC, dx);
             } else {
                 dataPass = null;
                 userW = userDx = w = dx = deltaForData = null;
                 inW = inDeltaForData = outDx = null;
+                dataArgs = null;
             }
         }
     }
@@ -130,42 +141,35 @@ public final class DnnlConvolution {
     /**
      * The gradients, given delta (the loss's gradient with respect to z, [n, co, oh, ow]): weights' into gradW
      * ([co, c, kh, kw], C order, may be a view), bias's into gradB (null: no bias), the input's into epsilon (C order
-     * [n, c, h, w], no view; null: not wanted). The same contract as {@link Im2colConvolution#backward}.
+     * [n, c, h, w]; null: not wanted). The same contract as {@link Im2colConvolution#backward}.
      */
     public static void backward(Im2colConvolution.Geometry g, INDArray x, INDArray weights, INDArray delta, INDArray gradW,
                                 INDArray gradB, INDArray epsilon) {
         Pass p = PASSES.get().computeIfAbsent(new Key(g, gradB != null, epsilon != null), k -> new Pass(k.g(), k.bias(), k.inputGradient()));
-        // gradients that are not one C-order block go to arrays of their own first
+        // outputs that are not one C-order block go to arrays of their own first
         INDArray xs = dense(x), ds = dense(delta), gw = writable(gradW), gb = gradB == null ? null : writable(gradB);
+        INDArray dxs = epsilon == null ? null : writable(epsilon);
         p.userX.set_data_handle(address(xs));
         p.userDelta.set_data_handle(address(ds));
         p.userGradW.set_data_handle(address(gw));
         if (gb != null) p.userGradB.set_data_handle(address(gb));
         p.inX.execute(p.stream, p.userX, p.x);
         p.inDelta.execute(p.stream, p.userDelta, p.delta);
-        IntMemoryMap args = new IntMemoryMap();
-        args.put(DNNL_ARG_SRC, p.x);
-        args.put(DNNL_ARG_DIFF_DST, p.delta);
-        args.put(DNNL_ARG_DIFF_WEIGHTS, p.gradW);
-        if (gradB != null) args.put(DNNL_ARG_DIFF_BIAS, p.userGradB);
-        p.weightsPass.execute(p.stream, args);
+        p.weightsPass.execute(p.stream, p.weightsArgs);
         p.outGradW.execute(p.stream, p.gradW, p.userGradW);
         if (epsilon != null) {
             INDArray ws = dense(weights);
             p.userW.set_data_handle(address(ws));
-            p.userDx.set_data_handle(address(epsilon));
+            p.userDx.set_data_handle(address(dxs));
             p.inW.execute(p.stream, p.userW, p.w);
             if (p.inDeltaForData != null) p.inDeltaForData.execute(p.stream, p.userDelta, p.deltaForData);
-            IntMemoryMap dataArgs = new IntMemoryMap();
-            dataArgs.put(DNNL_ARG_DIFF_DST, p.deltaForData);
-            dataArgs.put(DNNL_ARG_WEIGHTS, p.w);
-            dataArgs.put(DNNL_ARG_DIFF_SRC, p.dx);
-            p.dataPass.execute(p.stream, dataArgs);
+            p.dataPass.execute(p.stream, p.dataArgs);
             p.outDx.execute(p.stream, p.dx, p.userDx);
         }
         p.stream._wait();
         if (gw != gradW) gradW.assign(gw);
         if (gb != gradB) gradB.assign(gb);
+        if (dxs != epsilon) epsilon.assign(dxs);
     }
 
     /** {@code a} when oneDNN can write into it, else a C-order array of its shape to copy from. */
@@ -173,9 +177,9 @@ public final class DnnlConvolution {
         return accepts(a) ? a : Nd4j.createUninitialized(DataType.FLOAT, a.shape());
     }
 
-    /** Whether oneDNN can write an output into {@code a} through its address: a float array that is one C-order block. */
-    public static boolean accepts(INDArray a) {
-        return a == null || a.dataType() == DataType.FLOAT && a.ordering() == 'c' && Shape.isContiguousInBuffer(a);
+    /** Whether oneDNN can read or write {@code a} through its address: a float array that is one C-order block. */
+    private static boolean accepts(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && Shape.isContiguousInBuffer(a);
     }
 
     /** Where {@code a}'s first value is: a view's buffer is itself a view, whose address is the view's start. */

@@ -87,8 +87,7 @@ public class FastConvLayer extends ConvolutionLayer {
         INDArray epsilonBelow = inputGradient
                 ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c') : null;
         INDArray x = input.castTo(dataType), weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
-        // javacpp's oneDNN writes the input gradient through its address: an array of its own, as the workspaces give
-        if (kernel == ConvBackwardKernels.Kernel.DNNL && DnnlConvolution.accepts(epsilonBelow)) DnnlConvolution.backward(g, x, weights, delta, gradW, gradB, epsilonBelow);
+        if (kernel == ConvBackwardKernels.Kernel.DNNL) DnnlConvolution.backward(g, x, weights, delta, gradW, gradB, epsilonBelow);
         else Im2colConvolution.backward(g, x, weights, delta, gradW, gradB, epsilonBelow);
         Gradient gradient = new DefaultGradient();
         if (gradB != null) gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, gradB);
