@@ -5,7 +5,7 @@
 # --check true (only build every model on both sides and compare parameter counts and layer shapes). With --models the
 # figures go to results/benchmarks/peer-<models>.md. `peer-benchmark.sh StepProfile [--models a,b] [--epochs N]` runs the
 # step profile of both sides instead (dl4jrepro.bench.StepProfile, results/benchmarks/step-profile[-<models>].md), and
-# `peer-benchmark.sh ConvBackward [--rounds N]` each convolution layer's passes, both sides (results/benchmarks/conv-backward.md).
+# `peer-benchmark.sh ConvBackward [--rounds N] [--threads N]` each convolution layer's passes, both sides (results/benchmarks/conv-backward[-threads-N].md).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then

@@ -32,7 +32,7 @@ import java.util.Map;
  * peer benchmark can be placed layer by layer. FastConvLayer's choice of kernel per layer rests on these figures.
  * Writes {@code results/benchmarks/conv-backward.{md,json}}.
  *
- * <p>Run: {@code src/bench/peer-benchmark.sh ConvBackward [--rounds 5]} (the script installs the peer's PyTorch when
+ * <p>Run: {@code src/bench/peer-benchmark.sh ConvBackward [--rounds 5] [--threads N]} (the script installs the peer's PyTorch when
  * missing; {@code --peer PATH} as for the peer benchmark).
  */
 public final class ConvBackward {
@@ -43,15 +43,20 @@ public final class ConvBackward {
     }
 
     private static void run(String[] args) throws Exception {
-        Map<String, String> options = BenchmarkFiles.options(args, "--rounds N, --peer PATH");
+        Map<String, String> options = BenchmarkFiles.options(args, "--rounds N, --peer PATH, --threads N");
         int rounds = BenchmarkFiles.positiveInt(options, "rounds", 5);
+        // Each model's own threads by default; --threads N runs every model's layers at N on both sides (the trials of a
+        // search run one thread each) and writes conv-backward-threads-N.
+        int threads = options.containsKey("threads") ? BenchmarkFiles.positiveInt(options, "threads", 1) : 0;
+        String name = threads == 0 ? "conv-backward" : "conv-backward-threads-" + threads;
         PeerBenchmark.Workload workload = PeerBenchmark.Workload.read(PeerBenchmark.Workload.CATALOGUE);
         PeerBenchmark.Sides sides = new PeerBenchmark.Sides(PeerBenchmark.peerScript(options), PeerBenchmark.Workload.CATALOGUE,
                 "detected", 1);
         List<Map<String, Object>> rows = new ArrayList<>();
         BackendInfo backend = null;
-        for (PeerModel m : workload.models()) {
-            if (!m.family().equals("CnnFamily")) continue;
+        for (PeerModel listed : workload.models()) {
+            if (!listed.family().equals("CnnFamily")) continue;
+            PeerModel m = threads == 0 ? listed : listed.withThreads(threads);
             backend = BackendSelector.select("cpu", m.threads());
             MultiLayerConfiguration conf = PeerBenchmark.plain(m);
             int batch = new dl4jrepro.spec.Hyperparameters(m.name(), m.hyperparameters()).getInt("batch");
@@ -70,11 +75,12 @@ public final class ConvBackward {
             addPeer(m, modelRows, torchBefore, torchAfter);
             rows.addAll(modelRows);
         }
-        Map<String, Object> out = BenchmarkFiles.figures("conv-backward", "a convolution's backward pass through oneDNN's "
+        Map<String, Object> out = BenchmarkFiles.figures(name, "a convolution's backward pass through oneDNN's "
                 + "kernel and libnd4j's own, per layer shape of the catalogue's CNNs", backend == null ? null : backend.oneLine());
         out.put("rounds", rounds);
         out.put("layers", rows);
-        BenchmarkFiles.write("conv-backward", out, markdown(rows, rounds, backend));
+        BenchmarkFiles.write(name, out, markdown(rows, rounds, backend,
+                "src/bench/peer-benchmark.sh ConvBackward" + (threads == 0 ? "" : " --threads " + threads)));
     }
 
     private static Map<String, Object> layer(PeerModel m, int index, ConvolutionLayer c, int batch,
@@ -165,7 +171,7 @@ public final class ConvBackward {
         }
     }
 
-    private static String markdown(List<Map<String, Object>> rows, int rounds, BackendInfo backend) {
+    private static String markdown(List<Map<String, Object>> rows, int rounds, BackendInfo backend, String command) {
         StringBuilder md = new StringBuilder("# A convolution layer's passes: ND4J's oneDNN, libnd4j's own, this project's im2col, javacpp's oneDNN and PyTorch's\n\n");
         md.append(String.format(Locale.ROOT, "At each convolution layer's shape and batch of the catalogue's CNNs, random data: the "
                 + "backward pass (input, weight and bias gradients) through oneDNN 2.3 (linked into ND4J; its helper, as DL4J's "
@@ -174,17 +180,17 @@ public final class ConvBackward {
                 + "`DnnlConvolution` (javacpp's oneDNN, here " + DnnlConvolution.version() + ", loaded beside ND4J's: its "
                 + "direct kernels, with reorders in and out); the forward pass through oneDNN 2.3 and `Im2colConvolution`. All in turns in one process, the order "
                 + "rotating by round, the median of %d rounds after a warm-up. `FastConvLayer` runs by default the static rule "
-                + "(`ConvBackwardKernels`): im2col where the output map has at most %d positions and for a network's first "
-                + "layer, whose input gradient training discards (the columns \"no input gradient\": oneDNN 2.3 computes it "
-                + "always), javacpp's oneDNN where the map has at most %d positions or the input at least %d channels, "
-                + "oneDNN 2.3 elsewhere "
+                + "(`ConvBackwardKernels`): oneDNN 2.3 for 3x3 stride-1 layers that "
+                + "compute the input gradient on maps of more than %d positions from fewer than %d channels, javacpp's "
+                + "oneDNN for every other layer, a network's first among them, whose input gradient training discards (the "
+                + "columns \"no input gradient\": oneDNN 2.3 computes it always) "
                 + "(`-D%s=timed` times the three per layer shape in each process instead); every forward pass is oneDNN "
                 + "2.3's. PyTorch: the twin's own layer (torch_peer.py --conv-layers: its oneDNN, at the same "
                 + "threads), forward and autograd's backward pass (the first layer's without the input gradient, as in "
                 + "training), the same rounds, in a process of its own before DL4J's and another after: the mean of the two "
                 + "medians. oneDNN's time at some shapes differs from one process to the next: compare runs before moving the "
-                + "rule. Backend: %s.%n%n", rounds, ConvBackwardKernels.TINY_MAP, ConvBackwardKernels.SMALL_MAP,
-                ConvBackwardKernels.WIDE_INPUT, ConvBackwardKernels.PROPERTY, backend == null ? "" : backend.oneLine()));
+                + "rule. Backend: %s.%n%n", rounds, ConvBackwardKernels.SMALL_MAP, ConvBackwardKernels.WIDE_INPUT,
+                ConvBackwardKernels.PROPERTY, backend == null ? "" : backend.oneLine()));
         md.append("| model | layer | shape | threads | backward: oneDNN 2.3 ms | own ms | im2col ms | javacpp's oneDNN ms "
                 + "| no input gradient: im2col ms | javacpp's oneDNN ms | the rule's kernel | its ms | PyTorch ms | rule / PyTorch "
                 + "| forward: oneDNN 2.3 ms | im2col ms | PyTorch ms | oneDNN 2.3 / PyTorch |\n"
@@ -211,7 +217,7 @@ public final class ConvBackward {
                 + "|---|---:|---:|---:|---:|---:|---:|\n");
         totals.forEach((model, t) -> md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |%n",
                 model, t[0], t[1], t[0] / t[1], t[2], t[3], t[2] / t[3])));
-        md.append("\nRegenerate: `src/bench/peer-benchmark.sh ConvBackward`\n");
+        md.append("\nRegenerate: `" + command + "`\n");
         return md.toString();
     }
 }

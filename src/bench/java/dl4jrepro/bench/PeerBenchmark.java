@@ -67,6 +67,11 @@ public final class PeerBenchmark {
             return passesPerEpoch == null ? 1 : passesPerEpoch;
         }
 
+        /** The same model at {@code t} threads. */
+        PeerModel withThreads(int t) {
+            return new PeerModel(name, spec, overrides, family, input, samples, classes, t, passesPerEpoch, hyperparameters);
+        }
+
         /** The model with the spec's settings filled in (as given when it names no spec). */
         PeerModel resolved(SpecCatalog specs) {
             if (spec == null) return this;

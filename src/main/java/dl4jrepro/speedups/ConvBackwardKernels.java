@@ -32,9 +32,7 @@ public final class ConvBackwardKernels {
     /** Timed rounds per kernel, after one untimed round (oneDNN creates and compiles its kernels at a shape's first call). */
     static final int ROUNDS = 3;
 
-    /** The largest output map (height × width) whose backward pass runs {@link Im2colConvolution} by the rule. */
-    public static final long TINY_MAP = 4;
-    /** The largest output map whose backward pass runs {@link DnnlConvolution} by the rule (above {@link #TINY_MAP}). */
+    /** The largest output map (height × width) whose backward pass runs {@link DnnlConvolution} by the rule. */
     public static final long SMALL_MAP = 16;
     /** The fewest input channels from which the backward pass runs {@link DnnlConvolution} by the rule, on larger maps too. */
     public static final long WIDE_INPUT = 256;
@@ -117,18 +115,19 @@ public final class ConvBackwardKernels {
     }
 
     /**
-     * The rule (conv-backward.md): im2col without the input gradient (a network's first layer: oneDNN 2.3 computes it
-     * always) and on tiny maps (at most {@link #TINY_MAP} outputs), where its products are as fast; javacpp's oneDNN on
-     * small maps (at most {@link #SMALL_MAP} outputs) and on inputs of {@link #WIDE_INPUT} channels or more, where oneDNN
-     * 2.3 as ND4J calls it falls far behind; DL4J's (oneDNN 2.3's Winograd kernels) elsewhere. javacpp's oneDNN was
-     * faster on first layers too, but C1, whose only layer it would run, then held 1.1-1.9x the peak memory
-     * (onednn-25.md; latest.md, peer run 12), for a speed-up within the noise, so first layers stay with im2col.
+     * The rule (conv-backward.md and conv-backward-threads-1.md): DL4J's (oneDNN 2.3's Winograd kernels) for 3×3
+     * stride-1 layers that compute the input gradient on maps of more than {@link #SMALL_MAP} outputs from fewer than
+     * {@link #WIDE_INPUT} channels, where it measured faster; javacpp's oneDNN everywhere else: a network's first layer
+     * (no input gradient, which oneDNN 2.3 computes always), small maps, wide inputs and other kernels (C1's 5×5).
+     * Where javacpp's oneDNN does not load, the rule of two kernels: DL4J's for every layer of that first kind
+     * regardless of its kernel, im2col for the rest.
      */
     public static Kernel byRule(Shape shape) {
         Im2colConvolution.Geometry g = shape.geometry();
-        if (!shape.inputGradient() || g.positions() <= TINY_MAP) return Kernel.IM2COL;
-        if (g.positions() <= SMALL_MAP || g.c() >= WIDE_INPUT) return DnnlConvolution.available() ? Kernel.DNNL : Kernel.IM2COL;
-        return Kernel.DL4J;
+        boolean dl4jsGround = shape.inputGradient() && g.positions() > SMALL_MAP && g.c() < WIDE_INPUT;
+        if (!DnnlConvolution.available()) return dl4jsGround ? Kernel.DL4J : Kernel.IM2COL;
+        boolean winograd = g.kh() == 3 && g.kw() == 3 && g.sy() == 1 && g.sx() == 1;
+        return dl4jsGround && winograd ? Kernel.DL4J : Kernel.DNNL;
     }
 
     /** Whether this process times the kernels (the property read at each call, so a test can switch it). */

@@ -11,6 +11,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** How {@link ConvBackwardKernels} picks a shape's backward kernel: by timing, or by the rule. */
 class ConvBackwardKernelsTest {
@@ -40,14 +41,19 @@ class ConvBackwardKernelsTest {
     }
 
     @Test
-    void theRuleGivesJavacppsOneDnnToSmallMapsAndWideInputsAndIm2colToTinyMapsAndFirstLayers() {
-        assertEquals(Kernel.DL4J, ConvBackwardKernels.byRule(shape(64, 128, 16, true)));
-        assertEquals(Kernel.IM2COL, ConvBackwardKernels.byRule(shape(64, 128, 16, false)), "no input gradient");
+    void theRuleKeepsDl4jsKernelFor3x3Stride1LayersOnLargerMapsOfFewerChannelsAndGivesJavacppsOneDnnTheRest() {
+        assumeTrue(DnnlConvolution.available(), "javacpp's oneDNN does not load here");
+        assertEquals(Kernel.DL4J, ConvBackwardKernels.byRule(shape(64, 128, 16, true)), "3x3 at stride 1");
+        assertEquals(Kernel.DNNL, ConvBackwardKernels.byRule(shape(64, 128, 16, false)), "no input gradient");
         assertEquals(Kernel.DNNL, ConvBackwardKernels.byRule(shape(256, 512, 4, true)), "16 positions");
         assertEquals(Kernel.DNNL, ConvBackwardKernels.byRule(shape(256, 256, 8, true)), "256 input channels");
-        assertEquals(Kernel.IM2COL, ConvBackwardKernels.byRule(shape(512, 512, 2, true)), "4 positions");
-        assertEquals(Kernel.IM2COL, ConvBackwardKernels.byRule(shape(256, 64, 8, false)), "256 channels, no input gradient");
+        assertEquals(Kernel.DNNL, ConvBackwardKernels.byRule(shape(512, 512, 2, true)), "4 positions");
+        assertEquals(Kernel.DNNL, ConvBackwardKernels.byRule(shape(256, 64, 8, false)), "256 channels, no input gradient");
         assertEquals(Kernel.DL4J, ConvBackwardKernels.byRule(shape(128, 256, 8, true)));
+        Shape fiveByFive = new Shape(new Im2colConvolution.Geometry(128, 32, 24, 24, 64, 5, 5, 1, 1, 0, 0, 20, 20), true);
+        assertEquals(Kernel.DNNL, ConvBackwardKernels.byRule(fiveByFive), "C1's 5x5");
+        Shape strideTwo = new Shape(new Im2colConvolution.Geometry(32, 64, 16, 16, 128, 3, 3, 2, 2, 1, 1, 8, 8), true);
+        assertEquals(Kernel.DNNL, ConvBackwardKernels.byRule(strideTwo), "3x3 at stride 2");
     }
 
     /** Runs {@code body} under {@code policy}, then gives the property back the value it had. */
