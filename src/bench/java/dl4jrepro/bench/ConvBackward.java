@@ -98,9 +98,9 @@ public final class ConvBackward {
         int[] args = {kh, kw, c.getStride()[0], c.getStride()[1], same ? 0 : c.getPadding()[0], same ? 0 : c.getPadding()[1],
                 c.getDilation()[0], c.getDilation()[1], same ? 1 : 0, 0, 1};
         // sides: backward by oneDNN, libnd4j's own kernel, im2col; forward by oneDNN, im2col; the backward pass by im2col
-        // without the input gradient, as a network's first layer runs it in training
+        // without the input gradient, as a network's first layer runs it in training; then javacpp's oneDNN's passes
         String[] sides = {"onednn_ms", "own_ms", "im2col_ms", "onednn_forward_ms", "im2col_forward_ms", "im2col_no_input_gradient_ms",
-                "dnnl_ms", "dnnl_no_input_gradient_ms"};
+                "dnnl_ms", "dnnl_no_input_gradient_ms", "dnnl_forward_ms"};
         double[][] ms = new double[sides.length][rounds];
         Environment environment = Nd4j.getEnvironment();
         try {
@@ -118,7 +118,8 @@ public final class ConvBackward {
                         case 4 -> Im2colConvolution.forward(g, x, weights, bias, z);
                         case 5 -> Im2colConvolution.backward(g, x, weights, eps, gradW, gradB, null);
                         case 6 -> DnnlConvolution.backward(g, x, weights, eps, gradW, gradB, gradX);
-                        default -> DnnlConvolution.backward(g, x, weights, eps, gradW, gradB, null);
+                        case 7 -> DnnlConvolution.backward(g, x, weights, eps, gradW, gradB, null);
+                        default -> DnnlConvolution.forward(g, x, weights, bias, z);
                     }
                     if (r >= 0) ms[side][r] = (System.nanoTime() - t0) / 1e6;
                 }
@@ -171,6 +172,11 @@ public final class ConvBackward {
         }
     }
 
+    /** The forward pass's kernel in FastConvLayer: javacpp's oneDNN where it loads, else DL4J's. */
+    private static String forwardKernel() {
+        return DnnlConvolution.available() ? "oneDNN " + DnnlConvolution.version() : "oneDNN 2.3";
+    }
+
     private static String markdown(List<Map<String, Object>> rows, int rounds, BackendInfo backend, String command) {
         StringBuilder md = new StringBuilder("# A convolution layer's passes: ND4J's oneDNN, libnd4j's own, this project's im2col, javacpp's oneDNN and PyTorch's\n\n");
         md.append(String.format(Locale.ROOT, "At each convolution layer's shape and batch of the catalogue's CNNs, random data: the "
@@ -178,14 +184,14 @@ public final class ConvBackward {
                 + "layers use it), libnd4j's own kernel (its `conv2d_bp` with helpers disallowed: im2col through permuted views "
                 + "and BLAS), this project's `Im2colConvolution` (patches gathered in Java, three plain BLAS products) and "
                 + "`DnnlConvolution` (javacpp's oneDNN, here " + DnnlConvolution.version() + ", loaded beside ND4J's: its "
-                + "direct kernels, with reorders in and out); the forward pass through oneDNN 2.3 and `Im2colConvolution`. All in turns in one process, the order "
+                + "direct kernels, with reorders in and out); the forward pass through oneDNN 2.3, `Im2colConvolution` and `DnnlConvolution`. All in turns in one process, the order "
                 + "rotating by round, the median of %d rounds after a warm-up. `FastConvLayer` runs by default the static rule "
                 + "(`ConvBackwardKernels`): oneDNN 2.3 for 3x3 stride-1 layers that "
                 + "compute the input gradient on maps of more than %d positions from fewer than %d channels, javacpp's "
                 + "oneDNN for every other layer, a network's first among them, whose input gradient training discards (the "
                 + "columns \"no input gradient\": oneDNN 2.3 computes it always) "
-                + "(`-D%s=timed` times the three per layer shape in each process instead); every forward pass is oneDNN "
-                + "2.3's. PyTorch: the twin's own layer (torch_peer.py --conv-layers: its oneDNN, at the same "
+                + "(`-D%s=timed` times the three per layer shape in each process instead); the forward pass (the activation's "
+                + "input: the backward pass's own stays DL4J's) is javacpp's oneDNN where it loads. PyTorch: the twin's own layer (torch_peer.py --conv-layers: its oneDNN, at the same "
                 + "threads), forward and autograd's backward pass (the first layer's without the input gradient, as in "
                 + "training), the same rounds, in a process of its own before DL4J's and another after: the mean of the two "
                 + "medians. oneDNN's time at some shapes differs from one process to the next: compare runs before moving the "
@@ -193,27 +199,27 @@ public final class ConvBackward {
                 ConvBackwardKernels.PROPERTY, backend == null ? "" : backend.oneLine()));
         md.append("| model | layer | shape | threads | backward: oneDNN 2.3 ms | own ms | im2col ms | javacpp's oneDNN ms "
                 + "| no input gradient: im2col ms | javacpp's oneDNN ms | the rule's kernel | its ms | PyTorch ms | rule / PyTorch "
-                + "| forward: oneDNN 2.3 ms | im2col ms | PyTorch ms | oneDNN 2.3 / PyTorch |\n"
-                + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| forward: oneDNN 2.3 ms | im2col ms | javacpp's oneDNN ms | PyTorch ms | javacpp's oneDNN / PyTorch |\n"
+                + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<String, double[]> totals = new LinkedHashMap<>();  // per model: rule, PyTorch backward; oneDNN, PyTorch forward
         for (Map<String, Object> r : rows) {
             double bo = (double) r.get("onednn_ms"), bi = (double) r.get("im2col_ms");
             double bw = (double) r.get("im2col_no_input_gradient_ms");
-            double fo = (double) r.get("onednn_forward_ms"), fi = (double) r.get("im2col_forward_ms");
+            double fo = (double) r.get("onednn_forward_ms"), fi = (double) r.get("im2col_forward_ms"), fd = (double) r.get("dnnl_forward_ms");
             double rb = (double) r.get("rule_backward_ms"), pb = (double) r.get("pytorch_backward_ms"), pf = (double) r.get("pytorch_forward_ms");
             md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.1f | %.1f | %.2f "
-                            + "| %.1f | %.1f | %.1f | %.2f |%n",
+                            + "| %.1f | %.1f | %.1f | %.1f | %.2f |%n",
                     r.get("model"), (int) r.get("layer"), r.get("shape"), (int) r.get("threads"), bo, (double) r.get("own_ms"),
                     bi, (double) r.get("dnnl_ms"), bw, (double) r.get("dnnl_no_input_gradient_ms"), r.get("rule_kernel"), rb, pb,
-                    rb / pb, fo, fi, pf, fo / pf));
+                    rb / pb, fo, fi, fd, pf, fd / pf));
             double[] t = totals.computeIfAbsent((String) r.get("model"), k -> new double[4]);
             t[0] += rb;
             t[1] += pb;
-            t[2] += fo;
+            t[2] += DnnlConvolution.available() ? fd : fo;
             t[3] += pf;
         }
         md.append("\nPer model, summed over its convolution layers (one minibatch), DL4J as it trains by default against PyTorch:\n\n"
-                + "| model | backward: the rule's ms | PyTorch ms | ratio | forward: oneDNN ms | PyTorch ms | ratio |\n"
+                + "| model | backward: the rule's ms | PyTorch ms | ratio | forward: " + forwardKernel() + " ms | PyTorch ms | ratio |\n"
                 + "|---|---:|---:|---:|---:|---:|---:|\n");
         totals.forEach((model, t) -> md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |%n",
                 model, t[0], t[1], t[0] / t[1], t[2], t[3], t[2] / t[3])));

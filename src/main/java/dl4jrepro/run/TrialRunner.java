@@ -246,13 +246,15 @@ public final class TrialRunner {
         return Json.canonical(what);
     }
 
-    /** The backend, and the kernels a convolution layer's backward pass ran where this process chose them. */
+    /** The backend, and the kernels each convolution layer's passes ran where this process chose them. */
     private Map<String, Object> backendMap(Speedups.Prepared model) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("summary", backend.oneLine());
         m.putAll(Json.MAPPER.convertValue(backend, new TypeReference<Map<String, Object>>() {}));
         Map<String, String> conv = model.convBackwardKernels();
         if (!conv.isEmpty()) m.put("conv_backward_kernels", conv);
+        Map<String, String> forward = model.convForwardKernels();
+        if (!forward.isEmpty()) m.put("conv_forward_kernels", forward);
         return m;
     }
 

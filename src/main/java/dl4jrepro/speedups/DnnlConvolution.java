@@ -23,7 +23,7 @@ import java.util.Map;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 /**
- * A single-precision 2-D convolution's backward pass (NCHW, no dilation) through javacpp's oneDNN presets
+ * A single-precision 2-D convolution's forward and backward passes (NCHW, no dilation) through javacpp's oneDNN presets
  * (org.bytedeco:dnnl 2.5.2, or a system's newer libdnnl.so.2: {@link #version}), which load beside the oneDNN 2.3 that
  * ND4J 1.0.0-M2.1 links into its own library.
  *
@@ -82,14 +82,10 @@ public final class DnnlConvolution {
         final IntMemoryMap weightsArgs = new IntMemoryMap(), dataArgs;
 
         Pass(Im2colConvolution.Geometry g, boolean bias, boolean inputGradient) {
-            long[] in = {g.n(), g.c(), g.h(), g.w()}, out = {g.n(), g.co(), g.oh(), g.ow()}, kernel = {g.co(), g.c(), g.kh(), g.kw()};
-            long[] strides = {g.sy(), g.sx()}, padL = {g.py(), g.px()};
-            // the far side's padding: what makes the output size come out as DL4J's (Same mode may pad unevenly)
-            long[] padR = {(long) (g.oh() - 1) * g.sy() + g.kh() - g.py() - g.h(), (long) (g.ow() - 1) * g.sx() + g.kw() - g.px() - g.w()};
-            memory.desc anyIn = desc(in, memory.format_tag.any), anyOut = desc(out, memory.format_tag.any),
-                    anyW = desc(kernel, memory.format_tag.any), biasDesc = desc(new long[] {g.co()}, memory.format_tag.x);
-            convolution_forward.primitive_desc hint = new convolution_forward.primitive_desc(new convolution_forward.desc(
-                    prop_kind.forward_training, algorithm.convolution_direct, anyIn, anyW, biasDesc, anyOut, strides, padL, padR), Cpu.ENGINE);
+            Dims d = new Dims(g);
+            long[] in = d.in, out = d.out, kernel = d.kernel, strides = d.strides, padL = d.padL, padR = d.padR;
+            memory.desc anyIn = d.anyIn, anyOut = d.anyOut, anyW = d.anyW, biasDesc = d.bias;
+            convolution_forward.primitive_desc hint = new convolution_forward.primitive_desc(d.forward(true), Cpu.ENGINE);
             convolution_backward_weights.desc wd = bias
                     ? new convolution_backward_weights.desc(algorithm.convolution_direct, anyIn, anyW, biasDesc, anyOut, strides, padL, padR)
                     : new convolution_backward_weights.desc(algorithm.convolution_direct, anyIn, anyW, anyOut, strides, padL, padR);
@@ -134,9 +130,92 @@ public final class DnnlConvolution {
         }
     }
 
+    /** A geometry's dimensions and descriptors as oneDNN takes them. */
+    private static final class Dims {
+        final long[] in, out, kernel, strides, padL, padR;
+        final memory.desc anyIn, anyOut, anyW, bias;
+
+        Dims(Im2colConvolution.Geometry g) {
+            in = new long[] {g.n(), g.c(), g.h(), g.w()};
+            out = new long[] {g.n(), g.co(), g.oh(), g.ow()};
+            kernel = new long[] {g.co(), g.c(), g.kh(), g.kw()};
+            strides = new long[] {g.sy(), g.sx()};
+            padL = new long[] {g.py(), g.px()};
+            // the far side's padding: what makes the output size come out as DL4J's (Same mode may pad unevenly)
+            padR = new long[] {(long) (g.oh() - 1) * g.sy() + g.kh() - g.py() - g.h(), (long) (g.ow() - 1) * g.sx() + g.kw() - g.px() - g.w()};
+            anyIn = desc(in, memory.format_tag.any);
+            anyOut = desc(out, memory.format_tag.any);
+            anyW = desc(kernel, memory.format_tag.any);
+            bias = desc(new long[] {g.co()}, memory.format_tag.x);
+        }
+
+        /** The forward convolution, with or without the bias. */
+        convolution_forward.desc forward(boolean withBias) {
+            return withBias
+                    ? new convolution_forward.desc(prop_kind.forward_training, algorithm.convolution_direct, anyIn, anyW, bias, anyOut, strides, padL, padR)
+                    : new convolution_forward.desc(prop_kind.forward_training, algorithm.convolution_direct, anyIn, anyW, anyOut, strides, padL, padR);
+        }
+    }
+
+    /** One shape's forward primitive and memories on one thread. */
+    private static final class Forward {
+        final stream stream = new stream(Cpu.ENGINE);
+        final memory userX, userW, userB, userZ, x, w, z;
+        /** null where the primitive takes the plain layout itself. */
+        final reorder inX, inW, outZ;
+        final primitive pass;
+        final IntMemoryMap args = new IntMemoryMap();
+
+        Forward(Im2colConvolution.Geometry g, boolean bias) {
+            Dims d = new Dims(g);
+            convolution_forward.primitive_desc pd = new convolution_forward.primitive_desc(d.forward(bias), Cpu.ENGINE);
+            pass = new convolution_forward(pd);
+            userX = new memory(desc(d.in, memory.format_tag.nchw), Cpu.ENGINE, null);
+            userW = new memory(desc(d.kernel, memory.format_tag.oihw), Cpu.ENGINE, null);
+            userZ = new memory(desc(d.out, memory.format_tag.nchw), Cpu.ENGINE, null);
+            userB = bias ? new memory(d.bias, Cpu.ENGINE, null) : null;
+            x = inLayout(userX, pd.src_desc());
+            w = inLayout(userW, pd.weights_desc());
+            z = inLayout(userZ, pd.dst_desc());
+            inX = x == userX ? null : reorderOf(userX, x);
+            inW = w == userW ? null : reorderOf(userW, w);
+            outZ = z == userZ ? null : reorderOf(z, userZ);
+            args.put(DNNL_ARG_SRC, x);
+            args.put(DNNL_ARG_WEIGHTS, w);
+            if (bias) args.put(DNNL_ARG_BIAS, userB);
+            args.put(DNNL_ARG_DST, z);
+        }
+    }
+
+    /** {@code user} itself when the primitive wants its plain layout, else a memory of the layout it wants. */
+    private static memory inLayout(memory user, memory.desc wanted) {
+        return user.get_desc().equals(wanted) ? user : new memory(wanted, Cpu.ENGINE);
+    }
+
     private record Key(Im2colConvolution.Geometry g, boolean bias, boolean inputGradient) {}
 
     private static final ThreadLocal<Map<Key, Pass>> PASSES = ThreadLocal.withInitial(HashMap::new);
+    private static final ThreadLocal<Map<Key, Forward>> FORWARDS = ThreadLocal.withInitial(HashMap::new);
+
+    /**
+     * The convolution z = x ⊛ weights + bias: x [n, c, h, w], weights [co, c, kh, kw], bias [co] or [1, co] (null: none),
+     * z C order [n, co, oh, ow], one block (as made by the caller). The same numbers as {@link Im2colConvolution#forward}
+     * up to float rounding.
+     */
+    public static void forward(Im2colConvolution.Geometry g, INDArray x, INDArray weights, INDArray bias, INDArray z) {
+        if (!accepts(z)) throw new IllegalArgumentException("z must be one C-order float block: " + z.shapeInfoToString());
+        Forward f = FORWARDS.get().computeIfAbsent(new Key(g, bias != null, false), k -> new Forward(k.g(), k.bias()));
+        INDArray xs = dense(x), ws = dense(weights), bs = bias == null ? null : dense(bias);
+        f.userX.set_data_handle(address(xs));
+        f.userW.set_data_handle(address(ws));
+        f.userZ.set_data_handle(address(z));
+        if (bs != null) f.userB.set_data_handle(address(bs));
+        if (f.inX != null) f.inX.execute(f.stream, f.userX, f.x);
+        if (f.inW != null) f.inW.execute(f.stream, f.userW, f.w);
+        f.pass.execute(f.stream, f.args);
+        if (f.outZ != null) f.outZ.execute(f.stream, f.z, f.userZ);
+        f.stream._wait();
+    }
 
     /**
      * The gradients, given delta (the loss's gradient with respect to z, [n, co, oh, ow]): weights' into gradW

@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's convolution layer without the forward convolution its backward pass computes only to feed the activation's
- * derivative, and with a faster backward pass where DL4J's (oneDNN 2.3) is slow.
+ * derivative, and with faster passes where DL4J's (oneDNN 2.3) is slow.
  *
  * <p>Why the skip: DL4J M2.1's {@code ConvolutionLayer.backpropGradient} starts by convolving the input again (z, to
  * compute δ = σ'(z)·ε). With the identity activation, as every convolution followed by batch norm has here, σ' ignores
@@ -33,8 +33,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * of both on most of those. So each layer shape's backward pass runs DL4J's own, {@link Im2colConvolution} or
  * {@link DnnlConvolution}, as {@link ConvBackwardKernels} picks: by its rule, or the fastest in this process when timed
  * (conv-backward.md measures the kernels per layer shape, beside the PyTorch twin's; step-profile-c2-cifar-vgg.md
- * found the gap). Other layers, the forward pass, double precision and layouts other than NCHW keep DL4J's own code.
- * All compute the same gradients up to float rounding.
+ * found the gap). The forward pass runs {@link DnnlConvolution} too where it loads: the same direct kernels the
+ * PyTorch twin runs, where oneDNN 2.3's trailed (conv-backward.md, forward columns). Other layers, double precision
+ * and layouts other than NCHW keep DL4J's own code. All compute the same outputs and gradients up to float rounding.
  *
  * <p>Why the first layer differs: oneDNN's backward pass ({@code conv2d_bp}) always computes the gradient with respect
  * to the input as well, which training discards for a network's first layer (its input is the data); with one input
@@ -46,12 +47,14 @@ import org.nd4j.linalg.factory.Nd4j;
 public class FastConvLayer extends ConvolutionLayer {
     private long skipped;
     private long ownBackward;
+    private long ownForward;
+    private String forwardKernel;
     /** The kernel of the last backward pass, null before the first. */
     private ConvBackwardKernels.Choice lastChoice;
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        Im2colConvolution.Geometry g = im2colGeometry(epsilon);
+        Im2colConvolution.Geometry g = epsilon.rank() == 4 ? geometry() : null;
         if (g == null) return super.backpropGradient(epsilon, workspaceMgr);
         boolean inputGradient = ((FastConv) layerConf()).isInputGradient();
         // Timed passes make their arrays outside the workspaces (so they do not size them) and free them at once; the
@@ -102,10 +105,13 @@ public class FastConvLayer extends ConvolutionLayer {
         return lastChoice;
     }
 
-    /** The layer's shapes when {@link Im2colConvolution} can compute it (NCHW, float, no dilation or weight noise), else null. */
-    private Im2colConvolution.Geometry im2colGeometry(INDArray epsilon) {
+    /**
+     * The layer's shapes when this project's kernels can compute it (NCHW, float, no dilation or weight noise), else
+     * null.
+     */
+    private Im2colConvolution.Geometry geometry() {
         assertInputSet(true);
-        if (input.rank() != 4 || epsilon.rank() != 4 || dataType != DataType.FLOAT
+        if (input.rank() != 4 || dataType != DataType.FLOAT
                 || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW || layerConf().getWeightNoise() != null
                 || layerConf().getDilation()[0] != 1 || layerConf().getDilation()[1] != 1) {
             return null;
@@ -122,6 +128,35 @@ public class FastConvLayer extends ConvolutionLayer {
 
     public FastConvLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    /**
+     * The forward pass that feeds the activation (DL4J's {@code activate}) through {@link DnnlConvolution} where it
+     * loads; the backward pass's own call (forBackprop) stays DL4J's, as its kernels read what it returns.
+     */
+    @Override
+    protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
+        Im2colConvolution.Geometry g = forBackprop || !DnnlConvolution.available() ? null : geometry();
+        if (g == null) {
+            if (!forBackprop) forwardKernel = ConvBackwardKernels.Kernel.DL4J.label();
+            return super.preOutput(training, forBackprop, workspaceMgr);
+        }
+        forwardKernel = ConvBackwardKernels.Kernel.DNNL.label();
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, g.outputShape(), 'c');
+        DnnlConvolution.forward(g, input, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
+                layerConf().hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null, z);
+        ownForward++;
+        return new Pair<>(z, null);
+    }
+
+    /** Forward passes that ran {@link DnnlConvolution} rather than DL4J's own. */
+    public long ownForwardPasses() {
+        return ownForward;
+    }
+
+    /** The kernel of this layer's last forward pass, or null before its first. */
+    public String forwardKernel() {
+        return forwardKernel;
     }
 
     @Override

@@ -70,11 +70,19 @@ public final class Speedups {
          * ({@link ConvBackwardKernels}); empty when no layer is a {@link FastConvLayer} or none has run backward.
          */
         public Map<String, String> convBackwardKernels() {
+            return perConvLayer(conv -> conv.backwardChoice() == null ? null : conv.backwardChoice().describe());
+        }
+
+        /** What each convolution layer's last forward pass ran, by layer index; empty as above. */
+        public Map<String, String> convForwardKernels() {
+            return perConvLayer(FastConvLayer::forwardKernel);
+        }
+
+        private Map<String, String> perConvLayer(java.util.function.Function<FastConvLayer, String> what) {
             Map<String, String> kernels = new TreeMap<>(Comparator.comparingInt(Integer::parseInt));
             for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
-                if (layer instanceof FastConvLayer conv && conv.backwardChoice() != null) {
-                    kernels.put(String.valueOf(layer.getIndex()), conv.backwardChoice().describe());
-                }
+                String kernel = layer instanceof FastConvLayer conv ? what.apply(conv) : null;
+                if (kernel != null) kernels.put(String.valueOf(layer.getIndex()), kernel);
             }
             return kernels;
         }

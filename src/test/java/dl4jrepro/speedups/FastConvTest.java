@@ -118,6 +118,7 @@ class FastConvTest {
             }
             FastConvLayer first = (FastConvLayer) fast.getLayer(0);
             assertTrue(first.ownBackwardPasses() > 0, side + "x" + side + " maps ran a kernel of this project's");
+            assertEquals(DnnlConvolution.available(), first.ownForwardPasses() > 0, "the forward pass by javacpp's oneDNN");
             assertEquals(DnnlConvolution.available() ? ConvBackwardKernels.Kernel.DNNL : ConvBackwardKernels.Kernel.IM2COL,
                     first.backwardChoice().kernel());
         }

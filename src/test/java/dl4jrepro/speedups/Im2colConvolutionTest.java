@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link Im2colConvolution} computes libnd4j's convolution ({@code conv2d}, {@code conv2d_bp}, in double precision as
  * the reference) to float rounding: output, weight, bias and input gradients, over kernel sizes, strides, paddings,
- * DL4J's Same mode and a minibatch split into several chunks; and so does {@link DnnlConvolution}'s backward pass, with
- * and without the input gradient, into the same views.
+ * DL4J's Same mode and a minibatch split into several chunks; and so do {@link DnnlConvolution}'s forward pass, with
+ * and without the bias, and its backward pass, with and without the input gradient, into the same views.
  */
 class Im2colConvolutionTest {
     @ParameterizedTest(name = "batch {0}, {1}→{2} channels, {3}x{4} in, kernel {5}, stride {6}, padding {7}, {8}")
@@ -47,6 +47,16 @@ class Im2colConvolutionTest {
         INDArray zf = Nd4j.create(DataType.FLOAT, g.outputShape());
         Im2colConvolution.forward(g, f(x), f(weights), f(bias), zf);
         close("output", z, zf);
+        INDArray zd = Nd4j.create(DataType.FLOAT, g.outputShape());
+        // the bias as DL4J's layers hold it: a [1, co] view inside the flat parameters, after other values
+        INDArray params = Nd4j.create(DataType.FLOAT, 1, co + 3);
+        INDArray biasView = params.get(NDArrayIndex.point(0), NDArrayIndex.interval(3, 3 + co)).reshape(1, co);
+        biasView.assign(f(bias));
+        DnnlConvolution.forward(g, f(x), f(weights), biasView, zd);
+        close("javacpp's oneDNN: output", z, zd);
+        INDArray zn = Nd4j.create(DataType.FLOAT, g.outputShape());
+        DnnlConvolution.forward(g, f(x), f(weights), null, zn);
+        close("javacpp's oneDNN without the bias: output", z.sub(bias.reshape(1, co, 1, 1).broadcast(z.shape())), zn);
         for (String kernel : new String[] {"im2col", "javacpp's oneDNN", "javacpp's oneDNN without the input gradient"}) {
             // the gradients into views of one flat array (the bias first, as DL4J's convolution layers hold them)
             INDArray flat = Nd4j.create(DataType.FLOAT, 1, co + weights.length());
