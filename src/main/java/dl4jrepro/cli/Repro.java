@@ -201,7 +201,8 @@ public final class Repro implements Callable<Integer> {
         String backend;
 
         @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-                description = "OpenMP/BLAS threads; 0 keeps OMP_NUM_THREADS (./repro sets 1, the fastest for the MLPs here).")
+                description = "OpenMP/BLAS threads; 0 takes the spec's threads (the CNNs' single runs: 2), else keeps "
+                        + "OMP_NUM_THREADS (./repro sets 1, the fastest for the MLPs here).")
         int threads;
 
         @Option(names = "--speedups", paramLabel = "on|off|KINDS",

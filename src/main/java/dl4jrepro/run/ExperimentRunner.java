@@ -67,7 +67,7 @@ public final class ExperimentRunner {
         long seed = request.seed() != null ? request.seed() : spec.seed();
         SpeedupSetting speedups = request.speedupsFor(spec);
 
-        BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
+        BackendInfo backend = BackendSelector.select(request.backend(), request.threadsFor(spec));
         out.println("[" + spec.id() + "] " + backend.oneLine());
         DatasetRepository data = new DatasetRepository(DataLocations.resolve(request.dataDir()));
         // Missing or corrupt data fails here, before the results folder exists.

@@ -32,6 +32,11 @@ public record RunRequest(String experiment, boolean quick, Long seed, Map<String
         return SpeedupSetting.ON;
     }
 
+    /** OpenMP/BLAS threads: {@code --threads} if given, else the spec's {@code threads}, else 0 (the environment's). */
+    public int threadsFor(ExperimentSpec spec) {
+        return threads > 0 ? threads : spec.threads() != null ? spec.threads() : 0;
+    }
+
     /** The same request reading its data from another folder, e.g. where Spark put the files it shipped. */
     public RunRequest withDataDir(Path dir) {
         return new RunRequest(experiment, quick, seed, overrides, dir, backend, threads, speedups, parallel, experimentsDir,

@@ -25,6 +25,9 @@ import java.util.Map;
  * @param stageOf         the experiment this one is a stage of (its id starts with that id and a hyphen), or null: a
  *                        stage's results go into a sub-folder of the parent's, so one catalogue row's tables, runs and
  *                        pictures sit together ({@code regression-selu-003-final} → {@code results/regression-selu-003/final/})
+ * @param threads         OpenMP/BLAS threads a single run takes unless {@code --threads} says otherwise (the CNNs: all
+ *                        the cores), or null for the environment's ({@code ./repro}: 1, the fastest for the MLPs); a
+ *                        search's workers share the cores instead ({@code --parallel})
  */
 public record ExperimentSpec(
         String id,
@@ -44,7 +47,9 @@ public record ExperimentSpec(
         List<String> notes,
         Check check,
         String speedups,
-        String stageOf) {
+        String stageOf,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Integer threads) {
 
     /** What running the experiment does: check backpropagation, train a search's trials, or train one run. */
     public enum Kind { CHECK, SEARCH, RUN }
@@ -57,7 +62,7 @@ public record ExperimentSpec(
     /** The same experiment on other data settings. */
     public ExperimentSpec withData(DataSpec d) {
         return new ExperimentSpec(id, catalogue, title, family, source, d, hyperparameters, budget, quickBudget, seed,
-                reference, search, table, reportRows, notes, check, speedups, stageOf);
+                reference, search, table, reportRows, notes, check, speedups, stageOf, threads);
     }
 
     /** Where this experiment's results go, relative to the results root: its id, or the parent's folder for a stage. */

@@ -126,6 +126,9 @@ public final class SpecCatalog {
                     "stageOf '" + s.stageOf() + "': no such experiment in " + file.getParent());
         }
         require(file, s.family() != null, "family is missing");
+        require(file, s.threads() == null || s.threads() >= 1, "threads " + s.threads() + " must be 1 or more");
+        require(file, s.threads() == null || s.kind() == ExperimentSpec.Kind.RUN,
+                "threads is for a single run: a search's trials share the cores through --parallel; remove it");
         require(file, s.seed() != null, "seed is missing");
         require(file, s.seed() >= 0, "seed " + s.seed() + " is negative: use a seed of 0 or more, as --seed takes");
         require(file, s.hyperparameters() != null, "hyperparameters are missing");

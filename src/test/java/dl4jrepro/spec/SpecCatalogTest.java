@@ -87,6 +87,19 @@ class SpecCatalogTest {
     }
 
     @Test
+    void threadsArePositiveAndOnlyForASingleRun() throws IOException {
+        UserError zero = loadBroken(quickstartWith("\"seed\": 42", "\"seed\": 42, \"threads\": 0"));
+        assertTrue(zero.getMessage().contains("threads 0 must be 1 or more"), zero.getMessage());
+        Files.writeString(tmp.resolve("quickstart.json"), quickstartWith("\"seed\": 42", "\"seed\": 42, \"threads\": 2"));
+        ExperimentSpec two = new SpecCatalog(tmp).load("quickstart");
+        assertEquals(2, two.threads());
+        String search = Files.readString(REAL.resolve("two-layer-grid-000.json")).replace("\"seed\": ", "\"threads\": 2, \"seed\": ");
+        Files.writeString(tmp.resolve("two-layer-grid-000.json"), search);
+        UserError e = assertThrows(UserError.class, () -> new SpecCatalog(tmp).load("two-layer-grid-000"));
+        assertTrue(e.getMessage().contains("threads is for a single run"), e.getMessage());
+    }
+
+    @Test
     void budgetNeedsExactlyOneOfEpochsAndSteps() throws IOException {
         UserError e = loadBroken(quickstartWith("\"budget\": {\"epochs\": 5,", "\"budget\": {\"epochs\": 5, \"steps\": 10,"));
         assertTrue(e.getMessage().contains("budget needs exactly one of epochs and steps"), e.getMessage());
