@@ -35,7 +35,7 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * <p>How: per layer shape and thread, the primitives (forward descriptor as the hint, backward-weights and
  * backward-data) and their memories are made once, with the layout each kernel prefers; a call points plain NCHW/OIHW
  * memories at the ND4J arrays (views too, such as DL4J's gradients inside one flat array, by their address) and
- * reorders in and out, as PyTorch does.
+ * reorders in and out where a kernel prefers another layout, as PyTorch does.
  */
 public final class DnnlConvolution {
     private DnnlConvolution() {}
@@ -77,46 +77,46 @@ public final class DnnlConvolution {
         final memory userX, userW, userDelta, userDx, userGradW, userGradB;
         final memory x, delta, deltaForData, w, dx, gradW;
         final primitive weightsPass, dataPass;
+        /** null where the primitive takes the plain layout itself. */
         final reorder inX, inDelta, outGradW, inW, inDeltaForData, outDx;
         /** The primitives' arguments: the same memories every call, only their data handles move. */
         final IntMemoryMap weightsArgs = new IntMemoryMap(), dataArgs;
 
         Pass(Im2colConvolution.Geometry g, boolean bias, boolean inputGradient) {
             Dims d = new Dims(g);
-            long[] in = d.in, out = d.out, kernel = d.kernel, strides = d.strides, padL = d.padL, padR = d.padR;
-            memory.desc anyIn = d.anyIn, anyOut = d.anyOut, anyW = d.anyW, biasDesc = d.bias;
             convolution_forward.primitive_desc hint = new convolution_forward.primitive_desc(d.forward(true), Cpu.ENGINE);
             convolution_backward_weights.desc wd = bias
-                    ? new convolution_backward_weights.desc(algorithm.convolution_direct, anyIn, anyW, biasDesc, anyOut, strides, padL, padR)
-                    : new convolution_backward_weights.desc(algorithm.convolution_direct, anyIn, anyW, anyOut, strides, padL, padR);
+                    ? new convolution_backward_weights.desc(algorithm.convolution_direct, d.anyIn, d.anyW, d.bias, d.anyOut, d.strides, d.padL, d.padR)
+                    : new convolution_backward_weights.desc(algorithm.convolution_direct, d.anyIn, d.anyW, d.anyOut, d.strides, d.padL, d.padR);
             convolution_backward_weights.primitive_desc wpd = new convolution_backward_weights.primitive_desc(wd, Cpu.ENGINE, hint);
             weightsPass = new convolution_backward_weights(wpd);
-            userX = new memory(desc(in, memory.format_tag.nchw), Cpu.ENGINE, null);
-            userDelta = new memory(desc(out, memory.format_tag.nchw), Cpu.ENGINE, null);
-            userGradW = new memory(desc(kernel, memory.format_tag.oihw), Cpu.ENGINE, null);
-            userGradB = bias ? new memory(biasDesc, Cpu.ENGINE, null) : null;
-            x = new memory(wpd.src_desc(), Cpu.ENGINE);
-            delta = new memory(wpd.diff_dst_desc(), Cpu.ENGINE);
-            gradW = new memory(wpd.diff_weights_desc(), Cpu.ENGINE);
-            inX = reorderOf(userX, x);
-            inDelta = reorderOf(userDelta, delta);
-            outGradW = reorderOf(gradW, userGradW);
+            userX = new memory(desc(d.in, memory.format_tag.nchw), Cpu.ENGINE, null);
+            userDelta = new memory(desc(d.out, memory.format_tag.nchw), Cpu.ENGINE, null);
+            userGradW = new memory(desc(d.kernel, memory.format_tag.oihw), Cpu.ENGINE, null);
+            userGradB = bias ? new memory(d.bias, Cpu.ENGINE, null) : null;
+            x = inLayout(userX, wpd.src_desc());
+            delta = inLayout(userDelta, wpd.diff_dst_desc());
+            gradW = inLayout(userGradW, wpd.diff_weights_desc());
+            inX = x == userX ? null : reorderOf(userX, x);
+            inDelta = delta == userDelta ? null : reorderOf(userDelta, delta);
+            outGradW = gradW == userGradW ? null : reorderOf(gradW, userGradW);
             weightsArgs.put(DNNL_ARG_SRC, x);
             weightsArgs.put(DNNL_ARG_DIFF_DST, delta);
             weightsArgs.put(DNNL_ARG_DIFF_WEIGHTS, gradW);
             if (bias) weightsArgs.put(DNNL_ARG_DIFF_BIAS, userGradB);
             if (inputGradient) {
                 convolution_backward_data.primitive_desc dpd = new convolution_backward_data.primitive_desc(
-                        new convolution_backward_data.desc(algorithm.convolution_direct, anyIn, anyW, anyOut, strides, padL, padR), Cpu.ENGINE, hint);
+                        new convolution_backward_data.desc(algorithm.convolution_direct, d.anyIn, d.anyW, d.anyOut, d.strides, d.padL, d.padR),
+                        Cpu.ENGINE, hint);
                 dataPass = new convolution_backward_data(dpd);
-                userW = new memory(desc(kernel, memory.format_tag.oihw), Cpu.ENGINE, null);
-                userDx = new memory(desc(in, memory.format_tag.nchw), Cpu.ENGINE, null);
-                w = new memory(dpd.weights_desc(), Cpu.ENGINE);
-                dx = new memory(dpd.diff_src_desc(), Cpu.ENGINE);
-                deltaForData = dpd.diff_dst_desc().equals(wpd.diff_dst_desc()) ? delta : new memory(dpd.diff_dst_desc(), Cpu.ENGINE);
-                inW = reorderOf(userW, w);
-                inDeltaForData = deltaForData == delta ? null : reorderOf(userDelta, deltaForData);
-                outDx = reorderOf(dx, userDx);
+                userW = new memory(desc(d.kernel, memory.format_tag.oihw), Cpu.ENGINE, null);
+                userDx = new memory(desc(d.in, memory.format_tag.nchw), Cpu.ENGINE, null);
+                w = inLayout(userW, dpd.weights_desc());
+                dx = inLayout(userDx, dpd.diff_src_desc());
+                deltaForData = dpd.diff_dst_desc().equals(wpd.diff_dst_desc()) ? delta : inLayout(userDelta, dpd.diff_dst_desc());
+                inW = w == userW ? null : reorderOf(userW, w);
+                inDeltaForData = deltaForData == delta || deltaForData == userDelta ? null : reorderOf(userDelta, deltaForData);
+                outDx = dx == userDx ? null : reorderOf(dx, userDx);
                 dataArgs = new IntMemoryMap();
                 dataArgs.put(DNNL_ARG_DIFF_DST, deltaForData);
                 dataArgs.put(DNNL_ARG_WEIGHTS, w);
@@ -232,18 +232,18 @@ public final class DnnlConvolution {
         p.userDelta.set_data_handle(address(ds));
         p.userGradW.set_data_handle(address(gw));
         if (gb != null) p.userGradB.set_data_handle(address(gb));
-        p.inX.execute(p.stream, p.userX, p.x);
-        p.inDelta.execute(p.stream, p.userDelta, p.delta);
+        if (p.inX != null) p.inX.execute(p.stream, p.userX, p.x);
+        if (p.inDelta != null) p.inDelta.execute(p.stream, p.userDelta, p.delta);
         p.weightsPass.execute(p.stream, p.weightsArgs);
-        p.outGradW.execute(p.stream, p.gradW, p.userGradW);
+        if (p.outGradW != null) p.outGradW.execute(p.stream, p.gradW, p.userGradW);
         if (epsilon != null) {
             INDArray ws = dense(weights);
             p.userW.set_data_handle(address(ws));
             p.userDx.set_data_handle(address(dxs));
-            p.inW.execute(p.stream, p.userW, p.w);
+            if (p.inW != null) p.inW.execute(p.stream, p.userW, p.w);
             if (p.inDeltaForData != null) p.inDeltaForData.execute(p.stream, p.userDelta, p.deltaForData);
             p.dataPass.execute(p.stream, p.dataArgs);
-            p.outDx.execute(p.stream, p.dx, p.userDx);
+            if (p.outDx != null) p.outDx.execute(p.stream, p.dx, p.userDx);
         }
         p.stream._wait();
         if (gw != gradW) gradW.assign(gw);
@@ -266,7 +266,7 @@ public final class DnnlConvolution {
         return a.data().addressPointer();
     }
 
-    /** The reorder from src's layout to dst's (a plain copy when they are the same), run on whichever memories a call gives. */
+    /** The reorder from src's layout to dst's, run on whichever memories a call gives. */
     private static reorder reorderOf(memory src, memory dst) {
         return new reorder(src, dst, new primitive_attr());
     }
