@@ -90,16 +90,16 @@ public final class DnnlConvolution {
                     : new convolution_backward_weights.desc(algorithm.convolution_direct, d.anyIn, d.anyW, d.anyOut, d.strides, d.padL, d.padR);
             convolution_backward_weights.primitive_desc wpd = new convolution_backward_weights.primitive_desc(wd, Cpu.ENGINE, hint);
             weightsPass = new convolution_backward_weights(wpd);
-            userX = new memory(desc(d.in, memory.format_tag.nchw), Cpu.ENGINE, null);
-            userDelta = new memory(desc(d.out, memory.format_tag.nchw), Cpu.ENGINE, null);
-            userGradW = new memory(desc(d.kernel, memory.format_tag.oihw), Cpu.ENGINE, null);
+            userX = d.plain(d.in);
+            userDelta = d.plain(d.out);
+            userGradW = d.plain(d.kernel);
             userGradB = bias ? new memory(d.bias, Cpu.ENGINE, null) : null;
             x = inLayout(userX, wpd.src_desc());
             delta = inLayout(userDelta, wpd.diff_dst_desc());
             gradW = inLayout(userGradW, wpd.diff_weights_desc());
-            inX = x == userX ? null : reorderOf(userX, x);
-            inDelta = delta == userDelta ? null : reorderOf(userDelta, delta);
-            outGradW = gradW == userGradW ? null : reorderOf(gradW, userGradW);
+            inX = reorderOf(userX, x);
+            inDelta = reorderOf(userDelta, delta);
+            outGradW = reorderOf(gradW, userGradW);
             weightsArgs.put(DNNL_ARG_SRC, x);
             weightsArgs.put(DNNL_ARG_DIFF_DST, delta);
             weightsArgs.put(DNNL_ARG_DIFF_WEIGHTS, gradW);
@@ -109,14 +109,14 @@ public final class DnnlConvolution {
                         new convolution_backward_data.desc(algorithm.convolution_direct, d.anyIn, d.anyW, d.anyOut, d.strides, d.padL, d.padR),
                         Cpu.ENGINE, hint);
                 dataPass = new convolution_backward_data(dpd);
-                userW = new memory(desc(d.kernel, memory.format_tag.oihw), Cpu.ENGINE, null);
-                userDx = new memory(desc(d.in, memory.format_tag.nchw), Cpu.ENGINE, null);
+                userW = d.plain(d.kernel);
+                userDx = d.plain(d.in);
                 w = inLayout(userW, dpd.weights_desc());
                 dx = inLayout(userDx, dpd.diff_src_desc());
                 deltaForData = dpd.diff_dst_desc().equals(wpd.diff_dst_desc()) ? delta : inLayout(userDelta, dpd.diff_dst_desc());
-                inW = w == userW ? null : reorderOf(userW, w);
-                inDeltaForData = deltaForData == delta || deltaForData == userDelta ? null : reorderOf(userDelta, deltaForData);
-                outDx = dx == userDx ? null : reorderOf(dx, userDx);
+                inW = reorderOf(userW, w);
+                inDeltaForData = deltaForData == delta ? null : reorderOf(userDelta, deltaForData);
+                outDx = reorderOf(dx, userDx);
                 dataArgs = new IntMemoryMap();
                 dataArgs.put(DNNL_ARG_DIFF_DST, deltaForData);
                 dataArgs.put(DNNL_ARG_WEIGHTS, w);
@@ -149,6 +149,11 @@ public final class DnnlConvolution {
             bias = desc(new long[] {g.co()}, memory.format_tag.x);
         }
 
+        /** A memory of {@code dims} in the plain layout (NCHW; OIHW for the kernel), pointed at an array per call. */
+        memory plain(long[] dims) {
+            return new memory(desc(dims, dims == kernel ? memory.format_tag.oihw : memory.format_tag.nchw), Cpu.ENGINE, null);
+        }
+
         /** The forward convolution, with or without the bias. */
         convolution_forward.desc forward(boolean withBias) {
             return withBias
@@ -170,16 +175,16 @@ public final class DnnlConvolution {
             Dims d = new Dims(g);
             convolution_forward.primitive_desc pd = new convolution_forward.primitive_desc(d.forward(bias), Cpu.ENGINE);
             pass = new convolution_forward(pd);
-            userX = new memory(desc(d.in, memory.format_tag.nchw), Cpu.ENGINE, null);
-            userW = new memory(desc(d.kernel, memory.format_tag.oihw), Cpu.ENGINE, null);
-            userZ = new memory(desc(d.out, memory.format_tag.nchw), Cpu.ENGINE, null);
+            userX = d.plain(d.in);
+            userW = d.plain(d.kernel);
+            userZ = d.plain(d.out);
             userB = bias ? new memory(d.bias, Cpu.ENGINE, null) : null;
             x = inLayout(userX, pd.src_desc());
             w = inLayout(userW, pd.weights_desc());
             z = inLayout(userZ, pd.dst_desc());
-            inX = x == userX ? null : reorderOf(userX, x);
-            inW = w == userW ? null : reorderOf(userW, w);
-            outZ = z == userZ ? null : reorderOf(z, userZ);
+            inX = reorderOf(userX, x);
+            inW = reorderOf(userW, w);
+            outZ = reorderOf(z, userZ);
             args.put(DNNL_ARG_SRC, x);
             args.put(DNNL_ARG_WEIGHTS, w);
             if (bias) args.put(DNNL_ARG_BIAS, userB);
@@ -266,9 +271,9 @@ public final class DnnlConvolution {
         return a.data().addressPointer();
     }
 
-    /** The reorder from src's layout to dst's, run on whichever memories a call gives. */
+    /** The reorder from src's layout to dst's, run on whichever memories a call gives; null when they are one memory. */
     private static reorder reorderOf(memory src, memory dst) {
-        return new reorder(src, dst, new primitive_attr());
+        return src == dst ? null : new reorder(src, dst, new primitive_attr());
     }
 
     /** The array itself when its values are one C-order float block, else such a copy. */
