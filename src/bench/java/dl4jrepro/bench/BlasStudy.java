@@ -21,8 +21,9 @@ import java.util.Map;
 
 /**
  * Which OpenBLAS the dense nets should multiply with (dl4jrepro.backend.BlasLibrary): ND4J's bundled 0.3.19 or
- * javacpp's newer 0.3.21 build, each with the kernels the environment forces ({@code OPENBLAS_CORETYPE}, where it sets one) and with the
- * kernels the library detects itself (both OpenBLAS variables unset, as on most users' machines). A library is chosen
+ * javacpp's newer 0.3.21 build, each with the kernels the environment forces ({@code OPENBLAS_CORETYPE}, where it sets one),
+ * with the kernels the library detects itself (both OpenBLAS variables unset, as on most users' machines) and with the
+ * kernels of the processor's instruction set (BlasLibrary.kernelsFor, where /proc/cpuinfo tells). A library is chosen
  * when a process starts, so every setup runs in a child JVM of its own, in turns that rotate from round to round; the
  * figures compare as ratios to the first setup within a round. Per setup: the kernel OpenBLAS reports, one square
  * product's GFLOP/s, each model's bare training step (samples/s, at the model's thread count) and, for a dense model,
@@ -34,11 +35,14 @@ import java.util.Map;
  * {@code results/benchmarks/blas.{md,json}}, or with {@code --models} {@code blas-<models>.{md,json}}.
  */
 public final class BlasStudy {
-    /** One way to start a process: which library (REPRO_BLAS) and whether the environment's kernel choice stays. */
-    record Setup(String blas, boolean environmentKernels) {
+    /** One way to start a process: which library (REPRO_BLAS) and its kernels (REPRO_BLAS_KERNELS, not auto). */
+    record Setup(String blas, String kernels) {
         String label() {
-            String forced = System.getenv("OPENBLAS_CORETYPE");
-            return blas + (environmentKernels && forced != null ? ", OPENBLAS_CORETYPE=" + forced : ", kernels detected");
+            return blas + switch (kernels) {
+                case "environment" -> ", OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE");
+                case "instruction-set" -> ", the instruction set's kernels (" + BlasLibrary.instructionSetKernels().orElseThrow() + ")";
+                default -> ", kernels detected";
+            };
         }
     }
 
@@ -72,8 +76,9 @@ public final class BlasStudy {
         String file = o.containsKey("models") ? "blas-" + String.join("-", names).replace('_', '-') : "blas";
         List<Setup> setups = new ArrayList<>();
         for (String blas : List.of("bundled", "newer")) {
-            setups.add(new Setup(blas, true));
-            if (System.getenv("OPENBLAS_CORETYPE") != null) setups.add(new Setup(blas, false));
+            if (System.getenv("OPENBLAS_CORETYPE") != null) setups.add(new Setup(blas, "environment"));
+            setups.add(new Setup(blas, "detected"));
+            if (BlasLibrary.instructionSetKernels().isPresent()) setups.add(new Setup(blas, "instruction-set"));
         }
         List<List<Measured>> bySetup = new ArrayList<>();
         for (int i = 0; i < setups.size(); i++) bySetup.add(new ArrayList<>());
@@ -89,8 +94,9 @@ public final class BlasStudy {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int s = 0; s < setups.size(); s++) rows.add(row(setups.get(s), bySetup.get(s), bySetup.get(0), names));
         Map<String, Object> out = BenchmarkFiles.figures(file, "the catalogue models' training step (and a dense "
-                + "model's GEMM limit) with the bundled and the newer OpenBLAS, each with the environment's and with detected kernels",
+                + "model's GEMM limit) with the bundled and the newer OpenBLAS, each with the environment's, detected and the instruction set's kernels",
                 null);
+        out.put("cpu", BackendSelector.cpuModel());
         out.put("rounds", rounds);
         out.put("epochs_per_turn", epochs);
         out.put("setups", rows);
@@ -133,6 +139,8 @@ public final class BlasStudy {
                 + "model's matrix products alone (— for a CNN). Error: the largest relative error of a single-precision product at "
                 + "the models' shapes against double precision, over all rounds. This machine's speed swings 2–5×: "
                 + "compare the ratios.\n\n");
+        // Which kernels detection picks depends on the processor: another generation under one name picked others.
+        md.append("CPU: ").append(BackendSelector.cpuModel()).append(".\n\n");
         md.append("| setup | library | kernel | square SGEMM GFLOP/s |");
         for (String n : names) md.append(' ').append(n).append(" train samples/s (× first) | ").append(n).append(" GEMM limit |");
         md.append(" largest relative error |\n|---|---|---|---:|");
@@ -160,7 +168,7 @@ public final class BlasStudy {
         ChildProcess.Result r = ChildProcess.run("the " + setup.label() + " child",
                 ChildProcess.java(BlasStudy.class, List.of("--child", "true", "--epochs", String.valueOf(epochs),
                         "--models", String.join(",", names), "--workload", workload.toString())),
-                Map.of("REPRO_BLAS", setup.blas(), BlasLibrary.KERNELS_ENV, setup.environmentKernels() ? "environment" : "detected",
+                Map.of("REPRO_BLAS", setup.blas(), BlasLibrary.KERNELS_ENV, setup.kernels(),
                         "OPENBLAS_VERBOSE", "2"),  // OpenBLAS then prints "Core: <kernel>" when it loads
                 List.of());
         String kernel = r.stderr().lines().filter(l -> l.startsWith("Core: ")).map(l -> l.substring(6).trim())

@@ -51,7 +51,7 @@ public final class ConvBackward {
         String name = threads == 0 ? "conv-backward" : "conv-backward-threads-" + threads;
         PeerBenchmark.Workload workload = PeerBenchmark.Workload.read(PeerBenchmark.Workload.CATALOGUE);
         PeerBenchmark.Sides sides = new PeerBenchmark.Sides(PeerBenchmark.peerScript(options), PeerBenchmark.Workload.CATALOGUE,
-                "detected", 1);
+                "auto", 1);
         List<Map<String, Object>> rows = new ArrayList<>();
         BackendInfo backend = null;
         for (PeerModel listed : workload.models()) {

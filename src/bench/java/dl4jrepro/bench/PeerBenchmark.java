@@ -47,7 +47,7 @@ import java.util.Map;
  * is its median epoch. Writes {@code results/benchmarks/latest.{md,json}}, or for a run of some models only
  * ({@code --models}) {@code peer-<models>.{md,json}}.
  *
- * <p>Run: {@code src/bench/peer-benchmark.sh [--pairs 3] [--epochs 3] [--models a,b] [--kernels detected|environment]
+ * <p>Run: {@code src/bench/peer-benchmark.sh [--pairs 3] [--epochs 3] [--models a,b] [--kernels auto|detected|environment]
  * [--peer PATH]} (installs PyTorch from Debian if needed, then runs this main).
  */
 public final class PeerBenchmark {
@@ -139,7 +139,7 @@ public final class PeerBenchmark {
 
     private static void run(String[] args) throws Exception {
         Map<String, String> options = BenchmarkFiles.options(args,
-                "--pairs N, --epochs N, --models a,b, --peer PATH, --workload FILE, --kernels detected|environment, --check true");
+                "--pairs N, --epochs N, --models a,b, --peer PATH, --workload FILE, --kernels auto|detected|environment, --check true");
         int pairs = BenchmarkFiles.positiveInt(options, "pairs", 3);
         int epochs = BenchmarkFiles.positiveInt(options, "epochs", 3);
         Path peer = peerScript(options);
@@ -149,9 +149,9 @@ public final class PeerBenchmark {
             childTurn(workload.model(options.get("turn"), workloadFile), epochs);
             return;
         }
-        String kernels = options.getOrDefault("kernels", "detected");
-        if (!List.of("detected", "environment").contains(kernels)) {
-            throw new UserError("--kernels " + kernels + ": use detected or environment");
+        String kernels = options.getOrDefault("kernels", "auto");
+        if (!List.of("auto", "detected", "environment").contains(kernels)) {
+            throw new UserError("--kernels " + kernels + ": use auto, detected or environment");
         }
         List<String> only = BenchmarkFiles.selectedModels(options, workload.models().stream().map(PeerModel::name).toList());
 
@@ -172,10 +172,13 @@ public final class PeerBenchmark {
             rows.add(compare(m, pairs, sides));
         }
         Map<String, Object> gemm = GemmLimit.square(2048);
-        // The evidence for the peer's kernels: its square product with the environment's and with detected kernels.
+        // The evidence for the peer's kernels: its square product with each choice there is here.
         PeerModel first = workload.models().get(0);
         Map<String, Object> peerSquare = new LinkedHashMap<>();
-        for (String k : System.getenv(BlasLibrary.KERNEL_VARIABLES.get(0)) == null ? List.of("detected") : List.of("detected", "environment")) {
+        List<String> choices = new ArrayList<>(List.of("detected"));
+        if (BlasLibrary.instructionSetKernels().isPresent()) choices.add("auto");
+        if (System.getenv(BlasLibrary.KERNEL_VARIABLES.get(0)) != null) choices.add("environment");
+        for (String k : choices) {
             JsonNode g = new Sides(peer, workloadFile, k, epochs).torchGemm(first, 1);
             peerSquare.put(k, Map.of("gflops_1_threads", g.get("square_gflops").asDouble(), "blas", g.get("blas").asText()));
         }
@@ -325,7 +328,8 @@ public final class PeerBenchmark {
     }
 
     /**
-     * The two sides' processes for one benchmark: both with the same kernel choice ({@code detected}: OpenBLAS picks
+     * The two sides' processes for one benchmark: both with the same kernel choice ({@code auto}: the kernels of the
+     * processor's instruction set, as a run's newer OpenBLAS picks them, BlasLibrary; {@code detected}: OpenBLAS picks
      * them; {@code environment}: the OPENBLAS_* variables stay), each in a process of its own per turn.
      */
     record Sides(Path peer, Path workload, String kernels, int epochs) {
@@ -362,9 +366,14 @@ public final class PeerBenchmark {
             // on both cores at "1 thread" (CPU/wall 1.99 on a 3072×250 product). Its own variables cap it.
             Map<String, String> env = new LinkedHashMap<>();
             for (String v : List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")) env.put(v, String.valueOf(threads));
+            List<String> unset = kernels.equals("environment") ? List.of() : BlasLibrary.KERNEL_VARIABLES;
+            if (kernels.equals("auto") && BlasLibrary.instructionSetKernels().isPresent()) {
+                env.put(BlasLibrary.KERNEL_VARIABLES.get(0), BlasLibrary.instructionSetKernels().get());
+                env.put(BlasLibrary.KERNELS_ENV, "instruction-set");  // for the peer's own account of its kernels
+                unset = BlasLibrary.KERNEL_VARIABLES.subList(1, BlasLibrary.KERNEL_VARIABLES.size());
+            }
             try {
-                return ChildProcess.run("the PyTorch peer", command, env,
-                        kernels.equals("detected") ? BlasLibrary.KERNEL_VARIABLES : List.of());
+                return ChildProcess.run("the PyTorch peer", command, env, unset);
             } catch (UserError e) {
                 throw new UserError(e.getMessage() + "; install it with src/bench/peer-benchmark.sh");
             }

@@ -1,5 +1,6 @@
 package dl4jrepro.bench;
 
+import dl4jrepro.backend.BlasLibrary;
 import dl4jrepro.run.Provenance;
 
 import java.nio.file.Path;
@@ -28,9 +29,14 @@ final class PeerTable {
                 + "check: CPU time over wall time of each side's epochs, median. Kernels: %s. Idle threads, on both sides "
                 + "(./repro's native environment, src/main/jvm/native-env.sh): %s. This machine is shared and its speed "
                 + "swings 2–5×: compare only the ratios.%n%n",
-                rows.size(), workload, pairs, epochs, kernels.equals("detected")
-                        ? "each side's OpenBLAS detects its own (the environment's OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are taken out of both)"
-                        : "both sides keep the environment's OPENBLAS_* variables",
+                rows.size(), workload, pairs, epochs, switch (kernels) {
+                    case "auto" -> "both sides' OpenBLAS run the kernels of the processor's instruction set ("
+                            + BlasLibrary.instructionSetKernels().orElse("none named: detected") + "; "
+                            + "detection falls back to generic kernels on processors newer than the library)";
+                    case "detected" -> "each side's OpenBLAS detects its own (the environment's OPENBLAS_CORETYPE and "
+                            + "OPENBLAS_L2_SIZE are taken out of both)";
+                    default -> "both sides keep the environment's OPENBLAS_* variables";
+                },
                 idle.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))));
         // The processor matters beyond the machine's noise: another generation under the same name moved the ratios.
         // Its device alone: the backend line's thread count is the last model's, and each row gives its own.

@@ -73,7 +73,7 @@ public final class StepProfile {
             return;
         }
         List<String> only = BenchmarkFiles.selectedModels(options, workload.models().stream().map(PeerModel::name).toList());
-        PeerBenchmark.Sides sides = new PeerBenchmark.Sides(peer, workloadFile, "detected", epochs);
+        PeerBenchmark.Sides sides = new PeerBenchmark.Sides(peer, workloadFile, "auto", epochs);
         List<Map<String, Object>> rows = new ArrayList<>();
         BackendInfo backend = null;
         for (PeerModel m : workload.models()) {
@@ -83,7 +83,7 @@ public final class StepProfile {
             System.out.printf(Locale.ROOT, "%s: profiling DL4J, %d epoch(s) ...%n", m.name(), epochs);
             JsonNode dl4j = ChildProcess.run("the DL4J profile of " + m.name(), ChildProcess.java(StepProfile.class,
                     List.of("--turn", m.name(), "--epochs", String.valueOf(epochs), "--workload", workloadFile.toString())),
-                    Map.of(BlasLibrary.KERNELS_ENV, "detected"), List.of()).json();
+                    Map.of(BlasLibrary.KERNELS_ENV, "auto"), List.of()).json();
             System.out.printf(Locale.ROOT, "%s: profiling PyTorch ...%n", m.name());
             JsonNode torch = sides.torchProfile(m);
             rows.add(row(m, dl4j, torch));

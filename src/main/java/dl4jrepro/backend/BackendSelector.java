@@ -106,7 +106,8 @@ public final class BackendSelector {
         return JarVersion.of(Nd4j.class, "nd4j-api");
     }
 
-    private static String cpuModel() {
+    /** This machine's CPU, as {@link #cpuModel(List, int)} names it. */
+    public static String cpuModel() {
         try {
             return cpuModel(Files.readAllLines(Path.of("/proc/cpuinfo")), Runtime.getRuntime().availableProcessors());
         } catch (IOException e) {

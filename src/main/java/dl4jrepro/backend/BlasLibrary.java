@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,13 +34,17 @@ import java.util.regex.Pattern;
  * which library ran and with which kernels ({@link #loaded}). The choice must be made before ND4J loads.
  *
  * <p>Kernels: an environment may force OpenBLAS's kernels ({@code OPENBLAS_CORETYPE}, with {@code OPENBLAS_L2_SIZE}),
- * as a workaround for builds that mis-detect a processor or crash on it. The bundled build needs it on recent
- * processors; the newer build detects them, and on an AVX-512 processor its own choice trains the dense nets faster
- * than a forced Haswell with the same rounding (blas.md, and the equivalence runs of equivalence-blas.json).
- * {@code REPRO_BLAS_KERNELS} (or {@code -Drepro.blas.kernels}) chooses: {@code auto}, the default, lets the newer build
- * detect its kernels and keeps the environment's for the bundled one; {@code detected} always detects; {@code environment}
- * keeps the variables. OpenBLAS reads them once, when it loads, from the C environment, which Java cannot change: they
- * are removed there through JNA's libc binding, before ND4J loads.
+ * as a workaround for builds that mis-detect a processor or crash on it. Detection only knows the processors of its
+ * release: 0.3.21 takes an Intel Xeon of family 6, model 207 (Emerald Rapids, AVX-512 with BF16) for an unknown one and
+ * falls back to its generic SSE3 "Prescott" kernels. So the newer build runs the kernels of the processor's instruction
+ * set, read from /proc/cpuinfo ({@link #kernelsFor}): what its detection picks on the processors it knows (an AMD EPYC of
+ * family 25 detects "Cooperlake", as that rule names it) and what it should pick on the ones it does not (blas.md
+ * measures both, and the equivalence runs of equivalence-blas.json the rounding). {@code REPRO_BLAS_KERNELS} (or
+ * {@code -Drepro.blas.kernels}) chooses: {@code auto}, the default, is {@code instruction-set} for the newer build and
+ * keeps the environment's for the bundled one; {@code instruction-set} runs the instruction set's kernels (detection
+ * where /proc/cpuinfo names none of them); {@code detected} always detects; {@code environment} keeps the variables.
+ * OpenBLAS reads them once, when it loads, from the C environment, which Java cannot change: they are set or removed
+ * there through JNA's libc binding, before ND4J loads.
  */
 public final class BlasLibrary {
     static final String PROPERTY = "repro.blas", ENV = "REPRO_BLAS";
@@ -77,7 +82,9 @@ public final class BlasLibrary {
         String choice = choice();
         Optional<Path> folder = choice.equals("bundled") ? Optional.empty() : newerFolder();
         String kernels = kernelsChoice();
-        if (kernels.equals("detected") || kernels.equals("auto") && folder.isPresent()) dropForcedKernels();
+        if (kernels.equals("auto")) kernels = folder.isPresent() ? "instruction-set" : "environment";
+        if (!kernels.equals("environment")) dropForcedKernels();
+        if (kernels.equals("instruction-set")) forceInstructionSetKernels();
         if (choice.equals("bundled")) return;
         if (folder.isEmpty()) {
             if (choice.equals("newer")) {
@@ -104,13 +111,13 @@ public final class BlasLibrary {
         return c;
     }
 
-    /** auto, detected or environment, from -Drepro.blas.kernels or REPRO_BLAS_KERNELS; anything else is a one-line error. */
+    /** auto, instruction-set, detected or environment, from -Drepro.blas.kernels or REPRO_BLAS_KERNELS; anything else is a one-line error. */
     static String kernelsChoice() {
         String p = System.getProperty(KERNELS_PROPERTY), e = System.getenv(KERNELS_ENV);
         String c = p != null ? p : e != null ? e : "auto";
-        if (!List.of("auto", "detected", "environment").contains(c)) {
+        if (!List.of("auto", "instruction-set", "detected", "environment").contains(c)) {
             throw new UserError((p != null ? "-D" + KERNELS_PROPERTY : KERNELS_ENV) + "=" + c
-                    + ": use auto, detected or environment");
+                    + ": use auto, instruction-set, detected or environment");
         }
         return c;
     }
@@ -118,6 +125,8 @@ public final class BlasLibrary {
     /** libc's environment calls: Java's System.getenv is a copy taken at start-up, which OpenBLAS never reads. */
     private interface LibC extends Library {
         int unsetenv(String name);
+
+        int setenv(String name, String value, int overwrite);
 
         String getenv(String name);
     }
@@ -138,6 +147,39 @@ public final class BlasLibrary {
 
     private static void dropForcedKernels() {
         for (String v : KERNEL_VARIABLES) Bound.LIBC.unsetenv(v);
+    }
+
+    /** The kernels this process forced for the processor's instruction set, or null: the provenance says why. */
+    private static volatile String instructionSetKernels;
+
+    private static void forceInstructionSetKernels() {
+        instructionSetKernels().ifPresent(name -> {
+            Bound.LIBC.setenv(KERNEL_VARIABLES.get(0), name, 1);
+            instructionSetKernels = name;
+        });
+    }
+
+    /** OpenBLAS's name for the kernels this processor's instruction set runs best; empty where /proc/cpuinfo does not tell. */
+    public static Optional<String> instructionSetKernels() {
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("flags")).findFirst()
+                    .flatMap(l -> kernelsFor(Set.copyOf(List.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+")))));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * OpenBLAS's kernels by the instructions they need: its SkylakeX kernels use AVX-512 F, CD, BW, DQ and VL; Cooperlake's
+     * are SkylakeX's with BF16 products added; Haswell's need AVX2 and FMA. Empty below that: detection knows those
+     * processors.
+     */
+    static Optional<String> kernelsFor(Set<String> flags) {
+        if (flags.containsAll(List.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"))) {
+            return Optional.of(flags.contains("avx512_bf16") ? "Cooperlake" : "SkylakeX");
+        }
+        if (flags.containsAll(List.of("avx2", "fma"))) return Optional.of("Haswell");
+        return Optional.empty();
     }
 
     /** The newer build's libraries as the build unpacks them for Linux (the library and the runtime it links to). */
@@ -201,7 +243,7 @@ public final class BlasLibrary {
     }
 
     /**
-     * The OpenBLAS this process loaded, for the provenance: "OpenBLAS 0.3.21-1.5.8 (Cooperlake kernels, detected)" or
+     * The OpenBLAS this process loaded, for the provenance: "OpenBLAS 0.3.21-1.5.8 (Cooperlake kernels, instruction set)" or
      * "OpenBLAS 0.3.19-1.5.7 (bundled with ND4J, Haswell kernels, OPENBLAS_CORETYPE=Haswell)". Read from the process's mapped
      * libraries, so it says what ran, not what was asked.
      */
@@ -268,7 +310,10 @@ public final class BlasLibrary {
         return (OpenBlas) Native.loadLibrary(library, OpenBlas.class);
     }
 
-    /** "Cooperlake kernels, detected" or "Haswell kernels, OPENBLAS_CORETYPE=Haswell": what the library runs, and why. */
+    /**
+     * "Cooperlake kernels, detected", "Cooperlake kernels, instruction set" or "Haswell kernels, OPENBLAS_CORETYPE=Haswell"
+     * (the environment's): what the library runs, and why.
+     */
     private static String kernels(String library) {
         String forced = Bound.LIBC.getenv(KERNEL_VARIABLES.get(0));
         String name;
@@ -277,6 +322,7 @@ public final class BlasLibrary {
         } catch (UnsatisfiedLinkError e) {
             name = "unnamed";
         }
-        return name + " kernels, " + (forced == null ? "detected" : KERNEL_VARIABLES.get(0) + "=" + forced);
+        return name + " kernels, " + (forced == null ? "detected"
+                : forced.equals(instructionSetKernels) ? "instruction set" : KERNEL_VARIABLES.get(0) + "=" + forced);
     }
 }

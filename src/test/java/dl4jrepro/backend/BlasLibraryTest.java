@@ -9,7 +9,11 @@ import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +37,7 @@ class BlasLibraryTest {
     @Test
     void refusesAnUnknownKernelsChoiceInOneLine() {
         assertRefused(BlasLibrary.KERNELS_PROPERTY, "haswell", BlasLibrary::kernelsChoice,
-                "-Drepro.blas.kernels=haswell: use auto, detected or environment");
+                "-Drepro.blas.kernels=haswell: use auto, instruction-set, detected or environment");
     }
 
     private static void assertRefused(String property, String value, Executable choice, String message) {
@@ -56,20 +60,37 @@ class BlasLibraryTest {
 
     /**
      * The backend names the kernels OpenBLAS runs, by OpenBLAS's own name for them. By default (REPRO_BLAS_KERNELS
-     * auto) the newer build detects them even where the environment forces others, as this machine's does; the
-     * bundled build keeps what the environment forces.
+     * auto) the newer build runs the kernels of the processor's instruction set, even where the environment forces
+     * others; the bundled build keeps what the environment forces.
      */
     @Test
-    void namesTheKernelsAndDetectsThemWithTheNewerBuild() {
+    void namesTheKernelsAndRunsTheInstructionSetsWithTheNewerBuild() {
         String blas = BackendSelector.select("cpu", 1).blas();
-        assertTrue(blas.matches("OpenBLAS .*\\((bundled with ND4J, )?[A-Za-z0-9]+ kernels, (detected|OPENBLAS_CORETYPE=\\S+)\\)"), blas);
+        assertTrue(blas.matches("OpenBLAS .*\\((bundled with ND4J, )?[A-Za-z0-9]+ kernels, (detected|instruction set|OPENBLAS_CORETYPE=\\S+)\\)"), blas);
         String forced = System.getenv("OPENBLAS_CORETYPE");
         String kernels = System.getenv(BlasLibrary.KERNELS_ENV) == null ? "auto" : System.getenv(BlasLibrary.KERNELS_ENV);
         boolean newer = blas.startsWith("OpenBLAS " + BlasLibrary.NEWER);
-        boolean expectDetected = forced == null || kernels.equals("detected") || kernels.equals("auto") && newer;
-        assertEquals(expectDetected, blas.endsWith(" kernels, detected)"), blas + " (environment: OPENBLAS_CORETYPE="
-                + forced + ", " + BlasLibrary.KERNELS_ENV + "=" + kernels + ")");
-        if (!expectDetected) assertTrue(blas.toLowerCase().endsWith((forced + " kernels, OPENBLAS_CORETYPE=" + forced + ")").toLowerCase()), blas);
+        if (kernels.equals("auto")) kernels = newer ? "instruction-set" : "environment";
+        Optional<String> isa = BlasLibrary.instructionSetKernels();
+        String expected = kernels.equals("instruction-set") && isa.isPresent() ? isa.get() + " kernels, instruction set"
+                : kernels.equals("environment") && forced != null ? forced + " kernels, OPENBLAS_CORETYPE=" + forced
+                : " kernels, detected";
+        assertTrue(blas.toLowerCase().endsWith(expected.toLowerCase() + ")"), blas + " should end with " + expected
+                + " (environment: OPENBLAS_CORETYPE=" + forced + ", " + BlasLibrary.KERNELS_ENV + "=" + kernels + ")");
+    }
+
+    /** The instructions each of OpenBLAS's kernels needs, from a processor's flags as /proc/cpuinfo lists them. */
+    @Test
+    void picksTheKernelsOfTheInstructionSet() {
+        List<String> avx512 = List.of("fma", "avx2", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl");
+        assertEquals(Optional.of("SkylakeX"), BlasLibrary.kernelsFor(Set.copyOf(avx512)));
+        List<String> bf16 = new ArrayList<>(avx512);
+        bf16.add("avx512_bf16");
+        assertEquals(Optional.of("Cooperlake"), BlasLibrary.kernelsFor(Set.copyOf(bf16)));
+        List<String> noVl = new ArrayList<>(bf16);
+        noVl.remove("avx512vl");  // Xeon Phi's AVX-512: not SkylakeX's
+        assertEquals(Optional.of("Haswell"), BlasLibrary.kernelsFor(Set.copyOf(noVl)));
+        assertEquals(Optional.empty(), BlasLibrary.kernelsFor(Set.of("sse3", "ssse3", "avx")));
     }
 
     /**
