@@ -24,7 +24,6 @@ final class BatchNormGradients {
         float[] x = JavaArrays.read(input, JavaArrays.scratch(JavaArrays.INPUT, input.length()));
         float[] dy = JavaArrays.read(epsilon, JavaArrays.scratch(JavaArrays.OUTPUT, epsilon.length()));
         float[] dx = JavaArrays.scratch(JavaArrays.INPUT_GRADIENT, input.length());
-        double m = (double) n * plane;
         double[] mus = new double[channels], invs = new double[channels], gammas = new double[channels];
         for (int c = 0; c < channels; c++) {
             mus[c] = mean.getDouble(c);
@@ -32,6 +31,23 @@ final class BatchNormGradients {
             gammas[c] = gamma == null ? 1 : gamma.getDouble(c);
         }
         double[] dGammas = new double[channels], dBetas = new double[channels];
+        compute(x, dy, dx, n, channels, plane, mus, invs, gammas, dGammas, dBetas);
+        if (gamma != null) {
+            for (int c = 0; c < channels; c++) {
+                dGamma.putScalar(c, dGammas[c]);
+                dBeta.putScalar(c, dBetas[c]);
+            }
+        }
+        JavaArrays.write(dx, epsAtInput);
+    }
+
+    /**
+     * The same on Java arrays, [n, channels, plane] in C order: writes dx, and the sums dγ and dβ per channel, from
+     * each channel's mean μ, 1/σ and γ.
+     */
+    static void compute(float[] x, float[] dy, float[] dx, int n, int channels, int plane, double[] mus, double[] invs,
+                        double[] gammas, double[] dGammas, double[] dBetas) {
+        double m = (double) n * plane;
         ParallelLoops.forRange(channels, (first, end) -> {
             for (int c = first; c < end; c++) {
                 double mu = mus[c], inv = invs[c];
@@ -59,13 +75,6 @@ final class BatchNormGradients {
                 dBetas[c] = sumDy;
             }
         });
-        if (gamma != null) {
-            for (int c = 0; c < channels; c++) {
-                dGamma.putScalar(c, dGammas[c]);
-                dBeta.putScalar(c, dBetas[c]);
-            }
-        }
-        JavaArrays.write(dx, epsAtInput);
     }
 
     /**

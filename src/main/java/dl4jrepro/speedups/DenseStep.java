@@ -5,11 +5,16 @@ import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
@@ -22,6 +27,7 @@ import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.DropOutInverted;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
@@ -37,10 +43,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One training step of a fully connected net (dense layers; an identity output trained on MSE or a softmax output on
+ * One training step of a fully connected net (dense layers, each optionally followed by batch norm and an activation
+ * layer; DL4J's inverted dropout on layer inputs; an identity output trained on MSE or a softmax output on
  * cross-entropy; L2 on weights and biases; any updater) as DL4J's {@code fit} computes it, with every ND4J op that is
- * not a large matrix product replaced by plain Java loops over the network's own parameter, gradient and
- * updater-state arrays.
+ * not a large matrix product or a dropout mask replaced by plain Java loops over the network's own parameter, gradient
+ * and updater-state arrays.
  *
  * <p>Why: DL4J spends tens of µs of fixed cost on each of the ~40 ND4J ops of a step whatever their size (a JFR
  * profile: shape buffers, deallocator bookkeeping, op contexts). The report's 1-16-64-1 SELU net (a ~0.2 MFLOP step)
@@ -53,7 +60,11 @@ import java.util.Optional;
  * gradient (MSE: 2(ŷ−y)/nOut; softmax cross-entropy: p−y), sums over the minibatch divided by its size, then c·w of
  * each L2 term added, then the updater's own {@code applyUpdater} (so its state stays DL4J's, and checkpoints and
  * ModelSerializer see an ordinary network), then params −= update; the score is the mean loss plus ½c‖w‖² per L2
- * term. The network's iteration count advances as {@code fit}'s does.
+ * term. The network's iteration count advances as {@code fit}'s does. Batch norm is FastBatchNormHelper's arithmetic
+ * (BatchStatistics, BatchNormGradients), with γ and β averaged over the minibatch like weights but not regularized,
+ * and the running statistics moved as DL4J's layer moves them (a "gradient" its no-op updater applies unscaled).
+ * Dropout masks are drawn by DL4J's own op on ND4J's random generator, layer by layer in fit's order, so a seeded run
+ * draws the same masks (DenseStepTest holds both kinds of net equal to fit).
  */
 public final class DenseStep {
     /**
@@ -68,14 +79,22 @@ public final class DenseStep {
     private final Layer[] layers;
     private final Loss loss;
     private final List<UpdaterBlock> blocks;
-    private final float[][] activations;   // per layer input (0) and outputs, one batch
-    private final float[][] deltas;
+    private float[] rawInput;              // the minibatch as Java floats, where the first layer's loops or dropout read it
+    private final float[][] inputs;        // per layer, its input after its dropout (the array below it where none)
+    private final float[][] preNorm;       // per layer, x·W + b where batch norm follows (else the same array as outputs)
+    private final float[][] outputs;       // per layer, its activations
+    private final float[][] deltas;        // per layer, dL/d outputs, then dL/d its activation's input
+    private final float[][] normDeltas;    // per batch-normed layer, dL/d(x·W + b)
+    private final float[][] masks;         // per layer with dropout, this step's mask: 0 or 1/p
+    private final INDArray[] maskArrays;   // the same as DL4J's Dropout draws it
+    private final double[][] batchMeans;   // per batch-normed layer, this minibatch's mean and (biased) variance
+    private final double[][] batchVars;
     // Mirrors of the flat parameter and gradient arrays, except a BLAS layer's weights, which stay in ND4J.
     private final float[] params;
     private final float[] gradients;
     private final boolean[] blas;          // per layer, for the current minibatch size
     private int[][] mirrored;              // {offset, length} of each range the mirrors hold
-    private final INDArray[] staged;       // a BLAS layer's input (above the first layer), deltas and lower deltas
+    private final INDArray[] staged;       // a BLAS layer's input (where it is not the minibatch), deltas and lower deltas
     private final INDArray[] stagedDeltas;
     private final INDArray[] stagedBelow;
     private final INDArray[] products;     // a BLAS layer's x·W
@@ -83,9 +102,18 @@ public final class DenseStep {
     private float[] target;
     private int allocatedRows = -1;
 
-    /** A layer; {@code w} and {@code gradW} are DL4J's column-major nIn × nOut views, for its BLAS products. */
+    /**
+     * A dense layer, with the dropout DL4J applies to its input ({@code keep}: 1 for none) and the batch norm that may
+     * follow its product; {@code w} and {@code gradW} are DL4J's column-major nIn × nOut views, for its BLAS products.
+     */
     private record Layer(int nIn, int nOut, int wOffset, int bOffset, Activation activation, double l2W, double l2B,
-                         INDArray w, INDArray gradW) {}
+                         INDArray w, INDArray gradW, double keep, Norm norm) {}
+
+    /**
+     * DL4J's BatchNormalization layer after a dense layer's product (an identity activation), then an ActivationLayer:
+     * the offsets of γ, β and the running mean and variance, or log10 of the standard deviation ({@code logStd}).
+     */
+    private record Norm(int gamma, int beta, int mean, int spread, boolean logStd, double decay, double eps) {}
 
     private DenseStep(MultiLayerNetwork net, Layer[] layers, Loss loss, List<UpdaterBlock> blocks) {
         this.net = net;
@@ -93,8 +121,21 @@ public final class DenseStep {
         this.loss = loss;
         this.blocks = blocks;
         int n = layers.length;
-        this.activations = new float[n + 1][];
+        this.inputs = new float[n][];
+        this.preNorm = new float[n][];
+        this.outputs = new float[n][];
         this.deltas = new float[n][];
+        this.normDeltas = new float[n][];
+        this.masks = new float[n][];
+        this.maskArrays = new INDArray[n];
+        this.batchMeans = new double[n][];
+        this.batchVars = new double[n][];
+        for (int l = 0; l < n; l++) {
+            if (layers[l].norm != null) {
+                batchMeans[l] = new double[layers[l].nOut];
+                batchVars[l] = new double[layers[l].nOut];
+            }
+        }
         this.params = new float[(int) net.numParams()];
         this.gradients = new float[params.length];
         this.blas = new boolean[n];
@@ -106,7 +147,9 @@ public final class DenseStep {
 
     /**
      * The step for this network, or empty when it has a layer, loss, regularization, data type or training option
-     * (dropout, gradient clipping, layer norm, ...) the step lacks: such a net keeps DL4J's fit.
+     * (gradient clipping, layer norm, a dropout other than DL4J's plain Dropout, ...) the step lacks: such a net keeps
+     * DL4J's fit. Its layers: dense layers, each optionally followed by BatchNormalization and an ActivationLayer, then
+     * an output layer.
      */
     public static Optional<DenseStep> of(MultiLayerNetwork net) {
         MultiLayerConfiguration whole = net.getLayerWiseConfigurations();
@@ -114,45 +157,95 @@ public final class DenseStep {
                 || whole.getBackpropType() != BackpropType.Standard) return Optional.empty();
         if (net.getGradientsViewArray() == null) net.initGradientsView();
         int n = net.getnLayers();
-        Layer[] layers = new Layer[n];
+        List<Layer> layers = new ArrayList<>();
         Loss loss = null;
-        int offset = 0;
+        long covered = 0;
         for (int i = 0; i < n; i++) {
             NeuralNetConfiguration layerConf = net.getLayer(i).conf();
-            // fit's other paths: no minibatch averaging, maximising, another optimiser, gradient clipping
-            if (!layerConf.isMiniBatch() || !layerConf.isMinimize()
-                    || layerConf.getOptimizationAlgo() != OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT) {
-                return Optional.empty();
-            }
             var conf = layerConf.getLayer();
             boolean output = i == n - 1;
             if (output ? !(conf instanceof OutputLayer) : !(conf instanceof DenseLayer)) return Optional.empty();
+            if (!fitsTheStep(layerConf)) return Optional.empty();
             BaseLayer base = (BaseLayer) conf;
             boolean plain = conf instanceof DenseLayer dense ? dense.hasBias() && !dense.hasLayerNorm()
                     : ((OutputLayer) conf).hasBias();
-            boolean clipped = base.getGradientNormalization() != null
-                    && base.getGradientNormalization() != GradientNormalization.None;
-            if (base.getIDropout() != null || base.getWeightNoise() != null || !plain || clipped) return Optional.empty();
+            Optional<Double> keep = keep(base.getIDropout());
+            if (keep.isEmpty() || base.getWeightNoise() != null || !plain) return Optional.empty();
             Optional<Activation> activation;
+            Norm norm = null;
+            int nOut = (int) ((FeedForwardLayer) conf).getNOut();
             if (output) {
                 // The loss owns the output's activation: the layer itself passes z on.
                 loss = Loss.of(((OutputLayer) conf).getLossFn(), base.getActivationFn()).orElse(null);
                 if (loss == null) return Optional.empty();
                 activation = Optional.of(Activation.IDENTITY);
+            } else if (i + 2 < n && net.getLayer(i + 1).conf().getLayer() instanceof BatchNormalization) {
+                // linear → normalise → activate, as MlpFamily builds a batch-normed layer
+                var activationLayer = net.getLayer(i + 2).conf().getLayer();
+                norm = norm(net, net.getLayer(i + 1), nOut).orElse(null);
+                if (norm == null || !(base.getActivationFn() instanceof ActivationIdentity)
+                        || !(activationLayer instanceof ActivationLayer act) || act.getIDropout() != null
+                        || !fitsTheStep(net.getLayer(i + 2).conf())) return Optional.empty();
+                activation = Activation.of(act.getActivationFn());
+                covered += net.getLayer(i + 1).numParams();
+                i += 2;
             } else {
                 activation = Activation.of(base.getActivationFn());
             }
             Optional<Double> l2W = l2(base.getRegularization()), l2B = l2(base.getRegularizationBias());
             if (activation.isEmpty() || l2W.isEmpty() || l2B.isEmpty()) return Optional.empty();
-            int nIn = (int) ((FeedForwardLayer) conf).getNIn(), nOut = (int) ((FeedForwardLayer) conf).getNOut();
-            INDArray w = net.getLayer(i).getParam(DefaultParamInitializer.WEIGHT_KEY);
-            INDArray gradW = matrixView(net.getGradientsViewArray(), offset, nIn, nOut);
-            layers[i] = new Layer(nIn, nOut, offset, offset + nIn * nOut, activation.get(), l2W.get(), l2B.get(), w, gradW);
-            offset += nIn * nOut + nOut;
+            int nIn = (int) ((FeedForwardLayer) conf).getNIn();
+            org.deeplearning4j.nn.api.Layer layer = net.getLayer(i - (norm == null ? 0 : 2));
+            int wOffset = offset(net, layer.getParam(DefaultParamInitializer.WEIGHT_KEY));
+            int bOffset = offset(net, layer.getParam(DefaultParamInitializer.BIAS_KEY));
+            INDArray w = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
+            INDArray gradW = matrixView(net.getGradientsViewArray(), wOffset, nIn, nOut);
+            layers.add(new Layer(nIn, nOut, wOffset, bOffset, activation.get(), l2W.get(), l2B.get(), w, gradW,
+                    keep.get(), norm));
+            covered += layer.numParams();
         }
-        if (offset != net.numParams()) return Optional.empty();
+        if (covered != net.numParams()) return Optional.empty();
         if (!(net.getUpdater() instanceof BaseMultiLayerUpdater<?> updater)) return Optional.empty();
-        return Optional.of(new DenseStep(net, layers, loss, new ArrayList<>(updater.getUpdaterBlocks())));
+        return Optional.of(new DenseStep(net, layers.toArray(Layer[]::new), loss, new ArrayList<>(updater.getUpdaterBlocks())));
+    }
+
+    /** fit's other paths: no minibatch averaging, maximising, another optimiser, gradient clipping. */
+    private static boolean fitsTheStep(NeuralNetConfiguration layerConf) {
+        var conf = layerConf.getLayer();
+        boolean clipped = conf instanceof BaseLayer base && base.getGradientNormalization() != null
+                && base.getGradientNormalization() != GradientNormalization.None;
+        return layerConf.isMiniBatch() && layerConf.isMinimize() && !clipped
+                && layerConf.getOptimizationAlgo() == OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT;
+    }
+
+    /** DL4J's plain inverted dropout with a fixed keep probability, as that; 1 for none; empty for anything else. */
+    private static Optional<Double> keep(IDropout dropout) {
+        if (dropout == null) return Optional.of(1.0);
+        if (dropout.getClass() == Dropout.class && ((Dropout) dropout).getPSchedule() == null) {
+            return Optional.of(((Dropout) dropout).getP());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A batch-norm layer the step computes: γ and β trained, no dropout or clipping of its own, {@code width}
+     * channels. Its running statistics are DL4J's "gradients" that a no-op updater applies as they are.
+     */
+    private static Optional<Norm> norm(MultiLayerNetwork net, org.deeplearning4j.nn.api.Layer layer, int width) {
+        BatchNormalization conf = (BatchNormalization) layer.conf().getLayer();
+        if (conf.isLockGammaBeta() || conf.getIDropout() != null || conf.getNOut() != width || !fitsTheStep(layer.conf())) {
+            return Optional.empty();
+        }
+        String spread = conf.isUseLogStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                : BatchNormalizationParamInitializer.GLOBAL_VAR;
+        return Optional.of(new Norm(offset(net, layer.getParam(BatchNormalizationParamInitializer.GAMMA)),
+                offset(net, layer.getParam(BatchNormalizationParamInitializer.BETA)),
+                offset(net, layer.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN)),
+                offset(net, layer.getParam(spread)), conf.isUseLogStd(), conf.getDecay(), conf.getEps()));
+    }
+    /** Where a parameter view starts in the network's flat parameter array. */
+    private static int offset(MultiLayerNetwork net, INDArray view) {
+        return (int) (view.offset() - net.params().offset());
     }
 
     /** The column-major nIn × nOut matrix at {@code offset} of a flat array, sharing its memory. */
@@ -179,26 +272,46 @@ public final class DenseStep {
         FloatBuffer paramBuffer = buffer(net.params()), gradientBuffer = buffer(net.getGradientsViewArray());
         for (int[] r : mirrored) paramBuffer.get(paramBuffer.position() + r[0], params, r[0], r[1]);
         input = x.dataType() == DataType.FLOAT ? x : x.castTo(DataType.FLOAT);
-        if (!blas[0]) JavaArrays.readInto(input, activations[0]);
+        if (rawInput != null) JavaArrays.readInto(input, rawInput);
+        // Layer by layer as fit's forward pass, so each dropout mask takes the random numbers DL4J's would.
         for (int l = 0; l < layers.length; l++) {
+            if (layers[l].keep < 1) dropout(l);
             if (blas[l]) forwardBlas(l, rows);
-            else forward(layers[l], activations[l], activations[l + 1], rows);
+            else forward(l, rows);
+            if (layers[l].norm != null) normalize(l, rows);
+            layers[l].activation.activate(outputs[l]);
         }
 
         JavaArrays.readInto(y, target);
         int last = layers.length - 1;
-        double score = loss.apply(activations[last + 1], target, deltas[last], layers[last].nOut) / rows;
+        double score = loss.apply(outputs[last], target, deltas[last], layers[last].nOut) / rows;
 
         for (int[] r : mirrored) Arrays.fill(gradients, r[0], r[0] + r[1], 0);
         for (int l = layers.length - 1; l >= 0; l--) {
-            if (blas[l]) backwardBlas(l, rows);
-            else backward(l, rows);
+            Layer layer = layers[l];
+            layer.activation.backprop(outputs[l], deltas[l]);
+            float[] dz = deltas[l];
+            if (layer.norm != null) {
+                dz = normDeltas[l];
+                normBackward(l, deltas[l], dz, rows);
+            }
+            if (blas[l]) backwardBlas(l, dz, rows);
+            else backward(l, dz, rows);
+            if (l > 0 && layer.keep < 1) {
+                float[] below = deltas[l - 1], mask = masks[l];
+                for (int i = 0; i < below.length; i++) below[i] *= mask[i];
+            }
         }
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
             score += blas[l] ? regularizeBlas(layer)
                     : regularize(layer.wOffset, layer.nIn * layer.nOut, layer.l2W, rows);
             score += regularize(layer.bOffset, layer.nOut, layer.l2B, rows);
+            if (layer.norm != null) {
+                // γ and β: means over the minibatch, unregularized (BatchNormalization regularizes none of its own)
+                regularize(layer.norm.gamma, layer.nOut, 0, rows);
+                regularize(layer.norm.beta, layer.nOut, 0, rows);
+            }
         }
         for (int[] r : mirrored) gradientBuffer.put(gradientBuffer.position() + r[0], gradients, r[0], r[1]);
         int iteration = net.getIterationCount(), epoch = net.getEpochCount();
@@ -215,31 +328,64 @@ public final class DenseStep {
     }
 
     private void allocate(int rows) {
-        activations[0] = new float[rows * layers[0].nIn];
-        mirrored = new int[layers.length][];
+        List<int[]> ranges = new ArrayList<>();
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
-            activations[l + 1] = new float[rows * layer.nOut];
-            deltas[l] = new float[rows * layer.nOut];
             blas[l] = (long) rows * layer.nIn * layer.nOut >= BLAS_MULTIPLY_ADDS;
+        }
+        boolean stagedFirst = layers[0].keep < 1;  // the first BLAS product reads the minibatch itself unless masked
+        rawInput = !blas[0] || stagedFirst ? new float[rows * layers[0].nIn] : null;
+        for (int l = 0; l < layers.length; l++) {
+            Layer layer = layers[l];
+            preNorm[l] = new float[rows * layer.nOut];
+            outputs[l] = layer.norm == null ? preNorm[l] : new float[rows * layer.nOut];
+            deltas[l] = new float[rows * layer.nOut];
+            normDeltas[l] = layer.norm == null ? null : new float[rows * layer.nOut];
+            float[] below = l == 0 ? rawInput : outputs[l - 1];
+            if (layer.keep < 1) {
+                inputs[l] = new float[rows * layer.nIn];
+                masks[l] = new float[rows * layer.nIn];
+                maskArrays[l] = Nd4j.createUninitialized(DataType.FLOAT, rows, layer.nIn);
+            } else {
+                inputs[l] = below;
+            }
             // The mirrors hold what the loops touch: a BLAS layer's weights stay in ND4J.
-            mirrored[l] = blas[l] ? new int[] {layer.bOffset, layer.nOut}
-                    : new int[] {layer.wOffset, layer.nIn * layer.nOut + layer.nOut};
+            ranges.add(blas[l] ? new int[] {layer.bOffset, layer.nOut}
+                    : new int[] {layer.wOffset, layer.nIn * layer.nOut + layer.nOut});
+            if (layer.norm != null) {
+                for (int at : new int[] {layer.norm.gamma, layer.norm.beta, layer.norm.mean, layer.norm.spread}) {
+                    ranges.add(new int[] {at, layer.nOut});
+                }
+            }
             if (blas[l]) {
                 products[l] = Nd4j.createUninitialized(DataType.FLOAT, rows, layer.nOut);
                 stagedDeltas[l] = Nd4j.createUninitialized(DataType.FLOAT, rows, layer.nOut);
-                if (l > 0) {
-                    staged[l] = Nd4j.createUninitialized(DataType.FLOAT, rows, layer.nIn);
-                    stagedBelow[l] = Nd4j.createUninitialized(DataType.FLOAT, rows, layer.nIn);
-                }
+                if (l > 0 || stagedFirst) staged[l] = Nd4j.createUninitialized(DataType.FLOAT, rows, layer.nIn);
+                if (l > 0) stagedBelow[l] = Nd4j.createUninitialized(DataType.FLOAT, rows, layer.nIn);
             }
         }
+        mirrored = ranges.toArray(int[][]::new);
         target = new float[rows * layers[layers.length - 1].nOut];
         allocatedRows = rows;
     }
 
-    /** out = act(in·W + b), row-major rows; W is DL4J's column-major nIn × nOut view of the flat parameters. */
-    private void forward(Layer layer, float[] in, float[] out, int rows) {
+    /**
+     * Layer l's input through DL4J's inverted dropout: the mask drawn as {@code Dropout.applyDropout} draws it (ones,
+     * then the DropOutInverted op on ND4J's random generator: each entry 0, or 1/p with probability p), then multiplied in.
+     */
+    private void dropout(int l) {
+        INDArray maskArray = maskArrays[l];
+        maskArray.assign(1.0);
+        Nd4j.getExecutioner().exec(new DropOutInverted(maskArray, maskArray, layers[l].keep));
+        float[] mask = masks[l], in = inputs[l], below = l == 0 ? rawInput : outputs[l - 1];
+        JavaArrays.readInto(maskArray, mask);
+        for (int i = 0; i < in.length; i++) in[i] = below[i] * mask[i];
+    }
+
+    /** preNorm = in·W + b, row-major rows; W is DL4J's column-major nIn × nOut view of the flat parameters. */
+    private void forward(int l, int rows) {
+        Layer layer = layers[l];
+        float[] in = inputs[l], out = preNorm[l];
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < layer.nOut; j++) {
                 float z = params[layer.bOffset + j];
@@ -248,35 +394,90 @@ public final class DenseStep {
                 out[r * layer.nOut + j] = z;
             }
         }
-        layer.activation.activate(out);
     }
 
-    /** The same through one BLAS product: x·W into ND4J, then bias and activation in the loops. */
+    /** The same through one BLAS product: x·W into ND4J, then the bias in the loops. */
     private void forwardBlas(int l, int rows) {
         Layer layer = layers[l];
-        if (l > 0) JavaArrays.write(activations[l], staged[l]);
+        if (staged[l] != null) JavaArrays.write(inputs[l], staged[l]);
         Nd4j.gemm(blasInput(l), layer.w, products[l], false, false, 1.0, 0.0);
-        float[] out = activations[l + 1];
+        float[] out = preNorm[l];
         JavaArrays.readInto(products[l], out);
         for (int r = 0; r < rows; r++) {
             for (int j = 0, o = r * layer.nOut; j < layer.nOut; j++) out[o + j] += params[layer.bOffset + j];
         }
-        layer.activation.activate(out);
     }
 
-    /** A BLAS layer's input: the minibatch itself for the first layer, else the activations below as staged. */
+    /** A BLAS layer's input: the minibatch itself for an unmasked first layer, else its input as staged. */
     private INDArray blasInput(int l) {
-        return l == 0 ? input : staged[l];
+        return staged[l] == null ? input : staged[l];
     }
 
     /**
-     * Turns deltas[l] (dL/d output of layer l) into dL/dz in place, adds up the weight and bias gradients over the
-     * rows, and, above the first layer, writes the lower layer's dL/d output.
+     * Batch norm in training, as FastBatchNormHelper computes it: the minibatch's mean and biased variance per unit,
+     * then y = γ·(x − μ)/√(σ² + ε) + β in single precision.
      */
-    private void backward(int l, int rows) {
+    private void normalize(int l, int rows) {
         Layer layer = layers[l];
-        float[] in = activations[l], d = deltas[l], below = l == 0 ? null : deltas[l - 1];
-        layer.activation.backprop(activations[l + 1], deltas[l]);
+        Norm norm = layer.norm;
+        int width = layer.nOut;
+        double[] mu = batchMeans[l], sigma2 = batchVars[l];
+        float[] x = preNorm[l], y = outputs[l];
+        BatchStatistics.compute(x, rows, width, 1, mu, sigma2);
+        float[] scales = new float[width], shifts = new float[width], centers = new float[width];
+        for (int j = 0; j < width; j++) {
+            scales[j] = (float) (params[norm.gamma + j] / Math.sqrt(sigma2[j] + norm.eps));
+            shifts[j] = params[norm.beta + j];
+            centers[j] = (float) mu[j];
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0, o = r * width; j < width; j++) y[o + j] = (x[o + j] - centers[j]) * scales[j] + shifts[j];
+        }
+    }
+
+    /**
+     * Batch norm's backward pass (BatchNormGradients, from the statistics in single precision as the layer keeps
+     * them): dL/dx into {@code dx}, the sums dγ and dβ into the gradients, and the running statistics' "gradients" as
+     * DL4J's BatchNormalization.backpropGradient writes them: (1 − decay)·(running mean − μ), and for log10(σ) the
+     * log of its variance over the next one, ½·log₁₀(v / (decay·v + (1 − decay)·σ²)).
+     */
+    private void normBackward(int l, float[] dy, float[] dx, int rows) {
+        Layer layer = layers[l];
+        Norm norm = layer.norm;
+        int width = layer.nOut;
+        double[] mus = new double[width], invs = new double[width], gammas = new double[width];
+        double[] dGammas = new double[width], dBetas = new double[width];
+        for (int j = 0; j < width; j++) {
+            mus[j] = (float) batchMeans[l][j];
+            invs[j] = 1 / Math.sqrt((float) batchVars[l][j] + norm.eps);
+            gammas[j] = params[norm.gamma + j];
+        }
+        BatchNormGradients.compute(preNorm[l], dy, dx, rows, width, 1, mus, invs, gammas, dGammas, dBetas);
+        float rest = (float) (1 - norm.decay), decay = (float) norm.decay;
+        for (int j = 0; j < width; j++) {
+            gradients[norm.gamma + j] += (float) dGammas[j];
+            gradients[norm.beta + j] += (float) dBetas[j];
+            gradients[norm.mean + j] = (params[norm.mean + j] - (float) mus[j]) * rest;
+            float batchVar = (float) batchVars[l][j];
+            if (norm.logStd) {
+                float std = (float) Math.pow(10, params[norm.spread + j]), v = std * std;
+                gradients[norm.spread + j] = (float) Math.log(v / (v * decay + batchVar * rest)) * ONE_ON_2LOGE_10;
+            } else {
+                gradients[norm.spread + j] = (params[norm.spread + j] - batchVar) * rest;
+            }
+        }
+    }
+
+    /** 1 / (2·ln 10): ½·log₁₀ from the natural log, DL4J's constant. */
+    private static final float ONE_ON_2LOGE_10 = (float) (1.0 / (2 * Math.log(10)));
+
+    /**
+     * Adds up the weight and bias gradients of layer l over the rows from dz (dL/d(x·W + b)), and, above the first
+     * layer, writes dL/d its input into the layer below's deltas.
+     */
+    private void backward(int l, float[] d, int rows) {
+        Layer layer = layers[l];
+        float[] in = inputs[l], below = l == 0 ? null : deltas[l - 1];
         if (below != null) Arrays.fill(below, 0);
         for (int r = 0; r < rows; r++) {
             int i = r * layer.nIn;
@@ -291,10 +492,8 @@ public final class DenseStep {
     }
 
     /** The same with the two products through BLAS: xᵀ·δ straight into the gradient view, δ·Wᵀ for the layer below. */
-    private void backwardBlas(int l, int rows) {
+    private void backwardBlas(int l, float[] d, int rows) {
         Layer layer = layers[l];
-        float[] d = deltas[l];
-        layer.activation.backprop(activations[l + 1], deltas[l]);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < layer.nOut; j++) gradients[layer.bOffset + j] += d[r * layer.nOut + j];
         }
