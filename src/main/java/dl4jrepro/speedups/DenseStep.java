@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSELU;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
@@ -593,32 +594,70 @@ public final class DenseStep {
      * The activations the loops compute, each with its derivative written in terms of its output alone. Each works on
      * a whole array in a loop of its own, so the JIT inlines (and where it can, vectorises) the arithmetic.
      */
-    private enum Activation {
+    private sealed interface Activation permits Fixed, LeakyReLU {
+        Activation IDENTITY = Fixed.IDENTITY;
+
+        /** z → act(z), in place. */
+        void activate(float[] a);
+
+        /** dL/d output → dL/dz in place, from the outputs. */
+        void backprop(float[] out, float[] d);
+
+        /** DL4J's activation as one of these, or empty when the loops lack it. */
+        static Optional<Activation> of(IActivation a) {
+            if (a instanceof ActivationIdentity) return Optional.of(Fixed.IDENTITY);
+            if (a instanceof ActivationReLU) return Optional.of(Fixed.RELU);
+            if (a instanceof ActivationLReLU leaky && leaky.getAlpha() > 0) return Optional.of(new LeakyReLU((float) leaky.getAlpha()));
+            if (a instanceof ActivationSigmoid) return Optional.of(Fixed.SIGMOID);
+            if (a instanceof ActivationTanH) return Optional.of(Fixed.TANH);
+            if (a instanceof ActivationSELU) return Optional.of(Fixed.SELU);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * libnd4j's leaky ReLU, x > 0 ? x : αx, and its derivative 1 or α; with α > 0 the output's sign is the input's, so
+     * the derivative reads the output alone.
+     */
+    private record LeakyReLU(float alpha) implements Activation {
+        @Override
+        public void activate(float[] a) {
+            for (int i = 0; i < a.length; i++) a[i] = a[i] > 0 ? a[i] : alpha * a[i];
+        }
+
+        @Override
+        public void backprop(float[] out, float[] d) {
+            for (int i = 0; i < d.length; i++) d[i] = out[i] > 0 ? d[i] : alpha * d[i];
+        }
+    }
+
+    /** The activations without settings of their own. */
+    private enum Fixed implements Activation {
         IDENTITY {
-            void activate(float[] a) {}
-            void backprop(float[] out, float[] d) {}
+            public void activate(float[] a) {}
+            public void backprop(float[] out, float[] d) {}
         },
         RELU {
-            void activate(float[] a) {
+            public void activate(float[] a) {
                 for (int i = 0; i < a.length; i++) a[i] = relu(a[i]);
             }
-            void backprop(float[] out, float[] d) {
+            public void backprop(float[] out, float[] d) {
                 for (int i = 0; i < d.length; i++) d[i] = reluGate(out[i], d[i]);
             }
         },
         SIGMOID {
-            void activate(float[] a) {
+            public void activate(float[] a) {
                 for (int i = 0; i < a.length; i++) a[i] = 1f / (1f + (float) Math.exp(-a[i]));
             }
-            void backprop(float[] out, float[] d) {
+            public void backprop(float[] out, float[] d) {
                 for (int i = 0; i < d.length; i++) d[i] *= out[i] * (1 - out[i]);
             }
         },
         TANH {
-            void activate(float[] a) {
+            public void activate(float[] a) {
                 for (int i = 0; i < a.length; i++) a[i] = (float) Math.tanh(a[i]);
             }
-            void backprop(float[] out, float[] d) {
+            public void backprop(float[] out, float[] d) {
                 for (int i = 0; i < d.length; i++) d[i] *= 1 - out[i] * out[i];
             }
         },
@@ -627,31 +666,21 @@ public final class DenseStep {
             static final float LAMBDA = 1.0507009873554804934193349852946f;
             static final float ALPHA = 1.6732632423543772848170429916717f;
 
-            void activate(float[] a) {
+            public void activate(float[] a) {
                 for (int i = 0; i < a.length; i++) {
                     a[i] = a[i] > 0 ? LAMBDA * a[i] : LAMBDA * ALPHA * ((float) Math.exp(a[i]) - 1);
                 }
             }
-            void backprop(float[] out, float[] d) {
+            public void backprop(float[] out, float[] d) {
                 for (int i = 0; i < d.length; i++) d[i] *= out[i] > 0 ? LAMBDA : out[i] + LAMBDA * ALPHA;
             }
         };
 
         /** z → act(z), in place. */
-        abstract void activate(float[] a);
+        public abstract void activate(float[] a);
 
         /** dL/d output → dL/dz in place, from the outputs. */
-        abstract void backprop(float[] out, float[] d);
-
-        /** DL4J's activation as one of these, or empty when the loops lack it. */
-        static Optional<Activation> of(IActivation a) {
-            if (a instanceof ActivationIdentity) return Optional.of(IDENTITY);
-            if (a instanceof ActivationReLU) return Optional.of(RELU);
-            if (a instanceof ActivationSigmoid) return Optional.of(SIGMOID);
-            if (a instanceof ActivationTanH) return Optional.of(TANH);
-            if (a instanceof ActivationSELU) return Optional.of(SELU);
-            return Optional.empty();
-        }
+        public abstract void backprop(float[] out, float[] d);
     }
 
     /**
