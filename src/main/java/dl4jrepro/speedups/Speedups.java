@@ -138,6 +138,12 @@ public final class Speedups {
                 made.computeIfAbsent(kind, k -> new ArrayList<>()).add(i);
             }
             if (effective.has(SpeedupSetting.Kind.RELU) && swapActivation(layer, Speedups::fastReLU)) {
+                if (layer.getClass() == ActivationLayer.class) {
+                    // an activation layer of FastReLU also trains without DL4J's copies of its activations
+                    FastActivation fast = FastActivation.of((ActivationLayer) layer);
+                    layerConf.setLayer(fast);
+                    layer = fast;
+                }
                 made.computeIfAbsent(SpeedupSetting.Kind.RELU, k -> new ArrayList<>()).add(i);
             }
             if (effective.has(SpeedupSetting.Kind.ADAM) && swapUpdater(layer, Speedups::fastAdam)) {
