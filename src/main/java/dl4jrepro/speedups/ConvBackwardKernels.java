@@ -115,7 +115,9 @@ public final class ConvBackwardKernels {
     }
 
     /**
-     * The rule (conv-backward.md and conv-backward-threads-1.md): DL4J's (oneDNN 2.3's Winograd kernels) for 3×3
+     * The rule (conv-backward-at-191e316.md, conv-backward-threads-1.md, on an AMD EPYC; conv-backward.md on an Intel
+     * Xeon, where it holds but for C2's 256-channel layer on 8×8 maps, which oneDNN 2.3 ran faster there, as it did on
+     * the EPYC at one thread; {@code timed} picks per process): DL4J's (oneDNN 2.3's Winograd kernels) for 3×3
      * stride-1 layers that compute the input gradient on maps of more than {@link #SMALL_MAP} outputs from fewer than
      * {@link #WIDE_INPUT} channels, where it measured faster; javacpp's oneDNN everywhere else: a network's first layer
      * (no input gradient, which oneDNN 2.3 computes always), small maps, wide inputs and other kernels (C1's 5×5).
