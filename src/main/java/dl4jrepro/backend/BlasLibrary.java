@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  * family 25 detects "Cooperlake", as that rule names it) and what it should pick on the ones it does not (blas.md
  * measures both, and the equivalence runs of equivalence-blas.json the rounding). {@code REPRO_BLAS_KERNELS} (or
  * {@code -Drepro.blas.kernels}) chooses: {@code auto}, the default, is {@code instruction-set} for the newer build and
- * keeps the environment's for the bundled one; {@code instruction-set} runs the instruction set's kernels (detection
+ * keeps the environment's for the bundled one (0.3.19 forced to Cooperlake's kernels multiplied wrongly on that Xeon:
+ * blas.md's error column); {@code instruction-set} runs the instruction set's kernels (detection
  * where /proc/cpuinfo names none of them); {@code detected} always detects; {@code environment} keeps the variables.
  * OpenBLAS reads them once, when it loads, from the C environment, which Java cannot change: they are set or removed
  * there through JNA's libc binding, before ND4J loads.
