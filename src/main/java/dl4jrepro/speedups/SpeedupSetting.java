@@ -23,7 +23,7 @@ public record SpeedupSetting(Set<Kind> enabled) {
         POOL("pool", "SubsamplingLayer (2×2 max)", "FastMaxPool"),
         BATCHNORM("batchnorm", "BatchNormalization", "FastBatchNorm"),
         DENSE("dense", "DenseLayer", "FastDense"),
-        RELU("relu", "ActivationReLU", "FastReLU"),
+        RELU("relu", "ActivationReLU (an ActivationLayer of it too)", "FastReLU (FastActivation)"),
         ADAM("adam", "Adam", "FastAdam"),
         ADADELTA("adadelta", "TorchAdadelta", "FastAdadelta"),
         L2("l2", "L2Regularization", "FastL2"),
