@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * DL4J against the reports' peer, PyTorch, on the models of a workload file (default
@@ -367,8 +368,9 @@ public final class PeerBenchmark {
             Map<String, String> env = new LinkedHashMap<>();
             for (String v : List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")) env.put(v, String.valueOf(threads));
             List<String> unset = kernels.equals("environment") ? List.of() : BlasLibrary.KERNEL_VARIABLES;
-            if (kernels.equals("auto") && BlasLibrary.instructionSetKernels().isPresent()) {
-                env.put(BlasLibrary.KERNEL_VARIABLES.get(0), BlasLibrary.instructionSetKernels().get());
+            Optional<String> isa = BlasLibrary.instructionSetKernels();
+            if (kernels.equals("auto") && isa.isPresent()) {
+                env.put(BlasLibrary.KERNEL_VARIABLES.get(0), isa.get());
                 env.put(BlasLibrary.KERNELS_ENV, "instruction-set");  // for the peer's own account of its kernels
                 unset = BlasLibrary.KERNEL_VARIABLES.subList(1, BlasLibrary.KERNEL_VARIABLES.size());
             }

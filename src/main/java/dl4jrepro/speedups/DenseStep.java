@@ -162,7 +162,8 @@ public final class DenseStep {
         Loss loss = null;
         long covered = 0;
         for (int i = 0; i < n; i++) {
-            NeuralNetConfiguration layerConf = net.getLayer(i).conf();
+            org.deeplearning4j.nn.api.Layer layer = net.getLayer(i);
+            NeuralNetConfiguration layerConf = layer.conf();
             var conf = layerConf.getLayer();
             boolean output = i == n - 1;
             if (output ? !(conf instanceof OutputLayer) : !(conf instanceof DenseLayer)) return Optional.empty();
@@ -196,10 +197,8 @@ public final class DenseStep {
             Optional<Double> l2W = l2(base.getRegularization()), l2B = l2(base.getRegularizationBias());
             if (activation.isEmpty() || l2W.isEmpty() || l2B.isEmpty()) return Optional.empty();
             int nIn = (int) ((FeedForwardLayer) conf).getNIn();
-            org.deeplearning4j.nn.api.Layer layer = net.getLayer(i - (norm == null ? 0 : 2));
-            int wOffset = offset(net, layer.getParam(DefaultParamInitializer.WEIGHT_KEY));
-            int bOffset = offset(net, layer.getParam(DefaultParamInitializer.BIAS_KEY));
             INDArray w = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
+            int wOffset = offset(net, w), bOffset = offset(net, layer.getParam(DefaultParamInitializer.BIAS_KEY));
             INDArray gradW = matrixView(net.getGradientsViewArray(), wOffset, nIn, nOut);
             layers.add(new Layer(nIn, nOut, wOffset, bOffset, activation.get(), l2W.get(), l2B.get(), w, gradW,
                     keep.get(), norm));
@@ -425,15 +424,8 @@ public final class DenseStep {
         double[] mu = batchMeans[l], sigma2 = batchVars[l];
         float[] x = preNorm[l], y = outputs[l];
         BatchStatistics.compute(x, rows, width, 1, mu, sigma2);
-        float[] scales = new float[width], shifts = new float[width], centers = new float[width];
-        for (int j = 0; j < width; j++) {
-            scales[j] = (float) (params[norm.gamma + j] / Math.sqrt(sigma2[j] + norm.eps));
-            shifts[j] = params[norm.beta + j];
-            centers[j] = (float) mu[j];
-        }
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0, o = r * width; j < width; j++) y[o + j] = (x[o + j] - centers[j]) * scales[j] + shifts[j];
-        }
+        FastBatchNormHelper.normalize(x, y, rows, width, 1, mu, sigma2, norm.eps, j -> params[norm.gamma + j],
+                j -> params[norm.beta + j]);
     }
 
     /**

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * DL4J's oneDNN batch-norm helper replaced, in training, by Java loops over the minibatch copied into a Java
@@ -74,7 +75,8 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
             var.putScalar(c, sigma2[c]);
         }
         float[] normalized = JavaArrays.scratch(JavaArrays.OUTPUT, x.length());
-        normalize(values, normalized, n, channels, plane, gamma, beta, eps);
+        normalize(values, normalized, n, channels, plane, mu, sigma2, eps,
+                c -> gamma == null ? 1 : gamma.getDouble(c), c -> beta == null ? 0 : beta.getFloat(c));
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
         JavaArrays.write(normalized, out);
         passes++;
@@ -97,16 +99,27 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         return new Pair<>(g, epsAtInput);
     }
 
-    /** y = γ·(x − μ)/√(σ² + ε) + β per channel, in single precision (the loop runs on vector registers). */
-    private void normalize(float[] x, float[] y, int n, int channels, int plane, INDArray gamma, INDArray beta, double eps) {
-        float[] scales = new float[channels], shifts = new float[channels];
+    /**
+     * y = γ·(x − μ)/√(σ² + ε) + β per channel of [n, channels, plane] values in C order, in single precision (the loop
+     * runs on vector registers); γ and β by channel. A dense layer's [n, channels] (plane 1) goes row by row, along memory.
+     */
+    static void normalize(float[] x, float[] y, int n, int channels, int plane, double[] mu, double[] sigma2, double eps,
+                          IntToDoubleFunction gamma, IntToDoubleFunction beta) {
+        float[] scales = new float[channels], shifts = new float[channels], centers = new float[channels];
         for (int c = 0; c < channels; c++) {
-            scales[c] = (float) ((gamma == null ? 1 : gamma.getDouble(c)) / Math.sqrt(sigma2[c] + eps));
-            shifts[c] = beta == null ? 0f : beta.getFloat(c);
+            scales[c] = (float) (gamma.applyAsDouble(c) / Math.sqrt(sigma2[c] + eps));
+            shifts[c] = (float) beta.applyAsDouble(c);
+            centers[c] = (float) mu[c];
+        }
+        if (plane == 1) {
+            for (int r = 0; r < n; r++) {
+                for (int c = 0, o = r * channels; c < channels; c++) y[o + c] = (x[o + c] - centers[c]) * scales[c] + shifts[c];
+            }
+            return;
         }
         ParallelLoops.forRange(channels, (first, end) -> {
             for (int c = first; c < end; c++) {
-                float scale = scales[c], shift = shifts[c], center = (float) mu[c];
+                float scale = scales[c], shift = shifts[c], center = centers[c];
                 for (int i = 0; i < n; i++) {
                     int from = (i * channels + c) * plane;
                     for (int k = from; k < from + plane; k++) y[k] = (x[k] - center) * scale + shift;

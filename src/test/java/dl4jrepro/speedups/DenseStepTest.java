@@ -194,6 +194,14 @@ class DenseStepTest {
         assertSameTraining(hp, 3, 1e-5);  // without Adam's normalisation, float rounding stays float rounding
     }
 
+    /** {@link #classifier} with batch norm after each hidden product and dropout 0.3, as B1's chosen net. */
+    static Map<String, Object> batchNormedWithDropout(String optimizer) {
+        Map<String, Object> hp = classifier(optimizer);
+        hp.put("batchNorm", true);
+        hp.put("dropout", 0.3);
+        return hp;
+    }
+
     /**
      * Report 000's chosen kind of net: linear → batch norm → ReLU per hidden layer, dropout on every layer's input after
      * the first, here with SGD so rounding stays rounding; the running mean and log10(σ) are parameters too, so they are
@@ -201,9 +209,7 @@ class DenseStepTest {
      */
     @Test
     void aBatchNormedClassifierWithDropoutTrainsAsDl4jsFitDoes() {
-        Map<String, Object> hp = classifier("sgd");
-        hp.put("batchNorm", true);
-        hp.put("dropout", 0.3);
+        Map<String, Object> hp = batchNormedWithDropout("sgd");
         hp.put("l2Bias", 0.01);
         assertSameTraining(hp, 100, 4, 1e-5, 1e-5);
     }
@@ -211,18 +217,13 @@ class DenseStepTest {
     /** The same net with Adam, each step from DL4J's parameters and state (see aSoftmaxClassifierWithAdam...). */
     @Test
     void aBatchNormedClassifierWithDropoutAndAdamTakesDl4jsStep() {
-        Map<String, Object> hp = classifier("adam");
-        hp.put("batchNorm", true);
-        hp.put("dropout", 0.3);
-        assertSameStepsFromDl4jsState(hp, 40);
+        assertSameStepsFromDl4jsState(batchNormedWithDropout("adam"), 40);
     }
 
     /** B1's third kind of unit, leaky ReLU, with batch norm and dropout (a slope large enough to matter). */
     @Test
     void aLeakyReluClassifierTrainsAsDl4jsFitDoes() {
-        Map<String, Object> hp = classifier("sgd");
-        hp.put("batchNorm", true);
-        hp.put("dropout", 0.3);
+        Map<String, Object> hp = batchNormedWithDropout("sgd");
         hp.put("activation", "leakyrelu");
         hp.put("leakySlope", 0.2);
         assertSameTraining(hp, 100, 4, 1e-5, 1e-5);
