@@ -23,6 +23,7 @@ log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$out/run.log"; }
 source "$root/src/cluster/cluster.sh"
 trap stop_cluster EXIT
 
+log "code $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo ' with uncommitted changes'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 log "building the cluster jar and a Spark $spark_version distribution from Maven Central"
 build_cluster
 start_cluster 2
@@ -31,7 +32,10 @@ log "standalone cluster up: master $master_url (pid ${daemons[0]}), worker 1 (pi
 
 log "local reference: ./repro run $experiment ${run_options[*]} --parallel 2"
 start=$(date +%s)
-./repro --results-dir "$work/local" run "$experiment" "${run_options[@]}" --parallel 2 >"$work/local.log" 2>&1
+if ! ./repro --results-dir "$work/local" run "$experiment" "${run_options[@]}" --parallel 2 >"$work/local.log" 2>&1; then
+    log "FAIL: the local run stopped: $(tail -1 "$work/local.log")"
+    exit 1
+fi
 log "local run done in $(( $(date +%s) - start )) s"
 
 log "cluster run: spark-submit --master $master_url dl4j-repro-cluster.jar run $experiment ${run_options[*]} --spark"
