@@ -11,7 +11,7 @@ import org.nd4j.linalg.schedule.ISchedule;
  * its step outweighed the layers' matrix products. Same operations in the same order, so the same steps (see
  * FastAdadeltaTest). Double precision and arrays that are not contiguous take TorchAdadelta's ops.
  */
-public final class FastAdadelta extends TorchAdadelta {
+public final class FastAdadelta extends TorchAdadelta implements ChunkedUpdater {
     /** For JSON: DL4J serialises an updater's class name and fields. */
     public FastAdadelta() {
         super();
@@ -28,9 +28,14 @@ public final class FastAdadelta extends TorchAdadelta {
             super.step(gradient, state, learningRate, iteration);
             return;
         }
+        StateLoops.floatChunks(gradient, squareAvg, deltaAvg, floatStep(learningRate, iteration));
+    }
+
+    @Override
+    public StateLoops.FloatChunk floatStep(double learningRate, int iteration) {
         // ND4J applies a double scalar to a float array as a float.
         float rho = (float) getRho(), keep = (float) (1 - getRho()), eps = (float) getEpsilon(), lr = (float) learningRate;
-        StateLoops.floatChunks(gradient, squareAvg, deltaAvg, (g, sq, dl, len) -> {
+        return (g, sq, dl, len) -> {
             for (int i = 0; i < len; i++) {
                 float gi = g[i];
                 float s = sq[i] * rho + gi * gi * keep;
@@ -39,7 +44,7 @@ public final class FastAdadelta extends TorchAdadelta {
                 dl[i] = dl[i] * rho + delta * delta * keep;
                 g[i] = delta * lr;
             }
-        });
+        };
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.Objects;
  * first layer's forward GEMM at batch 100 for report 004's MLPs; this loop takes about 2 ns. Arrays that are not
  * contiguous take ND4J's element-wise ops instead.
  */
-public final class FastAdam extends ScheduledUpdater {
+public final class FastAdam extends ScheduledUpdater implements ChunkedUpdater {
     private double beta1;
     private double beta2;
     private double epsilon;
@@ -41,26 +41,33 @@ public final class FastAdam extends ScheduledUpdater {
     @Override
     protected void step(INDArray gradient, INDArray[] state, double learningRate, int iteration) {
         INDArray m = state[0], v = state[1];
-        int t = iteration + 1;
-        double alpha = learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-        // DL4J's op falls back to ε when the bias correction is degenerate (β₁ = 0 and t huge, say); so does this.
-        if (!Double.isFinite(alpha) || alpha == 0) alpha = epsilon;
         if (StateLoops.floatLoopApplies(gradient, m, v)) {
-            floatLoop(gradient, m, v, (float) alpha);
+            StateLoops.floatChunks(gradient, m, v, floatStep(learningRate, iteration));
         } else if (gradient.dataType() == DataType.DOUBLE && StateLoops.contiguousAlike(gradient, m, v)) {
-            doubleLoop(gradient, m, v, alpha);
+            doubleLoop(gradient, m, v, alpha(learningRate, iteration));
         } else {
+            double alpha = alpha(learningRate, iteration);
             m.muli(beta1).addi(gradient.mul(1 - beta1));
             v.muli(beta2).addi(gradient.mul(gradient).muli(1 - beta2));
             gradient.assign(m.mul(alpha).divi(Transforms.sqrt(v, true).addi(epsilon)));
         }
     }
 
-    private void floatLoop(INDArray gradient, INDArray mArray, INDArray vArray, float alpha) {
+    /** The step size after bias correction, α_t = lr·√(1−β₂^t)/(1−β₁^t), t = iteration + 1. */
+    private double alpha(double learningRate, int iteration) {
+        int t = iteration + 1;
+        double alpha = learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+        // DL4J's op falls back to ε when the bias correction is degenerate (β₁ = 0 and t huge, say); so does this.
+        return !Double.isFinite(alpha) || alpha == 0 ? epsilon : alpha;
+    }
+
+    @Override
+    public StateLoops.FloatChunk floatStep(double learningRate, int iteration) {
+        float alpha = (float) alpha(learningRate, iteration);
         float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2);
         float eps = (float) epsilon;
         // The same operations in the same order: the results are the element-wise loop's, bit for bit.
-        StateLoops.floatChunks(gradient, mArray, vArray, (ga, ma, va, len) -> {
+        return (ga, ma, va, len) -> {
             for (int i = 0; i < len; i++) {
                 float gradI = ga[i];
                 float mI = b1 * ma[i] + gradI * c1;
@@ -69,7 +76,7 @@ public final class FastAdam extends ScheduledUpdater {
                 va[i] = vI;
                 ga[i] = mI * alpha / ((float) Math.sqrt(vI) + eps);
             }
-        });
+        };
     }
 
     private void doubleLoop(INDArray gradient, INDArray mArray, INDArray vArray, double alpha) {

@@ -27,7 +27,8 @@ public record SpeedupSetting(Set<Kind> enabled) {
         ADAM("adam", "Adam", "FastAdam"),
         ADADELTA("adadelta", "TorchAdadelta", "FastAdadelta"),
         L2("l2", "L2Regularization", "FastL2"),
-        STEP("step", "MultiLayerNetwork.fit", "DenseStep");
+        STEP("step", "MultiLayerNetwork.fit", "DenseStep"),
+        UPDATE("update", "MultiLayerNetwork.fit's update (÷ minibatch, L2, updater, params −= step)", "FusedUpdateStep");
 
         private final String label, replaced, replacement;
 

@@ -179,6 +179,13 @@ public final class Speedups {
                 made.put(SpeedupSetting.Kind.STEP, List.of());
             }
         }
+        if (effective.has(SpeedupSetting.Kind.UPDATE) && !made.containsKey(SpeedupSetting.Kind.STEP)) {
+            var fused = FusedUpdateStep.of(net);
+            if (fused.isPresent()) {
+                step = fused.get();
+                made.put(SpeedupSetting.Kind.UPDATE, List.of());
+            }
+        }
         List<Substitution> substitutions = new ArrayList<>();
         made.forEach((kind, at) -> substitutions.add(new Substitution(kind.label(), kind.replaced(), kind.replacement(), at)));
         return new Prepared(net, step, List.copyOf(substitutions), plain);

@@ -67,7 +67,7 @@ class SpeedupsTest {
         MultiLayerConfiguration plain = cnn();
         String before = plain.toJson();
         Speedups.Prepared p = prepare(plain, TestNets.CPU, "on");
-        assertEquals(List.of("onednn", "conv", "pool", "batchnorm", "dense", "relu", "adam"), kinds(p));
+        assertEquals(List.of("onednn", "conv", "pool", "batchnorm", "dense", "relu", "adam", "update"), kinds(p));
         Substitution conv = p.substitutions().get(1);
         assertEquals(new Substitution("conv", "ConvolutionLayer", "FastConv", List.of(0, 3)), conv);
         assertEquals("FastConv for ConvolutionLayer (layers 0, 3)", conv.describe());
@@ -107,12 +107,16 @@ class SpeedupsTest {
     }
 
     @Test
-    void theTrainingStepIsSwappedForDenseNetsOnly() {
+    void theTrainingStepIsSwappedForDenseNetsAndTheUpdateFusedForOthers() {
         Speedups.Prepared dense = prepare(regression(), TestNets.CPU, "on");
         assertEquals(List.of("dense", "adam", "l2", "step"), kinds(dense));
         assertEquals("DenseStep for MultiLayerNetwork.fit", dense.substitutions().get(3).describe());
-        assertTrue(kinds(prepare(cnn(), TestNets.CPU, "on")).stream().noneMatch("step"::equals));
-        assertEquals(List.of("dense", "adam", "l2"), kinds(prepare(regression(), TestNets.CPU, "-step")));
+        Speedups.Prepared cnn = prepare(cnn(), TestNets.CPU, "on");
+        assertTrue(kinds(cnn).stream().noneMatch("step"::equals));
+        assertInstanceOf(FusedUpdateStep.class, cnn.step());
+        // without DenseStep a dense net's fit keeps its forward and backward passes, with the update fused
+        assertEquals(List.of("dense", "adam", "l2", "update"), kinds(prepare(regression(), TestNets.CPU, "-step")));
+        assertEquals(List.of("dense", "adam", "l2"), kinds(prepare(regression(), TestNets.CPU, "-step,-update")));
     }
 
     @Test
@@ -172,7 +176,7 @@ class SpeedupsTest {
         assertEquals("on", SpeedupSetting.parse("on", "--speedups").toString());
         assertEquals("off", SpeedupSetting.parse(" off ", "--speedups").toString());
         assertEquals("pool,adam", SpeedupSetting.parse("adam, pool", "--speedups").toString());
-        assertEquals("onednn,conv,batchnorm,dense,relu,adam,adadelta,l2,step", SpeedupSetting.parse("-pool", "--speedups").toString());
+        assertEquals("onednn,conv,batchnorm,dense,relu,adam,adadelta,l2,step,update", SpeedupSetting.parse("-pool", "--speedups").toString());
         for (String bad : List.of("fast", "pool,-adam", "", "pool,,adam")) {
             UserError e = assertThrows(UserError.class, () -> SpeedupSetting.parse(bad, "--speedups"));
             assertTrue(e.getMessage().startsWith("--speedups " + bad + ": "), e.getMessage());
