@@ -4,6 +4,7 @@ import dl4jrepro.data.InputShape;
 import dl4jrepro.families.MlpFamily;
 import dl4jrepro.spec.Hyperparameters;
 import dl4jrepro.spec.SpecCatalog;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +36,15 @@ class DenseStepTest {
     }
 
     static MultiLayerNetwork net(Map<String, Object> hp, InputShape shape, int outputs) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new MlpFamily().configure(new Hyperparameters("t", hp), shape, outputs, 7, 2));
+        return net(hp, shape, outputs, conf -> { });
+    }
+
+    /** The family's net for {@code hp}, with {@code edit} made to its configuration (a setting no spec gives). */
+    static MultiLayerNetwork net(Map<String, Object> hp, InputShape shape, int outputs,
+                                 Consumer<MultiLayerConfiguration> edit) {
+        MultiLayerConfiguration conf = new MlpFamily().configure(new Hyperparameters("t", hp), shape, outputs, 7, 2);
+        edit.accept(conf);
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
     }
@@ -55,8 +65,14 @@ class DenseStepTest {
      */
     static void assertSameTraining(Map<String, Object> hp, int inputs, int outputs, double paramTolerance,
                                    double scoreTolerance) {
+        assertSameTraining(hp, conf -> { }, inputs, outputs, paramTolerance, scoreTolerance);
+    }
+
+    /** As above, with {@code edit} made to both nets' configuration. */
+    static void assertSameTraining(Map<String, Object> hp, Consumer<MultiLayerConfiguration> edit, int inputs,
+                                   int outputs, double paramTolerance, double scoreTolerance) {
         InputShape shape = new InputShape(1, 1, inputs);
-        MultiLayerNetwork dl4j = net(hp, shape, outputs), java = net(hp, shape, outputs);
+        MultiLayerNetwork dl4j = net(hp, shape, outputs, edit), java = net(hp, shape, outputs, edit);
         DenseStep step = DenseStep.of(java).orElseThrow();
         Nd4j.getRandom().setSeed(3);
         // Two minibatch sizes, as an epoch's short last batch gives: the loops must follow the rows they are given.
@@ -212,6 +228,22 @@ class DenseStepTest {
         Map<String, Object> hp = batchNormedWithDropout("sgd");
         hp.put("l2Bias", 0.01);
         assertSameTraining(hp, 100, 4, 1e-5, 1e-5);
+    }
+
+    /**
+     * The same with batch norm keeping the running variance itself (useLogStd false), which DL4J's layer allows and
+     * the family never builds: its running variance is held equal with the other parameters.
+     */
+    @Test
+    void aBatchNormedClassifierStoringTheVarianceTrainsAsDl4jsFitDoes() {
+        Map<String, Object> hp = batchNormedWithDropout("sgd");
+        Consumer<MultiLayerConfiguration> storeVariance = conf -> conf.getConfs().forEach(c -> {
+            if (c.getLayer() instanceof BatchNormalization bn) bn.setUseLogStd(false);
+        });
+        MultiLayerNetwork net = net(hp, new InputShape(1, 1, 100), 4, storeVariance);
+        assertTrue(net.paramTable().keySet().stream().anyMatch(k -> k.endsWith("_var")), "the layers store σ²: "
+                + net.paramTable().keySet());
+        assertSameTraining(hp, storeVariance, 100, 4, 1e-5, 1e-5);
     }
 
     /** The same net with Adam, each step from DL4J's parameters and state (see aSoftmaxClassifierWithAdam...). */
