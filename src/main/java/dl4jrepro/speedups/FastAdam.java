@@ -12,9 +12,10 @@ import java.util.Objects;
 /**
  * Adam exactly as DL4J 1.0.0-M2.1's {@code Adam} computes it (m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
  * step = α_t·m / (√v + ε) with α_t = lr·√(1−β₂^t)/(1−β₁^t), t = iteration + 1), in one Java loop over the native
- * buffers. DL4J's fused {@code adam_updater} op takes about 5 ns per parameter on this machine, longer than the
- * first layer's forward GEMM at batch 100 for report 004's MLPs; this loop takes about 2 ns. Arrays that are not
- * contiguous take ND4J's element-wise ops instead.
+ * buffers. Why: DL4J's fused {@code adam_updater} op took longer than the first layer's forward GEMM at batch 100
+ * for report 004's MLPs (results/benchmarks/fast-adam.md measures whole steps with each). Arrays that are not
+ * contiguous take ND4J's element-wise ops instead. {@link FusedUpdateStep} runs the same loop with fit's
+ * division, L2 and parameter update in the same pass.
  */
 public final class FastAdam extends ScheduledUpdater implements ChunkedUpdater {
     private double beta1;
