@@ -60,12 +60,12 @@ class FusedUpdateStepTest {
             largest = Math.max(largest, maxAbsDiff(byFit.net().getFlattenedGradients(), fused.net().getFlattenedGradients()));
             assertEquals(byFit.net().getIterationCount(), fused.net().getIterationCount(), "iterations after step " + i);
         }
-        assertTrue(maxAbsDiff(byFit.net().params(), fit(conf, speedups).params()) > 1e-4,
+        assertTrue(maxAbsDiff(byFit.net().params(), untrained(conf, speedups).params()) > 1e-4,
                 "the steps moved the parameters");
         return largest;
     }
 
-    private static MultiLayerNetwork fit(MultiLayerConfiguration conf, String speedups) {
+    private static MultiLayerNetwork untrained(MultiLayerConfiguration conf, String speedups) {
         return TestNets.prepared(conf, speedups).net();
     }
 
