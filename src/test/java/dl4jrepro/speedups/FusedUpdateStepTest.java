@@ -1,9 +1,6 @@
 package dl4jrepro.speedups;
 
 import dl4jrepro.TestNets;
-import dl4jrepro.families.CnnFamily;
-import dl4jrepro.families.CnnFamilyTest;
-import dl4jrepro.spec.Hyperparameters;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -13,7 +10,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,15 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * score and iteration count after every step.
  */
 class FusedUpdateStepTest {
-    /** Report 003's MNIST CNN, smaller (conv, batch norm, ReLU, max pooling, dropout, dense), with these settings. */
-    static MultiLayerConfiguration cnn(Map<String, Object> settings) {
-        Map<String, Object> m = CnnFamilyTest.reportModelForTests();
-        m.put("blocks", List.of(List.of(4, 6)));
-        m.put("dense", List.of(16));
-        m.putAll(settings);
-        return new CnnFamily().configure(new Hyperparameters("t", m), SpeedupsTest.MNIST, 10, 5, 10);
-    }
-
     /**
      * Trains two copies of the net under the same speed-ups, one with fit and one with the fused step, on the same
      * minibatches and dropout masks; returns the largest difference seen in any parameter, updater state, gradient
@@ -76,7 +63,7 @@ class FusedUpdateStepTest {
     @Test
     void adamWithoutRegularizationIsFitBitForBit() {
         // g/n, the updater's arithmetic and w − step are each one float operation per element, as in fit's ops
-        assertEquals(0, largestDifference(cnn(Map.of("optimizer", "adam")), "on", 5));
+        assertEquals(0, largestDifference(SpeedupsTest.cnn(Map.of("optimizer", "adam")), "on", 5));
     }
 
     @Test
@@ -84,25 +71,25 @@ class FusedUpdateStepTest {
         // fit adds c·w with BLAS's saxpy (FastL2: one rounding) or ND4J's Axpy op (two); Adam would amplify a
         // difference in the last bit of a bias before batch norm (its true gradient is zero) up to ±lr
         Map<String, Object> l2 = Map.of("optimizer", "adam", "l2", 0.01, "l2Bias", 0.005);
-        assertEquals(0, largestDifference(cnn(l2), "on", 5));
-        assertEquals(0, largestDifference(cnn(l2), "-l2", 5));
+        assertEquals(0, largestDifference(SpeedupsTest.cnn(l2), "on", 5));
+        assertEquals(0, largestDifference(SpeedupsTest.cnn(l2), "-l2", 5));
     }
 
     @Test
     void adadeltaIsFitBitForBit() {
         Map<String, Object> adadelta = Map.of("optimizer", "adadelta", "lr", 1.0, "rho", 0.9, "adadeltaEpsilon", 1e-6);
-        assertEquals(0, largestDifference(cnn(adadelta), "on", 5));
+        assertEquals(0, largestDifference(SpeedupsTest.cnn(adadelta), "on", 5));
     }
 
     @Test
     void appliesOnlyWhereItDoesWhatFitDoes() {
-        MultiLayerConfiguration adam = cnn(Map.of("optimizer", "adam"));
+        MultiLayerConfiguration adam = SpeedupsTest.cnn(Map.of("optimizer", "adam"));
         assertTrue(SpeedupsTest.kinds(TestNets.prepared(adam, "-update")).stream().noneMatch("update"::equals));
         // DL4J's own Adam has no chunk loop to fuse into; plain SGD neither
         assertTrue(SpeedupsTest.kinds(TestNets.prepared(adam, "-adam")).stream().noneMatch("update"::equals));
-        assertTrue(FusedUpdateStep.of(TestNets.prepared(cnn(Map.of("optimizer", "sgd")), "on").net()).isEmpty());
+        assertTrue(FusedUpdateStep.of(TestNets.prepared(SpeedupsTest.cnn(Map.of("optimizer", "sgd")), "on").net()).isEmpty());
         // gradient clipping comes between the backward pass and the update, which the fused step does not do
-        MultiLayerConfiguration clipped = cnn(Map.of("optimizer", "adam"));
+        MultiLayerConfiguration clipped = SpeedupsTest.cnn(Map.of("optimizer", "adam"));
         ((BaseLayer) clipped.getConf(0).getLayer()).setGradientNormalization(GradientNormalization.ClipL2PerLayer);
         assertTrue(FusedUpdateStep.of(TestNets.prepared(clipped, "on").net()).isEmpty());
     }

@@ -38,11 +38,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SpeedupsTest {
     static final InputShape MNIST = new InputShape(1, 28, 28);
 
-    /** Report 003's MNIST CNN (conv, batch norm, ReLU, 2×2 max pooling, dense, Adam), smaller. */
+    /** Report 003's MNIST CNN (conv, batch norm, ReLU, 2×2 max pooling, dropout, dense, Adam), smaller. */
     static MultiLayerConfiguration cnn() {
+        return cnn(Map.of());
+    }
+
+    /** The same with {@code settings} in place of the report's (optimizer, l2, ...). */
+    static MultiLayerConfiguration cnn(Map<String, Object> settings) {
         Map<String, Object> m = CnnFamilyTest.reportModelForTests();
         m.put("blocks", List.of(List.of(4, 6)));
         m.put("dense", List.of(16));
+        m.putAll(settings);
         return new CnnFamily().configure(new Hyperparameters("t", m), MNIST, 10, 5, 10);
     }
 
