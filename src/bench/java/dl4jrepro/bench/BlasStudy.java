@@ -38,6 +38,7 @@ public final class BlasStudy {
     /** One way to start a process: which library (REPRO_BLAS) and its kernels (REPRO_BLAS_KERNELS, not auto). */
     record Setup(String blas, String kernels) {
         String label() {
+            if (blas.equals("mkl")) return "mkl";
             return blas + switch (kernels) {
                 case "environment" -> ", OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE");
                 case "instruction-set" -> ", the instruction set's kernels (" + BlasLibrary.instructionSetKernels().orElseThrow() + ")";
@@ -57,7 +58,8 @@ public final class BlasStudy {
     }
 
     private static void run(String[] args) throws Exception {
-        Map<String, String> o = BenchmarkFiles.options(args, "--rounds N, --epochs N, --models a,b, --workload FILE");
+        Map<String, String> o = BenchmarkFiles.options(args, "--rounds N, --epochs N, --models a,b, --workload FILE, "
+                + "--setups newer:instruction-set,mkl");
         int rounds = Integer.parseInt(o.getOrDefault("rounds", "3")), epochs = Integer.parseInt(o.getOrDefault("epochs", "2"));
         Path workloadFile = PeerBenchmark.Workload.file(o);
         List<PeerBenchmark.PeerModel> all = PeerBenchmark.Workload.read(workloadFile).models();
@@ -74,12 +76,8 @@ public final class BlasStudy {
             return;
         }
         String file = o.containsKey("models") ? "blas-" + String.join("-", names).replace('_', '-') : "blas";
-        List<Setup> setups = new ArrayList<>();
-        for (String blas : List.of("bundled", "newer")) {
-            if (System.getenv("OPENBLAS_CORETYPE") != null) setups.add(new Setup(blas, "environment"));
-            setups.add(new Setup(blas, "detected"));
-            if (BlasLibrary.instructionSetKernels().isPresent()) setups.add(new Setup(blas, "instruction-set"));
-        }
+        List<Setup> setups = o.containsKey("setups") ? setups(o.get("setups")) : defaultSetups();
+        if (o.containsKey("setups")) file += "-" + String.join("-", setups.stream().map(Setup::blas).distinct().toList());
         List<List<Measured>> bySetup = new ArrayList<>();
         for (int i = 0; i < setups.size(); i++) bySetup.add(new ArrayList<>());
         for (int r = 0; r < rounds; r++) {
@@ -101,6 +99,34 @@ public final class BlasStudy {
         out.put("epochs_per_turn", epochs);
         out.put("setups", rows);
         BenchmarkFiles.write(file, out, markdown(rows, names, rounds, epochs, String.join(" ", args)));
+    }
+
+    /** The bundled and the newer OpenBLAS, each on the environment's (where it forces some), detected and the instruction set's kernels. */
+    private static List<Setup> defaultSetups() {
+        List<Setup> setups = new ArrayList<>();
+        for (String blas : List.of("bundled", "newer")) {
+            if (System.getenv("OPENBLAS_CORETYPE") != null) setups.add(new Setup(blas, "environment"));
+            setups.add(new Setup(blas, "detected"));
+            if (BlasLibrary.instructionSetKernels().isPresent()) setups.add(new Setup(blas, "instruction-set"));
+        }
+        return setups;
+    }
+
+    /** {@code --setups}: LIBRARY[:KERNELS],... with REPRO_BLAS's and REPRO_BLAS_KERNELS's values; the first is the baseline. */
+    static List<Setup> setups(String spec) {
+        List<Setup> setups = new ArrayList<>();
+        for (String item : spec.split(",")) {
+            String[] p = item.split(":", -1);
+            boolean known = p.length <= 2 && List.of("bundled", "newer", "mkl").contains(p[0])
+                    && (p.length == 1 || !p[0].equals("mkl") && List.of("environment", "detected", "instruction-set").contains(p[1]));
+            if (!known) {
+                throw new UserError("--setups " + spec + ": '" + item + "' is not LIBRARY[:KERNELS] (bundled, newer or mkl; "
+                        + "kernels environment, detected or instruction-set, for OpenBLAS only), e.g. newer:instruction-set,mkl");
+            }
+            setups.add(new Setup(p[0], p.length == 1 ? (p[0].equals("mkl") ? "auto" : "detected") : p[1]));
+        }
+        if (setups.size() < 2) throw new UserError("--setups " + spec + ": name at least two setups to compare");
+        return setups;
     }
 
     private static Map<String, Object> row(Setup setup, List<Measured> runs, List<Measured> first, List<String> names) {
@@ -131,7 +157,9 @@ public final class BlasStudy {
 
     @SuppressWarnings("unchecked")
     private static String markdown(List<Map<String, Object>> rows, List<String> names, int rounds, int epochs, String args) {
-        StringBuilder md = new StringBuilder("# Which OpenBLAS: ND4J's bundled 0.3.19 or javacpp's 0.3.21 build\n\n");
+        boolean mkl = rows.stream().anyMatch(r -> "mkl".equals(r.get("setup")));
+        StringBuilder md = new StringBuilder(mkl ? "# Which BLAS under ND4J: OpenBLAS or Intel MKL\n\n"
+                : "# Which OpenBLAS: ND4J's bundled 0.3.19 or javacpp's 0.3.21 build\n\n");
         md.append("Each setup starts a JVM of its own (the library is chosen when ND4J loads); the setups take turns, the "
                 + "order rotating over ").append(rounds).append(" rounds. Per model: the bare training step at the model's thread count "
                 + "(the run's speed-ups on; a warm-up epoch, then the median of ").append(epochs).append(" epochs), and "
@@ -171,9 +199,9 @@ public final class BlasStudy {
                 Map.of("REPRO_BLAS", setup.blas(), BlasLibrary.KERNELS_ENV, setup.kernels(),
                         "OPENBLAS_VERBOSE", "2"),  // OpenBLAS then prints "Core: <kernel>" when it loads
                 List.of());
-        String kernel = r.stderr().lines().filter(l -> l.startsWith("Core: ")).map(l -> l.substring(6).trim())
-                .findFirst().orElse("not reported");
         Map<String, Object> m = Json.MAPPER.convertValue(r.json(), new TypeReference<>() {});
+        String kernel = setup.blas().equals("mkl") ? "MKL's own dispatch"
+                : r.stderr().lines().filter(l -> l.startsWith("Core: ")).map(l -> l.substring(6).trim()).findFirst().orElse("not reported");
         return new Measured((String) m.get("library"), kernel, ((Number) m.get("square_gflops")).doubleValue(),
                 numbers(m.get("train")), numbers(m.get("limit")), ((Number) m.get("worst_relative_error")).doubleValue());
     }

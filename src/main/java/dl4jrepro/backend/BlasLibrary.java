@@ -30,8 +30,16 @@ import java.util.regex.Pattern;
  * {@code results/benchmarks/blas.md}.
  *
  * <p>{@code REPRO_BLAS} (or {@code -Drepro.blas}) chooses: {@code auto}, the default, loads the newer build where this
- * platform has it, else the bundled; {@code newer} insists on it; {@code bundled} keeps ND4J's. Every result records
- * which library ran and with which kernels ({@link #loaded}). The choice must be made before ND4J loads.
+ * platform has it, else the bundled; {@code newer} insists on it; {@code bundled} keeps ND4J's; {@code mkl} loads Intel
+ * MKL, which a build with the {@code mkl} profile unpacks (REPRO_MAVEN_ARGS=-Pmkl): on an Intel Xeon its products ran
+ * faster than any OpenBLAS, on an AMD EPYC at half OpenBLAS's speed (results/benchmarks/blas-survey*.md). Every result
+ * records which library ran and with which kernels ({@link #loaded}). The choice must be made before ND4J loads.
+ *
+ * <p>MKL is loaded the way javacpp's OpenBLAS presets document ({@code org.bytedeco.openblas.load=mkl_rt}), but under
+ * OpenBLAS's own file names, links to libmkl_rt in its folder: asked for mkl_rt by name, javacpp copies it once for
+ * each presets class, and the process would map two instances (see {@link #requestBeforeNd4jLoads}). Its threading
+ * layer is GNU OpenMP, the runtime libnd4j already runs, rather than Intel's own, which would start a second pool of
+ * threads; the presets' {@code blas_set_num_threads}, through which ND4J sets BLAS threads, sets MKL's.
  *
  * <p>Kernels: an environment may force OpenBLAS's kernels ({@code OPENBLAS_CORETYPE}, with {@code OPENBLAS_L2_SIZE}),
  * as a workaround for builds that mis-detect a processor or crash on it. Detection only knows the processors of its
@@ -61,6 +69,10 @@ public final class BlasLibrary {
     /** The OpenBLAS inside ND4J 1.0.0-M2.1's javacpp presets (org.bytedeco:openblas:0.3.19-1.5.7). */
     static final String BUNDLED = "0.3.19-1.5.7";
     private static final Pattern VERSION = Pattern.compile("openblas-(\\d+\\.\\d+\\.\\d+-\\d+\\.\\d+\\.\\d+)");
+    /** javacpp's artifact version of Intel MKL, as pom.xml's mkl profile unpacks it. */
+    static final String MKL = "2022.2-1.5.8";
+    /** MKL's single dynamic library, which picks the processor's code path and threading layer at run time. */
+    static final String MKL_RT = "libmkl_rt.so.2";
 
     private BlasLibrary() {}
 
@@ -81,6 +93,15 @@ public final class BlasLibrary {
     public static void requestBeforeNd4jLoads() {
         if (System.getProperty(LOAD) != null || System.getProperty(LOAD_NOLAPACK) != null) return;
         String choice = choice();
+        if (choice.equals("mkl")) {
+            Path mkl = mklFolder().orElseThrow(() -> new UserError(ENV + "=mkl: Intel MKL " + MKL + " is not beside the "
+                    + "classes; build with it (REPRO_MAVEN_ARGS=-Pmkl, a 213 MB download from Maven Central) or use "
+                    + ENV + "=auto"));
+            // Before MKL loads: it reads the variable at its first call. A value the user set stays.
+            Bound.LIBC.setenv("MKL_THREADING_LAYER", "GNU", 0);
+            loadFrom(mkl);
+            return;
+        }
         Optional<Path> folder = choice.equals("bundled") ? Optional.empty() : newerFolder();
         String kernels = kernelsChoice();
         if (kernels.equals("auto")) kernels = folder.isPresent() ? "instruction-set" : "environment";
@@ -95,19 +116,24 @@ public final class BlasLibrary {
             }
             return;
         }
+        loadFrom(folder.get());
+    }
+
+    /** Has javacpp load both presets' libraries under OpenBLAS's names from {@code folder}, as they are found there. */
+    private static void loadFrom(Path folder) {
         System.setProperty(LOAD, "openblas@.0");
         System.setProperty(LOAD_NOLAPACK, "openblas_nolapack@.0");
         System.setProperty(PATHS_FIRST, "true");
         String before = System.getProperty(PRELOAD_PATH);
-        System.setProperty(PRELOAD_PATH, folder.get() + (before == null ? "" : File.pathSeparator + before));
+        System.setProperty(PRELOAD_PATH, folder + (before == null ? "" : File.pathSeparator + before));
     }
 
     /** auto, newer or bundled, from -Drepro.blas or REPRO_BLAS; anything else is a one-line error. */
     static String choice() {
         String p = System.getProperty(PROPERTY), e = System.getenv(ENV);
         String c = p != null ? p : e != null ? e : "auto";
-        if (!List.of("auto", "newer", "bundled").contains(c)) {
-            throw new UserError((p != null ? "-D" + PROPERTY : ENV) + "=" + c + ": use auto, newer or bundled");
+        if (!List.of("auto", "newer", "bundled", "mkl").contains(c)) {
+            throw new UserError((p != null ? "-D" + PROPERTY : ENV) + "=" + c + ": use auto, newer, bundled or mkl");
         }
         return c;
     }
@@ -139,6 +165,15 @@ public final class BlasLibrary {
         void openblas_set_num_threads(int threads);
 
         int openblas_get_num_threads();
+    }
+
+    /** MKL's calls that name the code path it dispatched to and set or read its threads. */
+    private interface Mkl extends Library {
+        int mkl_cbwr_get_auto_branch();
+
+        void MKL_Set_Num_Threads(int threads);
+
+        int MKL_Get_Max_Threads();
     }
 
     /** Bound on first use only: a run that never asks about kernels never loads JNA. */
@@ -198,14 +233,18 @@ public final class BlasLibrary {
         URL lib = BlasLibrary.class.getResource(dir + LIBRARIES.get(0));
         if (lib == null) return Optional.empty();
         try {
-            if (lib.getProtocol().equals("file")) return Optional.of(withNoLapackAlias(Path.of(lib.toURI()).getParent()));
+            if (lib.getProtocol().equals("file")) {
+                return Optional.of(withAlias(Path.of(lib.toURI()).getParent(), NOLAPACK_ALIAS, LIBRARIES.get(0)));
+            }
             // javacpp's cache folder, named as javacpp names it: asking Loader would load it, and it reads the
             // properties this class sets only once, when it loads.
             Path cache = Path.of(System.getProperty("org.bytedeco.javacpp.cachedir",
                     Path.of(System.getProperty("user.home"), ".javacpp", "cache").toString()));
             Path target = cache.resolve("dl4j-repro-openblas-" + NEWER);
             Files.createDirectories(cache);
-            if (Files.isRegularFile(target.resolve(LIBRARIES.get(0)))) return Optional.of(withNoLapackAlias(target));
+            if (Files.isRegularFile(target.resolve(LIBRARIES.get(0)))) {
+                return Optional.of(withAlias(target, NOLAPACK_ALIAS, LIBRARIES.get(0)));
+            }
             // Copied whole into a fresh folder, then moved into place: another JVM on the machine never sees half a copy.
             Path fresh = Files.createTempDirectory(target.getParent(), target.getFileName() + ".");
             for (String name : LIBRARIES) {
@@ -213,7 +252,7 @@ public final class BlasLibrary {
                     if (in != null) Files.copy(in, fresh.resolve(name));
                 }
             }
-            withNoLapackAlias(fresh);
+            withAlias(fresh, NOLAPACK_ALIAS, LIBRARIES.get(0));
             try {
                 Files.move(fresh, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {
@@ -230,16 +269,31 @@ public final class BlasLibrary {
     }
 
     /**
-     * Adds {@link #NOLAPACK_ALIAS} to the folder where it is missing: made under a name of its own, then renamed into
-     * place, so that JVMs starting together (a search's workers) never see a half-made or duplicate link.
+     * Unpacked MKL, where the build made it (REPRO_MAVEN_ARGS=-Pmkl), with OpenBLAS's two names linked to libmkl_rt.
+     * Only from a folder: the cluster jar leaves MKL out.
      */
-    private static Path withNoLapackAlias(Path folder) throws IOException {
-        Path alias = folder.resolve(NOLAPACK_ALIAS);
-        if (Files.isSymbolicLink(alias)) return folder;
-        Path fresh = folder.resolve(NOLAPACK_ALIAS + "." + ProcessHandle.current().pid());
+    static Optional<Path> mklFolder() {
+        URL lib = BlasLibrary.class.getResource("/dl4jrepro/mkl-" + MKL + "/" + MKL_RT);
+        if (lib == null || !lib.getProtocol().equals("file")) return Optional.empty();
+        try {
+            Path folder = Path.of(lib.toURI()).getParent();
+            return Optional.of(withAlias(withAlias(folder, LIBRARIES.get(0), MKL_RT), NOLAPACK_ALIAS, MKL_RT));
+        } catch (URISyntaxException | IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Adds the link {@code alias} → {@code target} to the folder where it is missing: made under a name of its own, then
+     * renamed into place, so that JVMs starting together (a search's workers) never see a half-made or duplicate link.
+     */
+    private static Path withAlias(Path folder, String alias, String target) throws IOException {
+        Path link = folder.resolve(alias);
+        if (Files.isSymbolicLink(link)) return folder;
+        Path fresh = folder.resolve(alias + "." + ProcessHandle.current().pid());
         Files.deleteIfExists(fresh);
-        Files.createSymbolicLink(fresh, Path.of(LIBRARIES.get(0)));
-        Files.move(fresh, alias, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.createSymbolicLink(fresh, Path.of(target));
+        Files.move(fresh, link, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return folder;
     }
 
@@ -249,6 +303,12 @@ public final class BlasLibrary {
      * libraries, so it says what ran, not what was asked.
      */
     public static String loaded() {
+        Optional<String> mkl = mklMapped();
+        if (mkl.isPresent()) return "Intel MKL " + MKL + " (" + codePath(mkl.get()) + ", GNU OpenMP threads)";
+        if (choice().equals("mkl")) {
+            throw new UserError(ENV + "=mkl: javacpp did not load Intel MKL; use " + ENV
+                    + "=auto, or report the javacpp log (-Dorg.bytedeco.javacpp.logger.debug=true)");
+        }
         Optional<List<String>> maps = mapped();
         if (maps.isEmpty()) return "OpenBLAS (which build: unknown on this system)";
         List<String> mapped = maps.get();
@@ -274,12 +334,14 @@ public final class BlasLibrary {
      */
     static void setThreads(int threads) {
         mapped().ifPresent(libraries -> libraries.forEach(l -> bind(l).openblas_set_num_threads(threads)));
+        mklMapped().ifPresent(l -> bindMkl(l).MKL_Set_Num_Threads(threads));
     }
 
-    /** Each mapped OpenBLAS by its path, with the threads its pool runs. */
+    /** Each mapped OpenBLAS or MKL by its path, with the threads its pool runs. */
     static Map<String, Integer> threadsByLibrary() {
         Map<String, Integer> threads = new LinkedHashMap<>();
         mapped().ifPresent(libraries -> libraries.forEach(l -> threads.put(l, bind(l).openblas_get_num_threads())));
+        mklMapped().ifPresent(l -> threads.put(l, bindMkl(l).MKL_Get_Max_Threads()));
         return threads;
     }
 
@@ -288,19 +350,36 @@ public final class BlasLibrary {
      * file loaded twice under different names, which {@link #mapped} lists once. -1 where /proc/self/maps cannot be read.
      */
     static long instances() {
-        return mapLines().map(lines -> lines.stream().filter(l -> l.split("\\s+")[2].matches("0+")).count()).orElse(-1L);
+        return instances(OPENBLAS_FILES);
+    }
+
+    /** The same for MKL's libmkl_rt. */
+    static long mklInstances() {
+        return instances(List.of(MKL_RT));
+    }
+
+    private static long instances(List<String> files) {
+        return mapLines(files).map(lines -> lines.stream().filter(l -> l.split("\\s+")[2].matches("0+")).count()).orElse(-1L);
     }
 
     /** The OpenBLAS libraries this process mapped, by path; empty where /proc/self/maps cannot be read. */
     private static Optional<List<String>> mapped() {
-        return mapLines().map(lines -> lines.stream().map(l -> l.substring(l.indexOf('/'))).distinct().toList());
+        return mapLines(OPENBLAS_FILES).map(lines -> lines.stream().map(l -> l.substring(l.indexOf('/'))).distinct().toList());
     }
 
-    /** The lines of /proc/self/maps that map an OpenBLAS library; empty where it cannot be read. */
-    private static Optional<List<String>> mapLines() {
+    /** The mapped libmkl_rt, by path; empty where none is or /proc/self/maps cannot be read. */
+    private static Optional<String> mklMapped() {
+        return mapLines(List.of(MKL_RT)).flatMap(lines -> lines.stream().map(l -> l.substring(l.indexOf('/'))).findFirst());
+    }
+
+    /** How OpenBLAS's files are named, as the lines of /proc/self/maps end (javacpp's copies and links alike). */
+    private static final List<String> OPENBLAS_FILES = List.of("libopenblas.so", "libopenblas_nolapack.so");
+
+    /** The lines of /proc/self/maps that map a file whose name starts with one of these; empty where it cannot be read. */
+    private static Optional<List<String>> mapLines(List<String> files) {
         try {
             return Optional.of(Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                    .filter(l -> l.contains("/libopenblas.so") || l.contains("/libopenblas_nolapack.so")).toList());
+                    .filter(l -> files.stream().anyMatch(f -> l.contains("/" + f))).toList());
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -309,6 +388,33 @@ public final class BlasLibrary {
     /** JNA binds a mapped library by its path to the instance already loaded, not a new copy. */
     private static OpenBlas bind(String library) {
         return (OpenBlas) Native.loadLibrary(library, OpenBlas.class);
+    }
+
+    private static Mkl bindMkl(String library) {
+        return (Mkl) Native.loadLibrary(library, Mkl.class);
+    }
+
+    /**
+     * The code path MKL dispatched to on this processor, as its conditional-numerical-reproducibility branch names it
+     * (mkl_cbwr_get_auto_branch; the constants of mkl_cbwr.h).
+     */
+    private static String codePath(String library) {
+        int branch = bindMkl(library).mkl_cbwr_get_auto_branch();
+        String name = switch (branch) {
+            case 2 -> "compatible";
+            case 3 -> "SSE2";
+            case 6 -> "SSSE3";
+            case 7 -> "SSE4.1";
+            case 8 -> "SSE4.2";
+            case 9 -> "AVX";
+            case 10 -> "AVX2";
+            case 11 -> "AVX-512 MIC";
+            case 12 -> "AVX-512";
+            case 13 -> "AVX-512 MIC E1";
+            case 14 -> "AVX-512 E1";
+            default -> "branch " + branch;
+        };
+        return name + " code path";
     }
 
     /**

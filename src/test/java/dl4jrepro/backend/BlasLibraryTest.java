@@ -31,7 +31,7 @@ class BlasLibraryTest {
 
     @Test
     void refusesAnUnknownChoiceInOneLine() {
-        assertRefused(BlasLibrary.PROPERTY, "mkl", BlasLibrary::choice, "-Drepro.blas=mkl: use auto, newer or bundled");
+        assertRefused(BlasLibrary.PROPERTY, "atlas", BlasLibrary::choice, "-Drepro.blas=atlas: use auto, newer, bundled or mkl");
     }
 
     @Test
@@ -50,12 +50,25 @@ class BlasLibraryTest {
         }
     }
 
-    /** The tests load the library a run would (REPRO_BLAS, default auto: the newer one), and say so in the backend. */
+    /**
+     * The tests load the library a run would (REPRO_BLAS, default auto: the newer OpenBLAS), and say so in the backend:
+     * MKL with the code path it dispatched to. {@code REPRO_BLAS=mkl mvn -Pmkl test -Dtest=BlasLibraryTest} runs
+     * these tests on MKL.
+     */
     @Test
     void namesTheLibraryThisProcessLoaded() {
         BackendInfo info = BackendSelector.select("cpu", 1);
+        if (mkl()) {
+            assertTrue(info.blas().matches("Intel MKL " + BlasLibrary.MKL + " \\((AVX|SSE|AVX2|AVX-512)[^,]* code path, GNU OpenMP threads\\)"),
+                    info.blas());
+            return;
+        }
         String expected = "bundled".equals(System.getenv(BlasLibrary.ENV)) ? BlasLibrary.BUNDLED : BlasLibrary.NEWER;
         assertTrue(info.blas().startsWith("OpenBLAS " + expected + " ("), info.blas());
+    }
+
+    private static boolean mkl() {
+        return "mkl".equals(System.getenv(BlasLibrary.ENV));
     }
 
     /**
@@ -66,6 +79,7 @@ class BlasLibraryTest {
     @Test
     void namesTheKernelsAndRunsTheInstructionSetsWithTheNewerBuild() {
         String blas = BackendSelector.select("cpu", 1).blas();
+        assumeTrue(!mkl(), "OpenBLAS's kernels only");
         assertTrue(blas.matches("OpenBLAS .*\\((bundled with ND4J, )?[A-Za-z0-9]+ kernels, (detected|instruction set|OPENBLAS_CORETYPE=\\S+)\\)"), blas);
         String forced = System.getenv("OPENBLAS_CORETYPE");
         String kernels = System.getenv(BlasLibrary.KERNELS_ENV) == null ? "auto" : System.getenv(BlasLibrary.KERNELS_ENV);
@@ -97,6 +111,16 @@ class BlasLibraryTest {
      * ND4J's BLAS and LAPACK bindings share one instance of the newer build: two instances of one library share its
      * symbols but not its thread and memory pools, which crashed a two-thread run (requestBeforeNd4jLoads).
      */
+    @Test
+    void mklIsLoadedOnceForBlasAndLapackAndNoOpenBlasBeside() {
+        assumeTrue(mkl(), "runs with REPRO_BLAS=mkl only");
+        BackendSelector.select("cpu", 1);
+        Eigen.symmetricGeneralizedEigenvalues(Nd4j.eye(3).castTo(DataType.DOUBLE), true);
+        Nd4j.rand(DataType.FLOAT, 300, 200).mmul(Nd4j.rand(DataType.FLOAT, 200, 100));
+        assertEquals(1, BlasLibrary.mklInstances(), "libmkl_rt instances mapped");
+        assertEquals(0, BlasLibrary.instances(), "an OpenBLAS mapped beside MKL: " + BlasLibrary.threadsByLibrary().keySet());
+    }
+
     @Test
     void theNewerBuildIsLoadedOnceForBlasAndLapack() {
         String blas = BackendSelector.select("cpu", 1).blas();
@@ -132,7 +156,7 @@ class BlasLibraryTest {
             for (int threads : new int[] {2, 1, 2}) {
                 BackendSelector.select("cpu", threads);
                 Map<String, Integer> pools = BlasLibrary.threadsByLibrary();
-                assertTrue(pools.size() >= 1, "no OpenBLAS mapped: " + pools);
+                assertTrue(pools.size() >= 1, "no OpenBLAS or MKL mapped: " + pools);
                 pools.forEach((library, n) -> assertEquals(threads, n, library + " runs " + n + " threads, asked " + threads));
             }
             INDArray twoThreads = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> a.mmul(b),
