@@ -3,22 +3,26 @@
 # build this project loads under ND4J (javacpp 0.3.21-1.5.8), the newest javacpp OpenBLAS Maven Central serves, the
 # Debian OpenBLAS the PyTorch peer uses, and Intel MKL (javacpp's redistributable build), each through its own
 # cblas_sgemm at the model's shapes. Fetches the javacpp jars through Maven (about 230 MB, MKL's most of it).
-#   src/bench/blas-survey.sh [--layers 3072,300,10] [--batch 512] [--rounds 3]
+#   src/bench/blas-survey.sh [--layers 3072,300,10] [--batch 512] [--rounds 3] [--name blas-survey-xeon]
+# --name: the file under results/benchmarks (default blas-survey, or blas-survey-LAYERS-bBATCH for other shapes), so that
+# surveys of different processors stand side by side.
 # Defaults: a4_largest of experiments/bench/catalogue-models.json. See src/bench/blas_survey.py.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-layers=3072,300,10 batch=512 rounds=3
+layers=3072,300,10 batch=512 rounds=3 name=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --layers) layers=${2:?--layers needs widths such as 3072,300,10}; shift 2 ;;
     --batch) batch=${2:?--batch needs a size}; shift 2 ;;
     --rounds) rounds=${2:?--rounds needs a count}; shift 2 ;;
-    *) echo "error: unknown option $1: use --layers W,W,..., --batch N, --rounds N" >&2; exit 2 ;;
+    --name) name=${2:?--name needs a file name}; shift 2 ;;
+    *) echo "error: unknown option $1: use --layers W,W,..., --batch N, --rounds N, --name NAME" >&2; exit 2 ;;
   esac
 done
 [[ $layers =~ ^[1-9][0-9]*(,[1-9][0-9]*)+$ ]] || { echo "error: --layers $layers: give two or more positive widths, e.g. 3072,300,10" >&2; exit 2; }
 [[ $batch =~ ^[1-9][0-9]*$ ]] || { echo "error: --batch $batch: give a positive whole number" >&2; exit 2; }
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "error: --rounds $rounds: give a positive whole number" >&2; exit 2; }
+[[ -z $name || $name =~ ^[a-z0-9][a-z0-9-]*$ ]] || { echo "error: --name $name: use lower-case letters, digits and dashes, e.g. blas-survey-xeon" >&2; exit 2; }
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || { echo "error: numpy is missing: apt-get install python3-numpy" >&2; exit 1; }
 debian=/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0
 [ -f "$debian" ] || { echo "error: $debian is missing: apt-get install libopenblas0-pthread" >&2; exit 1; }
@@ -46,27 +50,47 @@ sources=("org.bytedeco:openblas:0.3.21-1.5.8, the build this project loads under
          "org.bytedeco:openblas:0.3.31-1.5.13, the newest javacpp build served"
          "Debian's libopenblas0-pthread, the PyTorch peer's"
          "org.bytedeco:mkl:2022.2-1.5.8 linux-x86_64-redist, javacpp's MKL for the same javacpp line as the first")
+coretypes=("" "" "" "")
+# The kernels of the processor's instruction set, as the project's runs force them on 0.3.21 (BlasLibrary.kernelsFor):
+# detection in 0.3.21 does not know every processor that has them.
+flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
+isa=""
+if [[ " $flags " == *" avx512f "* && " $flags " == *" avx512cd "* && " $flags " == *" avx512bw "* \
+      && " $flags " == *" avx512dq "* && " $flags " == *" avx512vl "* ]]; then
+  isa=SkylakeX; [[ " $flags " == *" avx512_bf16 "* ]] && isa=Cooperlake
+elif [[ " $flags " == *" avx2 "* && " $flags " == *" fma "* ]]; then
+  isa=Haswell
+fi
+if [ -n "$isa" ]; then
+  names+=("OpenBLAS 0.3.21 javacpp, $isa forced")
+  files+=("${files[0]}")
+  sources+=("the first, with OPENBLAS_CORETYPE=$isa, the kernels of this processor's instruction set, as this project's runs load it")
+  coretypes+=("$isa")
+fi
 rows="$work/rows.jsonl"
 n=${#names[@]}
 for r in $(seq "$rounds"); do
   for i in $(seq 0 $((n - 1))); do
     j=$(( (i + r - 1) % n ))  # the order rotates from round to round
     echo "round $r of $rounds: ${names[$j]}" >&2
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+    forced=(); [ -z "${coretypes[$j]}" ] || forced=("OPENBLAS_CORETYPE=${coretypes[$j]}")
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${forced[@]}" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
       /usr/bin/python3 "$root/src/bench/blas_survey.py" --measure "${names[$j]}" "${files[$j]}" "$layers" "$batch" "$r" >>"$rows"
   done
 done
 model=$([ "$layers,$batch" = "3072,300,10,512" ] && echo "a4_largest of experiments/bench/catalogue-models.json" || echo "given by --layers and --batch")
 cpu=$("$root/src/bench/cpu-name")
 /usr/bin/python3 - "$work/config.json" "$layers" "$batch" "$rounds" "$model" "$cpu" "$(git -C "$root" rev-parse --short HEAD)" \
-    "${names[@]}" -- "${sources[@]}" <<'EOF'
+    "$name" "${names[@]}" -- "${sources[@]}" <<'EOF'
 import json, sys
-out, layers, batch, rounds, model, cpu, commit, *rest = sys.argv[1:]
+out, layers, batch, rounds, model, cpu, commit, name, *rest = sys.argv[1:]
 cut = rest.index("--")
 json.dump({"layers": [int(x) for x in layers.split(",")], "batch": int(batch), "rounds": int(rounds), "model": model,
-           "cpu": cpu, "commit": commit, "sources": dict(zip(rest[:cut], rest[cut + 1:]))}, open(out, "w"))
+           "cpu": cpu, "commit": commit, "name": name, "sources": dict(zip(rest[:cut], rest[cut + 1:]))}, open(out, "w"))
 EOF
-name=blas-survey
-[ "$layers,$batch" = "3072,300,10,512" ] || name="blas-survey-${layers//,/-}-b$batch"
+if [ -z "$name" ]; then
+  name=blas-survey
+  [ "$layers,$batch" = "3072,300,10,512" ] || name="blas-survey-${layers//,/-}-b$batch"
+fi
 /usr/bin/python3 "$root/src/bench/blas_survey.py" --table "$rows" "$work/config.json" "$root/results/benchmarks/$name"
 echo "wrote results/benchmarks/$name.md" >&2

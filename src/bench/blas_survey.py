@@ -106,7 +106,7 @@ def table(rows_file, config):
            f"({config['model']}): forward A·W, weight gradient Aᵀ·dZ and input gradient dZ·Wᵀ except for the first layer, "
            f"called straight through each library's cblas_sgemm from a process of its own at 1 thread (no DL4J, no "
            f"PyTorch), the environment's OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE taken out so that each library picks its "
-           f"own kernels. {config['rounds']} rounds, the order rotating; a process's figure is the best of 5 repeats of 20 "
+           f"own kernels (a row named \"forced\" sets OPENBLAS_CORETYPE as its source says). {config['rounds']} rounds, the order rotating; a process's figure is the best of 5 repeats of 20 "
            f"steps, a row's the median over the rounds, and × {reference} the median of the within-round ratios. Error: "
            f"the largest relative difference from the same products in double precision. CPU: {config['cpu']}. Code: "
            f"{config['commit']}. This machine is shared and its speed swings 2–5×: compare within the table only.\n",
@@ -130,7 +130,7 @@ def table(rows_file, config):
     out.append("Where each comes from: " + "; ".join(f"{n}: {config['sources'][n]} (`{summary[n]['file']}`)"
                                                  for n in names) + ".\n")
     out.append(f"Regenerate: `src/bench/blas-survey.sh --layers {','.join(map(str, layers))} --batch {batch} "
-               f"--rounds {config['rounds']}`.")
+               f"--rounds {config['rounds']}" + (f" --name {config['name']}" if config.get("name") else "") + "`.")
     return "\n".join(out) + "\n", {"config": config, "libraries": summary, "measurements": rows}
 
 
