@@ -96,7 +96,9 @@ def table(rows_file, config):
     if not rows:
         fail(f"{rows_file} holds no measurements; run src/bench/blas-survey.sh")
     names = list(dict.fromkeys(r["library"] for r in rows))
-    reference = names[0]
+    # The ratios are to the setup this project's runs load: the first library on the instruction set's kernels where
+    # the survey forced them (its detection may fall back to generic ones), else the first as it detects.
+    reference = next((n for n in names if n.startswith(names[0]) and n.endswith(" forced")), names[0])
     by_round = {}
     for r in rows:
         by_round.setdefault(r["round"], {})[r["library"]] = r
