@@ -140,7 +140,8 @@ public final class PeerBenchmark {
 
     private static void run(String[] args) throws Exception {
         Map<String, String> options = BenchmarkFiles.options(args,
-                "--pairs N, --epochs N, --models a,b, --peer PATH, --workload FILE, --kernels auto|detected|environment, --check true");
+                "--pairs N, --epochs N, --models a,b, --peer PATH, --workload FILE, --kernels auto|detected|environment, "
+                        + "--peer-blas openblas|mkl, --check true");
         int pairs = BenchmarkFiles.positiveInt(options, "pairs", 3);
         int epochs = BenchmarkFiles.positiveInt(options, "epochs", 3);
         Path peer = peerScript(options);
@@ -154,6 +155,8 @@ public final class PeerBenchmark {
         if (!List.of("auto", "detected", "environment").contains(kernels)) {
             throw new UserError("--kernels " + kernels + ": use auto, detected or environment");
         }
+        String peerBlas = options.getOrDefault("peer-blas", "openblas");
+        if (!List.of("openblas", "mkl").contains(peerBlas)) throw new UserError("--peer-blas " + peerBlas + ": use openblas or mkl");
         List<String> only = BenchmarkFiles.selectedModels(options, workload.models().stream().map(PeerModel::name).toList());
 
         if (options.containsKey("check")) {
@@ -164,7 +167,7 @@ public final class PeerBenchmark {
             }
             return;
         }
-        Sides sides = new Sides(peer, workloadFile, kernels, epochs);
+        Sides sides = new Sides(peer, workloadFile, kernels, epochs, peerBlas);
         List<Map<String, Object>> rows = new ArrayList<>();
         BackendInfo backend = null;
         for (PeerModel m : workload.models()) {
@@ -180,7 +183,7 @@ public final class PeerBenchmark {
         if (BlasLibrary.instructionSetKernels().isPresent()) choices.add("auto");
         if (System.getenv(BlasLibrary.KERNEL_VARIABLES.get(0)) != null) choices.add("environment");
         for (String k : choices) {
-            JsonNode g = new Sides(peer, workloadFile, k, epochs).torchGemm(first, 1);
+            JsonNode g = new Sides(peer, workloadFile, k, epochs, peerBlas).torchGemm(first, 1);
             peerSquare.put(k, Map.of("gflops_1_threads", g.get("square_gflops").asDouble(), "blas", g.get("blas").asText()));
         }
         String name = only == null ? "latest" : BenchmarkFiles.withModels("peer", only);
@@ -192,6 +195,7 @@ public final class PeerBenchmark {
         out.put("square_sgemm", gemm);
         out.put("pytorch_square_sgemm", peerSquare);
         out.put("kernels", kernels);
+        out.put("peer_blas", peerBlas);
         // Both sides inherit it: how idle OpenMP and OpenBLAS threads wait moved the two-thread models' speed.
         // native-env.sh, which src/bench/run sources, sets these variables and names them.
         String names = System.getenv("REPRO_IDLE_THREAD_VARIABLES");
@@ -333,7 +337,11 @@ public final class PeerBenchmark {
      * processor's instruction set, as a run's newer OpenBLAS picks them, BlasLibrary; {@code detected}: OpenBLAS picks
      * them; {@code environment}: the OPENBLAS_* variables stay), each in a process of its own per turn.
      */
-    record Sides(Path peer, Path workload, String kernels, int epochs) {
+    record Sides(Path peer, Path workload, String kernels, int epochs, String peerBlas) {
+        Sides(Path peer, Path workload, String kernels, int epochs) {
+            this(peer, workload, kernels, epochs, "openblas");
+        }
+
         Turn dl4jTurn(PeerModel m) throws IOException, InterruptedException {
             return Turn.of(ChildProcess.run("the DL4J turn of " + m.name(), ChildProcess.java(PeerBenchmark.class,
                     List.of("--turn", m.name(), "--epochs", String.valueOf(epochs), "--workload", workload.toString())),
@@ -373,6 +381,13 @@ public final class PeerBenchmark {
                 env.put(BlasLibrary.KERNEL_VARIABLES.get(0), isa.get());
                 env.put(BlasLibrary.KERNELS_ENV, "instruction-set");  // for the peer's own account of its kernels
                 unset = BlasLibrary.KERNEL_VARIABLES.subList(1, BlasLibrary.KERNEL_VARIABLES.size());
+            }
+            if (peerBlas.equals("mkl")) {
+                // Debian's PyTorch calls the BLAS's sgemm_, which a preloaded MKL answers in place of OpenBLAS's.
+                Path mkl = BlasLibrary.mklFolder().orElseThrow(() -> new UserError("--peer-blas mkl: Intel MKL is not "
+                        + "beside the classes; build with it: REPRO_MAVEN_ARGS=-Pmkl"));
+                env.put("LD_PRELOAD", mkl.resolve(BlasLibrary.MKL_RT).toString());
+                env.put("MKL_THREADING_LAYER", "GNU");
             }
             try {
                 return ChildProcess.run("the PyTorch peer", command, env, unset);

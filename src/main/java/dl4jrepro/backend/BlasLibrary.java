@@ -72,7 +72,7 @@ public final class BlasLibrary {
     /** javacpp's artifact version of Intel MKL, as pom.xml's mkl profile unpacks it. */
     static final String MKL = "2022.2-1.5.8";
     /** MKL's single dynamic library, which picks the processor's code path and threading layer at run time. */
-    static final String MKL_RT = "libmkl_rt.so.2";
+    public static final String MKL_RT = "libmkl_rt.so.2";
 
     private BlasLibrary() {}
 
@@ -272,7 +272,7 @@ public final class BlasLibrary {
      * Unpacked MKL, where the build made it (REPRO_MAVEN_ARGS=-Pmkl), with OpenBLAS's two names linked to libmkl_rt.
      * Only from a folder: the cluster jar leaves MKL out.
      */
-    static Optional<Path> mklFolder() {
+    public static Optional<Path> mklFolder() {
         URL lib = BlasLibrary.class.getResource("/dl4jrepro/mkl-" + MKL + "/" + MKL_RT);
         if (lib == null || !lib.getProtocol().equals("file")) return Optional.empty();
         try {
