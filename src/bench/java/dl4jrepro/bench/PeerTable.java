@@ -25,17 +25,18 @@ final class PeerTable {
                 + "alternating (DL4J, PyTorch, PyTorch, DL4J, ...); a turn is a process of its own, a warm-up epoch and %d "
                 + "timed epochs, its figure the median epoch. Ratio: DL4J over PyTorch training samples/s within a pair, "
                 + "median and range over the pairs. Both sides run each model with the same thread count (PyTorch's "
-                + "OpenBLAS capped by OPENBLAS_NUM_THREADS, which torch.set_num_threads does not reach); cores busy, the "
-                + "check: CPU time over wall time of each side's epochs, median. Kernels: %s. Idle threads, on both sides "
+                + "BLAS capped by OPENBLAS_NUM_THREADS and MKL_NUM_THREADS, which torch.set_num_threads does not reach); "
+                + "cores busy, the check: CPU time over wall time of each side's epochs, median. Each side's BLAS is "
+                + "named below the table. Kernels, where a side runs OpenBLAS: %s. Idle threads, on both sides "
                 + "(./repro's native environment, src/main/jvm/native-env.sh): %s. This machine is shared and its speed "
                 + "swings 2–5×: compare only the ratios.%n%n",
                 rows.size(), workload, pairs, epochs, switch (kernels) {
-                    case "auto" -> "both sides' OpenBLAS run the kernels of the processor's instruction set ("
+                    case "auto" -> "the kernels of the processor's instruction set ("
                             + BlasLibrary.instructionSetKernels().orElse("none named: detected") + "; "
                             + "detection falls back to generic kernels on processors newer than the library)";
-                    case "detected" -> "each side's OpenBLAS detects its own (the environment's OPENBLAS_CORETYPE and "
-                            + "OPENBLAS_L2_SIZE are taken out of both)";
-                    default -> "both sides keep the environment's OPENBLAS_* variables";
+                    case "detected" -> "detected by the library (the environment's OPENBLAS_CORETYPE and "
+                            + "OPENBLAS_L2_SIZE are taken out of both sides)";
+                    default -> "the environment's OPENBLAS_* variables, kept on both sides";
                 },
                 idle.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))));
         // The processor matters beyond the machine's noise: another generation under the same name moved the ratios.
@@ -69,7 +70,7 @@ final class PeerTable {
         }
         md.append("\nGEMM limit: the dense model's matrix products alone (forward A·W, weight gradient Aᵀ·dZ, input gradient "
                 + "dZ·Wᵀ except for the first layer) at its own shapes and batch, best of 3, measured right after each pair "
-                + "through both BLAS builds, ND4J's and PyTorch's; the limit is the faster. A side's share of it is the "
+                + "through both sides' BLAS libraries, ND4J's and PyTorch's; the limit is the faster. A side's share of it is the "
                 + "median over the pairs of its figure over that pair's limit. One square single-precision product (")
                 .append(gemm.get("n")).append("³) through ND4J:");
         gemm.forEach((k, v) -> {
