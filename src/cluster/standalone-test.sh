@@ -13,6 +13,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
+# The cluster jar carries OpenBLAS, not Intel MKL (440 MB), which local runs load by default on Intel processors: the
+# local reference runs on the cluster's library, so that the two tables can be equal.
+export REPRO_BLAS=newer
 if [ $# -gt 0 ]; then experiment=$1; shift; run_options=("$@"); else experiment=deep-mlp-grid-001; run_options=(--quick); fi
 work=${REPRO_CLUSTER_WORK:-/tmp/dl4j-repro-cluster}
 out=${REPRO_CLUSTER_OUT:-$root/results/benchmarks/spark/standalone-test}

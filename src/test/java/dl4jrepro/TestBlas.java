@@ -5,12 +5,12 @@ import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * Makes the tests multiply with the OpenBLAS a run would use (REPRO_BLAS, default auto): the choice must precede ND4J's
+ * Makes the tests multiply with the BLAS a run of a CNN would use (REPRO_BLAS, default auto: OpenBLAS): the choice must precede ND4J's
  * first load, and many tests touch ND4J before any of them selects a backend.
  */
 public final class TestBlas implements LauncherSessionListener {
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        BlasLibrary.requestBeforeNd4jLoads();
+        BlasLibrary.requestBeforeNd4jLoads(false);
     }
 }

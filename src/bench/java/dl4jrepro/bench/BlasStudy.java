@@ -64,7 +64,7 @@ public final class BlasStudy {
         Path workloadFile = PeerBenchmark.Workload.file(o);
         List<PeerBenchmark.PeerModel> all = PeerBenchmark.Workload.read(workloadFile).models();
         List<String> names = o.containsKey("models") ? List.of(o.get("models").split(","))
-                : all.stream().filter(BlasStudy::isDense).map(PeerBenchmark.PeerModel::name).toList();
+                : all.stream().filter(PeerBenchmark.PeerModel::denseOnly).map(PeerBenchmark.PeerModel::name).toList();
         for (String n : names) {
             if (all.stream().noneMatch(m -> m.name().equals(n))) {
                 throw new UserError("unknown model '" + n + "' in --models: use some of "
@@ -225,17 +225,13 @@ public final class BlasStudy {
             train.put(m.name(), PeerBenchmark.dl4jTurn(t, m.passes(), epochs).trainSamplesPerSecond());
             List<long[]> shapes = PeerBenchmark.denseShapes(t.plain());
             // A CNN's products are not all dense ones: it has no GEMM limit here.
-            if (isDense(m)) limit.put(m.name(), GemmLimit.denseTraining(shapes, t.batch(), 2));
+            if (m.denseOnly()) limit.put(m.name(), GemmLimit.denseTraining(shapes, t.batch(), 2));
             for (long[] s : shapes) worst = Math.max(worst, relativeError(t.batch(), s[0], s[1]));
         }
         out.put("train", train);
         out.put("limit", limit);
         out.put("worst_relative_error", worst);
         ChildProcess.reply(out);
-    }
-
-    private static boolean isDense(PeerBenchmark.PeerModel m) {
-        return "MlpFamily".equals(m.family());
     }
 
     /**

@@ -68,6 +68,11 @@ public final class PeerBenchmark {
             return passesPerEpoch == null ? 1 : passesPerEpoch;
         }
 
+        /** Whether its family builds MLPs: its runs then pick their BLAS for them, and it has a GEMM limit. */
+        boolean denseOnly() {
+            return Families.byName(family).denseOnly();
+        }
+
         /** The same model at {@code t} threads. */
         PeerModel withThreads(int t) {
             return new PeerModel(name, spec, overrides, family, input, samples, classes, t, passesPerEpoch, hyperparameters);
@@ -172,7 +177,7 @@ public final class PeerBenchmark {
         BackendInfo backend = null;
         for (PeerModel m : workload.models()) {
             if (only != null && !only.contains(m.name())) continue;
-            backend = BackendSelector.select("cpu", m.threads());
+            backend = BackendSelector.select("cpu", m.threads(), m.denseOnly());
             rows.add(compare(m, pairs, sides));
         }
         Map<String, Object> gemm = GemmLimit.square(2048);
@@ -321,7 +326,7 @@ public final class PeerBenchmark {
      * peer's, so that its peak memory is this model's alone and its BLAS kernels are chosen as a run's are.
      */
     private static void childTurn(PeerModel m, int epochs) throws Exception {
-        BackendInfo backend = BackendSelector.select("cpu", m.threads());
+        BackendInfo backend = BackendSelector.select("cpu", m.threads(), m.denseOnly());
         Trainee t = trainee(m, backend);
         Turn turn = dl4jTurn(t, m.passes(), epochs);
         Map<String, Object> out = new LinkedHashMap<>();

@@ -97,7 +97,7 @@ public final class PipelineShare {
             if (only != null && !only.contains(e.model())) continue;
             PeerModel m = models.get(e.model());
             if (m == null) throw new UserError("pipeline.json names " + e.model() + ", which catalogue-models.json lacks");
-            backend = BackendSelector.select("cpu", m.threads());
+            backend = BackendSelector.select("cpu", m.threads(), m.denseOnly());
             rows.add(measure(m, e.budget(), specs.load(m.spec()), data, backend, rounds, epochs));
         }
         String name = BenchmarkFiles.withModels("pipeline-share", only);

@@ -78,7 +78,7 @@ public final class StepProfile {
         BackendInfo backend = null;
         for (PeerModel m : workload.models()) {
             if (only != null && !only.contains(m.name())) continue;
-            backend = BackendSelector.select("cpu", m.threads());
+            backend = BackendSelector.select("cpu", m.threads(), m.denseOnly());
             PeerBenchmark.checkTwin(m, PeerBenchmark.plain(m), peer);
             System.out.printf(Locale.ROOT, "%s: profiling DL4J, %d epoch(s) ...%n", m.name(), epochs);
             JsonNode dl4j = ChildProcess.run("the DL4J profile of " + m.name(), ChildProcess.java(StepProfile.class,
@@ -102,7 +102,7 @@ public final class StepProfile {
      * Java Flight Recorder, whose samples of this thread are summed by kind.
      */
     private static Map<String, Object> childTurn(PeerModel m, int epochs) throws Exception {
-        BackendInfo backend = BackendSelector.select("cpu", m.threads());
+        BackendInfo backend = BackendSelector.select("cpu", m.threads(), m.denseOnly());
         Trainee t = PeerBenchmark.trainee(m, backend);
         long samples = t.samplesPerEpoch(m.passes());
         t.epoch(m.passes());

@@ -31,6 +31,15 @@ public final class BackendSelector {
      * @param threads   OpenMP/BLAS threads, or 0 to keep what the environment set ({@code OMP_NUM_THREADS})
      */
     public static BackendInfo select(String requested, int threads) {
+        return select(requested, threads, false);
+    }
+
+    /**
+     * As {@link #select(String, int)} for a process that trains {@code denseNet}s only (MLPs), for which the default
+     * BLAS is Intel MKL on an Intel processor where the build has it ({@link BlasLibrary}). Only a process's first
+     * call chooses the BLAS.
+     */
+    public static BackendInfo select(String requested, int threads, boolean denseNet) {
         boolean cpuPresent = present(CPU_CLASS), gpuPresent = present(GPU_CLASS);
         switch (requested) {
             case "gpu" -> {
@@ -56,7 +65,7 @@ public final class BackendSelector {
                     + " (or 0 for the default)");
         }
         OneDnn.requestBeforeNd4jLoads(!cpuPresent);
-        if (cpuPresent) BlasLibrary.requestBeforeNd4jLoads();
+        if (cpuPresent) BlasLibrary.requestBeforeNd4jLoads(denseNet);
         String loaded;
         // ND4J prints a native library's failure to load as a stack trace before it gives up: held back while it
         // loads, passed on when it starts, and read for the one line that says why when it does not.
@@ -125,6 +134,15 @@ public final class BackendSelector {
         String family = field(cpuinfo, "cpu family"), model = field(cpuinfo, "model");
         String numbers = family == null || model == null ? "" : "family " + family + ", model " + model + ", ";
         return (name == null ? System.getProperty("os.arch") : name) + " (" + numbers + cores + " cores)";
+    }
+
+    /** The processor's vendor as /proc/cpuinfo names it ("GenuineIntel", "AuthenticAMD"), or null where it does not. */
+    static String cpuVendor() {
+        try {
+            return field(Files.readAllLines(Path.of("/proc/cpuinfo")), "vendor_id");
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The first value of a "key : value" line of /proc/cpuinfo whose key is exactly {@code key}, else null. */

@@ -29,11 +29,15 @@ import java.util.regex.Pattern;
  * and a missing LAPACKE symbol ends the JVM at the first call. Speed and rounding of each library:
  * {@code results/benchmarks/blas.md}.
  *
- * <p>{@code REPRO_BLAS} (or {@code -Drepro.blas}) chooses: {@code auto}, the default, loads the newer build where this
- * platform has it, else the bundled; {@code newer} insists on it; {@code bundled} keeps ND4J's; {@code mkl} loads Intel
- * MKL, which a build with the {@code mkl} profile unpacks (REPRO_MAVEN_ARGS=-Pmkl): on an Intel Xeon its products ran
- * faster than any OpenBLAS, on an AMD EPYC at half OpenBLAS's speed (results/benchmarks/blas-survey*.md). Every result
- * records which library ran and with which kernels ({@link #loaded}). The choice must be made before ND4J loads.
+ * <p>{@code REPRO_BLAS} (or {@code -Drepro.blas}) chooses: {@code auto}, the default, loads Intel MKL for a process
+ * that trains MLPs on an Intel processor where the build unpacked it, else the newer build where this platform has it,
+ * else the bundled; {@code newer} insists on the newer OpenBLAS; {@code bundled} keeps ND4J's; {@code mkl} insists on
+ * MKL. The build unpacks MKL with the {@code mkl} profile, which ./repro and src/bench/run add on Intel processors
+ * (src/main/jvm/maven-args.sh). Why only there: on an Intel Xeon, MKL's products ran faster than any OpenBLAS's, and
+ * the dense catalogue models' training step with them, while the two-thread CNNs ran slower with it, the VGG net at
+ * half its speed; on an AMD EPYC its products ran at half OpenBLAS's speed (results/benchmarks/blas-survey*.md,
+ * blas-*-newer-mkl.md, peer history). Every result records which library ran and with which kernels
+ * ({@link #loaded}). The choice must be made before ND4J loads.
  *
  * <p>MKL is loaded the way javacpp's OpenBLAS presets document ({@code org.bytedeco.openblas.load=mkl_rt}), but under
  * OpenBLAS's own file names, links to libmkl_rt in its folder: asked for mkl_rt by name, javacpp copies it once for
@@ -90,10 +94,10 @@ public final class BlasLibrary {
      * links names it finds as they are rather than copying them, and the JVM and the dynamic loader load a file reached
      * by two links once (BlasLibraryTest).
      */
-    public static void requestBeforeNd4jLoads() {
+    public static void requestBeforeNd4jLoads(boolean denseNet) {
         if (System.getProperty(LOAD) != null || System.getProperty(LOAD_NOLAPACK) != null) return;
         String choice = choice();
-        if (choice.equals("mkl")) {
+        if (loadsMkl(choice, denseNet, BackendSelector.cpuVendor(), mklFolder().isPresent())) {
             Path mkl = mklFolder().orElseThrow(() -> new UserError(ENV + "=mkl: Intel MKL " + MKL + " is not beside the "
                     + "classes; build with it (REPRO_MAVEN_ARGS=-Pmkl, a 213 MB download from Maven Central) or use "
                     + ENV + "=auto"));
@@ -119,6 +123,14 @@ public final class BlasLibrary {
         loadFrom(folder.get());
     }
 
+    /**
+     * Whether a process loads MKL: asked for ({@code mkl}), or by default ({@code auto}) for MLPs on an Intel processor
+     * where the build unpacked it.
+     */
+    static boolean loadsMkl(String choice, boolean denseNet, String cpuVendor, boolean mklUnpacked) {
+        return choice.equals("mkl") || choice.equals("auto") && denseNet && "GenuineIntel".equals(cpuVendor) && mklUnpacked;
+    }
+
     /** Has javacpp load both presets' libraries under OpenBLAS's names from {@code folder}, as they are found there. */
     private static void loadFrom(Path folder) {
         System.setProperty(LOAD, "openblas@.0");
@@ -128,7 +140,7 @@ public final class BlasLibrary {
         System.setProperty(PRELOAD_PATH, folder + (before == null ? "" : File.pathSeparator + before));
     }
 
-    /** auto, newer or bundled, from -Drepro.blas or REPRO_BLAS; anything else is a one-line error. */
+    /** auto, newer, bundled or mkl, from -Drepro.blas or REPRO_BLAS; anything else is a one-line error. */
     static String choice() {
         String p = System.getProperty(PROPERTY), e = System.getenv(ENV);
         String c = p != null ? p : e != null ? e : "auto";

@@ -33,6 +33,11 @@ import java.util.Set;
  * E3 compares the three), the units of {@link Neurons} and the training settings of {@link Optimizers}.
  */
 public final class MlpFamily implements ModelFamily {
+    @Override
+    public boolean denseOnly() {
+        return true;
+    }
+
     private static final Set<String> OUTPUTS = Set.of("softmax", "linear");
     private static final Set<String> BATCH_NORM_LAYERS = Set.of("dl4j", "hand", "samediff");
 

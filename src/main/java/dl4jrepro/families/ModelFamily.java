@@ -26,6 +26,14 @@ public interface ModelFamily {
         return keys;
     }
 
+    /**
+     * Whether its networks are fully connected layers only: their time is matrix products, and the backend picks its
+     * BLAS for them ({@code BackendSelector.select(requested, threads, denseNet)}).
+     */
+    default boolean denseOnly() {
+        return false;
+    }
+
     /** Minibatch size the runner feeds the network. */
     default int batchSize(Hyperparameters hp) {
         return hp.getInt("batch");

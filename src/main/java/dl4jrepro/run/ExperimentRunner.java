@@ -4,6 +4,7 @@ import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
+import dl4jrepro.families.Families;
 import dl4jrepro.results.FolderLock;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunFiles;
@@ -67,7 +68,8 @@ public final class ExperimentRunner {
         long seed = request.seed() != null ? request.seed() : spec.seed();
         SpeedupSetting speedups = request.speedupsFor(spec);
 
-        BackendInfo backend = BackendSelector.select(request.backend(), request.threadsFor(spec));
+        BackendInfo backend = BackendSelector.select(request.backend(), request.threadsFor(spec),
+                Families.byName(spec.family()).denseOnly());
         out.println("[" + spec.id() + "] " + backend.oneLine());
         DatasetRepository data = new DatasetRepository(DataLocations.resolve(request.dataDir()));
         // Missing or corrupt data fails here, before the results folder exists.

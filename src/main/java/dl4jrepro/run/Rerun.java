@@ -7,6 +7,7 @@ import dl4jrepro.base.Json;
 import dl4jrepro.base.UserError;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
+import dl4jrepro.families.Families;
 import dl4jrepro.results.RunDiff;
 import dl4jrepro.results.RunRecord;
 import dl4jrepro.spec.ExperimentSpec;
@@ -53,7 +54,7 @@ public final class Rerun {
                     + (dirty ? " with uncommitted changes" : "") + "; check out its commit, or add --anyway to run "
                     + "today's code (the diff then shows what changed)");
         }
-        BackendInfo backend = BackendSelector.select("auto", threads);
+        BackendInfo backend = BackendSelector.select("auto", threads, Families.byName(spec.family()).denseOnly());
         DatasetRepository data = new DatasetRepository(DataLocations.resolve(dataDir));
         String recordedData = String.valueOf(r.data() == null ? null : r.data().get("checksum"));
         String dataNow = data.checksum(config.spec().data(), config.spec().seed());

@@ -5,6 +5,7 @@ import dl4jrepro.backend.BackendSelector;
 import dl4jrepro.base.UserError;
 import dl4jrepro.data.DataLocations;
 import dl4jrepro.data.DatasetRepository;
+import dl4jrepro.families.Families;
 import dl4jrepro.results.FolderLock;
 import dl4jrepro.results.ResultsStore;
 import dl4jrepro.results.RunRecord;
@@ -15,8 +16,8 @@ import dl4jrepro.run.RunRequest;
 import dl4jrepro.run.TrialRunner;
 import dl4jrepro.search.TrialPlan.Trial;
 import dl4jrepro.spec.ExperimentSpec;
-import dl4jrepro.train.Checkpoint;
 import dl4jrepro.speedups.SpeedupSetting;
+import dl4jrepro.train.Checkpoint;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -101,7 +102,7 @@ public final class SearchRunner {
         List<Trial> plan = plan(spec, request);
         executor.check(request);
         SpeedupSetting speedups = request.speedupsFor(spec);
-        BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
+        BackendInfo backend = BackendSelector.select(request.backend(), request.threads(), denseOnly(spec));
         DatasetRepository data = new DatasetRepository(DataLocations.resolve(request.dataDir()));
         // Missing or corrupt data fails here, before the results folder exists.
         if (spec.data().isOneDimensional()) data.prepare(spec.data(), spec.seed());
@@ -256,6 +257,11 @@ public final class SearchRunner {
                 .build();
     }
 
+    /** Whether the search trains MLPs only: the backend picks its BLAS for them. */
+    private static boolean denseOnly(ExperimentSpec spec) {
+        return Families.byName(spec.family()).denseOnly();
+    }
+
     /**
      * The worker side of {@code --parallel}: reads "trial INDEX" lines, runs each trial, appends it to the store and
      * answers "done INDEX STATUS WALL VAL". When its input ends (the coordinator finished, or was killed) the worker
@@ -264,7 +270,7 @@ public final class SearchRunner {
     public static void serveWorker(ExperimentSpec spec, RunRequest request, InputStream in, PrintStream reply,
                                    PrintStream log) throws IOException, InterruptedException {
         List<Trial> plan = plan(spec, request);
-        BackendInfo backend = BackendSelector.select(request.backend(), request.threads());
+        BackendInfo backend = BackendSelector.select(request.backend(), request.threads(), denseOnly(spec));
         TrialRunner runner = new TrialRunner(backend, request.speedupsFor(spec),
                 new DatasetRepository(DataLocations.resolve(request.dataDir())), log, request.ui());
         Path dir = new ResultsStore(request.resultsDir()).dir(spec, request.quick());

@@ -51,9 +51,9 @@ class BlasLibraryTest {
     }
 
     /**
-     * The tests load the library a run would (REPRO_BLAS, default auto: the newer OpenBLAS), and say so in the backend:
-     * MKL with the code path it dispatched to. {@code REPRO_BLAS=mkl mvn -Pmkl test -Dtest=BlasLibraryTest} runs
-     * these tests on MKL.
+     * The tests load the library a run would (REPRO_BLAS, default auto: the newer OpenBLAS for a process not limited to
+     * MLPs), and say so in the backend: MKL with the code path it dispatched to.
+     * {@code REPRO_BLAS=mkl mvn -Pmkl test -Dtest=BlasLibraryTest} runs these tests on MKL.
      */
     @Test
     void namesTheLibraryThisProcessLoaded() {
@@ -67,6 +67,7 @@ class BlasLibraryTest {
         assertTrue(info.blas().startsWith("OpenBLAS " + expected + " ("), info.blas());
     }
 
+    /** Whether this process runs MKL: the tests' backend is not chosen for MLPs alone, so only when asked for. */
     private static boolean mkl() {
         return "mkl".equals(System.getenv(BlasLibrary.ENV));
     }
@@ -93,6 +94,23 @@ class BlasLibraryTest {
                 + " (environment: OPENBLAS_CORETYPE=" + forced + ", " + BlasLibrary.KERNELS_ENV + "=" + kernels + ")");
     }
 
+    /**
+     * MKL by default only for MLPs on an Intel processor with MKL unpacked (the two-thread CNNs ran slower on it, an AMD
+     * processor's products at half speed); asked for, always; never when an OpenBLAS is asked for.
+     */
+    @Test
+    void loadsMklByDefaultForMlpsOnIntelOnly() {
+        assertTrue(BlasLibrary.loadsMkl("auto", true, "GenuineIntel", true));
+        assertEquals(false, BlasLibrary.loadsMkl("auto", false, "GenuineIntel", true), "a CNN");
+        assertEquals(false, BlasLibrary.loadsMkl("auto", true, "AuthenticAMD", true), "an AMD processor");
+        assertEquals(false, BlasLibrary.loadsMkl("auto", true, null, true), "an unknown processor");
+        assertEquals(false, BlasLibrary.loadsMkl("auto", true, "GenuineIntel", false), "a build without MKL");
+        assertTrue(BlasLibrary.loadsMkl("mkl", false, "AuthenticAMD", false), "asked for (a missing MKL is then an error)");
+        for (String openBlas : List.of("newer", "bundled")) {
+            assertEquals(false, BlasLibrary.loadsMkl(openBlas, true, "GenuineIntel", true), openBlas);
+        }
+    }
+
     /** The instructions each of OpenBLAS's kernels needs, from a processor's flags as /proc/cpuinfo lists them. */
     @Test
     void picksTheKernelsOfTheInstructionSet() {
@@ -113,7 +131,7 @@ class BlasLibraryTest {
      */
     @Test
     void mklIsLoadedOnceForBlasAndLapackAndNoOpenBlasBeside() {
-        assumeTrue(mkl(), "runs with REPRO_BLAS=mkl only");
+        assumeTrue(mkl(), "runs where MKL is loaded only");
         BackendSelector.select("cpu", 1);
         Eigen.symmetricGeneralizedEigenvalues(Nd4j.eye(3).castTo(DataType.DOUBLE), true);
         Nd4j.rand(DataType.FLOAT, 300, 200).mmul(Nd4j.rand(DataType.FLOAT, 200, 100));
