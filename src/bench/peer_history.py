@@ -46,7 +46,8 @@ def main():
            "samples/s over PyTorch's (median over the run's alternating pairs) and, in brackets, DL4J's peak RSS over "
            "PyTorch's. Targets (issue 25): ratio ≥ 1.0 in two runs hours apart, RSS ratio ≤ 1.5. CPU: /proc/cpuinfo's "
            "family/model; compare runs on one processor only. Time: when the recording commit was made (UTC), shortly "
-           "after its run. A dash: the model was not in that run; void: its figures do not count (why below).", ""]
+           "after its run. A dash: the model was not in that run; void: its figures do not count (why below). BLAS: OpenBLAS "
+           "on both sides unless a cell says which side ran Intel MKL (DL4J's \"MKL\", PyTorch's \"torch MKL\").", ""]
     out.append("| recorded | time (UTC) | code | CPU | " + " | ".join(catalogue) + " |")
     out.append("|---|---|---|---|" + "---:|" * len(catalogue))
     notes = {}
@@ -60,7 +61,9 @@ def main():
                 cells.append("void")
                 notes[code] = void[code]["why"]
             else:
-                cells.append(f"{m['ratio_median']:.2f} ({m['rss_ratio']:.2f})")
+                mkl = [side for side, key in (("MKL", "dl4j_blas"), ("torch MKL", "pytorch_blas"))
+                       if str(m.get(key, "")).startswith("Intel MKL")]
+                cells.append(f"{m['ratio_median']:.2f} ({m['rss_ratio']:.2f})" + "".join(", " + s for s in mkl))
         out.append(f"| {recorded} | {when[:16].replace('T', ' ')} | {code} | {cpu} | " + " | ".join(cells) + " |")
     if notes:
         out.append("")
