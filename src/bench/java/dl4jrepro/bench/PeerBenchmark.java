@@ -390,7 +390,7 @@ public final class PeerBenchmark {
             if (peerBlas.equals("mkl")) {
                 // Debian's PyTorch calls the BLAS's sgemm_, which a preloaded MKL answers in place of OpenBLAS's.
                 Path mkl = BlasLibrary.mklFolder().orElseThrow(() -> new UserError("--peer-blas mkl: Intel MKL is not "
-                        + "beside the classes; build with it: REPRO_MAVEN_ARGS=-Pmkl"));
+                        + "beside the classes; build with it: REPRO_MAVEN_ARGS=-Pcpu,mkl"));
                 env.put("LD_PRELOAD", mkl.resolve(BlasLibrary.MKL_RT).toString());
                 env.put("MKL_THREADING_LAYER", "GNU");
             }

@@ -99,7 +99,7 @@ public final class BlasLibrary {
         String choice = choice();
         if (loadsMkl(choice, denseNet, BackendSelector.cpuVendor(), mklFolder().isPresent())) {
             Path mkl = mklFolder().orElseThrow(() -> new UserError(ENV + "=mkl: Intel MKL " + MKL + " is not beside the "
-                    + "classes; build with it (REPRO_MAVEN_ARGS=-Pmkl, a 213 MB download from Maven Central) or use "
+                    + "classes; build with it (REPRO_MAVEN_ARGS=-Pcpu,mkl, a 213 MB download from Maven Central) or use "
                     + ENV + "=auto"));
             // Before MKL loads: it reads the variable at its first call. A value the user set stays.
             Bound.LIBC.setenv("MKL_THREADING_LAYER", "GNU", 0);
@@ -281,7 +281,7 @@ public final class BlasLibrary {
     }
 
     /**
-     * Unpacked MKL, where the build made it (REPRO_MAVEN_ARGS=-Pmkl), with OpenBLAS's two names linked to libmkl_rt.
+     * Unpacked MKL, where the build made it (REPRO_MAVEN_ARGS=-Pcpu,mkl), with OpenBLAS's two names linked to libmkl_rt.
      * Only from a folder: the cluster jar leaves MKL out.
      */
     public static Optional<Path> mklFolder() {

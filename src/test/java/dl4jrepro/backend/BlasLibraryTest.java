@@ -53,7 +53,7 @@ class BlasLibraryTest {
     /**
      * The tests load the library a run would (REPRO_BLAS, default auto: the newer OpenBLAS for a process not limited to
      * MLPs), and say so in the backend: MKL with the code path it dispatched to.
-     * {@code REPRO_BLAS=mkl mvn -Pmkl test -Dtest=BlasLibraryTest} runs these tests on MKL.
+     * {@code REPRO_BLAS=mkl mvn -Pcpu,mkl test -Dtest=BlasLibraryTest} runs these tests on MKL.
      */
     @Test
     void namesTheLibraryThisProcessLoaded() {
