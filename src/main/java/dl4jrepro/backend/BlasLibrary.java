@@ -34,9 +34,9 @@ import java.util.regex.Pattern;
  * else the bundled; {@code newer} insists on the newer OpenBLAS; {@code bundled} keeps ND4J's; {@code mkl} insists on
  * MKL. The build unpacks MKL with the {@code mkl} profile, which ./repro and src/bench/run add on Intel processors
  * (src/main/jvm/maven-args.sh). Why only there: on an Intel Xeon, MKL's products ran faster than any OpenBLAS's, and
- * the dense catalogue models' training step with them, while the two-thread CNNs ran slower with it, the VGG net at
- * half its speed; on an AMD EPYC its products ran at half OpenBLAS's speed (results/benchmarks/blas-survey*.md,
- * blas-*-newer-mkl.md, peer history). Every result records which library ran and with which kernels
+ * the dense catalogue models' training step with them; on an AMD EPYC its products ran at half OpenBLAS's speed
+ * (results/benchmarks/blas-survey*.md, blas-*-newer-mkl.md). The CNNs, whose time is mostly oneDNN's convolutions,
+ * keep OpenBLAS until MKL is measured faster for them. Every result records which library ran and with which kernels
  * ({@link #loaded}). The choice must be made before ND4J loads.
  *
  * <p>MKL is loaded the way javacpp's OpenBLAS presets document ({@code org.bytedeco.openblas.load=mkl_rt}), but under
