@@ -25,6 +25,15 @@ def fail(message):
     sys.exit(f"blas_survey: {message}")
 
 
+def mkl_code_path(lib):
+    """The code path a loaded MKL dispatched to on this processor: its conditional-numerical-reproducibility branch
+    (mkl_cbwr_get_auto_branch; the constants of mkl_cbwr.h)."""
+    branches = {2: "compatible", 3: "SSE2", 6: "SSSE3", 7: "SSE4.1", 8: "SSE4.2", 9: "AVX", 10: "AVX2",
+                11: "AVX-512 MIC", 12: "AVX-512", 13: "AVX-512 MIC E1", 14: "AVX-512 E1"}
+    branch = lib.mkl_cbwr_get_auto_branch()
+    return branches.get(branch, f"branch {branch}")
+
+
 def layer_products(layers, batch):
     """(m, n, k, transpose A, transpose B) of each product of one step, layer by layer, row-major."""
     products = []
@@ -61,11 +70,7 @@ def measure(library, layers, batch):
         lib.openblas_get_config.restype = ctypes.c_char_p
         kernels = f"{lib.openblas_get_corename().decode()} ({lib.openblas_get_config().decode().strip()})"
     elif hasattr(lib, "mkl_cbwr_get_auto_branch"):
-        # MKL's conditional-numerical-reproducibility branch is the code path it dispatched to on this processor.
-        branches = {2: "compatible", 3: "SSE2", 6: "SSSE3", 7: "SSE4.1", 8: "SSE4.2", 9: "AVX", 10: "AVX2",
-                    11: "AVX-512 MIC", 12: "AVX-512", 13: "AVX-512 MIC E1", 14: "AVX-512 E1"}
-        branch = lib.mkl_cbwr_get_auto_branch()
-        kernels = f"MKL, auto branch {branches.get(branch, branch)} (mkl_cbwr_get_auto_branch)"
+        kernels = f"MKL, auto branch {mkl_code_path(lib)} (mkl_cbwr_get_auto_branch)"
     step = [(shape, operands(*shape)) for shape in layer_products(layers, batch)]
     error = 0.0
     for (m, n, k, ta, tb), (a, b, c) in step:
