@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -97,7 +99,8 @@ public final class BlasLibrary {
     public static void requestBeforeNd4jLoads(boolean denseNet) {
         if (System.getProperty(LOAD) != null || System.getProperty(LOAD_NOLAPACK) != null) return;
         String choice = choice();
-        if (loadsMkl(choice, denseNet, BackendSelector.cpuVendor(), mklFolder().isPresent())) {
+        // The processor and the unpacked MKL are looked up only when the choice leaves them to decide.
+        if (loadsMkl(choice, denseNet, BackendSelector::cpuVendor, () -> mklFolder().isPresent())) {
             Path mkl = mklFolder().orElseThrow(() -> new UserError(ENV + "=mkl: Intel MKL " + MKL + " is not beside the "
                     + "classes; build with it (REPRO_MAVEN_ARGS=-Pcpu,mkl, a 213 MB download from Maven Central) or use "
                     + ENV + "=auto"));
@@ -127,8 +130,9 @@ public final class BlasLibrary {
      * Whether a process loads MKL: asked for ({@code mkl}), or by default ({@code auto}) for MLPs on an Intel processor
      * where the build unpacked it.
      */
-    static boolean loadsMkl(String choice, boolean denseNet, String cpuVendor, boolean mklUnpacked) {
-        return choice.equals("mkl") || choice.equals("auto") && denseNet && "GenuineIntel".equals(cpuVendor) && mklUnpacked;
+    static boolean loadsMkl(String choice, boolean denseNet, Supplier<String> cpuVendor, BooleanSupplier mklUnpacked) {
+        return choice.equals("mkl")
+                || choice.equals("auto") && denseNet && "GenuineIntel".equals(cpuVendor.get()) && mklUnpacked.getAsBoolean();
     }
 
     /** Has javacpp load both presets' libraries under OpenBLAS's names from {@code folder}, as they are found there. */

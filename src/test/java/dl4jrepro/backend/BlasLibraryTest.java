@@ -100,15 +100,27 @@ class BlasLibraryTest {
      */
     @Test
     void loadsMklByDefaultForMlpsOnIntelOnly() {
-        assertTrue(BlasLibrary.loadsMkl("auto", true, "GenuineIntel", true));
-        assertEquals(false, BlasLibrary.loadsMkl("auto", false, "GenuineIntel", true), "a CNN");
-        assertEquals(false, BlasLibrary.loadsMkl("auto", true, "AuthenticAMD", true), "an AMD processor");
-        assertEquals(false, BlasLibrary.loadsMkl("auto", true, null, true), "an unknown processor");
-        assertEquals(false, BlasLibrary.loadsMkl("auto", true, "GenuineIntel", false), "a build without MKL");
-        assertTrue(BlasLibrary.loadsMkl("mkl", false, "AuthenticAMD", false), "asked for (a missing MKL is then an error)");
+        assertTrue(loadsMkl("auto", true, "GenuineIntel", true));
+        assertEquals(false, loadsMkl("auto", false, "GenuineIntel", true), "a CNN");
+        assertEquals(false, loadsMkl("auto", true, "AuthenticAMD", true), "an AMD processor");
+        assertEquals(false, loadsMkl("auto", true, null, true), "an unknown processor");
+        assertEquals(false, loadsMkl("auto", true, "GenuineIntel", false), "a build without MKL");
+        assertTrue(loadsMkl("mkl", false, "AuthenticAMD", false), "asked for (a missing MKL is then an error)");
         for (String openBlas : List.of("newer", "bundled")) {
-            assertEquals(false, BlasLibrary.loadsMkl(openBlas, true, "GenuineIntel", true), openBlas);
+            assertEquals(false, loadsMkl(openBlas, true, "GenuineIntel", true), openBlas);
         }
+    }
+
+    /** The decision, failing the test if it looks up what the choice already settles (a CNN's run, an OpenBLAS asked for). */
+    private static boolean loadsMkl(String choice, boolean denseNet, String vendor, boolean unpacked) {
+        boolean lookedUp = choice.equals("auto") && denseNet;
+        return BlasLibrary.loadsMkl(choice, denseNet, () -> {
+            assertTrue(lookedUp, "read the processor for " + choice + (denseNet ? ", an MLP" : ", not an MLP"));
+            return vendor;
+        }, () -> {
+            assertTrue(lookedUp, "looked for MKL for " + choice + (denseNet ? ", an MLP" : ", not an MLP"));
+            return unpacked;
+        });
     }
 
     /** The instructions each of OpenBLAS's kernels needs, from a processor's flags as /proc/cpuinfo lists them. */
