@@ -51,16 +51,16 @@ sources=("org.bytedeco:openblas:0.3.21-1.5.8, the build this project loads under
          "Debian's libopenblas0-pthread, the PyTorch peer's"
          "org.bytedeco:mkl:2022.2-1.5.8 linux-x86_64-redist, javacpp's MKL for the same javacpp line as the first")
 coretypes=("" "" "" "")
-# The kernels of the processor's instruction set, as the project's runs force them on 0.3.21 (BlasLibrary.kernelsFor):
-# detection in 0.3.21 does not know every processor that has them.
-flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
+# The kernels of the processor's instruction set, as the project's runs force them on 0.3.21: detection in 0.3.21 does
+# not know every processor that has them. The first line of BlasLibrary's table whose flags the processor all has.
+flags=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2 || true) "
 isa=""
-if [[ " $flags " == *" avx512f "* && " $flags " == *" avx512cd "* && " $flags " == *" avx512bw "* \
-      && " $flags " == *" avx512dq "* && " $flags " == *" avx512vl "* ]]; then
-  isa=SkylakeX; [[ " $flags " == *" avx512_bf16 "* ]] && isa=Cooperlake
-elif [[ " $flags " == *" avx2 "* && " $flags " == *" fma "* ]]; then
-  isa=Haswell
-fi
+while read -r kernel needs; do
+  case $kernel in ''|'#'*) continue ;; esac
+  missing=0
+  for flag in $needs; do [[ $flags == *" $flag "* ]] || { missing=1; break; }; done
+  [ $missing = 1 ] || { isa=$kernel; break; }
+done <"$root/src/main/resources/dl4jrepro/backend/openblas-kernels.txt"
 if [ -n "$isa" ]; then
   names+=("OpenBLAS 0.3.21 javacpp, $isa forced")
   files+=("${files[0]}")

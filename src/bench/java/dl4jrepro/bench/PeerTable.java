@@ -4,6 +4,7 @@ import dl4jrepro.backend.BlasLibrary;
 import dl4jrepro.run.Provenance;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,8 +83,11 @@ final class PeerTable {
         peerSquare.forEach((k, v) -> md.append(String.format(Locale.ROOT, " %.0f GFLOP/s with %s kernels;",
                 (double) ((Map<?, ?>) v).get("gflops_1_threads"), k)));
         md.append("\n\nBLAS of each side, as each process reported it:\n\n");
-        rows.stream().map(r -> "- DL4J: " + r.get("dl4j_blas") + "\n- PyTorch: " + r.get("pytorch_blas") + "\n").distinct()
-                .forEach(md::append);
+        Map<String, List<String>> modelsBySetup = rows.stream().collect(Collectors.groupingBy(
+                r -> "DL4J: " + r.get("dl4j_blas") + "; PyTorch: " + r.get("pytorch_blas"), LinkedHashMap::new,
+                Collectors.mapping(r -> String.valueOf(r.get("model")), Collectors.toList())));
+        modelsBySetup.forEach((setup, models) -> md.append("- ").append(String.join(", ", models)).append(": ")
+                .append(setup).append("\n"));
         md.append("\nPeak RSS: each side's process's maximum resident memory (/usr/bin/time), start-up included, the largest "
                 + "over its turns; the DL4J process is a JVM with `./repro`'s options, holding this model only.\n");
         md.append("\nRegenerate: `src/bench/peer-benchmark.sh").append(args.isBlank() ? "" : " " + args).append("` (git ")

@@ -221,17 +221,22 @@ public final class BlasLibrary {
         }
     }
 
-    /**
-     * OpenBLAS's kernels by the instructions they need: its SkylakeX kernels use AVX-512 F, CD, BW, DQ and VL; Cooperlake's
-     * are SkylakeX's with BF16 products added; Haswell's need AVX2 and FMA. Empty below that: detection knows those
-     * processors.
-     */
+    /** OpenBLAS's kernels by the instructions they need, the table the survey script reads too (its comment says why). */
+    static final String KERNEL_TABLE = "openblas-kernels.txt";
+
+    /** The first kernels of {@link #KERNEL_TABLE} whose instructions the processor has all; empty below them all. */
     static Optional<String> kernelsFor(Set<String> flags) {
-        if (flags.containsAll(List.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"))) {
-            return Optional.of(flags.contains("avx512_bf16") ? "Cooperlake" : "SkylakeX");
+        try (var in = BlasLibrary.class.getResourceAsStream(KERNEL_TABLE)) {
+            if (in == null) throw new IllegalStateException(KERNEL_TABLE + " is missing from the classes: rebuild");
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .map(l -> List.of(l.trim().split("\\s+")))
+                    .filter(kernel -> flags.containsAll(kernel.subList(1, kernel.size())))
+                    .map(kernel -> kernel.get(0))
+                    .findFirst();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        if (flags.containsAll(List.of("avx2", "fma"))) return Optional.of("Haswell");
-        return Optional.empty();
     }
 
     /** The newer build's libraries as the build unpacks them for Linux (the library and the runtime it links to). */
