@@ -61,7 +61,8 @@ public record ResolvedConfig(ExperimentSpec spec, Hyperparameters hyperparameter
             if (steps != null && epochs != null) throw new UserError("override either budget.steps or budget.epochs, not both");
             Integer n = wholeNumber(steps != null ? STEPS : EPOCHS, steps != null ? steps : epochs);
             budget = new ExperimentSpec.Budget(epochs != null ? n : null, steps != null ? n : null, budget.evalEvery(),
-                    budget.trainMetric(), budget.trainSubset(), budget.earlyStopping(), budget.stopAtLossRatio());
+                    budget.trainMetric(), budget.trainSubset(), budget.earlyStopping(), budget.stopAtLossRatio(),
+                    budget.testCurve());
         }
         return new ResolvedConfig(spec, new Hyperparameters(spec.id(), spec.hyperparameters()).with(hp), budget);
     }

@@ -49,6 +49,8 @@ public final class TrialRunner {
      * system property {@code repro.checkpointSeconds} sets another interval (0: at every evaluation), for tests that
      * stop runs midway.
      */
+    /** The budget map's key of a budget that scores the test split only after training (absent: at each evaluation). */
+    private static final String TEST_CURVE = "testCurve";
     private static final double CHECKPOINT_SECONDS = Double.parseDouble(System.getProperty("repro.checkpointSeconds", "600"));
 
     public TrialRunner(BackendInfo backend, SpeedupSetting speedups, DatasetRepository data, PrintStream out) {
@@ -283,7 +285,7 @@ public final class TrialRunner {
         if (r.data() == null || r.budget() == null) return false;
         ExperimentSpec.DataSpec d = config.spec().data();
         Object pca = r.data().get("pca");
-        return Json.canonical(r.budget()).equals(Json.canonical(budgetMap(config.budget())))
+        return sameTraining(r.budget(), budgetMap(config.budget()))
                 && d.preprocess().equals(r.data().get("preprocess"))
                 // the spec's split (a trainSubset is in the budget)
                 && Json.canonical(r.data().get("split")).equals(Json.canonical(DatasetRepository.splitOf(d)))
@@ -304,6 +306,17 @@ public final class TrialRunner {
         }
     }
 
+    /**
+     * Whether a record made under budget {@code was} holds what budget {@code now} asks: the same training, and a test
+     * curve wherever {@code now} wants one. Scoring the test split during training changes no weight, so a trial that
+     * scored it serves a budget that leaves it to the end (the committed searches, made before testCurve existed).
+     */
+    private static boolean sameTraining(Map<String, Object> was, Map<String, Object> now) {
+        Map<String, Object> a = new LinkedHashMap<>(was), b = new LinkedHashMap<>(now);
+        boolean hadCurve = a.remove(TEST_CURVE) == null, wantsCurve = b.remove(TEST_CURVE) == null;
+        return Json.canonical(a).equals(Json.canonical(b)) && (hadCurve || !wantsCurve);
+    }
+
     /** flip not given and flip false mirror nothing alike. */
     private static ExperimentSpec.Augment withFlipSpelledOut(ExperimentSpec.Augment a) {
         return new ExperimentSpec.Augment(a.copies(), a.rotateDegrees(), a.translate(), a.shearDegrees(), a.mirrors());
@@ -317,6 +330,7 @@ public final class TrialRunner {
         m.put("trainMetric", b.trainMetric());
         if (b.trainSubset() != null) m.put("trainSubset", b.trainSubset());
         if (b.stopAtLossRatio() != null) m.put("stopAtLossRatio", b.stopAtLossRatio());
+        if (!b.scoresTestCurve()) m.put(TEST_CURVE, false);
         return m;
     }
 }

@@ -226,9 +226,28 @@ public record ExperimentSpec(
      * @param earlyStopping if set, stop early on validation accuracy and keep the best weights
      * @param stopAtLossRatio if set, stop (completed) once the smoothed training loss exceeds this many times its lowest
      *                    value, or turns non-finite: a learning-rate range test's end, where the loss blows up
+     * @param testCurve   false: the test split is scored once, after training (final.test_*), not at each evaluation,
+     *                    so the curve's test columns stay empty. For specs none of whose figures reads the test split
+     *                    during training (last.test_*, best.test_*): scoring it there is work no table uses
+     *                    (its share of a run's wall time: results/benchmarks/pipeline-share.md, evaluation column).
+     *                    It changes no trained weight: scoring runs in inference mode and draws no random numbers.
+     *                    Null or true: scored at each evaluation
      */
     public record Budget(Integer epochs, Integer steps, Integer evalEvery, String trainMetric, Integer trainSubset,
-                         EarlyStop earlyStopping, Double stopAtLossRatio) {
+                         EarlyStop earlyStopping, Double stopAtLossRatio,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                         Boolean testCurve) {
+        /** A budget whose test split is scored at each evaluation. */
+        public Budget(Integer epochs, Integer steps, Integer evalEvery, String trainMetric, Integer trainSubset,
+                      EarlyStop earlyStopping, Double stopAtLossRatio) {
+            this(epochs, steps, evalEvery, trainMetric, trainSubset, earlyStopping, stopAtLossRatio, null);
+        }
+
+        /** Whether the test split is scored at each evaluation (else once, after training). */
+        public boolean scoresTestCurve() {
+            return !Boolean.FALSE.equals(testCurve);
+        }
+
         /** The steps this budget trains, with {@code stepsPerEpoch} minibatches to an epoch (before any early stop). */
         public int totalSteps(int stepsPerEpoch) {
             return epochs != null ? epochs * stepsPerEpoch : steps;

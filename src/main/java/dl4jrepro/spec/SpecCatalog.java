@@ -195,6 +195,30 @@ public final class SpecCatalog {
             require(file, f.reportDecimals() == null || f.report() != null && f.reportDecimals() >= 0 && f.reportDecimals() <= 12,
                     "figure '" + f.name() + "': reportDecimals (0-12) says how the report prints its value, so it needs one");
         }
+        checkTestCurve(file, "budget", s.budget(), s);
+        checkTestCurve(file, "quickBudget", s.quickBudget(), s);
+    }
+
+    /** A budget that scores the test split only after training leaves every figure that reads it during training empty. */
+    private static void checkTestCurve(Path file, String name, ExperimentSpec.Budget b, ExperimentSpec s) {
+        if (b.scoresTestCurve()) return;
+        List<String> metrics = new ArrayList<>();
+        s.reference().figures().forEach(f -> metrics.add(f.metric()));
+        if (s.table() != null) {
+            metrics.add(s.table().sortBy());
+            s.table().columns().forEach(c -> metrics.add(c.metric()));
+        }
+        if (s.reportRows() != null) s.reportRows().forEach(r -> metrics.addAll(r.values().keySet()));
+        for (String m : metrics) {
+            require(file, !readsTestCurve(m), "'" + m + "' reads the test split's curve, which " + name
+                    + ".testCurve false leaves empty: set it true, or read final.test_* (scored after training)");
+        }
+    }
+
+    /** Whether a metric, or the metric an aggregate reads, is a test column of the curve (last., best., atbest.). */
+    private static boolean readsTestCurve(String metric) {
+        String m = Metrics.aggregate(metric).map(Metrics.AggregateText::metric).orElse(metric.trim());
+        return m.matches("(last|best|atbest)\\.test_.*");
     }
 
     /** Whether {@code id} is a well-formed experiment id with a spec file in {@code dir}. */

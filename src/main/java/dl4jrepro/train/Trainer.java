@@ -189,7 +189,7 @@ public final class Trainer {
                     elapsed / (step - firstStep + 1) * (totalSteps - step));
         }
 
-        /** Scores train, validation and test sets and adds the point to the curve. */
+        /** Scores train, validation and (unless the budget leaves it to the end) test sets; adds the point to the curve. */
         void evaluate(int step) {
             long e0 = System.nanoTime();
             Scores.LossAcc train = switch (budget.trainMetric()) {
@@ -200,7 +200,8 @@ public final class Trainer {
             };
             Scores.LossAcc val = data.valX().rows() > 0 ? Scores.of(net, data.valX(), data.valY())
                     : new Scores.LossAcc(Double.NaN, Double.NaN);
-            Scores.LossAcc test = Scores.of(net, data.testX(), data.testY());
+            Scores.LossAcc test = budget.scoresTestCurve() ? Scores.of(net, data.testX(), data.testY())
+                    : new Scores.LossAcc(Double.NaN, Double.NaN);
             runningLoss = 0;
             runningCorrect = 0;
             runningCount = 0;
@@ -212,12 +213,14 @@ public final class Trainer {
             String valPart = data.valX().rows() == 0 ? ""
                     : regression ? String.format(Locale.ROOT, " | val MSE %.4f", p.valLoss())
                     : String.format(Locale.ROOT, " | val loss %.4f acc %.4f", p.valLoss(), p.valAcc());
+            String testPart = !budget.scoresTestCurve() ? ""
+                    : regression ? String.format(Locale.ROOT, " | test MSE %.4f", p.testLoss())
+                    : String.format(Locale.ROOT, " | test acc %.4f", p.testAcc());
             progress.println(regression
-                    ? String.format(Locale.ROOT, "step %d/%d (epoch %.2f): train MSE %.4f%s | test MSE %.4f | %,.0f samples/s",
-                            step, totalSteps, p.epoch(), p.trainLoss(), valPart, p.testLoss(), samplesPerSecond())
-                    : String.format(Locale.ROOT,
-                            "step %d/%d (epoch %.2f): train loss %.4f acc %.4f%s | test acc %.4f | %,.0f samples/s",
-                            step, totalSteps, p.epoch(), p.trainLoss(), p.trainAcc(), valPart, p.testAcc(),
+                    ? String.format(Locale.ROOT, "step %d/%d (epoch %.2f): train MSE %.4f%s%s | %,.0f samples/s",
+                            step, totalSteps, p.epoch(), p.trainLoss(), valPart, testPart, samplesPerSecond())
+                    : String.format(Locale.ROOT, "step %d/%d (epoch %.2f): train loss %.4f acc %.4f%s%s | %,.0f samples/s",
+                            step, totalSteps, p.epoch(), p.trainLoss(), p.trainAcc(), valPart, testPart,
                             samplesPerSecond()));
         }
 

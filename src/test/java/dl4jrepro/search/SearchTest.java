@@ -267,6 +267,34 @@ class SearchTest {
         assertEquals(TRIALS, summary.get("trials_recorded").asInt(), "the table counts each trial once, the new record");
     }
 
+    /**
+     * Trials that scored the test split at each evaluation serve a spec that leaves it to the end (scoring changes no
+     * weight); trials without those scores do not serve a spec that asks for them.
+     */
+    @Test
+    void aTestCurveLeftToTheEndKeepsTrialsThatScoredItButNotTheReverse() throws IOException {
+        Path results = tmp.resolve("test-curve");
+        assertEquals(0, run(results, "--quick", "--parallel", "1").exitCode());
+        Path spec = experiments.resolve("grid-smoke.json");
+        String withCurve = Files.readString(spec);
+        String quickWithout = "\"evalEvery\": 12,\n    \"trainMetric\": \"last-batch\",\n    \"testCurve\": false";
+        Files.writeString(spec, withCurve.replace("\"evalEvery\": 12,\n    \"trainMetric\": \"last-batch\"", quickWithout));
+        assertTrue(Files.readString(spec).contains("testCurve"), "fixture text present");
+        CliRun without = run(results, "--quick", "--parallel", "1");
+        assertEquals(0, without.exitCode(), without.err());
+        assertTrue(without.out().contains("16 already recorded, 0 to run"), without.out());
+
+        Path fresh = tmp.resolve("test-curve-fresh");
+        assertEquals(0, run(fresh, "--quick", "--parallel", "1").exitCode());
+        JsonNode first = JSON.readTree(Files.readAllLines(fresh.resolve("grid-smoke/quick/trials.jsonl")).get(0));
+        assertFalse(first.get("budget").get("testCurve").asBoolean(true), "the record says its test split was left to the end");
+        assertTrue(Double.isNaN(first.get("curve").get(0).get("testAcc").asDouble(0)), first.get("curve").toString());
+        Files.writeString(spec, withCurve);
+        CliRun asked = run(fresh, "--quick", "--parallel", "1");
+        assertEquals(0, asked.exitCode(), asked.err());
+        assertTrue(asked.out().contains("0 already recorded, 16 to run"), asked.out());
+    }
+
     /** Trials another commit trained are kept on a resume, and the resume says so, with the commits and counts. */
     @Test
     void resumingOverTrialsOfOtherCodeSaysWhichCodeTrainedThem() throws IOException {

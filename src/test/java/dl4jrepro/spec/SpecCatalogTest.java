@@ -106,6 +106,16 @@ class SpecCatalogTest {
     }
 
     @Test
+    void aBudgetWithoutTestCurveRefusesFiguresThatReadIt() throws IOException {
+        String noCurve = quickstartWith("\"trainMetric\": \"running\"}", "\"trainMetric\": \"running\", \"testCurve\": false}");
+        Files.writeString(tmp.resolve("quickstart.json"), noCurve);
+        assertFalse(new SpecCatalog(tmp).load("quickstart").budget().scoresTestCurve(), "final.test_acc needs no curve");
+        UserError e = loadBroken(noCurve.replace("\"last.val_acc\"", "\"best.test_acc\""));
+        assertTrue(e.getMessage().contains("'best.test_acc' reads the test split's curve, which budget.testCurve false "
+                + "leaves empty"), e.getMessage());
+    }
+
+    @Test
     void unknownMetricIsRejected() throws IOException {
         UserError e = loadBroken(quickstartWith("\"final.test_acc\"", "\"final.test_accuracy\""));
         assertTrue(e.getMessage().contains("unknown metric 'final.test_accuracy'"), e.getMessage());

@@ -2,14 +2,8 @@ package dl4jrepro.train;
 
 import dl4jrepro.base.CurvePoint;
 import dl4jrepro.base.Json;
-import dl4jrepro.data.DataLocations;
-import dl4jrepro.data.DatasetRepository;
-import dl4jrepro.data.InputShape;
 import dl4jrepro.data.PreparedData;
-import dl4jrepro.families.CnnFamily;
 import dl4jrepro.spec.ExperimentSpec;
-import dl4jrepro.spec.Hyperparameters;
-import dl4jrepro.spec.SpecCatalog;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,27 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A run stopped and continued from its checkpoint ends where the uninterrupted run ends. */
 class CheckpointTest {
-    private static final ExperimentSpec SPEC = new SpecCatalog(Path.of("experiments")).load("mnist-cnn-003");
     // 200 digits in batches of 32: 7 steps an epoch; evaluations every 3 steps put the last checkpoint (step 15) at
     // the start of the third epoch, so resuming must replay that epoch's shuffle and continue inside it.
     private static final ExperimentSpec.Budget BUDGET = new ExperimentSpec.Budget(null, 17, 3, "last-batch", null, null, null);
-    private final CnnFamily family = new CnnFamily();
-    private final PreparedData data = new DatasetRepository(DataLocations.resolve(null)).prepare(
-            new ExperimentSpec.DataSpec("mnist", 200, 0, "last", 100, "scale-01-normalize", null,
-                    SPEC.data().normalize(), null), 1);
+    private final PreparedData data = SmallMnistCnn.data(0);
 
-    /** The report's CNN, small, without dropout (whose masks a resumed run does not repeat): BN, Adam, conv, dense. */
+    /** Without dropout, whose masks a resumed run does not repeat. */
     private MultiLayerNetwork net() {
-        Map<String, Object> m = new LinkedHashMap<>(SPEC.hyperparameters());
-        m.put("blocks", List.of(List.of(4, 8)));
-        m.put("dense", List.of(16));
-        m.put("dropoutConv", 0.0);
-        m.put("dropoutDense", 0.0);
-        m.put("batch", 32);
-        Hyperparameters hp = new Hyperparameters("t", m);
-        MultiLayerNetwork net = new MultiLayerNetwork(family.configure(hp, InputShape.of(SPEC.data()), 10, 5, 7));
-        net.init();
-        return net;
+        return SmallMnistCnn.net(false);
     }
 
     private Trainer.Outcome train(MultiLayerNetwork net, Checkpoint checkpoint, ByteArrayOutputStream log) {
