@@ -61,3 +61,5 @@ name = meta["name"]
 print(f"\nRegenerate: `{meta['command']}`; the measured rows are in [{name}.tsv]({name}.tsv) and the settings in "
       f"[{name}.json]({name}.json), and `python3 src/bench/setting-ab-table.py results/benchmarks/{name}.json "
       f"results/benchmarks/{name}.tsv` rewrites this page from them.")
+if meta.get("ran_as"):
+    print(f"\nMade as: {meta['ran_as']}.")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two settings of the process's environment measured against each other, as experiments/bench/settings/NAME.json
 # describes them (a title, why, the two settings, the models, a real run), into results/benchmarks/NAME.md with its
-# rows in NAME.tsv and what was run in NAME.json. For each model, the DL4J side of the peer benchmark
+# rows in NAME.tsv and what was run in NAME.json (--name OUT: OUT.md and so on instead, for the same comparison on
+# another processor or with other models, beside the first page). For each model, the DL4J side of the peer benchmark
 # (PeerBenchmark --turn: its spec's net on random data, a warm-up epoch and 3 timed ones, the median epoch's training
 # samples/s) and the process's peak RSS (/usr/bin/time), the two settings in turns, ABBA over the rounds; before them,
 # one real run per setting (src/bench/timed-run: wall time, peak RSS, and the test accuracy, which a setting that only
@@ -12,8 +13,9 @@
 # peer's side is not run: a setting that wins here is then given to both sides of the peer benchmark where it applies
 # to both.
 #   [REPRO_DATA_DIR=DIR] src/bench/setting-ab.sh NAME [--rounds 2] [--models a,b] [--run "ID OPTIONS" | --run none]
-# Ratios on the page are B over A. `python3 src/bench/setting-ab-table.py results/benchmarks/NAME.json
-# results/benchmarks/NAME.tsv` rewrites the page.
+#       [--name OUT]
+# Ratios on the page are B over A. `python3 src/bench/setting-ab-table.py results/benchmarks/OUT.json
+# results/benchmarks/OUT.tsv` rewrites the page.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -37,15 +39,17 @@ for var in $(jq -r '[.a, .b][].environment[] | select(startswith("-")) | .[1:]' 
     exit 2
   fi
 done
-rounds=2 models=$(jq -r '.models | join(",")' "$spec") run=$(jq -r '.run // "none"' "$spec")
+rounds=2 models=$(jq -r '.models | join(",")' "$spec") run=$(jq -r '.run // "none"' "$spec") out=$name
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=${2:-}; shift 2 ;;
     --models) models=${2-}; shift 2 ;;
     --run) run=${2:?--run needs an experiment and its options, or none}; shift 2 ;;
-    *) echo "error: unknown argument $1: the options are --rounds N, --models a,b and --run \"ID OPTIONS\"" >&2; exit 2 ;;
+    --name) out=${2:?--name needs a file name}; shift 2 ;;
+    *) echo "error: unknown argument $1: the options are --rounds N, --models a,b, --run \"ID OPTIONS\" and --name OUT" >&2; exit 2 ;;
   esac
 done
+[[ $out =~ ^[a-z0-9][a-z0-9-]*$ ]] || { echo "error: --name $out: use lower-case letters, digits and dashes, e.g. $name-xeon" >&2; exit 2; }
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "error: --rounds needs a positive whole number" >&2; exit 2; }
 command -v /usr/bin/time >/dev/null || { echo "error: /usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 declare -A label=([a]=$(jq -r .a.label "$spec") [b]=$(jq -r .b.label "$spec"))
@@ -110,15 +114,15 @@ done
 [ -s "$rows" ] || { echo "error: nothing was measured: give --models or --run" >&2; exit 2; }
 args=""
 [ ${#given[@]} -eq 0 ] || args=$(printf ' %q' "${given[@]}")
-jq --arg name "$name" --arg commit "$(git rev-parse --short HEAD)" --argjson rounds "$rounds" --arg cpu "$(src/bench/cpu-name)" \
+jq --arg name "$out" --arg comparison "$name" --arg commit "$(git rev-parse --short HEAD)" --argjson rounds "$rounds" --arg cpu "$(src/bench/cpu-name)" \
   --arg models "$models" --arg run "$run" --arg command "src/bench/setting-ab.sh $name${args% }" \
   --arg ca "${commit[a]}" --arg cb "${commit[b]}" \
-  '. + {name: $name, commit: $commit, rounds: $rounds, cpu: $cpu, command: $command,
+  '. + {name: $name, comparison: $comparison, commit: $commit, rounds: $rounds, cpu: $cpu, command: $command,
         models: ($models | split(",") | map(select(length > 0))), run: (if $run == "none" then null else $run end)}
    | if $ca != "" then .a.commit = $ca else . end | if $cb != "" then .b.commit = $cb else . end' \
   "$spec" >"$work/meta.json"
 python3 src/bench/setting-ab-table.py "$work/meta.json" "$rows" >"$work/page.md"
-cp "$rows" "results/benchmarks/$name.tsv"
-cp "$work/meta.json" "results/benchmarks/$name.json"
-mv "$work/page.md" "results/benchmarks/$name.md"
-echo "wrote results/benchmarks/$name.md" >&2
+cp "$rows" "results/benchmarks/$out.tsv"
+cp "$work/meta.json" "results/benchmarks/$out.json"
+mv "$work/page.md" "results/benchmarks/$out.md"
+echo "wrote results/benchmarks/$out.md" >&2
