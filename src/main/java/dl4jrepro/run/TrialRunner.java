@@ -128,7 +128,7 @@ public final class TrialRunner {
         if (!finals.isEmpty() && FirstLayerWeights.applies(spec, model.net())) {
             finals.put("first_layer_roughness", FirstLayerWeights.roughness(model.net(), InputShape.of(spec.data())));
         }
-        if (!finals.isEmpty() && "last-batch".equals(config.budget().trainMetric())
+        if (!finals.isEmpty() && readsBatchSpread(spec) && "last-batch".equals(config.budget().trainMetric())
                 && !Scores.isRegression(model.net())) {
             finals.putAll(batchSpread(model.net(), prepared, batch));
         }
@@ -180,8 +180,15 @@ public final class TrialRunner {
     /**
      * A run whose train figures are one minibatch each (the "last-batch" metric) also records how those figures
      * spread from one minibatch to the next, in the inference mode they are measured in and in a training step's mode,
-     * so a table can hold a one-minibatch figure against its own measured spread.
+     * so a table can hold a one-minibatch figure against its own measured spread: where its spec reads them
+     * ({@link #readsBatchSpread}), since the two passes over up to 200 minibatches cost more than scoring the whole
+     * training set once (results/benchmarks/pipeline-share.md, final scoring).
      */
+    /** Whether a figure, table column or report row of the spec reads a final.batch_* metric or holds one as its spread. */
+    static boolean readsBatchSpread(ExperimentSpec spec) {
+        return spec.metricsRead().stream().anyMatch(m -> m.contains("final.batch_"));
+    }
+
     private static Map<String, Double> batchSpread(MultiLayerNetwork net, PreparedData prepared, int batch) {
         Map<String, Double> m = new LinkedHashMap<>();
         for (boolean trainingMode : new boolean[] {false, true}) {

@@ -59,6 +59,27 @@ public record ExperimentSpec(
         return check != null ? Kind.CHECK : search != null ? Kind.SEARCH : Kind.RUN;
     }
 
+    /**
+     * The metrics this spec's own figures (and their batch spreads), table and report rows read, as written: aggregates
+     * with their filters. A spread's metric is read from its experiment's records, so it is that experiment's.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public List<String> metricsRead() {
+        List<String> read = new java.util.ArrayList<>();
+        if (reference != null && reference.figures() != null) {
+            for (Figure f : reference.figures()) {
+                read.add(f.metric());
+                if (f.batchSpread() != null) read.add(f.batchSpread());
+            }
+        }
+        if (table != null) {
+            read.add(table.sortBy());
+            if (table.columns() != null) table.columns().forEach(c -> read.add(c.metric()));
+        }
+        if (reportRows != null) reportRows.forEach(r -> read.addAll(r.values().keySet()));
+        return read;
+    }
+
     /** The same experiment on other data settings. */
     public ExperimentSpec withData(DataSpec d) {
         return new ExperimentSpec(id, catalogue, title, family, source, d, hyperparameters, budget, quickBudget, seed,

@@ -190,6 +190,10 @@ public final class SpecCatalog {
                         "figure '" + f.name() + "': spread.metric must be a metric of each repeat, like last.val_acc or "
                                 + "final.test_acc, optionally filtered as best.test_acc | hidden=[400,400,400]");
                 requireExperiment(file, f.name(), "spread.experiment", f.spread().experiment());
+                require(file, !readsTestCurve(f.spread().metric())
+                                || scoresTestCurve(file.resolveSibling(f.spread().experiment() + ".json")),
+                        "figure '" + f.name() + "': spread.metric '" + f.spread().metric() + "' reads the test split's curve, "
+                                + "which " + f.spread().experiment() + "'s budget.testCurve false leaves empty: set it true there");
             }
             if (f.ablation() != null) requireExperiment(file, f.name(), "ablation", f.ablation());
             require(file, f.reportDecimals() == null || f.report() != null && f.reportDecimals() >= 0 && f.reportDecimals() <= 12,
@@ -202,16 +206,18 @@ public final class SpecCatalog {
     /** A budget that scores the test split only after training leaves every figure that reads it during training empty. */
     private static void checkTestCurve(Path file, String name, ExperimentSpec.Budget b, ExperimentSpec s) {
         if (b.scoresTestCurve()) return;
-        List<String> metrics = new ArrayList<>();
-        s.reference().figures().forEach(f -> metrics.add(f.metric()));
-        if (s.table() != null) {
-            metrics.add(s.table().sortBy());
-            s.table().columns().forEach(c -> metrics.add(c.metric()));
-        }
-        if (s.reportRows() != null) s.reportRows().forEach(r -> metrics.addAll(r.values().keySet()));
-        for (String m : metrics) {
+        for (String m : s.metricsRead()) {
             require(file, !readsTestCurve(m), "'" + m + "' reads the test split's curve, which " + name
                     + ".testCurve false leaves empty: set it true, or read final.test_* (scored after training)");
+        }
+    }
+
+    /** Whether another spec file's budget scores the test split at each evaluation (read without checking that spec). */
+    private static boolean scoresTestCurve(Path other) {
+        try {
+            return !Json.MAPPER.readTree(other.toFile()).path("budget").path("testCurve").asText("").equals("false");
+        } catch (IOException e) {
+            return true;  // a malformed spec is reported when it is loaded itself
         }
     }
 

@@ -67,7 +67,7 @@ class SearchTest {
         }
         assertEquals(4, diverged);
         assertEquals(12, completed);
-        // Its train figures are one minibatch each: every completed trial records how they spread over minibatches.
+        // Its train figures are one minibatch each and a figure reads their spread: every completed trial records it.
         for (String line : Files.readAllLines(results.resolve("grid-smoke/trials.jsonl"))) {
             JsonNode t = JSON.readTree(line);
             if (!t.get("status").asText().equals("completed")) continue;

@@ -183,6 +183,15 @@ class SpecCatalogTest {
         assertEquals("quickstart-seeds", new SpecCatalog(tmp).load("quickstart").reference().figures().get(1).spread().experiment());
         String badMetric = noStage.replace("\"metric\": \"last.val_acc\"}", "\"metric\": \"max(last.val_acc)\"}");
         assertTrue(loadBroken(badMetric).getMessage().contains("spread.metric must be a metric of each repeat"));
+        // A spread read off the repeats' test curve needs repeats that score it.
+        String testCurveSpread = noStage.replace("\"metric\": \"last.val_acc\"}", "\"metric\": \"last.test_acc\"}");
+        Files.writeString(tmp.resolve("quickstart.json"), testCurveSpread);
+        new SpecCatalog(tmp).load("quickstart");
+        Path seeds = tmp.resolve("quickstart-seeds.json");
+        Files.writeString(seeds, Files.readString(seeds).replace("\"trainMetric\": \"running\"}",
+                "\"trainMetric\": \"running\", \"testCurve\": false}"));
+        assertTrue(loadBroken(testCurveSpread).getMessage().contains("spread.metric 'last.test_acc' reads the test split's "
+                + "curve, which quickstart-seeds's budget.testCurve false leaves empty"));
     }
 
     @Test
