@@ -44,13 +44,13 @@ public final class TrialRunner {
     private final PrintStream out;
     private final String ui;
     private final Map<String, Object> software = Provenance.software();
+    /** The budget map's key of a budget that scores the test split only after training (absent: at each evaluation). */
+    private static final String TEST_CURVE = "testCurve";
     /**
      * A checkpoint costs a few seconds (the CNNs' updater state is 20-100 MB); every 10 minutes loses little. The
      * system property {@code repro.checkpointSeconds} sets another interval (0: at every evaluation), for tests that
      * stop runs midway.
      */
-    /** The budget map's key of a budget that scores the test split only after training (absent: at each evaluation). */
-    private static final String TEST_CURVE = "testCurve";
     private static final double CHECKPOINT_SECONDS = Double.parseDouble(System.getProperty("repro.checkpointSeconds", "600"));
 
     public TrialRunner(BackendInfo backend, SpeedupSetting speedups, DatasetRepository data, PrintStream out) {
@@ -177,6 +177,11 @@ public final class TrialRunner {
     /** Minibatches scored one at a time after training: how much a one-minibatch train figure moves. */
     static final int SPREAD_BATCHES = 200;
 
+    /** Whether a figure, table column or report row of the spec reads a final.batch_* metric or holds one as its spread. */
+    static boolean readsBatchSpread(ExperimentSpec spec) {
+        return spec.metricsRead().stream().anyMatch(m -> m.contains("final.batch_"));
+    }
+
     /**
      * A run whose train figures are one minibatch each (the "last-batch" metric) also records how those figures
      * spread from one minibatch to the next, in the inference mode they are measured in and in a training step's mode,
@@ -184,11 +189,6 @@ public final class TrialRunner {
      * ({@link #readsBatchSpread}), since the two passes over up to 200 minibatches cost more than scoring the whole
      * training set once (results/benchmarks/pipeline-share.md, final scoring).
      */
-    /** Whether a figure, table column or report row of the spec reads a final.batch_* metric or holds one as its spread. */
-    static boolean readsBatchSpread(ExperimentSpec spec) {
-        return spec.metricsRead().stream().anyMatch(m -> m.contains("final.batch_"));
-    }
-
     private static Map<String, Double> batchSpread(MultiLayerNetwork net, PreparedData prepared, int batch) {
         Map<String, Double> m = new LinkedHashMap<>();
         for (boolean trainingMode : new boolean[] {false, true}) {
