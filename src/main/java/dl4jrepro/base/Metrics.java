@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  */
 public final class Metrics {
     /** Metrics measured once after training. */
-    public static final List<String> FINAL = List.of("test_loss", "test_acc", "train_full_loss", "train_full_acc",
+    public static final List<String> FINAL = List.of("test_loss", "test_acc",
+            // the whole training split, where the spec reads it (an inference pass over all of it)
+            "train_full_loss", "train_full_acc",
             "train_seconds", "ms_per_step", "best_epoch", "stopped_epoch",
             // the wall time of everything scored once after training (test, the whole training set, the batch spread),
             // so a run's wall divides into training, evaluation during training, final scoring and the rest
@@ -32,8 +34,9 @@ public final class Metrics {
             // a learning-rate range test (lrGrowthPerStep): log10 of the rate where the smoothed loss falls fastest,
             // where it is lowest, and where the test ended
             "lr_range_log10_steepest", "lr_range_log10_lowest", "lr_range_log10_end",
-            // one training minibatch at a time after training (runs whose train metric is "last-batch"): mean and sd
-            // over batches, scored as last.train_* is (inference mode) and as a training step's forward pass is
+            // one training minibatch at a time after training (runs whose train metric is "last-batch", where the spec
+            // reads them): mean and sd over batches, scored as last.train_* is (inference mode) and as a training
+            // step's forward pass is
             "batch_loss_mean", "batch_loss_sd", "batch_acc_mean", "batch_acc_sd",
             "batch_loss_mean_train_mode", "batch_loss_sd_train_mode", "batch_acc_mean_train_mode", "batch_acc_sd_train_mode");
     /** The final metrics that are wall times, not figures of the model: they differ between two runs of one trial. */

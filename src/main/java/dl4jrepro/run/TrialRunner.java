@@ -120,7 +120,7 @@ public final class TrialRunner {
         long scoringStart = System.nanoTime();
         Evaluation evaluation = new Evaluation(prepared.classes());
         Map<String, Double> finals = outcome.status().equals("completed")
-                ? finalMetrics(outcome, model.net(), prepared, evaluation) : new LinkedHashMap<>();
+                ? finalMetrics(outcome, model.net(), prepared, evaluation, readsTrainFull(spec)) : new LinkedHashMap<>();
         if (!finals.isEmpty() && hp.has("lrGrowthPerStep")) {
             LrRangeTest.Reading reading = LrRangeTest.read(outcome.curve(), hp.getDouble("lrGrowthPerStep"));
             if (reading != null) finals.putAll(reading.metrics());
@@ -128,8 +128,7 @@ public final class TrialRunner {
         if (!finals.isEmpty() && FirstLayerWeights.applies(spec, model.net())) {
             finals.put("first_layer_roughness", FirstLayerWeights.roughness(model.net(), InputShape.of(spec.data())));
         }
-        if (!finals.isEmpty() && readsBatchSpread(spec) && "last-batch".equals(config.budget().trainMetric())
-                && !Scores.isRegression(model.net())) {
+        if (!finals.isEmpty() && scoresBatchSpread(spec, config.budget(), Scores.isRegression(model.net()))) {
             finals.putAll(batchSpread(model.net(), prepared, batch));
         }
         int[][] confusion = !finals.isEmpty() && !Scores.isRegression(model.net())
@@ -182,6 +181,33 @@ public final class TrialRunner {
         return spec.metricsRead().stream().anyMatch(m -> m.contains("final.batch_"));
     }
 
+    /** Where the minibatch spread is scored: its spec reads it, and the train figures are one minibatch's accuracies. */
+    private static boolean scoresBatchSpread(ExperimentSpec spec, ExperimentSpec.Budget budget, boolean regression) {
+        return readsBatchSpread(spec) && "last-batch".equals(budget.trainMetric()) && !regression;
+    }
+
+    /**
+     * Whether a figure, table column or report row of the spec reads the whole training split's scores after training
+     * (final.train_full_*): an inference pass over the whole (augmented) training split, several times the test split,
+     * is most of the scoring after training where it is scored.
+     */
+    static boolean readsTrainFull(ExperimentSpec spec) {
+        return spec.metricsRead().stream().anyMatch(m -> m.contains("final.train_full_"));
+    }
+
+    /**
+     * Whether a stored trial holds the scores after training that are computed only where a spec reads them (the whole
+     * training split, the minibatch spread) wherever its spec reads them now: one made before a figure read them is
+     * trained again rather than leaving that figure without values. A diverged trial is scored after training in no case.
+     */
+    public static boolean holdsScoresRead(RunRecord r, ResolvedConfig config) {
+        if (!"completed".equals(r.status())) return true;
+        Map<String, Double> f = r.finalMetrics() == null ? Map.of() : r.finalMetrics();
+        boolean regression = Double.isNaN(f.getOrDefault("test_acc", 0.0));
+        return (!readsTrainFull(config.spec()) || f.containsKey("train_full_acc"))
+                && (!scoresBatchSpread(config.spec(), config.budget(), regression) || f.containsKey("batch_loss_sd"));
+    }
+
     /**
      * A run whose train figures are one minibatch each (the "last-batch" metric) also records how those figures
      * spread from one minibatch to the next, in the inference mode they are measured in and in a training step's mode,
@@ -202,16 +228,21 @@ public final class TrialRunner {
         return m;
     }
 
-    /** What is measured once after training: test and whole-training-set scores, time, where early stopping ended. */
+    /**
+     * What is measured once after training: test scores, the whole training split's where the spec reads them
+     * ({@link #readsTrainFull}), time, where early stopping ended.
+     */
     private static Map<String, Double> finalMetrics(Trainer.Outcome outcome, MultiLayerNetwork net, PreparedData prepared,
-                                                    Evaluation evaluation) {
+                                                    Evaluation evaluation, boolean trainFull) {
         Map<String, Double> finals = new LinkedHashMap<>();
         Scores.LossAcc test = Scores.of(net, prepared.testX(), prepared.testY(), evaluation);
-        Scores.LossAcc trainFull = Scores.of(net, prepared.trainX(), prepared.trainY());
         finals.put("test_loss", test.loss());
         finals.put("test_acc", test.acc());
-        finals.put("train_full_loss", trainFull.loss());
-        finals.put("train_full_acc", trainFull.acc());
+        if (trainFull) {
+            Scores.LossAcc train = Scores.of(net, prepared.trainX(), prepared.trainY());
+            finals.put("train_full_loss", train.loss());
+            finals.put("train_full_acc", train.acc());
+        }
         finals.put("train_seconds", outcome.trainSeconds());
         finals.put("ms_per_step", outcome.trainSeconds() * 1000 / outcome.steps());
         finals.put("weight_rms", weightRms(net));

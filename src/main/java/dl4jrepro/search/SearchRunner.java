@@ -127,7 +127,8 @@ public final class SearchRunner {
             }
             if (stale > 0) {
                 out.println("[" + spec.id() + "] " + stale + " stored trials were trained with an earlier version of the "
-                        + "spec (other data settings, hyperparameters or budget) or are damaged: they run again");
+                        + "spec (other data settings, hyperparameters or budget, or without final scores it now reads) or "
+                        + "are damaged: they run again");
             }
             String otherCode = otherCode(done.values(), String.valueOf(Provenance.software().get("git_commit")));
             if (!otherCode.isEmpty()) {
@@ -168,7 +169,8 @@ public final class SearchRunner {
     }
 
     /**
-     * The stored records of the plan's trials that were trained with the spec as it is now, by trial id.
+     * The stored records of the plan's trials that were trained with the spec as it is now and hold the scores it
+     * reads, by trial id.
      *
      * @param dataChecksum the checksum of each configuration's data now, or null not to compare data
      */
@@ -178,7 +180,8 @@ public final class SearchRunner {
         for (Trial t : plan) {
             RunRecord r = stored.get(t.id());
             ResolvedConfig config = ResolvedConfig.of(spec, quick, t.overrides());
-            if (r != null && TrialRunner.trainedWith(r, config, dataChecksum == null ? null : dataChecksum.apply(config))) {
+            if (r != null && TrialRunner.trainedWith(r, config, dataChecksum == null ? null : dataChecksum.apply(config))
+                    && TrialRunner.holdsScoresRead(r, config)) {
                 current.put(t.id(), r);
             }
         }

@@ -194,6 +194,11 @@ public final class SpecCatalog {
                                 || scoresTestCurve(file.resolveSibling(f.spread().experiment() + ".json")),
                         "figure '" + f.name() + "': spread.metric '" + f.spread().metric() + "' reads the test split's curve, "
                                 + "which " + f.spread().experiment() + "'s budget.testCurve false leaves empty: set it true there");
+                String scored = scoredWhereRead(f.spread().metric());
+                require(file, scored == null || reads(file.resolveSibling(f.spread().experiment() + ".json"), scored),
+                        "figure '" + f.name() + "': spread.metric '" + f.spread().metric() + "' is scored after training "
+                                + "only where a spec's own figures, columns or report rows read " + scored + "*, which "
+                                + f.spread().experiment() + "'s do not: add a figure reading it there");
             }
             if (f.ablation() != null) requireExperiment(file, f.name(), "ablation", f.ablation());
             require(file, f.reportDecimals() == null || f.report() != null && f.reportDecimals() >= 0 && f.reportDecimals() <= 12,
@@ -216,6 +221,24 @@ public final class SpecCatalog {
     private static boolean scoresTestCurve(Path other) {
         try {
             return !Json.MAPPER.readTree(other.toFile()).path("budget").path("testCurve").asText("").equals("false");
+        } catch (IOException e) {
+            return true;  // a malformed spec is reported when it is loaded itself
+        }
+    }
+
+    /**
+     * The kind (final.train_full_ or final.batch_) of a metric, or of the metric an aggregate reads, that a run scores
+     * after training only where its spec reads one of that kind; null for the others.
+     */
+    private static String scoredWhereRead(String metric) {
+        String m = Metrics.aggregate(metric).map(Metrics.AggregateText::metric).orElse(metric.trim());
+        return Stream.of("final.train_full_", "final.batch_").filter(m::startsWith).findFirst().orElse(null);
+    }
+
+    /** Whether another spec file's figures, columns or report rows read a metric of a kind (parsed without checking it). */
+    private static boolean reads(Path other, String kind) {
+        try {
+            return Json.MAPPER.readValue(other.toFile(), ExperimentSpec.class).metricsRead().stream().anyMatch(m -> m.contains(kind));
         } catch (IOException e) {
             return true;  // a malformed spec is reported when it is loaded itself
         }

@@ -19,4 +19,15 @@ class TrialRunnerTest {
         assertFalse(TrialRunner.readsBatchSpread(catalogue.load("mnist-cnn-003-comparisons")), "last-batch figures, no spread");
         assertFalse(TrialRunner.readsBatchSpread(catalogue.load("mlp-grid-004")));
     }
+
+    /** The whole training split is scored after training where a figure, column or report row reads it. */
+    @Test
+    void theTrainingSplitIsScoredWhereTheSpecReadsIt() {
+        assertTrue(TrialRunner.readsTrainFull(catalogue.load("mnist-cnn-003")), "a figure");
+        assertTrue(TrialRunner.readsTrainFull(catalogue.load("two-layer-grid-001")), "figures, a column and report rows");
+        assertTrue(TrialRunner.readsTrainFull(catalogue.load("two-layer-grid-001-seeds")), "the spread another spec reads");
+        assertFalse(TrialRunner.readsTrainFull(catalogue.load("mnist-cnn-003-comparisons")), "validation curves only");
+        assertFalse(TrialRunner.readsTrainFull(catalogue.load("deep-mlp-grid-000")));
+        assertFalse(TrialRunner.readsTrainFull(catalogue.load("mlp-grid-004")));
+    }
 }

@@ -295,6 +295,42 @@ class SearchTest {
         assertTrue(asked.out().contains("0 already recorded, 16 to run"), asked.out());
     }
 
+    /**
+     * The whole training split is scored after training only where the spec reads it; a trial made while no figure or
+     * column read it trains again once one does, rather than leaving that figure without values.
+     */
+    @Test
+    void theTrainingSplitIsScoredWhereTheSpecReadsItAndTrialsWithoutItTrainAgain() throws IOException {
+        Path results = tmp.resolve("train-full");
+        Path spec = experiments.resolve("grid-smoke.json");
+        String reading = Files.readString(spec);
+        assertTrue(reading.contains("final.train_full_acc"), "fixture text present");
+        Files.writeString(spec, reading.replace("final.train_full_acc", "final.test_acc"));
+        assertEquals(0, run(results, "--quick", "--parallel", "1").exitCode());
+        Path trials = results.resolve("grid-smoke/quick/trials.jsonl");
+        for (String line : Files.readAllLines(trials)) {
+            JsonNode finals = JSON.readTree(line).get("finalMetrics");
+            assertFalse(finals.has("train_full_acc") || finals.has("train_full_loss"), finals.toString());
+        }
+        assertTrue(JSON.readTree(Files.readAllLines(trials).get(0)).at("/finalMetrics/test_acc").isNumber());
+
+        Files.writeString(spec, reading);
+        CliRun asked = run(results, "--quick", "--parallel", "1");
+        assertEquals(0, asked.exitCode(), asked.err());
+        // The diverged trials are kept: nothing is scored after a diverged one.
+        assertTrue(asked.out().contains("12 stored trials were trained with an earlier version of the spec (other data "
+                + "settings, hyperparameters or budget, or without final scores it now reads)"), asked.out());
+        assertTrue(asked.out().contains("4 already recorded, 12 to run"), asked.out());
+        int completed = 0;
+        for (String line : Files.readAllLines(trials)) {
+            JsonNode t = JSON.readTree(line);
+            if (!t.get("status").asText().equals("completed")) continue;
+            completed++;
+            assertTrue(t.at("/finalMetrics/train_full_acc").asDouble(-1) > 0, t.get("finalMetrics").toString());
+        }
+        assertEquals(12, completed);
+    }
+
     /** Trials another commit trained are kept on a resume, and the resume says so, with the commits and counts. */
     @Test
     void resumingOverTrialsOfOtherCodeSaysWhichCodeTrainedThem() throws IOException {

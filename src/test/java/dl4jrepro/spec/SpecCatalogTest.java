@@ -192,6 +192,14 @@ class SpecCatalogTest {
                 "\"trainMetric\": \"running\", \"testCurve\": false}"));
         assertTrue(loadBroken(testCurveSpread).getMessage().contains("spread.metric 'last.test_acc' reads the test split's "
                 + "curve, which quickstart-seeds's budget.testCurve false leaves empty"));
+        // A spread of the whole training split's scores needs repeats whose own spec reads them, or they are not scored.
+        String trainSpread = noStage.replace("\"metric\": \"last.val_acc\"}", "\"metric\": \"final.train_full_acc\"}");
+        Files.writeString(tmp.resolve("quickstart.json"), trainSpread);
+        new SpecCatalog(tmp).load("quickstart");
+        Files.writeString(seeds, Files.readString(seeds).replace("\"metric\": \"final.train_full_acc\"", "\"metric\": \"final.test_acc\""));
+        assertTrue(loadBroken(trainSpread).getMessage().contains("spread.metric 'final.train_full_acc' is scored after "
+                + "training only where a spec's own figures, columns or report rows read final.train_full_*, which "
+                + "quickstart-seeds's do not"));
     }
 
     @Test
