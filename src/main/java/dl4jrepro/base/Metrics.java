@@ -39,6 +39,12 @@ public final class Metrics {
             // step's forward pass is
             "batch_loss_mean", "batch_loss_sd", "batch_acc_mean", "batch_acc_sd",
             "batch_loss_mean_train_mode", "batch_loss_sd_train_mode", "batch_acc_mean_train_mode", "batch_acc_sd_train_mode");
+    /** The whole training split's scores after training (final.train_full_loss, _acc). */
+    public static final String TRAIN_FULL = "final.train_full_";
+    /** The one-minibatch spread after training (final.batch_*). */
+    public static final String BATCH_SPREAD = "final.batch_";
+    /** The kinds of final metric a run scores only where its spec reads one of that kind: costly passes few specs read. */
+    public static final List<String> SCORED_WHERE_READ = List.of(TRAIN_FULL, BATCH_SPREAD);
     /** The final metrics that are wall times, not figures of the model: they differ between two runs of one trial. */
     public static final List<String> FINAL_TIMES = List.of("train_seconds", "ms_per_step", "final_scoring_seconds");
     private static final Pattern AGGREGATE =

@@ -3,6 +3,7 @@ package dl4jrepro.run;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dl4jrepro.backend.BackendInfo;
 import dl4jrepro.base.Json;
+import dl4jrepro.base.Metrics;
 import dl4jrepro.base.Substitution;
 import dl4jrepro.data.DatasetRepository;
 import dl4jrepro.data.InputShape;
@@ -178,7 +179,7 @@ public final class TrialRunner {
 
     /** Whether a figure, table column or report row of the spec reads a final.batch_* metric or holds one as its spread. */
     static boolean readsBatchSpread(ExperimentSpec spec) {
-        return spec.metricsRead().stream().anyMatch(m -> m.contains("final.batch_"));
+        return spec.reads(Metrics.BATCH_SPREAD);
     }
 
     /** Where the minibatch spread is scored: its spec reads it, and the train figures are one minibatch's accuracies. */
@@ -192,7 +193,7 @@ public final class TrialRunner {
      * is most of the scoring after training where it is scored.
      */
     static boolean readsTrainFull(ExperimentSpec spec) {
-        return spec.metricsRead().stream().anyMatch(m -> m.contains("final.train_full_"));
+        return spec.reads(Metrics.TRAIN_FULL);
     }
 
     /**

@@ -80,6 +80,11 @@ public record ExperimentSpec(
         return read;
     }
 
+    /** Whether a figure, table column or report row of this spec reads a metric of a kind (a prefix: final.batch_). */
+    public boolean reads(String kind) {
+        return metricsRead().stream().anyMatch(m -> m.contains(kind));
+    }
+
     /** The same experiment on other data settings. */
     public ExperimentSpec withData(DataSpec d) {
         return new ExperimentSpec(id, catalogue, title, family, source, d, hyperparameters, budget, quickBudget, seed,

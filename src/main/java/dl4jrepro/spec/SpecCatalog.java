@@ -231,14 +231,14 @@ public final class SpecCatalog {
      * after training only where its spec reads one of that kind; null for the others.
      */
     private static String scoredWhereRead(String metric) {
-        String m = Metrics.aggregate(metric).map(Metrics.AggregateText::metric).orElse(metric.trim());
-        return Stream.of("final.train_full_", "final.batch_").filter(m::startsWith).findFirst().orElse(null);
+        String m = metricOf(metric);
+        return Metrics.SCORED_WHERE_READ.stream().filter(m::startsWith).findFirst().orElse(null);
     }
 
     /** Whether another spec file's figures, columns or report rows read a metric of a kind (parsed without checking it). */
     private static boolean reads(Path other, String kind) {
         try {
-            return Json.MAPPER.readValue(other.toFile(), ExperimentSpec.class).metricsRead().stream().anyMatch(m -> m.contains(kind));
+            return Json.MAPPER.readValue(other.toFile(), ExperimentSpec.class).reads(kind);
         } catch (IOException e) {
             return true;  // a malformed spec is reported when it is loaded itself
         }
@@ -246,8 +246,12 @@ public final class SpecCatalog {
 
     /** Whether a metric, or the metric an aggregate reads, is a test column of the curve (last., best., atbest.). */
     private static boolean readsTestCurve(String metric) {
-        String m = Metrics.aggregate(metric).map(Metrics.AggregateText::metric).orElse(metric.trim());
-        return m.matches("(last|best|atbest)\\.test_.*");
+        return metricOf(metric).matches("(last|best|atbest)\\.test_.*");
+    }
+
+    /** The metric itself, or the metric an aggregate reads. */
+    private static String metricOf(String metric) {
+        return Metrics.aggregate(metric).map(Metrics.AggregateText::metric).orElse(metric.trim());
     }
 
     /** Whether {@code id} is a well-formed experiment id with a spec file in {@code dir}. */
