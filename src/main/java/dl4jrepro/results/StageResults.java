@@ -2,6 +2,7 @@ package dl4jrepro.results;
 
 import dl4jrepro.spec.ExperimentSpec.Spread;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,7 +10,8 @@ import java.util.Map;
 /**
  * The other experiments one table's figures name, under one results root: the repeats a spread is measured on, each
  * read once however many figures share it, and the folders of ablations to link. With no root (a quick run, a check)
- * there is nothing to read: spreads are unmeasured and ablations are named without a link.
+ * there is nothing to read: spreads are unmeasured and ablations are named without a link. An ablation not yet run under
+ * the root is named without a link too, since no folder would be the right target until it runs.
  */
 public final class StageResults {
     private final Path root;
@@ -25,8 +27,10 @@ public final class StageResults {
         return root == null ? null : spreads.computeIfAbsent(spread, s -> SeedSpread.measure(root, s));
     }
 
-    /** An experiment's results folder relative to the root, or null with no root. */
+    /** An experiment's results folder relative to the root, or null with no root or no results there. */
     String folder(String id) {
-        return root == null ? null : root.relativize(ResultsStore.folderOf(root, id)).toString().replace('\\', '/');
+        if (root == null) return null;
+        Path dir = ResultsStore.folderOf(root, id);
+        return Files.isDirectory(dir) ? root.relativize(dir).toString().replace('\\', '/') : null;
     }
 }
