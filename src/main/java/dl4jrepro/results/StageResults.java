@@ -27,10 +27,13 @@ public final class StageResults {
         return root == null ? null : spreads.computeIfAbsent(spread, s -> SeedSpread.measure(root, s));
     }
 
-    /** An experiment's results folder relative to the root, or null with no root or no results there. */
+    /**
+     * An experiment's results folder relative to the root, or null with no root or no table there yet: the link points at
+     * its table.md, the same test ReportTable's list of stages applies.
+     */
     String folder(String id) {
         if (root == null) return null;
         Path dir = ResultsStore.folderOf(root, id);
-        return Files.isDirectory(dir) ? root.relativize(dir).toString().replace('\\', '/') : null;
+        return Files.isRegularFile(dir.resolve("table.md")) ? root.relativize(dir).toString().replace('\\', '/') : null;
     }
 }

@@ -31,6 +31,7 @@ class SeedSpreadTest {
 
     void record(double... valAccs) throws IOException {
         java.nio.file.Files.createDirectories(results.resolve("quickstart").resolve("batch"));
+        java.nio.file.Files.writeString(results.resolve("quickstart").resolve("batch").resolve("table.md"), "x");
         TrialStore store = new TrialStore(results.resolve("quickstart").resolve("seeds"));
         for (int i = 0; i < valAccs.length; i++) store.append(repeat(i, valAccs[i], Map.of("lr", 0.01)));
     }
