@@ -99,7 +99,7 @@ public final class BackendSelector {
         String device = gpu ? String.valueOf(env.getOrDefault("cuda.devicesInformation", "CUDA device")) : cpuModel();
         return new BackendInfo(requested, loaded.substring(loaded.lastIndexOf('.') + 1), gpu ? "GPU" : "CPU", device,
                 inUse, nd4jVersion(), gpu ? String.valueOf(env.getOrDefault("blas.vendor", "unknown")) : BlasLibrary.loaded(),
-                !gpu && OneDnn.available() ? "oneDNN" : "none", BackendInfo.thisHost());
+                !gpu && OneDnn.available() ? OneDnn.describe(System::getenv) : "none", BackendInfo.thisHost());
     }
 
     private static boolean present(String className) {

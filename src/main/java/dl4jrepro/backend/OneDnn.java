@@ -1,5 +1,7 @@
 package dl4jrepro.backend;
 
+import java.util.List;
+import java.util.function.UnaryOperator;
 import org.nd4j.nativeblas.Nd4jCpu;
 
 /**
@@ -15,6 +17,13 @@ import org.nd4j.nativeblas.Nd4jCpu;
 public final class OneDnn {
     static final String EXTENSION = "org.bytedeco.javacpp.platform.extension";
 
+    /**
+     * The variables by which oneDNN caps the instruction set it dispatches to (the first is read before the second).
+     * The cap changes the rounding of a batch-norm or convolution net, so a same-seed rerun under another cap, or on a
+     * processor where oneDNN picks other kernels, trains to other figures (results/benchmarks/rerun-identity.md).
+     */
+    static final List<String> ISA_VARIABLES = List.of("ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA");
+
     private OneDnn() {}
 
     /** Must run before ND4J loads its native library; a setting given on the command line wins. */
@@ -25,5 +34,14 @@ public final class OneDnn {
     /** Whether the loaded CPU library has oneDNN, so DL4J's layers can use it when their helpers are switched on. */
     public static boolean available() {
         return Nd4jCpu.Environment.getInstance().isUseMKLDNN();
+    }
+
+    /** "oneDNN", or "oneDNN (ONEDNN_MAX_CPU_ISA=AVX2)" when the environment caps its instruction set. */
+    public static String describe(UnaryOperator<String> environment) {
+        for (String variable : ISA_VARIABLES) {
+            String cap = environment.apply(variable);
+            if (cap != null && !cap.isBlank()) return "oneDNN (" + variable + "=" + cap + ")";
+        }
+        return "oneDNN";
     }
 }
