@@ -1,6 +1,5 @@
 package dl4jrepro.backend;
 
-import java.util.List;
 import java.util.function.UnaryOperator;
 import org.nd4j.nativeblas.Nd4jCpu;
 
@@ -18,11 +17,11 @@ public final class OneDnn {
     static final String EXTENSION = "org.bytedeco.javacpp.platform.extension";
 
     /**
-     * The variables by which oneDNN caps the instruction set it dispatches to (the first is read before the second).
-     * The cap changes the rounding of a batch-norm or convolution net, so a same-seed rerun under another cap, or on a
-     * processor where oneDNN picks other kernels, trains to other figures (results/benchmarks/rerun-identity.md).
+     * The variable by which the oneDNN inside ND4J's CPU library caps the instruction set it dispatches to. Newer oneDNN
+     * releases also read ONEDNN_MAX_CPU_ISA; this build ignores it (a batch-norm net trains to the same bits with it
+     * set, and to other figures with this one: results/benchmarks/rerun-identity.md), so only this one is recorded.
      */
-    static final List<String> ISA_VARIABLES = List.of("ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA");
+    static final String ISA_VARIABLE = "DNNL_MAX_CPU_ISA";
 
     private OneDnn() {}
 
@@ -36,12 +35,9 @@ public final class OneDnn {
         return Nd4jCpu.Environment.getInstance().isUseMKLDNN();
     }
 
-    /** "oneDNN", or "oneDNN (ONEDNN_MAX_CPU_ISA=AVX2)" when the environment caps its instruction set. */
+    /** "oneDNN", or "oneDNN (DNNL_MAX_CPU_ISA=AVX2)" when the environment caps its instruction set. */
     public static String describe(UnaryOperator<String> environment) {
-        for (String variable : ISA_VARIABLES) {
-            String cap = environment.apply(variable);
-            if (cap != null && !cap.isBlank()) return "oneDNN (" + variable + "=" + cap + ")";
-        }
-        return "oneDNN";
+        String cap = environment.apply(ISA_VARIABLE);
+        return cap == null || cap.isBlank() ? "oneDNN" : "oneDNN (" + ISA_VARIABLE + "=" + cap + ")";
     }
 }
