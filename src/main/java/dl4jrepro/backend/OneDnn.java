@@ -17,9 +17,10 @@ public final class OneDnn {
     static final String EXTENSION = "org.bytedeco.javacpp.platform.extension";
 
     /**
-     * The variable by which the oneDNN inside ND4J's CPU library caps the instruction set it dispatches to. Newer oneDNN
-     * releases also read ONEDNN_MAX_CPU_ISA; this build ignores it (a batch-norm net trains to the same bits with it
-     * set, and to other figures with this one: results/benchmarks/rerun-identity.md), so only this one is recorded.
+     * The variable by which the oneDNN inside ND4J's CPU library caps the instruction set it dispatches to. The cap
+     * changes the figures a net trains to, with batch norm or without (ND4J hands more than DL4J's layer helpers to
+     * oneDNN), so a run records it. Newer oneDNN releases also read ONEDNN_MAX_CPU_ISA; this build ignores it (a net
+     * trains to the same bits with it set, and to other figures with this one: results/benchmarks/rerun-identity.md).
      */
     static final String ISA_VARIABLE = "DNNL_MAX_CPU_ISA";
 

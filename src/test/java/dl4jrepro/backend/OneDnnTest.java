@@ -6,7 +6,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The backend line names a cap on oneDNN's instruction set, since the cap changes a batch-norm net's figures. */
+/** The backend line names a cap on oneDNN's instruction set, since the cap changes the figures a net trains to. */
 class OneDnnTest {
     @Test
     void anUncappedLibraryIsNamedAlone() {
