@@ -12,8 +12,8 @@ package dl4jrepro.backend;
  * @param blas      the BLAS library that ran: on the CPU which OpenBLAS and its kernels ({@link BlasLibrary#loaded}), on
  *                  the GPU the vendor ND4J reports
  * @param layerHelpers "oneDNN" when the CPU library has oneDNN, which DL4J's convolution, pooling and batch-norm layers
- *                     use where a run's speed-ups switch their helpers on, with the environment's cap on its
- *                     instruction set when one is given ({@link OneDnn#describe}); else "none"
+ *                     use where a run's speed-ups switch their helpers on (and some of ND4J's own ops always), with the
+ *                     environment's cap on its instruction set when one is given ({@link OneDnn#describe}); else "none"
  * @param host      the machine that trained: a search spread over a cluster records each trial's own
  */
 public record BackendInfo(String requested, String backend, String kind, String device, int threads, String nd4jVersion,

@@ -10,8 +10,9 @@ import org.nd4j.nativeblas.Nd4jCpu;
  * profile), the javacpp platform extension that makes ND4J load it (set here), and DL4J's layer helpers, which M2.1
  * disables unless told otherwise, plus {@link org.nd4j.nativeblas.Nd4jCpu}, which repairs the check those helpers
  * make. Whether a network's layers use the helpers is a speed-up, decided per network (dl4jrepro.speedups); this
- * class only makes them available. Loading the build changes nothing for a network without helpers: the other ops
- * are the same library code.
+ * class only makes them available. The build also runs some of ND4J's own ops through oneDNN, helpers or not: a plain
+ * dense net trains to other bits when oneDNN's instruction set is capped (results/benchmarks/rerun-identity.md), so the
+ * oneDNN build is part of every CPU result's arithmetic, and the backend line names it.
  */
 public final class OneDnn {
     static final String EXTENSION = "org.bytedeco.javacpp.platform.extension";
