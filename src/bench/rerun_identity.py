@@ -23,8 +23,7 @@ def load(ref):
         else:
             with open(path) as f:
                 text = f.read()
-        found = [json.loads(line) for line in text.splitlines() if line.strip() and trial in line]
-        found = [r for r in found if r.get("trialId") == trial]
+        found = [r for r in map(json.loads, filter(str.strip, text.splitlines())) if r.get("trialId") == trial]
         if len(found) != 1:
             sys.exit(f"error: {ref}: {len(found)} records with trial id {trial}; give an id its trials.jsonl holds once")
         return found[0]
@@ -33,8 +32,7 @@ def load(ref):
 
 
 def same(x, y):
-    return x == y or (x is None and y is None) or (isinstance(x, float) and isinstance(y, float)
-                                                    and math.isnan(x) and math.isnan(y))
+    return x == y or (isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y))
 
 
 def row(label, a_ref, b_ref):

@@ -240,8 +240,7 @@ public final class ReportTable {
         List<String> stages = new ArrayList<>();
         if (Files.isDirectory(dir)) {
             try (var children = Files.list(dir)) {
-                children.filter(c -> !Set.of("quick", RunFiles.DIVERGED).contains(c.getFileName().toString())
-                                && Files.isRegularFile(c.resolve("table.md")))
+                children.filter(c -> !Set.of("quick", RunFiles.DIVERGED).contains(c.getFileName().toString()) && hasTable(c))
                         .map(c -> c.getFileName().toString()).sorted().forEach(stages::add);
             }
         }
@@ -251,6 +250,11 @@ public final class ReportTable {
                 md.append("- [`").append(spec.id()).append('-').append(s).append("`](").append(s).append("/table.md)\n");
             }
         }
+    }
+
+    /** Whether a results folder holds a table to link to: a stage or ablation still running has its folder, not its table. */
+    static boolean hasTable(Path dir) {
+        return Files.isRegularFile(dir.resolve("table.md"));
     }
 
     public static String json(Object o) throws IOException {

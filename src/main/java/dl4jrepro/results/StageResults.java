@@ -2,7 +2,6 @@ package dl4jrepro.results;
 
 import dl4jrepro.spec.ExperimentSpec.Spread;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,12 +27,12 @@ public final class StageResults {
     }
 
     /**
-     * An experiment's results folder relative to the root, or null with no root or no table there yet: the link points at
-     * its table.md, the same test ReportTable's list of stages applies.
+     * An experiment's results folder relative to the root, or null with no root or no table there yet
+     * ({@link ReportTable#hasTable}, as ReportTable's list of stages).
      */
     String folder(String id) {
         if (root == null) return null;
         Path dir = ResultsStore.folderOf(root, id);
-        return Files.isRegularFile(dir.resolve("table.md")) ? root.relativize(dir).toString().replace('\\', '/') : null;
+        return ReportTable.hasTable(dir) ? root.relativize(dir).toString().replace('\\', '/') : null;
     }
 }
